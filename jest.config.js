@@ -1,0 +1,10 @@
+// libxml2-wasm is ESM-only and loaded with a real import(): jest needs --experimental-vm-modules
+// (set in the npm test script) and ts-jest in isolatedModules mode.
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

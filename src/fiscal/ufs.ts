@@ -1,0 +1,59 @@
+// UF table: IBGE codes, time-zone offsets, and which authorizer serves each UF per model
+// (sefaz-nfe.md §1.1, Appendix C; SVC map §7.3, shipped as a default that configuration may override).
+
+export const UF_CODES: Readonly<Record<string, string>> = {
+  RO: '11', AC: '12', AM: '13', RR: '14', PA: '15', AP: '16', TO: '17', MA: '21', PI: '22', CE: '23',
+  RN: '24', PB: '25', PE: '26', AL: '27', SE: '28', BA: '29', MG: '31', ES: '32', RJ: '33', SP: '35',
+  PR: '41', SC: '42', RS: '43', MS: '50', MT: '51', GO: '52', DF: '53',
+};
+
+export type Uf = keyof typeof UF_CODES;
+export type Model = '55' | '65';
+
+const CODE_TO_UF: Record<string, string> = Object.fromEntries(Object.entries(UF_CODES).map(([uf, c]) => [c, uf]));
+
+export function isUf(value: string): boolean {
+  return Object.prototype.hasOwnProperty.call(UF_CODES, value);
+}
+
+export function ufCode(uf: string): string {
+  const code = UF_CODES[uf];
+  if (!code) throw new Error(`UF desconhecida: ${uf}`);
+  return code;
+}
+
+export function ufFromCode(code: string): string | undefined {
+  return CODE_TO_UF[code];
+}
+
+// Standard offsets without daylight saving (abolished in 2019). Fernando de Noronha (-02:00) is a
+// municipality of PE and is not distinguished here.
+const OFFSETS: Record<string, string> = {
+  AC: '-05:00', AM: '-04:00', RR: '-04:00', RO: '-04:00', MT: '-04:00', MS: '-04:00',
+};
+
+export function ufOffset(uf: string): string {
+  return OFFSETS[uf] ?? '-03:00';
+}
+
+/** Authorizer key (as in the endpoint table) that serves a UF for a model in normal operation. */
+export function normalAuthorizer(uf: string, model: Model): string {
+  if (model === '55') {
+    if (['AM', 'BA', 'GO', 'MG', 'MS', 'MT', 'PE', 'PR', 'RS', 'SP'].includes(uf)) return uf;
+    if (uf === 'MA') return 'SVAN';
+    return 'SVRS';
+  }
+  if (['AM', 'GO', 'MG', 'MS', 'MT', 'PR', 'RS', 'SP'].includes(uf)) return uf;
+  return 'SVRS';
+}
+
+export const SVC_RS_UFS: readonly string[] = ['AM', 'BA', 'GO', 'MA', 'MS', 'MT', 'PE', 'PR'];
+
+/** Default SVC for a UF (NF-e only): 'SVCRS' (tpEmis 7) or 'SVCAN' (tpEmis 6). */
+export function defaultSvc(uf: string): 'SVCAN' | 'SVCRS' {
+  return SVC_RS_UFS.includes(uf) ? 'SVCRS' : 'SVCAN';
+}
+
+export function svcTpEmis(svc: 'SVCAN' | 'SVCRS'): '6' | '7' {
+  return svc === 'SVCAN' ? '6' : '7';
+}
