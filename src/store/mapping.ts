@@ -1,0 +1,73 @@
+// Row <-> entity mapping shared by every table: one declaration of (field, column, codec) drives
+// SELECT decoding, INSERT column lists and UPDATE SET lists, so both adapters read rows identically
+// (SQLite returns ISO text and 0/1, SQL Server returns Date, boolean and BIGINT as string).
+import type { Row, SqlParams, SqlValue } from './driver';
+
+export interface Codec {
+  enc(v: unknown): SqlValue;
+  dec(v: unknown): unknown;
+  /** Derived on read only; never written. */
+  readOnly?: true;
+}
+
+const nullable = (f: (v: unknown) => unknown) => (v: unknown) => (v === null || v === undefined ? null : f(v));
+
+export const str: Codec = { enc: (v) => (v ?? null) as SqlValue, dec: nullable(String) };
+export const num: Codec = { enc: (v) => (v ?? null) as SqlValue, dec: nullable(Number) };
+export const bool: Codec = { enc: (v) => (v === null || v === undefined ? null : Boolean(v)), dec: nullable((v) => v === true || Number(v) === 1) };
+export const date: Codec = { enc: (v) => (v ?? null) as SqlValue, dec: nullable((v) => new Date(v as string | Date)) };
+/** Comma-separated list of codes. */
+export const csv: Codec = { enc: (v) => (v as string[]).join(','), dec: (v) => (v ? String(v).split(',') : []) };
+/** True when the column holds a value (e.g. a sealed secret that is not returned). */
+export const present: Codec = { enc: () => null, dec: (v) => v !== null && v !== undefined, readOnly: true };
+export const json: Codec = { enc: (v) => (v === null || v === undefined ? null : JSON.stringify(v)), dec: nullable((v) => JSON.parse(String(v))) };
+
+export class Mapper<T extends object> {
+  readonly #fields: [keyof T & string, string, Codec][];
+
+  constructor(readonly table: string, columns: { [K in keyof T]-?: [string, Codec] }) {
+    this.#fields = (Object.entries(columns) as [string, [string, Codec]][]).map(([f, [c, codec]]) => [f as keyof T & string, c, codec]);
+  }
+
+  fromRow(row: Row): T {
+    const out: Record<string, unknown> = {};
+    for (const [f, c, codec] of this.#fields) out[f] = codec.dec(row[c]);
+    return out as T;
+  }
+
+  /** Columns and params for the fields present (not undefined) in obj; params are named after columns. */
+  toParams(obj: Partial<T>): { columns: string[]; params: SqlParams } {
+    const columns: string[] = [];
+    const params: SqlParams = {};
+    for (const [f, c, codec] of this.#fields) {
+      if (obj[f] === undefined || codec.readOnly) continue;
+      columns.push(c);
+      params[c] = codec.enc(obj[f]);
+    }
+    return { columns, params };
+  }
+
+  /** `extra` adds raw columns (e.g. sealed secrets) that are not fields of T. */
+  insert(obj: T, extra: SqlParams = {}): { sql: string; params: SqlParams } {
+    const { columns, params } = this.toParams(obj);
+    for (const [c, v] of Object.entries(extra)) {
+      columns.push(c);
+      params[c] = v;
+    }
+    return { sql: `INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`, params };
+  }
+
+  /** `col = @col, …` for the fields present in patch. */
+  setList(patch: Partial<T>): { set: string; params: SqlParams } {
+    const { columns, params } = this.toParams(patch);
+    return { set: columns.map((c) => `${c} = @${c}`).join(', '), params };
+  }
+}
+
+/** `col IN (@p_0, @p_1, …)` with its params; an empty list matches nothing. */
+export function inList(column: string, prefix: string, values: readonly SqlValue[]): { sql: string; params: SqlParams } {
+  if (values.length === 0) return { sql: '1 = 0', params: {} };
+  const params: SqlParams = {};
+  values.forEach((v, i) => (params[`${prefix}_${i}`] = v));
+  return { sql: `${column} IN (${values.map((_, i) => `@${prefix}_${i}`).join(', ')})`, params };
+}

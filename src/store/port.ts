@@ -1,0 +1,462 @@
+// The storage port: everything the gateway persists, behind one async interface implemented by the
+// SQLite (embedded) and SQL Server adapters. Secrets cross this API in PLAINTEXT; the adapters seal
+// them at rest, so no other module ever handles ciphertext.
+//
+// Isolation: every document/event/inutilização operation takes the companyId and never touches rows
+// of another company; company lookups on behalf of a partner take the partnerId.
+//
+// Uniqueness decision: a company row is one CNPJ in one environment, and a CNPJ belongs to ONE partner
+// per environment (UNIQUE (cnpj, environment)), so two partners can never claim the same emitter.
+// Homologação and produção are separate rows because InvoiCy gives them different access keys.
+
+export type StoreKind = 'sqlite' | 'mssql';
+export type Environment = 'homologacao' | 'producao';
+/** SEFAZ tpAmb: 1 produção, 2 homologação. */
+export type TpAmb = '1' | '2';
+export type DocModel = '55' | '65' | '57';
+
+/** InvoiCy DocStatus (invoicy-contract.md §9.3). 7 and 8 exist only as query filters / MDF-e. */
+export type DocStatus = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 15;
+export const DOC_STATUS = {
+  PENDENTE: 1, AUTORIZADO: 2, REJEITADO: 3, NECESSITA_INTERACAO: 4, CANCELADO: 5, INUTILIZADO: 6,
+  AGUARDANDO_CONSULTA: 7, ENCERRADO: 8, EM_CONFLITO: 9, EPEC: 10, CONTINGENCIA_OFFLINE: 11,
+  DENEGADO: 12, CONTINGENCIA_FSDA: 13, CONTINGENCIA_SVC: 15,
+} as const satisfies Record<string, DocStatus>;
+
+/** Internal processing stage; persisted before every side effect (architecture principle 1). */
+export type DocStage = 'received' | 'numbered' | 'signed' | 'sending' | 'answered' | 'settled';
+
+/** Failures the caller can act on; `message` is Portuguese, meant for ERPs and support staff. */
+export class StoreError extends Error {
+  constructor(readonly code: 'conflict' | 'not_found' | 'invalid', message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+export function environmentTpAmb(env: Environment): TpAmb {
+  return env === 'producao' ? '1' : '2';
+}
+
+// ---------------------------------------------------------------- partners
+
+export interface Partner {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface CreatedPartner {
+  partner: Partner;
+  /** EmpPK / ChaveParceiro: returned once, only its lookup hash is stored. */
+  partnerKey: string;
+  /** Partner access key (EmpCK of ConsultaCadastro and partner-level calls); sealed at rest. */
+  accessKey: string;
+}
+
+// ---------------------------------------------------------------- companies
+
+export type ContingencyOption = 'SVC' | 'EPEC' | 'OFFLINE' | 'NONE';
+
+export interface ModelContingencySettings {
+  /** Ordered options tried while the scope is in contingency (contingency-and-numbering.md §3.1). */
+  options: ContingencyOption[];
+  transitionMode: 'invoicy' | 'focus';
+  /** Dedicated série used by the `focus` transition mode. */
+  transitionSerie?: number;
+  routeKnownUnprocessed?: boolean;
+}
+
+export type ContingencySettings = Partial<Record<DocModel, ModelContingencySettings>>;
+
+/** Company as listed/shown: never carries secrets (see getCompanyAccessKey / getCompanyCsc). */
+export interface Company {
+  id: string;
+  partnerId: string;
+  /** Normalised CNPJ, possibly alphanumeric. */
+  cnpj: string;
+  uf: string;
+  name: string;
+  ie: string | null;
+  environment: Environment;
+  enabled: boolean;
+  /** NFC-e CSC identifier (public); the CSC itself only through getCompanyCsc. */
+  cscId: string | null;
+  hasCsc: boolean;
+  contingency: ContingencySettings;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewCompany {
+  partnerId: string;
+  cnpj: string;
+  uf: string;
+  name: string;
+  ie?: string | null;
+  environment: Environment;
+  enabled?: boolean;
+  cscId?: string | null;
+  csc?: string | null;
+  contingency?: ContingencySettings;
+}
+
+export interface CompanyPatch {
+  uf?: string;
+  name?: string;
+  ie?: string | null;
+  enabled?: boolean;
+  cscId?: string | null;
+  /** null removes the CSC. */
+  csc?: string | null;
+  contingency?: ContingencySettings;
+}
+
+export interface CreatedCompany {
+  company: Company;
+  /** Company access key (EmpCK secret), 32 hex chars. */
+  accessKey: string;
+}
+
+export interface CompanyCsc {
+  cscId: string;
+  csc: string;
+}
+
+// ---------------------------------------------------------------- certificates
+
+export interface NewCertificate {
+  pfx: Buffer;
+  password: string;
+  keyPem: string;
+  certPem: string;
+  subject: string;
+  cnpj: string | null;
+  serial: string;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+/** Public view of a stored certificate. */
+export interface CertificateInfo {
+  id: string;
+  companyId: string;
+  certPem: string;
+  subject: string;
+  cnpj: string | null;
+  serial: string;
+  notBefore: Date;
+  notAfter: Date;
+  active: boolean;
+  createdAt: Date;
+}
+
+/** Internal use only (signing, mutual TLS): includes the decrypted private key. */
+export interface ActiveCertificate extends CertificateInfo {
+  keyPem: string;
+  pfx: Buffer;
+  password: string;
+}
+
+// ---------------------------------------------------------------- documents
+
+/** Mutable document fields; all nullable columns are `null` when unknown. */
+export interface DocumentFields {
+  chave: string | null;
+  tpEmis: string;
+  docStatus: DocStatus;
+  stage: DocStage;
+  cStat: string | null;
+  xMotivo: string | null;
+  nProt: string | null;
+  dhAut: Date | null;
+  dhEmi: Date | null;
+  digestValue: string | null;
+  nRec: string | null;
+  cNF: string | null;
+  /** Byte-exact signed XML: stored and returned verbatim. */
+  xmlSigned: string | null;
+  xmlProc: string | null;
+  /** The ERP's layout document, kept for retries. */
+  layoutXml: string | null;
+  /** Recipient CNPJ/CPF/idEstrangeiro, for consulta. */
+  destDoc: string | null;
+  destName: string | null;
+  /** Total value as the decimal string of the XML (vNF / vTPrest), never a float. */
+  totalValue: string | null;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  epecProtocol: string | null;
+  /** Every key the document had before the current one (contingency re-keying). */
+  previousChaves: string[];
+  discardRequested: boolean;
+  substituteNumero: number | null;
+  substituteSerie: number | null;
+  discardState: string | null;
+}
+
+export interface DocumentRecord extends DocumentFields {
+  id: string;
+  companyId: string;
+  tpAmb: TpAmb;
+  model: DocModel;
+  serie: number;
+  numero: number;
+  /** Inclusion date. */
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewDocument = { tpAmb: TpAmb; model: DocModel; serie: number; numero: number } & Partial<DocumentFields>;
+export type NewUnnumberedDocument = Omit<NewDocument, 'numero'>;
+export type DocumentPatch = Partial<DocumentFields>;
+
+/** Optimistic guard for updateDocument: the update applies only when the row still matches. */
+export interface DocumentGuard {
+  stage?: DocStage[];
+  docStatus?: DocStatus[];
+}
+
+export interface DocumentQuery {
+  tpAmb?: TpAmb;
+  model?: DocModel;
+  serie?: number;
+  numeroFrom?: number;
+  numeroTo?: number;
+  chave?: string;
+  emissionFrom?: Date;
+  emissionTo?: Date;
+  includedFrom?: Date;
+  includedTo?: Date;
+  docStatus?: DocStatus[];
+  stage?: DocStage[];
+  /** Default 100, at most 1000. */
+  limit?: number;
+}
+
+export interface JobDocumentQuery {
+  docStatus?: DocStatus[];
+  stage?: DocStage[];
+  /** Only documents whose nextAttemptAt is null or not after this instant. */
+  dueBefore?: Date;
+  tpAmb?: TpAmb;
+  model?: DocModel;
+  /** Emitter UF (the company's), for per-scope jobs. */
+  uf?: string;
+  limit: number;
+}
+
+export interface SequenceKey {
+  companyId: string;
+  tpAmb: TpAmb;
+  model: DocModel;
+  serie: number;
+}
+
+// ---------------------------------------------------------------- events
+
+export type EventStatus = 'pending' | 'sending' | 'registered' | 'rejected';
+
+export interface EventFields {
+  status: EventStatus;
+  cStat: string | null;
+  xMotivo: string | null;
+  nProt: string | null;
+  dhReg: Date | null;
+  xmlSigned: string | null;
+  xmlProc: string | null;
+  /** The ERP's event request, kept for retries of pending events. */
+  requestXml: string | null;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+}
+
+export interface EventRecord extends EventFields {
+  id: string;
+  documentId: string;
+  companyId: string;
+  tpEvento: string;
+  nSeq: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewEvent = { documentId: string; tpEvento: string; nSeq: number } & Partial<EventFields>;
+export type EventPatch = Partial<EventFields>;
+
+export interface JobEventQuery {
+  status?: EventStatus[];
+  dueBefore?: Date;
+  limit: number;
+}
+
+// ---------------------------------------------------------------- inutilizações
+
+/** `pending` and `authorized` ranges block their numbers; `rejected` ones do not. */
+export type InutilizacaoStatus = 'pending' | 'authorized' | 'rejected';
+
+export interface InutilizacaoFields {
+  status: InutilizacaoStatus;
+  cStat: string | null;
+  xMotivo: string | null;
+  nProt: string | null;
+  dhReg: Date | null;
+  xmlProc: string | null;
+}
+
+export interface InutilizacaoRecord extends InutilizacaoFields {
+  id: string;
+  companyId: string;
+  tpAmb: TpAmb;
+  model: DocModel;
+  serie: number;
+  nIni: number;
+  nFin: number;
+  justificativa: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewInutilizacao = {
+  tpAmb: TpAmb; model: DocModel; serie: number; nIni: number; nFin: number; justificativa: string;
+} & Partial<InutilizacaoFields>;
+export type InutilizacaoPatch = Partial<InutilizacaoFields>;
+
+export interface InutilizacaoQuery {
+  tpAmb?: TpAmb;
+  model?: DocModel;
+  serie?: number;
+  status?: InutilizacaoStatus[];
+  limit?: number;
+}
+
+// ---------------------------------------------------------------- request log
+
+export interface RequestLogEntry {
+  requestId: string;
+  partnerId?: string | null;
+  companyId?: string | null;
+  /** Dispatch kind, e.g. 'Envio', 'Consulta', 'EnvioEvento'. */
+  kind: string;
+  documents: number;
+  /** Request-level and document-level codes returned (e.g. ['100', '100']). */
+  codes: string[];
+  durationMs: number;
+}
+
+export interface RequestLogRecord extends Required<RequestLogEntry> {
+  id: number;
+  createdAt: Date;
+}
+
+export interface RequestLogQuery {
+  partnerId?: string;
+  companyId?: string;
+  since?: Date;
+  limit?: number;
+}
+
+// ---------------------------------------------------------------- contingency state
+
+export interface ContingencyScope {
+  tpAmb: TpAmb;
+  uf: string;
+  model: DocModel;
+}
+
+export interface ContingencyStateInput {
+  state: 'normal' | 'contingency';
+  since: Date;
+  cause: string | null;
+  detectingDocumentId?: string | null;
+  nextProbeAt?: Date | null;
+  probeFailures: number;
+}
+
+export interface ContingencyRecord extends ContingencyScope {
+  state: 'normal' | 'contingency';
+  since: Date;
+  cause: string | null;
+  detectingDocumentId: string | null;
+  nextProbeAt: Date | null;
+  probeFailures: number;
+  updatedAt: Date;
+}
+
+// ---------------------------------------------------------------- the port
+
+export interface Store {
+  readonly kind: StoreKind;
+
+  createPartner(name: string): Promise<CreatedPartner>;
+  findPartnerByKey(partnerKey: string): Promise<Partner | undefined>;
+  getPartner(id: string): Promise<Partner | undefined>;
+  listPartners(): Promise<Partner[]>;
+  getPartnerAccessKey(partnerId: string): Promise<string | undefined>;
+
+  /** Fails with a Portuguese message when the CNPJ already belongs to a company in that environment. */
+  createCompany(input: NewCompany): Promise<CreatedCompany>;
+  findCompanyForPartner(partnerId: string, cnpj: string, environment: Environment): Promise<Company | undefined>;
+  getCompany(id: string): Promise<Company | undefined>;
+  listCompanies(partnerId?: string): Promise<Company[]>;
+  updateCompany(id: string, patch: CompanyPatch): Promise<Company | undefined>;
+  getCompanyAccessKey(id: string): Promise<string | undefined>;
+  /** Issues a new access key (the old one stops working at once) and returns it. */
+  rotateCompanyAccessKey(id: string): Promise<string | undefined>;
+  getCompanyCsc(id: string): Promise<CompanyCsc | undefined>;
+
+  /** Stores a certificate as the company's active one, deactivating the previous one. */
+  saveCertificate(companyId: string, cert: NewCertificate): Promise<CertificateInfo>;
+  getActiveCertificate(companyId: string): Promise<ActiveCertificate | undefined>;
+  listCertificates(companyId: string): Promise<CertificateInfo[]>;
+
+  /** Inserts a document with a client-given number (moves the sequence forward when higher). */
+  insertDocument(companyId: string, doc: NewDocument): Promise<DocumentRecord>;
+  /** Atomically allocates the next free number of the sequence and inserts the document with it. */
+  allocateAndInsertDocument(companyId: string, doc: NewUnnumberedDocument): Promise<DocumentRecord>;
+  /** Moves the sequence past a client-given number when it is higher. */
+  noteClientNumber(key: SequenceKey, numero: number): Promise<void>;
+  /** Next number the sequence would try (before skipping used numbers). */
+  peekSequence(key: SequenceKey): Promise<number>;
+  /** Undefined when the document does not exist for that company or the guard did not match. */
+  updateDocument(companyId: string, id: string, patch: DocumentPatch, guard?: DocumentGuard): Promise<DocumentRecord | undefined>;
+  getDocument(companyId: string, id: string): Promise<DocumentRecord | undefined>;
+  findDocumentByNumber(companyId: string, tpAmb: TpAmb, model: DocModel, serie: number, numero: number): Promise<DocumentRecord | undefined>;
+  /** Matches the current key or any previous (contingency) key. */
+  findDocumentByChave(companyId: string, chave: string): Promise<DocumentRecord | undefined>;
+  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentRecord[]>;
+  /** Across companies, for jobs; ordered by nextAttemptAt then inclusion. */
+  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentRecord[]>;
+
+  insertEvent(companyId: string, event: NewEvent): Promise<EventRecord>;
+  updateEvent(companyId: string, id: string, patch: EventPatch): Promise<EventRecord | undefined>;
+  getEvent(companyId: string, id: string): Promise<EventRecord | undefined>;
+  listEvents(companyId: string, documentId: string): Promise<EventRecord[]>;
+  findEventsForJob(filter: JobEventQuery): Promise<EventRecord[]>;
+
+  insertInutilizacao(companyId: string, inut: NewInutilizacao): Promise<InutilizacaoRecord>;
+  updateInutilizacao(companyId: string, id: string, patch: InutilizacaoPatch): Promise<InutilizacaoRecord | undefined>;
+  getInutilizacao(companyId: string, id: string): Promise<InutilizacaoRecord | undefined>;
+  listInutilizacoes(companyId: string, filter?: InutilizacaoQuery): Promise<InutilizacaoRecord[]>;
+  /** True when a pending or authorized inutilização range covers the number. */
+  isNumberInutilizado(companyId: string, tpAmb: TpAmb, model: DocModel, serie: number, numero: number): Promise<boolean>;
+
+  recordRequest(entry: RequestLogEntry): Promise<void>;
+  listRequests(filter?: RequestLogQuery): Promise<RequestLogRecord[]>;
+
+  /** Atomic; re-entrant for the same owner (renews the TTL); steals an expired lease. */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+
+  getContingency(scope: ContingencyScope): Promise<ContingencyRecord | undefined>;
+  /**
+   * Writes the state of a scope. With `ifState`, writes only when the current state (normal when
+   * never recorded) equals it — so exactly one caller enters contingency. Returns whether it wrote.
+   */
+  setContingency(scope: ContingencyScope, value: ContingencyStateInput, opts?: { ifState?: 'normal' | 'contingency' }): Promise<boolean>;
+  listContingencies(state?: 'normal' | 'contingency'): Promise<ContingencyRecord[]>;
+
+  close(): Promise<void>;
+}

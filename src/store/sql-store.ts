@@ -1,0 +1,597 @@
+// The Store port over any SqlDriver: all SQL of the gateway lives here, written once for both
+// databases. Writes that read-then-write run in driver transactions (SQLite: BEGIN IMMEDIATE on a
+// serialised connection; SQL Server: SERIALIZABLE with UPDLOCK/HOLDLOCK hints from the dialect).
+import crypto from 'node:crypto';
+import { isValidCnpj, normalizeCnpj } from '../fiscal/cnpj';
+import { isUf } from '../fiscal/ufs';
+import type { SqlDriver, SqlExecutor, SqlParams } from './driver';
+import { inList } from './mapping';
+import { migrate } from './migrations';
+import {
+  StoreError,
+  type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
+  type ContingencyScope, type ContingencyStateInput, type CreatedCompany, type CreatedPartner, type DocModel,
+  type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type Environment,
+  type EventPatch, type EventRecord, type InutilizacaoPatch, type InutilizacaoQuery, type InutilizacaoRecord,
+  type JobDocumentQuery, type JobEventQuery, type NewCertificate, type NewCompany, type NewDocument, type NewEvent,
+  type NewInutilizacao, type NewUnnumberedDocument, type Partner, type RequestLogEntry, type RequestLogQuery,
+  type RequestLogRecord, type SequenceKey, type Store, type StoreKind, type TpAmb,
+} from './port';
+import { SecretBox, SecretError, generateAccessKey, generatePartnerKey } from './secrets';
+import * as T from './tables';
+
+const MAX_NUMERO = 999_999_999;
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 1000;
+const KEY_CHECK = 'master_key_check';
+const KEY_CHECK_PLAINTEXT = 'fiscal-gateway';
+
+/** Numbers inside these inutilização ranges are taken (rejected requests free them again). */
+const BLOCKING_INUT = `status <> 'rejected'`;
+const SEQ_KEY = 'company_id = @company_id AND tp_amb = @tp_amb AND model = @model AND serie = @serie';
+
+const DOCUMENT_DEFAULTS: Pick<DocumentFields, 'tpEmis' | 'docStatus' | 'stage' | 'attempts' | 'previousChaves' | 'discardRequested'> = {
+  tpEmis: '1', docStatus: 1, stage: 'received', attempts: 0, previousChaves: [], discardRequested: false,
+};
+const DOCUMENT_NULLS: Omit<DocumentFields, keyof typeof DOCUMENT_DEFAULTS> = {
+  chave: null, cStat: null, xMotivo: null, nProt: null, dhAut: null, dhEmi: null, digestValue: null, nRec: null,
+  cNF: null, xmlSigned: null, xmlProc: null, layoutXml: null, destDoc: null, destName: null, totalValue: null,
+  nextAttemptAt: null, lastError: null, epecProtocol: null, substituteNumero: null, substituteSerie: null, discardState: null,
+};
+
+function clampLimit(limit: number | undefined): number {
+  return Math.min(Math.max(Math.trunc(limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
+}
+
+function seqParams(key: SequenceKey): SqlParams {
+  return { company_id: key.companyId, tp_amb: key.tpAmb, model: key.model, serie: key.serie };
+}
+
+function checkNumero(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_NUMERO) throw new StoreError('invalid', `${what} inválido: ${n} (esperado de 1 a ${MAX_NUMERO}).`);
+}
+
+/** Collects `AND …` conditions with their params. */
+class Where {
+  readonly parts: string[] = [];
+  readonly params: SqlParams = {};
+  add(sql: string, params: SqlParams = {}): this {
+    this.parts.push(sql);
+    Object.assign(this.params, params);
+    return this;
+  }
+  in(column: string, prefix: string, values: readonly (string | number)[] | undefined): this {
+    if (values) {
+      const l = inList(column, prefix, values);
+      this.add(l.sql, l.params);
+    }
+    return this;
+  }
+  get sql(): string {
+    return this.parts.length ? this.parts.join(' AND ') : '1 = 1';
+  }
+}
+
+export class SqlStore implements Store {
+  readonly kind: StoreKind;
+
+  private constructor(private readonly db: SqlDriver, private readonly secrets: SecretBox) {
+    this.kind = db.dialect.name;
+  }
+
+  /** Runs migrations and checks that the MASTER_KEY is the one this database was sealed with. */
+  static async open(db: SqlDriver, secrets: SecretBox): Promise<SqlStore> {
+    try {
+      await migrate(db);
+      const store = new SqlStore(db, secrets);
+      await store.checkMasterKey();
+      return store;
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
+
+  private async checkMasterKey(): Promise<void> {
+    const sealed = await this.db.tx(async (q) => {
+      const rows = await q.all(`SELECT value FROM store_meta${this.db.dialect.lockRow} WHERE name = @name`, { name: KEY_CHECK });
+      if (rows[0]) return String(rows[0].value);
+      await q.exec('INSERT INTO store_meta (name, value) VALUES (@name, @value)', { name: KEY_CHECK, value: this.secrets.seal(KEY_CHECK_PLAINTEXT) });
+      return undefined;
+    });
+    if (sealed === undefined) return;
+    try {
+      if (this.secrets.openText(sealed) === KEY_CHECK_PLAINTEXT) return;
+    } catch {
+      // reported below with the message that names the cause
+    }
+    throw new SecretError('A MASTER_KEY informada não é a usada para cifrar este banco de dados: os segredos armazenados não podem ser abertos. Use a MASTER_KEY original.');
+  }
+
+  private get d() {
+    return this.db.dialect;
+  }
+
+  private one<R>(q: SqlExecutor, mapper: { fromRow(r: Record<string, unknown>): R }, sql: string, params: SqlParams): Promise<R | undefined> {
+    return q.all(sql, params).then((rows) => (rows[0] ? mapper.fromRow(rows[0]) : undefined));
+  }
+
+  private async many<R>(mapper: { fromRow(r: Record<string, unknown>): R }, sql: string, params: SqlParams): Promise<R[]> {
+    const rows = await this.db.run((q) => q.all(sql, params));
+    return rows.map((r) => mapper.fromRow(r));
+  }
+
+  private async sealedColumn(table: string, column: string, where: string, params: SqlParams): Promise<string | undefined> {
+    const rows = await this.db.run((q) => q.all(`SELECT ${column} AS v FROM ${table} WHERE ${where}`, params));
+    const v = rows[0]?.v;
+    return v === null || v === undefined ? undefined : this.secrets.openText(String(v));
+  }
+
+  // ------------------------------------------------------------ partners
+
+  async createPartner(name: string): Promise<CreatedPartner> {
+    if (!name?.trim()) throw new StoreError('invalid', 'Nome do parceiro é obrigatório.');
+    const partner: Partner = { id: crypto.randomUUID(), name: name.trim(), createdAt: new Date() };
+    const partnerKey = generatePartnerKey();
+    const accessKey = generateAccessKey();
+    const ins = T.partners.insert(partner, { key_hash: this.secrets.lookupHash(partnerKey), access_key_sealed: this.secrets.seal(accessKey) });
+    await this.db.run((q) => q.exec(ins.sql, ins.params));
+    return { partner, partnerKey, accessKey };
+  }
+
+  findPartnerByKey(partnerKey: string): Promise<Partner | undefined> {
+    return this.db.run((q) => this.one(q, T.partners, 'SELECT * FROM partners WHERE key_hash = @h', { h: this.secrets.lookupHash(partnerKey) }));
+  }
+
+  getPartner(id: string): Promise<Partner | undefined> {
+    return this.db.run((q) => this.one(q, T.partners, 'SELECT * FROM partners WHERE id = @id', { id }));
+  }
+
+  listPartners(): Promise<Partner[]> {
+    return this.many(T.partners, 'SELECT * FROM partners ORDER BY name, id', {});
+  }
+
+  getPartnerAccessKey(partnerId: string): Promise<string | undefined> {
+    return this.sealedColumn('partners', 'access_key_sealed', 'id = @id', { id: partnerId });
+  }
+
+  // ------------------------------------------------------------ companies
+
+  async createCompany(input: NewCompany): Promise<CreatedCompany> {
+    const cnpj = normalizeCnpj(input.cnpj ?? '');
+    if (!isValidCnpj(cnpj)) throw new StoreError('invalid', `CNPJ inválido: ${input.cnpj}.`);
+    if (!isUf(input.uf)) throw new StoreError('invalid', `UF inválida: ${input.uf}.`);
+    if (input.environment !== 'homologacao' && input.environment !== 'producao') {
+      throw new StoreError('invalid', `Ambiente inválido: ${String(input.environment)} (use homologacao ou producao).`);
+    }
+    const now = new Date();
+    const company: Company = {
+      id: crypto.randomUUID(), partnerId: input.partnerId, cnpj, uf: input.uf, name: input.name, ie: input.ie ?? null,
+      environment: input.environment, enabled: input.enabled ?? true, cscId: input.cscId ?? null, hasCsc: !!input.csc,
+      contingency: input.contingency ?? {}, createdAt: now, updatedAt: now,
+    };
+    const accessKey = generateAccessKey();
+    const ins = T.companies.insert(company, {
+      access_key_sealed: this.secrets.seal(accessKey),
+      csc_sealed: input.csc ? this.secrets.seal(input.csc) : null,
+    });
+    await this.db.tx(async (q) => {
+      if (!(await q.all('SELECT id FROM partners WHERE id = @id', { id: input.partnerId })).length) {
+        throw new StoreError('not_found', `Parceiro não encontrado: ${input.partnerId}.`);
+      }
+      try {
+        await q.exec(ins.sql, ins.params);
+      } catch (err) {
+        if (this.d.isUniqueViolation(err)) throw new StoreError('conflict', `O CNPJ ${cnpj} já está cadastrado no ambiente de ${input.environment}.`);
+        throw err;
+      }
+    });
+    return { company, accessKey };
+  }
+
+  findCompanyForPartner(partnerId: string, cnpj: string, environment: Environment): Promise<Company | undefined> {
+    return this.db.run((q) => this.one(q, T.companies,
+      'SELECT * FROM companies WHERE partner_id = @p AND cnpj = @cnpj AND environment = @env',
+      { p: partnerId, cnpj: normalizeCnpj(cnpj), env: environment }));
+  }
+
+  getCompany(id: string): Promise<Company | undefined> {
+    return this.db.run((q) => this.one(q, T.companies, 'SELECT * FROM companies WHERE id = @id', { id }));
+  }
+
+  listCompanies(partnerId?: string): Promise<Company[]> {
+    const w = new Where();
+    if (partnerId !== undefined) w.add('partner_id = @p', { p: partnerId });
+    return this.many(T.companies, `SELECT * FROM companies WHERE ${w.sql} ORDER BY cnpj, environment`, w.params);
+  }
+
+  async updateCompany(id: string, patch: CompanyPatch): Promise<Company | undefined> {
+    if (patch.uf !== undefined && !isUf(patch.uf)) throw new StoreError('invalid', `UF inválida: ${patch.uf}.`);
+    const { csc, ...fields } = patch;
+    const { set, params } = T.companies.setList({ ...fields, updatedAt: new Date() });
+    const extra = csc === undefined ? '' : ', csc_sealed = @csc_sealed';
+    const all: SqlParams = { ...params, w_id: id, csc_sealed: csc ? this.secrets.seal(csc) : null };
+    return this.db.tx(async (q) => {
+      if (!(await q.exec(`UPDATE companies SET ${set}${extra} WHERE id = @w_id`, all))) return undefined;
+      return this.one(q, T.companies, 'SELECT * FROM companies WHERE id = @id', { id });
+    });
+  }
+
+  getCompanyAccessKey(id: string): Promise<string | undefined> {
+    return this.sealedColumn('companies', 'access_key_sealed', 'id = @id', { id });
+  }
+
+  async rotateCompanyAccessKey(id: string): Promise<string | undefined> {
+    const accessKey = generateAccessKey();
+    const n = await this.db.run((q) => q.exec('UPDATE companies SET access_key_sealed = @s, updated_at = @now WHERE id = @id', {
+      s: this.secrets.seal(accessKey), now: new Date(), id,
+    }));
+    return n ? accessKey : undefined;
+  }
+
+  async getCompanyCsc(id: string): Promise<CompanyCsc | undefined> {
+    const rows = await this.db.run((q) => q.all('SELECT csc_id, csc_sealed FROM companies WHERE id = @id', { id }));
+    const r = rows[0];
+    if (!r || r.csc_id == null || r.csc_sealed == null) return undefined;
+    return { cscId: String(r.csc_id), csc: this.secrets.openText(String(r.csc_sealed)) };
+  }
+
+  // ------------------------------------------------------------ certificates
+
+  async saveCertificate(companyId: string, cert: NewCertificate): Promise<CertificateInfo> {
+    const info: CertificateInfo = {
+      id: crypto.randomUUID(), companyId, certPem: cert.certPem, subject: cert.subject, cnpj: cert.cnpj, serial: cert.serial,
+      notBefore: cert.notBefore, notAfter: cert.notAfter, active: true, createdAt: new Date(),
+    };
+    const ins = T.certificates.insert(info, {
+      pfx_sealed: this.secrets.seal(cert.pfx), password_sealed: this.secrets.seal(cert.password), key_pem_sealed: this.secrets.seal(cert.keyPem),
+    });
+    await this.db.tx(async (q) => {
+      if (!(await q.all(`SELECT id FROM companies${this.d.lockRow} WHERE id = @id`, { id: companyId })).length) {
+        throw new StoreError('not_found', `Empresa não encontrada: ${companyId}.`);
+      }
+      await q.exec('UPDATE certificates SET active = @off WHERE company_id = @c AND active = @on', { c: companyId, on: true, off: false });
+      await q.exec(ins.sql, ins.params);
+    });
+    return info;
+  }
+
+  async getActiveCertificate(companyId: string): Promise<ActiveCertificate | undefined> {
+    const rows = await this.db.run((q) => q.all('SELECT * FROM certificates WHERE company_id = @c AND active = @on', { c: companyId, on: true }));
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      ...T.certificates.fromRow(r),
+      keyPem: this.secrets.openText(String(r.key_pem_sealed)),
+      pfx: this.secrets.open(String(r.pfx_sealed)),
+      password: this.secrets.openText(String(r.password_sealed)),
+    };
+  }
+
+  listCertificates(companyId: string): Promise<CertificateInfo[]> {
+    return this.many(T.certificates, 'SELECT * FROM certificates WHERE company_id = @c ORDER BY created_at DESC, id', { c: companyId });
+  }
+
+  // ------------------------------------------------------------ numbering
+
+  /** Creates the sequence row when missing (locked on SQL Server so concurrent creators serialise). */
+  private async ensureSequence(q: SqlExecutor, key: SequenceKey): Promise<void> {
+    await q.exec(
+      `INSERT INTO number_sequences (company_id, tp_amb, model, serie, next_numero, updated_at)
+       SELECT @company_id, @tp_amb, @model, @serie, 1, @now
+       WHERE NOT EXISTS (SELECT 1 FROM number_sequences${this.d.lockRow} WHERE ${SEQ_KEY})`,
+      { ...seqParams(key), now: new Date() });
+  }
+
+  private async advanceSequence(q: SqlExecutor, key: SequenceKey, numero: number): Promise<void> {
+    await this.ensureSequence(q, key);
+    await q.exec(`UPDATE number_sequences SET next_numero = @next, updated_at = @now WHERE ${SEQ_KEY} AND next_numero <= @numero`,
+      { ...seqParams(key), next: numero + 1, numero, now: new Date() });
+  }
+
+  /** End of the blocking inutilização range covering n, if any. */
+  private async inutRangeEnd(q: SqlExecutor, key: SequenceKey, n: number): Promise<number | undefined> {
+    const rows = await q.all(`SELECT MAX(n_fin) AS n_fin FROM inutilizacoes WHERE ${SEQ_KEY} AND n_ini <= @n AND n_fin >= @n AND ${BLOCKING_INUT}`,
+      { ...seqParams(key), n });
+    const end = rows[0]?.n_fin;
+    return end === null || end === undefined ? undefined : Number(end);
+  }
+
+  async noteClientNumber(key: SequenceKey, numero: number): Promise<void> {
+    checkNumero(numero, 'Número');
+    await this.db.tx((q) => this.advanceSequence(q, key, numero));
+  }
+
+  async peekSequence(key: SequenceKey): Promise<number> {
+    const rows = await this.db.run((q) => q.all(`SELECT next_numero FROM number_sequences WHERE ${SEQ_KEY}`, seqParams(key)));
+    return rows[0] ? Math.max(Number(rows[0].next_numero), 1) : 1;
+  }
+
+  // ------------------------------------------------------------ documents
+
+  private newDocument(companyId: string, doc: NewDocument): DocumentRecord {
+    const now = new Date();
+    const clean = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as NewDocument;
+    return { ...DOCUMENT_NULLS, ...DOCUMENT_DEFAULTS, ...clean, id: crypto.randomUUID(), companyId, createdAt: now, updatedAt: now };
+  }
+
+  private async insertDocumentRow(q: SqlExecutor, doc: DocumentRecord): Promise<void> {
+    const ins = T.documents.insert(doc);
+    try {
+      await q.exec(ins.sql, ins.params);
+    } catch (err) {
+      if (this.d.isUniqueViolation(err)) {
+        throw new StoreError('conflict', `Número ${doc.numero} da série ${doc.serie} (modelo ${doc.model}) já utilizado por outro documento.`);
+      }
+      throw err;
+    }
+  }
+
+  async insertDocument(companyId: string, doc: NewDocument): Promise<DocumentRecord> {
+    checkNumero(doc.numero, 'Número');
+    const record = this.newDocument(companyId, doc);
+    const key: SequenceKey = { companyId, tpAmb: doc.tpAmb, model: doc.model, serie: doc.serie };
+    await this.db.tx(async (q) => {
+      await this.advanceSequence(q, key, doc.numero);
+      await this.insertDocumentRow(q, record);
+    });
+    return record;
+  }
+
+  async allocateAndInsertDocument(companyId: string, doc: NewUnnumberedDocument): Promise<DocumentRecord> {
+    const key: SequenceKey = { companyId, tpAmb: doc.tpAmb, model: doc.model, serie: doc.serie };
+    return this.db.tx(async (q) => {
+      await this.ensureSequence(q, key);
+      const seq = await q.all(`SELECT next_numero FROM number_sequences${this.d.lockRow} WHERE ${SEQ_KEY}`, seqParams(key));
+      let n = Math.max(Number(seq[0]?.next_numero ?? 1), 1);
+      for (;;) {
+        checkNumero(n, 'Próximo número da sequência');
+        const used = await q.all(`SELECT 1 AS x FROM documents WHERE ${SEQ_KEY} AND numero = @n`, { ...seqParams(key), n });
+        if (used.length) {
+          n += 1;
+          continue;
+        }
+        const end = await this.inutRangeEnd(q, key, n);
+        if (end === undefined) break;
+        n = end + 1;
+      }
+      const record = this.newDocument(companyId, { ...doc, numero: n });
+      await this.insertDocumentRow(q, record);
+      await q.exec(`UPDATE number_sequences SET next_numero = @next, updated_at = @now WHERE ${SEQ_KEY}`, { ...seqParams(key), next: n + 1, now: new Date() });
+      return record;
+    });
+  }
+
+  async updateDocument(companyId: string, id: string, patch: DocumentPatch, guard: DocumentGuard = {}): Promise<DocumentRecord | undefined> {
+    const { set, params } = T.documents.setList({ ...patch, updatedAt: new Date() });
+    const w = new Where().add('id = @w_id AND company_id = @w_company', { w_id: id, w_company: companyId })
+      .in('stage', 'g_stage', guard.stage).in('doc_status', 'g_status', guard.docStatus);
+    return this.db.tx(async (q) => {
+      if (!(await q.exec(`UPDATE documents SET ${set} WHERE ${w.sql}`, { ...params, ...w.params }))) return undefined;
+      return this.one(q, T.documents, 'SELECT * FROM documents WHERE id = @id', { id });
+    });
+  }
+
+  getDocument(companyId: string, id: string): Promise<DocumentRecord | undefined> {
+    return this.db.run((q) => this.one(q, T.documents, 'SELECT * FROM documents WHERE id = @id AND company_id = @c', { id, c: companyId }));
+  }
+
+  findDocumentByNumber(companyId: string, tpAmb: TpAmb, model: DocModel, serie: number, numero: number): Promise<DocumentRecord | undefined> {
+    return this.db.run((q) => this.one(q, T.documents, `SELECT * FROM documents WHERE ${SEQ_KEY} AND numero = @numero`,
+      { ...seqParams({ companyId, tpAmb, model, serie }), numero }));
+  }
+
+  async findDocumentByChave(companyId: string, chave: string): Promise<DocumentRecord | undefined> {
+    return this.db.run(async (q) =>
+      (await this.one(q, T.documents, 'SELECT * FROM documents WHERE company_id = @c AND chave = @chave', { c: companyId, chave }))
+      // Previous keys are a JSON array of quoted strings: the quotes make the LIKE exact.
+      ?? this.one(q, T.documents, 'SELECT * FROM documents WHERE company_id = @c AND previous_chaves LIKE @pattern', { c: companyId, pattern: `%"${chave.replace(/[%_[\]"\\]/g, '')}"%` }));
+  }
+
+  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentRecord[]> {
+    const w = new Where().add('company_id = @c', { c: companyId });
+    if (filter.tpAmb) w.add('tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
+    if (filter.model) w.add('model = @model', { model: filter.model });
+    if (filter.serie !== undefined) w.add('serie = @serie', { serie: filter.serie });
+    if (filter.numeroFrom !== undefined) w.add('numero >= @n_from', { n_from: filter.numeroFrom });
+    if (filter.numeroTo !== undefined) w.add('numero <= @n_to', { n_to: filter.numeroTo });
+    if (filter.chave) w.add('chave = @chave', { chave: filter.chave });
+    if (filter.emissionFrom) w.add('dh_emi >= @e_from', { e_from: filter.emissionFrom });
+    if (filter.emissionTo) w.add('dh_emi <= @e_to', { e_to: filter.emissionTo });
+    if (filter.includedFrom) w.add('created_at >= @i_from', { i_from: filter.includedFrom });
+    if (filter.includedTo) w.add('created_at <= @i_to', { i_to: filter.includedTo });
+    w.in('doc_status', 'st', filter.docStatus).in('stage', 'sg', filter.stage);
+    return this.many(T.documents, `SELECT * FROM documents WHERE ${w.sql} ORDER BY model, serie, numero ${this.d.limit('lim')}`,
+      { ...w.params, lim: clampLimit(filter.limit) });
+  }
+
+  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentRecord[]> {
+    const w = new Where().in('d.doc_status', 'st', filter.docStatus).in('d.stage', 'sg', filter.stage);
+    if (filter.dueBefore) w.add('(d.next_attempt_at IS NULL OR d.next_attempt_at <= @due)', { due: filter.dueBefore });
+    if (filter.tpAmb) w.add('d.tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
+    if (filter.model) w.add('d.model = @model', { model: filter.model });
+    if (filter.uf) w.add('c.uf = @uf', { uf: filter.uf });
+    return this.many(T.documents,
+      `SELECT d.* FROM documents d JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
+       ORDER BY d.next_attempt_at, d.created_at, d.id ${this.d.limit('lim')}`,
+      { ...w.params, lim: clampLimit(filter.limit) });
+  }
+
+  // ------------------------------------------------------------ events
+
+  async insertEvent(companyId: string, event: NewEvent): Promise<EventRecord> {
+    const now = new Date();
+    const clean = Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined)) as NewEvent;
+    const record: EventRecord = {
+      status: 'pending', cStat: null, xMotivo: null, nProt: null, dhReg: null, xmlSigned: null, xmlProc: null, requestXml: null,
+      attempts: 0, nextAttemptAt: null, lastError: null, ...clean, id: crypto.randomUUID(), companyId, createdAt: now, updatedAt: now,
+    };
+    const ins = T.events.insert(record);
+    await this.db.tx(async (q) => {
+      if (!(await q.all('SELECT id FROM documents WHERE id = @id AND company_id = @c', { id: event.documentId, c: companyId })).length) {
+        throw new StoreError('not_found', 'Documento do evento não encontrado para esta empresa.');
+      }
+      try {
+        await q.exec(ins.sql, ins.params);
+      } catch (err) {
+        if (this.d.isUniqueViolation(err)) throw new StoreError('conflict', `Evento ${event.tpEvento} com nSeqEvento ${event.nSeq} já registrado para este documento.`);
+        throw err;
+      }
+    });
+    return record;
+  }
+
+  updateEvent(companyId: string, id: string, patch: EventPatch): Promise<EventRecord | undefined> {
+    const { set, params } = T.events.setList({ ...patch, updatedAt: new Date() });
+    return this.db.tx(async (q) => {
+      if (!(await q.exec(`UPDATE events SET ${set} WHERE id = @w_id AND company_id = @w_company`, { ...params, w_id: id, w_company: companyId }))) return undefined;
+      return this.one(q, T.events, 'SELECT * FROM events WHERE id = @id', { id });
+    });
+  }
+
+  getEvent(companyId: string, id: string): Promise<EventRecord | undefined> {
+    return this.db.run((q) => this.one(q, T.events, 'SELECT * FROM events WHERE id = @id AND company_id = @c', { id, c: companyId }));
+  }
+
+  listEvents(companyId: string, documentId: string): Promise<EventRecord[]> {
+    return this.many(T.events, 'SELECT * FROM events WHERE document_id = @d AND company_id = @c ORDER BY created_at, tp_evento, n_seq',
+      { d: documentId, c: companyId });
+  }
+
+  findEventsForJob(filter: JobEventQuery): Promise<EventRecord[]> {
+    const w = new Where().in('status', 'st', filter.status);
+    if (filter.dueBefore) w.add('(next_attempt_at IS NULL OR next_attempt_at <= @due)', { due: filter.dueBefore });
+    return this.many(T.events, `SELECT * FROM events WHERE ${w.sql} ORDER BY next_attempt_at, created_at, id ${this.d.limit('lim')}`,
+      { ...w.params, lim: clampLimit(filter.limit) });
+  }
+
+  // ------------------------------------------------------------ inutilizações
+
+  async insertInutilizacao(companyId: string, inut: NewInutilizacao): Promise<InutilizacaoRecord> {
+    checkNumero(inut.nIni, 'Número inicial');
+    checkNumero(inut.nFin, 'Número final');
+    if (inut.nIni > inut.nFin) throw new StoreError('invalid', `Faixa de inutilização inválida: ${inut.nIni} > ${inut.nFin}.`);
+    const now = new Date();
+    const clean = Object.fromEntries(Object.entries(inut).filter(([, v]) => v !== undefined)) as NewInutilizacao;
+    const record: InutilizacaoRecord = {
+      status: 'pending', cStat: null, xMotivo: null, nProt: null, dhReg: null, xmlProc: null,
+      ...clean, id: crypto.randomUUID(), companyId, createdAt: now, updatedAt: now,
+    };
+    const ins = T.inutilizacoes.insert(record);
+    await this.db.run((q) => q.exec(ins.sql, ins.params));
+    return record;
+  }
+
+  updateInutilizacao(companyId: string, id: string, patch: InutilizacaoPatch): Promise<InutilizacaoRecord | undefined> {
+    const { set, params } = T.inutilizacoes.setList({ ...patch, updatedAt: new Date() });
+    return this.db.tx(async (q) => {
+      if (!(await q.exec(`UPDATE inutilizacoes SET ${set} WHERE id = @w_id AND company_id = @w_company`, { ...params, w_id: id, w_company: companyId }))) return undefined;
+      return this.one(q, T.inutilizacoes, 'SELECT * FROM inutilizacoes WHERE id = @id', { id });
+    });
+  }
+
+  getInutilizacao(companyId: string, id: string): Promise<InutilizacaoRecord | undefined> {
+    return this.db.run((q) => this.one(q, T.inutilizacoes, 'SELECT * FROM inutilizacoes WHERE id = @id AND company_id = @c', { id, c: companyId }));
+  }
+
+  listInutilizacoes(companyId: string, filter: InutilizacaoQuery = {}): Promise<InutilizacaoRecord[]> {
+    const w = new Where().add('company_id = @c', { c: companyId }).in('status', 'st', filter.status);
+    if (filter.tpAmb) w.add('tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
+    if (filter.model) w.add('model = @model', { model: filter.model });
+    if (filter.serie !== undefined) w.add('serie = @serie', { serie: filter.serie });
+    return this.many(T.inutilizacoes, `SELECT * FROM inutilizacoes WHERE ${w.sql} ORDER BY model, serie, n_ini, id ${this.d.limit('lim')}`,
+      { ...w.params, lim: clampLimit(filter.limit) });
+  }
+
+  async isNumberInutilizado(companyId: string, tpAmb: TpAmb, model: DocModel, serie: number, numero: number): Promise<boolean> {
+    return (await this.db.run((q) => this.inutRangeEnd(q, { companyId, tpAmb, model, serie }, numero))) !== undefined;
+  }
+
+  // ------------------------------------------------------------ request log
+
+  async recordRequest(entry: RequestLogEntry): Promise<void> {
+    await this.db.run((q) => q.exec(
+      `INSERT INTO request_log (request_id, partner_id, company_id, kind, documents, codes, duration_ms, created_at)
+       VALUES (@request_id, @partner_id, @company_id, @kind, @documents, @codes, @duration_ms, @created_at)`,
+      {
+        request_id: entry.requestId, partner_id: entry.partnerId ?? null, company_id: entry.companyId ?? null, kind: entry.kind,
+        documents: entry.documents, codes: entry.codes.join(',').slice(0, 400), duration_ms: Math.round(entry.durationMs), created_at: new Date(),
+      }));
+  }
+
+  listRequests(filter: RequestLogQuery = {}): Promise<RequestLogRecord[]> {
+    const w = new Where();
+    if (filter.partnerId) w.add('partner_id = @p', { p: filter.partnerId });
+    if (filter.companyId) w.add('company_id = @c', { c: filter.companyId });
+    if (filter.since) w.add('created_at >= @since', { since: filter.since });
+    return this.many(T.requestLog, `SELECT * FROM request_log WHERE ${w.sql} ORDER BY id DESC ${this.d.limit('lim')}`,
+      { ...w.params, lim: clampLimit(filter.limit) });
+  }
+
+  // ------------------------------------------------------------ job leases
+
+  // Expiry uses the instances' clocks (kept in sync by NTP); a lease TTL of minutes dwarfs any skew.
+  async acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.db.tx(async (q) => {
+      const now = new Date();
+      const expires = new Date(now.getTime() + ttlMs);
+      const rows = await q.all(`SELECT owner, expires_at FROM job_leases${this.d.lockRow} WHERE name = @name`, { name });
+      const row = rows[0];
+      if (!row) {
+        await q.exec('INSERT INTO job_leases (name, owner, expires_at, acquired_at) VALUES (@name, @owner, @expires, @now)', { name, owner, expires, now });
+        return true;
+      }
+      const mine = row.owner === owner;
+      if (!mine && new Date(row.expires_at as string).getTime() > now.getTime()) return false;
+      await q.exec(`UPDATE job_leases SET owner = @owner, expires_at = @expires${mine ? '' : ', acquired_at = @now'} WHERE name = @name`,
+        { name, owner, expires, now });
+      return true;
+    });
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.db.run((q) => q.exec('DELETE FROM job_leases WHERE name = @name AND owner = @owner', { name, owner }));
+  }
+
+  // ------------------------------------------------------------ contingency state
+
+  private scopeParams(scope: ContingencyScope): SqlParams {
+    return { tp_amb: scope.tpAmb, uf: scope.uf, model: scope.model };
+  }
+
+  getContingency(scope: ContingencyScope): Promise<ContingencyRecord | undefined> {
+    return this.db.run((q) => this.one(q, T.contingencies,
+      'SELECT * FROM contingency_state WHERE tp_amb = @tp_amb AND uf = @uf AND model = @model', this.scopeParams(scope)));
+  }
+
+  setContingency(scope: ContingencyScope, value: ContingencyStateInput, opts: { ifState?: 'normal' | 'contingency' } = {}): Promise<boolean> {
+    const record: ContingencyRecord = {
+      ...scope, state: value.state, since: value.since, cause: value.cause, detectingDocumentId: value.detectingDocumentId ?? null,
+      nextProbeAt: value.nextProbeAt ?? null, probeFailures: value.probeFailures, updatedAt: new Date(),
+    };
+    return this.db.tx(async (q) => {
+      const rows = await q.all(`SELECT state FROM contingency_state${this.d.lockRow} WHERE tp_amb = @tp_amb AND uf = @uf AND model = @model`,
+        this.scopeParams(scope));
+      const current = rows[0] ? String(rows[0].state) : 'normal';
+      if (opts.ifState && current !== opts.ifState) return false;
+      if (rows[0]) {
+        const { set, params } = T.contingencies.setList(record);
+        await q.exec(`UPDATE contingency_state SET ${set} WHERE tp_amb = @tp_amb AND uf = @uf AND model = @model`, params);
+      } else {
+        const ins = T.contingencies.insert(record);
+        await q.exec(ins.sql, ins.params);
+      }
+      return true;
+    });
+  }
+
+  listContingencies(state?: 'normal' | 'contingency'): Promise<ContingencyRecord[]> {
+    const w = new Where();
+    if (state) w.add('state = @state', { state });
+    return this.many(T.contingencies, `SELECT * FROM contingency_state WHERE ${w.sql} ORDER BY tp_amb, uf, model`, w.params);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

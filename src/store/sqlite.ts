@@ -1,0 +1,112 @@
+// SQLite adapter (better-sqlite3 12): the embedded default. One connection per process; its calls are
+// synchronous, so every unit of work is queued behind the previous one — otherwise another caller's
+// statement could run inside an open transaction while it awaits. BEGIN IMMEDIATE takes the write
+// lock up front, which also serialises writers of other processes sharing the file (busy_timeout).
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Dialect, SqlDriver, SqlExecutor, SqlParams } from './driver';
+import type { SecretBox } from './secrets';
+import { SqlStore } from './sql-store';
+
+export const SQLITE_FILE_NAME = 'fiscal-gateway.db';
+const BUSY_TIMEOUT_MS = 5000;
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  lockRow: '',
+  lockTable: '',
+  limit: (param) => `LIMIT @${param}`,
+  types: { str: () => 'TEXT', text: 'TEXT', int: 'INTEGER', bigint: 'INTEGER', bool: 'INTEGER', datetime: 'TEXT', blob: 'BLOB', autoId: 'INTEGER PRIMARY KEY AUTOINCREMENT' },
+  createMigrationsTable: 'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  isUniqueViolation: (err) => ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((err as { code?: string })?.code ?? ''),
+};
+
+/** Dates as ISO-8601 UTC text (sorts chronologically), booleans as 0/1. */
+function bind(params: SqlParams = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) {
+    out[k] = v instanceof Date ? v.toISOString() : typeof v === 'boolean' ? (v ? 1 : 0) : v ?? null;
+  }
+  return out;
+}
+
+class SqliteDriver implements SqlDriver {
+  readonly dialect = sqliteDialect;
+  #tail: Promise<unknown> = Promise.resolve();
+  readonly #stmts = new Map<string, Database.Statement>();
+  readonly #executor: SqlExecutor;
+
+  constructor(private readonly db: Database.Database) {
+    this.#executor = {
+      all: async (sql, params) => this.#stmt(sql).all(bind(params)) as Record<string, unknown>[],
+      exec: async (sql, params) => this.#stmt(sql).run(bind(params)).changes,
+    };
+  }
+
+  #stmt(sql: string): Database.Statement {
+    let s = this.#stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.#stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  #serialise<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(fn);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+
+  run<T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#serialise(() => fn(this.#executor));
+  }
+
+  tx<T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.#serialise(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.#executor);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.#serialise(async () => {
+      if (this.db.open) this.db.close();
+    });
+  }
+}
+
+export interface SqliteOptions {
+  /** Directory holding fiscal-gateway.db (created when missing). */
+  dataDir?: string;
+  /** In-memory database (tests). */
+  memory?: boolean;
+}
+
+export function openSqliteDatabase(opts: SqliteOptions): Database.Database {
+  let file = ':memory:';
+  if (!opts.memory) {
+    if (!opts.dataDir) throw new Error('Informe o diretório de dados (dataDir) do banco SQLite, ou use memory.');
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+    file = path.join(opts.dataDir, SQLITE_FILE_NAME);
+  }
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: a committed document state survives power loss, not only a process crash.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return db;
+}
+
+export async function openSqliteStore(opts: SqliteOptions, secrets: SecretBox): Promise<SqlStore> {
+  return SqlStore.open(new SqliteDriver(openSqliteDatabase(opts)), secrets);
+}

@@ -1,0 +1,63 @@
+// Column mappings of every entity of the port (see mapping.ts).
+import { bool, csv, date, json, Mapper, num, present, str } from './mapping';
+import type {
+  CertificateInfo, Company, ContingencyRecord, DocumentRecord, EventRecord, InutilizacaoRecord, Partner, RequestLogRecord,
+} from './port';
+
+export const partners = new Mapper<Partner>('partners', {
+  id: ['id', str], name: ['name', str], createdAt: ['created_at', date],
+});
+
+export const companies = new Mapper<Company>('companies', {
+  id: ['id', str], partnerId: ['partner_id', str], cnpj: ['cnpj', str], uf: ['uf', str], name: ['name', str],
+  ie: ['ie', str], environment: ['environment', str], enabled: ['enabled', bool], cscId: ['csc_id', str],
+  hasCsc: ['csc_sealed', present], contingency: ['contingency_json', json],
+  createdAt: ['created_at', date], updatedAt: ['updated_at', date],
+});
+
+export const certificates = new Mapper<CertificateInfo>('certificates', {
+  id: ['id', str], companyId: ['company_id', str], certPem: ['cert_pem', str], subject: ['subject', str],
+  cnpj: ['cnpj', str], serial: ['serial', str], notBefore: ['not_before', date], notAfter: ['not_after', date],
+  active: ['active', bool], createdAt: ['created_at', date],
+});
+
+export const documents = new Mapper<DocumentRecord>('documents', {
+  id: ['id', str], companyId: ['company_id', str], tpAmb: ['tp_amb', str], model: ['model', str],
+  serie: ['serie', num], numero: ['numero', num], chave: ['chave', str], tpEmis: ['tp_emis', str],
+  docStatus: ['doc_status', num], stage: ['stage', str], cStat: ['c_stat', str], xMotivo: ['x_motivo', str],
+  nProt: ['n_prot', str], dhAut: ['dh_aut', date], dhEmi: ['dh_emi', date], digestValue: ['digest_value', str],
+  nRec: ['n_rec', str], cNF: ['cnf', str], xmlSigned: ['xml_signed', str], xmlProc: ['xml_proc', str],
+  layoutXml: ['layout_xml', str], destDoc: ['dest_doc', str], destName: ['dest_name', str],
+  totalValue: ['total_value', str], attempts: ['attempts', num], nextAttemptAt: ['next_attempt_at', date],
+  lastError: ['last_error', str], epecProtocol: ['epec_protocol', str], previousChaves: ['previous_chaves', json],
+  discardRequested: ['discard_requested', bool], substituteNumero: ['substitute_numero', num],
+  substituteSerie: ['substitute_serie', num], discardState: ['discard_state', str],
+  createdAt: ['created_at', date], updatedAt: ['updated_at', date],
+});
+
+export const events = new Mapper<EventRecord>('events', {
+  id: ['id', str], documentId: ['document_id', str], companyId: ['company_id', str], tpEvento: ['tp_evento', str],
+  nSeq: ['n_seq', num], status: ['status', str], cStat: ['c_stat', str], xMotivo: ['x_motivo', str],
+  nProt: ['n_prot', str], dhReg: ['dh_reg', date], xmlSigned: ['xml_signed', str], xmlProc: ['xml_proc', str],
+  requestXml: ['request_xml', str], attempts: ['attempts', num], nextAttemptAt: ['next_attempt_at', date],
+  lastError: ['last_error', str], createdAt: ['created_at', date], updatedAt: ['updated_at', date],
+});
+
+export const inutilizacoes = new Mapper<InutilizacaoRecord>('inutilizacoes', {
+  id: ['id', str], companyId: ['company_id', str], tpAmb: ['tp_amb', str], model: ['model', str],
+  serie: ['serie', num], nIni: ['n_ini', num], nFin: ['n_fin', num], justificativa: ['justificativa', str],
+  status: ['status', str], cStat: ['c_stat', str], xMotivo: ['x_motivo', str], nProt: ['n_prot', str],
+  dhReg: ['dh_reg', date], xmlProc: ['xml_proc', str], createdAt: ['created_at', date], updatedAt: ['updated_at', date],
+});
+
+export const requestLog = new Mapper<RequestLogRecord>('request_log', {
+  id: ['id', num], requestId: ['request_id', str], partnerId: ['partner_id', str], companyId: ['company_id', str],
+  kind: ['kind', str], documents: ['documents', num], codes: ['codes', csv], durationMs: ['duration_ms', num],
+  createdAt: ['created_at', date],
+});
+
+export const contingencies = new Mapper<ContingencyRecord>('contingency_state', {
+  tpAmb: ['tp_amb', str], uf: ['uf', str], model: ['model', str], state: ['state', str], since: ['since', date],
+  cause: ['cause', str], detectingDocumentId: ['detecting_document_id', str], nextProbeAt: ['next_probe_at', date],
+  probeFailures: ['probe_failures', num], updatedAt: ['updated_at', date],
+});

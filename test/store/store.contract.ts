@@ -1,0 +1,375 @@
+// One behavioural contract for every Store adapter; sqlite.test.ts and mssql.test.ts run it.
+import crypto from 'node:crypto';
+import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
+import {
+  SecretBox, SecretError, StoreError,
+  type Company, type DocumentRecord, type Store,
+} from '../../src/store';
+
+export const TEST_MASTER_KEY = 'chave-mestra-de-teste-0123456789';
+
+export interface StoreHarness {
+  /** Opens the store under test; for durable harnesses every call opens the SAME database. */
+  open(secrets: SecretBox): Promise<Store>;
+  cleanup?(): Promise<void>;
+}
+
+export interface ContractOptions {
+  /** True when data survives close() + open() (enables the durability tests). */
+  durable: boolean;
+  makeHarness(): StoreHarness;
+}
+
+function randomCnpj(): string {
+  return withCnpjCheckDigits(Array.from(crypto.randomBytes(12), (b) => String(b % 10)).join(''));
+}
+
+export function runStoreContract(name: string, { durable, makeHarness }: ContractOptions): void {
+  const itDurable = durable ? it : it.skip;
+  describe(`Store contract: ${name}`, () => {
+    let harness: StoreHarness;
+    let store: Store;
+    const box = new SecretBox(TEST_MASTER_KEY);
+
+    beforeEach(async () => {
+      harness = makeHarness();
+      store = await harness.open(box);
+    });
+    afterEach(async () => {
+      await store.close();
+      await harness.cleanup?.();
+    });
+
+    async function partnerWithCompany(env: 'homologacao' | 'producao' = 'homologacao', uf = 'SP') {
+      const { partner, partnerKey } = await store.createPartner(`Parceiro ${crypto.randomUUID()}`);
+      const { company, accessKey } = await store.createCompany({ partnerId: partner.id, cnpj: randomCnpj(), uf, name: 'Empresa Teste', environment: env });
+      return { partner, partnerKey, company, accessKey };
+    }
+
+    function newDoc(numero: number, extra: Partial<DocumentRecord> = {}) {
+      return { tpAmb: '2' as const, model: '55' as const, serie: 1, numero, ...extra };
+    }
+
+    describe('partners and companies', () => {
+      it('creates a partner whose key is returned once and found by its lookup hash', async () => {
+        const { partner, partnerKey, accessKey } = await store.createPartner('Software House Ltda');
+        expect(partnerKey).toMatch(/^[A-Za-z0-9_-]{22}==$/);
+        expect(accessKey).toMatch(/^[0-9a-f]{32}$/);
+        expect((await store.findPartnerByKey(partnerKey))?.id).toBe(partner.id);
+        const altered = (partnerKey[0] === 'A' ? 'B' : 'A') + partnerKey.slice(1);
+        expect(await store.findPartnerByKey(altered)).toBeUndefined();
+        expect(await store.getPartnerAccessKey(partner.id)).toBe(accessKey);
+        expect(JSON.stringify(await store.listPartners())).not.toContain(partnerKey);
+      });
+
+      it('creates a company, returns its access key only through the dedicated getter', async () => {
+        const { partner, company, accessKey } = await partnerWithCompany();
+        expect(accessKey).toMatch(/^[0-9a-f]{32}$/);
+        expect(await store.getCompanyAccessKey(company.id)).toBe(accessKey);
+        const found = await store.findCompanyForPartner(partner.id, company.cnpj, 'homologacao');
+        expect(found).toMatchObject<Partial<Company>>({ id: company.id, uf: 'SP', enabled: true, hasCsc: false, environment: 'homologacao' });
+        expect(await store.findCompanyForPartner(partner.id, company.cnpj, 'producao')).toBeUndefined();
+        const listed = await store.listCompanies(partner.id);
+        expect(listed.map((c) => c.id)).toEqual([company.id]);
+        expect(JSON.stringify([found, listed, await store.getCompany(company.id)])).not.toContain(accessKey);
+      });
+
+      it('accepts an alphanumeric CNPJ and normalises punctuation', async () => {
+        const { partner } = await store.createPartner('P');
+        const alnum = withCnpjCheckDigits(`12ABC${String(crypto.randomInt(1e6, 1e7))}`);
+        const { company } = await store.createCompany({ partnerId: partner.id, cnpj: alnum.toLowerCase(), uf: 'RS', name: 'Alfa', environment: 'producao' });
+        expect(company.cnpj).toBe(alnum);
+        expect((await store.findCompanyForPartner(partner.id, alnum, 'producao'))?.id).toBe(company.id);
+      });
+
+      it('keeps one partner per CNPJ and environment, with separate rows per environment', async () => {
+        const { company } = await partnerWithCompany('homologacao');
+        const other = await store.createPartner('Outro parceiro');
+        await expect(store.createCompany({ partnerId: other.partner.id, cnpj: company.cnpj, uf: 'SP', name: 'X', environment: 'homologacao' }))
+          .rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('já está cadastrado') });
+        const prod = await store.createCompany({ partnerId: company.partnerId, cnpj: company.cnpj, uf: 'SP', name: 'X', environment: 'producao' });
+        expect(prod.accessKey).not.toBe(await store.getCompanyAccessKey(company.id));
+      });
+
+      it.each([
+        [{ cnpj: '11111111111111' }, 'CNPJ inválido'],
+        [{ uf: 'XX' }, 'UF inválida'],
+        [{ environment: 'teste' }, 'Ambiente inválido'],
+        [{ partnerId: 'nao-existe' }, 'Parceiro não encontrado'],
+      ])('refuses an invalid company %j', async (override, message) => {
+        const { partner } = await store.createPartner('P');
+        await expect(store.createCompany({ partnerId: partner.id, cnpj: randomCnpj(), uf: 'SP', name: 'X', environment: 'homologacao', ...override } as never))
+          .rejects.toThrow(message);
+      });
+
+      it('updates a company, its CSC and contingency settings, and rotates the access key', async () => {
+        const { company, accessKey } = await partnerWithCompany();
+        const updated = await store.updateCompany(company.id, {
+          name: 'Novo Nome', enabled: false, cscId: '000001', csc: 'CSC-SECRETO-123',
+          contingency: { '65': { options: ['OFFLINE', 'NONE'], transitionMode: 'focus', transitionSerie: 900 } },
+        });
+        expect(updated).toMatchObject({ name: 'Novo Nome', enabled: false, cscId: '000001', hasCsc: true });
+        expect(updated?.contingency['65']?.transitionSerie).toBe(900);
+        expect(JSON.stringify(updated)).not.toContain('CSC-SECRETO-123');
+        expect(await store.getCompanyCsc(company.id)).toEqual({ cscId: '000001', csc: 'CSC-SECRETO-123' });
+        expect((await store.updateCompany(company.id, { csc: null }))?.hasCsc).toBe(false);
+        expect(await store.getCompanyCsc(company.id)).toBeUndefined();
+        const rotated = await store.rotateCompanyAccessKey(company.id);
+        expect(rotated).toMatch(/^[0-9a-f]{32}$/);
+        expect(rotated).not.toBe(accessKey);
+        expect(await store.getCompanyAccessKey(company.id)).toBe(rotated);
+        expect(await store.updateCompany('nao-existe', { name: 'x' })).toBeUndefined();
+      });
+
+      it("does not return another partner's company", async () => {
+        const a = await partnerWithCompany();
+        const b = await partnerWithCompany();
+        expect(await store.findCompanyForPartner(b.partner.id, a.company.cnpj, 'homologacao')).toBeUndefined();
+        expect((await store.listCompanies(b.partner.id)).map((c) => c.id)).toEqual([b.company.id]);
+      });
+    });
+
+    describe('certificates', () => {
+      it('keeps one active certificate and returns the decrypted key material', async () => {
+        const { company } = await partnerWithCompany();
+        const base = { certPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', subject: 'CN=EMPRESA:' + company.cnpj, cnpj: company.cnpj, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2026-01-01T00:00:00Z') };
+        const first = await store.saveCertificate(company.id, { ...base, pfx: crypto.randomBytes(64), password: 'senha1', keyPem: 'KEY1', serial: '01' });
+        const pfx = crypto.randomBytes(256);
+        const second = await store.saveCertificate(company.id, { ...base, pfx, password: 'senha-2', keyPem: '-----BEGIN PRIVATE KEY-----\nKEY2\n-----END PRIVATE KEY-----\n', serial: '02' });
+        const active = await store.getActiveCertificate(company.id);
+        expect(active).toMatchObject({ id: second.id, serial: '02', password: 'senha-2', active: true, notAfter: base.notAfter });
+        expect(active?.keyPem).toContain('KEY2');
+        expect(active?.pfx.equals(pfx)).toBe(true);
+        const list = await store.listCertificates(company.id);
+        expect(list.find((c) => c.id === first.id)?.active).toBe(false);
+        expect(JSON.stringify(list)).not.toMatch(/senha|KEY2/);
+        await expect(store.saveCertificate('nao-existe', { ...base, pfx, password: 'x', keyPem: 'x', serial: '03' })).rejects.toThrow('Empresa não encontrada');
+      });
+    });
+
+    describe('documents', () => {
+      it('stores signed XML byte-exact and round-trips every field', async () => {
+        const { company } = await partnerWithCompany();
+        const xml = '<?xml version="1.0" encoding="UTF-8"?>\r\n<NFe xmlns="http://www.portalfiscal.inf.br/nfe"><infNFe Id="NFe1">Ação &amp; ç  </infNFe></NFe>\n';
+        const dhEmi = new Date('2025-03-04T12:34:56.789Z');
+        const doc = await store.insertDocument(company.id, newDoc(10, {
+          chave: '35250300000000000000550010000000101000000107', cNF: '00000010', dhEmi, xmlSigned: xml, totalValue: '1234.50',
+          destDoc: '12345678901', destName: 'João', docStatus: 1, stage: 'signed', previousChaves: ['3525X'],
+        }));
+        const got = await store.getDocument(company.id, doc.id);
+        expect(got).toEqual(doc);
+        expect(got?.xmlSigned).toBe(xml);
+        expect(got?.dhEmi?.getTime()).toBe(dhEmi.getTime());
+        expect(got).toMatchObject({ numero: 10, serie: 1, attempts: 0, discardRequested: false, nProt: null, tpEmis: '1' });
+      });
+
+      it('refuses a number already used in the same company, série and model', async () => {
+        const { company } = await partnerWithCompany();
+        await store.insertDocument(company.id, newDoc(5));
+        await expect(store.insertDocument(company.id, newDoc(5))).rejects.toMatchObject({ code: 'conflict' });
+        await expect(store.insertDocument(company.id, newDoc(5, { model: '65' }))).resolves.toMatchObject({ numero: 5, model: '65' });
+        await expect(store.insertDocument(company.id, newDoc(0))).rejects.toBeInstanceOf(StoreError);
+      });
+
+      it('updates a single row, honours the optimistic guard, finds by number and by any chave', async () => {
+        const { company } = await partnerWithCompany();
+        const doc = await store.insertDocument(company.id, newDoc(1, { chave: 'CHAVE-NORMAL', stage: 'numbered' }));
+        const sibling = await store.insertDocument(company.id, newDoc(2));
+        expect(await store.updateDocument(company.id, doc.id, { stage: 'sending' }, { stage: ['signed'] })).toBeUndefined();
+        const updated = await store.updateDocument(company.id, doc.id, {
+          stage: 'answered', docStatus: 15, cStat: '100', nProt: '135250000000001', chave: 'CHAVE-SVC', previousChaves: ['CHAVE-NORMAL'],
+          tpEmis: '6', dhAut: new Date('2025-03-04T13:00:00Z'), attempts: 1,
+        }, { stage: ['numbered'] });
+        expect(updated).toMatchObject({ stage: 'answered', docStatus: 15, cStat: '100', tpEmis: '6', attempts: 1 });
+        expect(updated!.updatedAt.getTime()).toBeGreaterThanOrEqual(doc.updatedAt.getTime());
+        expect((await store.getDocument(company.id, sibling.id))?.stage).toBe('received');
+        expect((await store.findDocumentByNumber(company.id, '2', '55', 1, 1))?.id).toBe(doc.id);
+        expect(await store.findDocumentByNumber(company.id, '1', '55', 1, 1)).toBeUndefined();
+        expect((await store.findDocumentByChave(company.id, 'CHAVE-SVC'))?.id).toBe(doc.id);
+        expect((await store.findDocumentByChave(company.id, 'CHAVE-NORMAL'))?.id).toBe(doc.id);
+        expect(await store.findDocumentByChave(company.id, 'CHAVE')).toBeUndefined();
+      });
+
+      it('queries a company\'s documents by number range, status, stage and dates', async () => {
+        const { company } = await partnerWithCompany();
+        for (let n = 1; n <= 6; n++) {
+          await store.insertDocument(company.id, newDoc(n, { docStatus: n % 2 ? 2 : 3, dhEmi: new Date(Date.UTC(2025, 0, n)) }));
+        }
+        await store.insertDocument(company.id, newDoc(1, { model: '65' }));
+        const nums = (docs: DocumentRecord[]) => docs.map((d) => d.numero);
+        expect(nums(await store.queryDocuments(company.id, { model: '55', numeroFrom: 2, numeroTo: 5 }))).toEqual([2, 3, 4, 5]);
+        expect(nums(await store.queryDocuments(company.id, { model: '55', docStatus: [3] }))).toEqual([2, 4, 6]);
+        expect(nums(await store.queryDocuments(company.id, { emissionFrom: new Date(Date.UTC(2025, 0, 5)), emissionTo: new Date(Date.UTC(2025, 0, 6)) }))).toEqual([5, 6]);
+        expect(await store.queryDocuments(company.id, { model: '65' })).toHaveLength(1);
+        expect(await store.queryDocuments(company.id, { model: '55', limit: 2 })).toHaveLength(2);
+        expect(await store.queryDocuments(company.id, { includedFrom: new Date(Date.now() + 60_000) })).toHaveLength(0);
+        expect(await store.queryDocuments(company.id, { stage: [] })).toHaveLength(0);
+      });
+
+      it('finds due documents across companies for jobs, by status, stage and UF', async () => {
+        const sp = await partnerWithCompany('homologacao', 'SP');
+        const ba = await partnerWithCompany('homologacao', 'BA');
+        const past = new Date(Date.now() - 60_000);
+        const future = new Date(Date.now() + 3_600_000);
+        const a = await store.insertDocument(sp.company.id, newDoc(1, { docStatus: 1, nextAttemptAt: past }));
+        await store.insertDocument(sp.company.id, newDoc(2, { docStatus: 1, nextAttemptAt: future }));
+        const c = await store.insertDocument(ba.company.id, newDoc(1, { docStatus: 1 }));
+        await store.insertDocument(ba.company.id, newDoc(2, { docStatus: 2 }));
+        const due = await store.findDocumentsForJob({ docStatus: [1], dueBefore: new Date(), limit: 1000 });
+        const mine = due.filter((d) => [sp.company.id, ba.company.id].includes(d.companyId)).map((d) => d.id);
+        expect(mine.sort()).toEqual([a.id, c.id].sort());
+        const baOnly = await store.findDocumentsForJob({ docStatus: [1], uf: 'BA', dueBefore: new Date(), limit: 1000 });
+        expect(baOnly.map((d) => d.id)).toContain(c.id);
+        expect(baOnly.map((d) => d.id)).not.toContain(a.id);
+      });
+    });
+
+    describe('isolation between companies', () => {
+      it("never reads or updates another company's documents, events or inutilizações", async () => {
+        const a = await partnerWithCompany();
+        const b = await partnerWithCompany();
+        const doc = await store.insertDocument(a.company.id, newDoc(1, { chave: 'CHAVE-A', xmlSigned: '<NFe/>', previousChaves: ['CHAVE-A-OLD'] }));
+        const ev = await store.insertEvent(a.company.id, { documentId: doc.id, tpEvento: '110111', nSeq: 1 });
+        const inut = await store.insertInutilizacao(a.company.id, { tpAmb: '2', model: '55', serie: 1, nIni: 3, nFin: 4, justificativa: 'Falha de sistema interno' });
+
+        expect(await store.getDocument(b.company.id, doc.id)).toBeUndefined();
+        expect(await store.findDocumentByChave(b.company.id, 'CHAVE-A')).toBeUndefined();
+        expect(await store.findDocumentByChave(b.company.id, 'CHAVE-A-OLD')).toBeUndefined();
+        expect(await store.findDocumentByNumber(b.company.id, '2', '55', 1, 1)).toBeUndefined();
+        expect(await store.queryDocuments(b.company.id, {})).toEqual([]);
+        expect(await store.updateDocument(b.company.id, doc.id, { docStatus: 5, xmlSigned: '<hack/>' })).toBeUndefined();
+        expect(await store.getDocument(a.company.id, doc.id)).toMatchObject({ docStatus: 1, xmlSigned: '<NFe/>' });
+
+        await expect(store.insertEvent(b.company.id, { documentId: doc.id, tpEvento: '110110', nSeq: 1 })).rejects.toMatchObject({ code: 'not_found' });
+        expect(await store.getEvent(b.company.id, ev.id)).toBeUndefined();
+        expect(await store.listEvents(b.company.id, doc.id)).toEqual([]);
+        expect(await store.updateEvent(b.company.id, ev.id, { status: 'registered' })).toBeUndefined();
+        expect((await store.getEvent(a.company.id, ev.id))?.status).toBe('pending');
+
+        expect(await store.getInutilizacao(b.company.id, inut.id)).toBeUndefined();
+        expect(await store.updateInutilizacao(b.company.id, inut.id, { status: 'rejected' })).toBeUndefined();
+        expect(await store.listInutilizacoes(b.company.id)).toEqual([]);
+        expect(await store.isNumberInutilizado(b.company.id, '2', '55', 1, 3)).toBe(false);
+        expect(await store.isNumberInutilizado(a.company.id, '2', '55', 1, 3)).toBe(true);
+      });
+    });
+
+    describe('numbering', () => {
+      it('gives 200 concurrent callers 200 distinct consecutive numbers', async () => {
+        const { company } = await partnerWithCompany();
+        const docs = await Promise.all(Array.from({ length: 200 }, () =>
+          store.allocateAndInsertDocument(company.id, { tpAmb: '2', model: '55', serie: 1 })));
+        const numbers = docs.map((d) => d.numero).sort((x, y) => x - y);
+        expect(numbers).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+        expect(await store.peekSequence({ companyId: company.id, tpAmb: '2', model: '55', serie: 1 })).toBe(201);
+        const other = await store.allocateAndInsertDocument(company.id, { tpAmb: '2', model: '55', serie: 2 });
+        expect(other.numero).toBe(1);
+      });
+
+      it('skips inutilizado numbers and client numbers; rejected inutilizações free their numbers', async () => {
+        const { company } = await partnerWithCompany();
+        const key = { companyId: company.id, tpAmb: '2' as const, model: '65' as const, serie: 3 };
+        const alloc = async () => (await store.allocateAndInsertDocument(company.id, { tpAmb: '2', model: '65', serie: 3 })).numero;
+        expect([await alloc(), await alloc()]).toEqual([1, 2]);
+        await store.insertInutilizacao(company.id, { ...key, nIni: 3, nFin: 5, justificativa: 'Numeração pulada por falha', status: 'authorized' });
+        expect(await alloc()).toBe(6);
+        await store.insertDocument(company.id, { ...key, numero: 7 });
+        expect(await alloc()).toBe(8);
+        await store.noteClientNumber(key, 20);
+        expect(await store.peekSequence(key)).toBe(21);
+        await store.noteClientNumber(key, 10);
+        expect(await store.peekSequence(key)).toBe(21);
+        const inut = await store.insertInutilizacao(company.id, { ...key, nIni: 21, nFin: 22, justificativa: 'Numeração pulada por falha' });
+        expect(await store.isNumberInutilizado(company.id, '2', '65', 3, 22)).toBe(true);
+        expect(await alloc()).toBe(23);
+        await store.updateInutilizacao(company.id, inut.id, { status: 'rejected', cStat: '241' });
+        expect(await store.isNumberInutilizado(company.id, '2', '65', 3, 21)).toBe(false);
+        await expect(store.insertInutilizacao(company.id, { ...key, nIni: 9, nFin: 8, justificativa: 'Faixa invertida de teste' })).rejects.toThrow('Faixa de inutilização inválida');
+      });
+    });
+
+    describe('events, inutilizações and request log', () => {
+      it('keeps events unique per document, type and sequence, and finds pending ones', async () => {
+        const { company } = await partnerWithCompany();
+        const doc = await store.insertDocument(company.id, newDoc(1));
+        const ev = await store.insertEvent(company.id, { documentId: doc.id, tpEvento: '110110', nSeq: 1, requestXml: '<CCe/>' });
+        await store.insertEvent(company.id, { documentId: doc.id, tpEvento: '110110', nSeq: 2 });
+        await expect(store.insertEvent(company.id, { documentId: doc.id, tpEvento: '110110', nSeq: 1 })).rejects.toMatchObject({ code: 'conflict' });
+        const done = await store.updateEvent(company.id, ev.id, { status: 'registered', cStat: '135', nProt: '1352500001', dhReg: new Date('2025-03-04T10:00:00Z') });
+        expect(done).toMatchObject({ status: 'registered', cStat: '135', requestXml: '<CCe/>' });
+        expect((await store.listEvents(company.id, doc.id)).map((e) => e.nSeq)).toEqual([1, 2]);
+        const pending = await store.findEventsForJob({ status: ['pending'], dueBefore: new Date(), limit: 1000 });
+        expect(pending.some((e) => e.documentId === doc.id && e.nSeq === 2)).toBe(true);
+        expect(pending.some((e) => e.id === ev.id)).toBe(false);
+      });
+
+      it('records requests', async () => {
+        const { partner, company } = await partnerWithCompany();
+        await store.recordRequest({ requestId: 'req-1', partnerId: partner.id, companyId: company.id, kind: 'Envio', documents: 2, codes: ['100', '100', '539'], durationMs: 12.7 });
+        const [entry] = await store.listRequests({ companyId: company.id });
+        expect(entry).toMatchObject({ requestId: 'req-1', kind: 'Envio', documents: 2, codes: ['100', '100', '539'], durationMs: 13 });
+      });
+    });
+
+    describe('job leases', () => {
+      it('acquires atomically, is re-entrant, blocks other owners and lets an expired lease be stolen', async () => {
+        const job = `job-${crypto.randomUUID()}`;
+        expect(await store.acquireLease(job, 'instance-a', 60_000)).toBe(true);
+        expect(await store.acquireLease(job, 'instance-a', 60_000)).toBe(true);
+        expect(await store.acquireLease(job, 'instance-b', 60_000)).toBe(false);
+        await store.releaseLease(job, 'instance-b');
+        expect(await store.acquireLease(job, 'instance-b', 60_000)).toBe(false);
+        await store.releaseLease(job, 'instance-a');
+        expect(await store.acquireLease(job, 'instance-b', 60_000)).toBe(true);
+
+        const short = `job-${crypto.randomUUID()}`;
+        expect(await store.acquireLease(short, 'instance-a', 5)).toBe(true);
+        await new Promise((r) => setTimeout(r, 30));
+        expect(await store.acquireLease(short, 'instance-b', 60_000)).toBe(true);
+        expect(await store.acquireLease(short, 'instance-a', 60_000)).toBe(false);
+
+        const raced = `job-${crypto.randomUUID()}`;
+        const wins = await Promise.all(['x', 'y', 'z', 'w'].map((o) => store.acquireLease(raced, o, 60_000)));
+        expect(wins.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('contingency state', () => {
+      it('lets exactly one caller enter contingency and lists scopes by state', async () => {
+        const scope = { tpAmb: '2' as const, uf: 'MT', model: '65' as const };
+        const enter = { state: 'contingency' as const, since: new Date('2025-03-04T10:00:00Z'), cause: 'Timeout de leitura', probeFailures: 0 };
+        expect(await store.getContingency(scope)).toBeUndefined();
+        const results = await Promise.all([1, 2, 3].map((i) => store.setContingency(scope, { ...enter, detectingDocumentId: `doc-${i}` }, { ifState: 'normal' })));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const current = await store.getContingency(scope);
+        expect(current).toMatchObject({ ...scope, state: 'contingency', cause: 'Timeout de leitura', since: enter.since });
+        expect(current?.detectingDocumentId).toMatch(/^doc-[123]$/);
+        expect((await store.listContingencies('contingency')).some((c) => c.uf === 'MT' && c.model === '65')).toBe(true);
+        expect(await store.setContingency(scope, { state: 'normal', since: new Date(), cause: 'cStat 107', probeFailures: 0 }, { ifState: 'contingency' })).toBe(true);
+        expect((await store.getContingency(scope))?.state).toBe('normal');
+        expect((await store.listContingencies('contingency')).some((c) => c.uf === 'MT' && c.model === '65')).toBe(false);
+      });
+    });
+
+    describe('durability', () => {
+      itDurable('keeps committed document updates across close and reopen', async () => {
+        const { company, accessKey } = await partnerWithCompany();
+        const doc = await store.allocateAndInsertDocument(company.id, { tpAmb: '2', model: '55', serie: 1, layoutXml: '<Envio/>' });
+        await store.updateDocument(company.id, doc.id, { stage: 'sending', nRec: '351000000000001', xmlSigned: '<NFe>assinada</NFe>' });
+        await store.close();
+        store = await harness.open(box);
+        expect(await store.getDocument(company.id, doc.id)).toMatchObject({ stage: 'sending', nRec: '351000000000001', xmlSigned: '<NFe>assinada</NFe>', layoutXml: '<Envio/>' });
+        expect(await store.getCompanyAccessKey(company.id)).toBe(accessKey);
+        expect((await store.allocateAndInsertDocument(company.id, { tpAmb: '2', model: '55', serie: 1 })).numero).toBe(doc.numero + 1);
+      });
+
+      itDurable('refuses to open with a different MASTER_KEY, with a clear message', async () => {
+        await store.close();
+        await expect(harness.open(new SecretBox('outra-chave-mestra-0123456789'))).rejects.toThrow(SecretError);
+        await expect(harness.open(new SecretBox('outra-chave-mestra-0123456789'))).rejects.toThrow(/MASTER_KEY informada não é a usada/);
+        store = await harness.open(box);
+        expect(store.kind).toMatch(/sqlite|mssql/);
+      });
+    });
+  });
+}
