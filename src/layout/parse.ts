@@ -1,0 +1,159 @@
+// parseNfeEnvio: InvoiCy <Envio> text → NfeDraft, with every layout error collected at once.
+import { randomCnf } from '../fiscal/chave';
+import { formatDateTime } from '../fiscal/datetime';
+import { ufOffset } from '../fiscal/ufs';
+import { parseXmlOrdered, XmlInputError, type OrderedNode } from '../xml/parse';
+import { isGroup, nfeLayout, type SElement, type SParticle } from './definition';
+import { layoutError } from './errors';
+import { normalizeValue } from './format';
+import { renderChecked } from './render';
+import { buildTree } from './tree';
+import type { LayoutError, LayoutNode, NfeDraft, ParseResult } from './types';
+
+const MODELS: Record<string, '55' | '65'> = { nfe: '55', nfce: '65', '55': '55', '65': '65' };
+const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+const WITH_OFFSET = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})([+-]\d{2}:\d{2})$/;
+const OFFSET = /^[+-]\d{2}:\d{2}$/;
+
+function tagOf(n: OrderedNode): string | undefined {
+  return Object.keys(n).find((k) => k !== ':@' && k !== '#text');
+}
+function kidsOf(n: OrderedNode): OrderedNode[] {
+  return (n[tagOf(n)!] as OrderedNode[]) ?? [];
+}
+/** Raw text of a direct child, by case-insensitive local name (before the full walk). */
+function peek(children: OrderedNode[], ...path: string[]): string | undefined {
+  let cur = children;
+  for (const [i, name] of path.entries()) {
+    const hit = cur.find((c) => tagOf(c)?.replace(/^.*:/, '').toLowerCase() === name.toLowerCase());
+    if (!hit) return undefined;
+    cur = kidsOf(hit);
+    if (i === path.length - 1) return cur.map((c) => (typeof c['#text'] === 'string' ? c['#text'] : '')).join('').trim() || undefined;
+  }
+  return undefined;
+}
+
+function first(node: LayoutNode | undefined, name: string): string | undefined {
+  return node?.fields.get(name)?.[0]?.value.trim();
+}
+function group(node: LayoutNode | undefined, name: string): LayoutNode | undefined {
+  return node?.groups.get(name)?.[0];
+}
+
+/** The SEFAZ element at a path of infNFe (for value formats of draft fields). */
+function sefazElement(path: string[]): SElement | undefined {
+  let cur: SElement | undefined = nfeLayout().sefaz;
+  const find = (ps: SParticle[], n: string): SElement | undefined => {
+    for (const p of ps) {
+      const hit = isGroup(p) ? find(p.items, n) : p.name === n ? p : undefined;
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  for (const seg of path) cur = cur && find(cur.content ?? [], seg);
+  return cur;
+}
+
+function total(root: LayoutNode, name: string): string {
+  const v = first(group(group(root, 'total'), 'ICMSTot'), name) ?? '';
+  return normalizeValue(v, sefazElement(['total', 'ICMSTot', name])?.type);
+}
+
+export function parseNfeEnvio(xmlText: string): ParseResult {
+  let doc: OrderedNode[];
+  try {
+    doc = parseXmlOrdered(xmlText, { removeNSPrefix: true });
+  } catch (e) {
+    const message = e instanceof XmlInputError ? e.message : 'XML mal formado';
+    return { ok: false, errors: [{ path: '', rule: e instanceof XmlInputError && e.kind === 'dtd' ? 'DTD não permitido' : 'XML mal formado', message }] };
+  }
+  const envioNode = doc.find((n) => tagOf(n)?.toLowerCase() === 'envio');
+  if (!envioNode) return { ok: false, errors: [layoutError('Envio', 'obrigatório')] };
+  const envio = kidsOf(envioNode);
+  const errors: LayoutError[] = [];
+
+  const modeloRaw = peek(envio, 'ModeloDocumento') ?? peek(envio, 'ide', 'mod');
+  const modelo = modeloRaw ? MODELS[modeloRaw.toLowerCase()] : undefined;
+  if (!modeloRaw) errors.push(layoutError('Envio/ModeloDocumento', 'obrigatório'));
+  else if (!modelo) errors.push(layoutError('Envio/ModeloDocumento', 'valor não permitido', modeloRaw));
+
+  const walked = buildTree(envio, nfeLayout().invoicy, modelo);
+  errors.push(...walked.errors);
+  const root = walked.root;
+  const dropped = walked.dropped;
+  const ide = group(root, 'ide');
+  const emit = group(root, 'emit');
+  const emitUf = first(group(emit, 'enderEmit'), 'UF') ?? '';
+
+  const fuso = dropped.get('Envio/ide/fusoHorario');
+  if (fuso !== undefined && !OFFSET.test(fuso)) errors.push(layoutError('Envio/ide/fusoHorario', 'formato inválido', fuso));
+  let fusoHorario = fuso && OFFSET.test(fuso) ? fuso : undefined;
+
+  // dhEmi travels without offset plus fusoHorario; an ERP that already sends the offset is accepted.
+  let dhEmi = first(ide, 'dhEmi');
+  const withOffset = dhEmi && WITH_OFFSET.exec(dhEmi);
+  if (withOffset) {
+    dhEmi = withOffset[1];
+    fusoHorario ??= withOffset[2];
+  } else if (dhEmi && !LOCAL_DATETIME.test(dhEmi)) {
+    errors.push(layoutError('Envio/ide/dhEmi', 'formato data/hora AAAA-MM-DDThh:mm:ss', dhEmi));
+    dhEmi = undefined;
+  }
+  const dhSaiEnt = ide?.fields.get('dhSaiEnt')?.[0];
+  if (dhSaiEnt && LOCAL_DATETIME.test(dhSaiEnt.value.trim())) {
+    ide!.fields.set('dhSaiEnt', [{ ...dhSaiEnt, value: dhSaiEnt.value.trim() + (fusoHorario ?? ufOffset(emitUf)) }]);
+  }
+
+  // cNF is 8 digits; ERPs send it as a number ("111"), InvoiCy pads it.
+  const cNF = ide?.fields.get('cNF')?.[0];
+  if (cNF && /^\d{1,7}$/.test(cNF.value.trim())) ide!.fields.set('cNF', [{ ...cNF, value: cNF.value.trim().padStart(8, '0') }]);
+
+  const dest = group(root, 'dest');
+  const draft: NfeDraft = {
+    modelo: modelo ?? '55',
+    cUF: first(ide, 'cUF') ?? '',
+    serie: first(ide, 'serie') ?? '',
+    nNF: first(ide, 'nNF'),
+    cNF: first(ide, 'cNF'),
+    dhEmi,
+    fusoHorario,
+    tpEmis: first(ide, 'tpEmis') ?? '1',
+    tpAmb: first(ide, 'tpAmb') ?? '',
+    tpNF: first(ide, 'tpNF') ?? '',
+    emitCnpj: first(emit, 'CNPJ'),
+    emitCpf: first(emit, 'CPF'),
+    emitIe: first(emit, 'IE') ?? '',
+    emitUf,
+    destDoc: dest && {
+      cnpj: first(dest, 'CNPJ'), cpf: first(dest, 'CPF'), idEstrangeiro: first(dest, 'idEstrangeiro'),
+      ie: first(dest, 'IE'), uf: first(group(dest, 'enderDest'), 'UF'), xNome: first(dest, 'xNome'),
+    },
+    vNF: total(root, 'vNF'),
+    vICMS: total(root, 'vICMS'),
+    vST: total(root, 'vST'),
+    tree: root,
+  };
+  const qrCode = dropped.get('Envio/infSuplem/qrCode');
+  const urlChave = dropped.get('Envio/infSuplem/urlChave');
+  if (qrCode || urlChave) draft.infSuplem = { qrCode, urlChave };
+  const idUnico = dropped.get('Envio/ide/IDUnico');
+  if (idUnico) draft.idUnico = idUnico;
+  const numeroPedido = dropped.get('Envio/ide/NumeroPedido');
+  if (numeroPedido) draft.numeroPedido = numeroPedido;
+  const emails = dropped.get('Envio/ide/EmailArquivos')?.split(';').map((s) => s.trim()).filter(Boolean);
+  if (emails?.length) draft.emailArquivos = emails;
+
+  // Dry run of the rendering: the SEFAZ schema decides what is missing or malformed, reported
+  // with InvoiCy paths. Gateway-supplied values stand in for what the ERP may omit.
+  const offset = fusoHorario ?? ufOffset(emitUf);
+  const dry = renderChecked(draft, {
+    nNF: draft.nNF ?? '1',
+    cNF: draft.cNF ?? randomCnf(draft.nNF ?? '1'),
+    dhEmi: dhEmi ? dhEmi + offset : formatDateTime(new Date(), offset),
+    tpEmis: draft.tpEmis,
+    verProc: 'fiscal-gateway',
+  });
+  const seen = new Set(errors.map((e) => `${e.path}|${e.rule}`));
+  for (const e of dry.errors) if (!seen.has(`${e.path}|${e.rule}`)) errors.push(e);
+  return errors.length ? { ok: false, errors } : { ok: true, draft };
+}

@@ -1,0 +1,108 @@
+// Turns a parsed InvoiCy <Envio> into the SEFAZ-shaped LayoutNode tree, driven by the definition:
+// names matched case-insensitively, order ignored, every unknown element reported.
+import type { IField } from './definition';
+import type { LayoutError, LayoutNode, LayoutValue } from './types';
+import type { OrderedNode } from '../xml/parse';
+import { layoutError } from './errors';
+
+export function newNode(src: string, parent?: LayoutNode, def?: IField): LayoutNode {
+  return { src, parent, def, fields: new Map(), groups: new Map() };
+}
+
+function tagOf(n: OrderedNode): string | undefined {
+  return Object.keys(n).find((k) => k !== ':@' && k !== '#text');
+}
+function localName(tag: string): string {
+  return tag.slice(tag.indexOf(':') + 1);
+}
+function textOf(children: OrderedNode[]): string {
+  return children.map((c) => (typeof c['#text'] === 'string' ? c['#text'] : '')).join('');
+}
+
+function child(node: LayoutNode, name: string, repeated: boolean, src: string): LayoutNode {
+  const list = node.groups.get(name) ?? [];
+  node.groups.set(name, list);
+  if (repeated || list.length === 0) list.push(newNode(src, node));
+  return list[list.length - 1]!;
+}
+
+/** Follows a definition path ("a/b", "../x", "") from node; the last segment is returned apart. */
+function descend(node: LayoutNode, to: string, src: string): { at: LayoutNode; last: string } {
+  const segs = to.split('/');
+  const last = segs.pop()!;
+  let at = node;
+  for (const s of segs) at = s === '..' ? at.parent! : child(at, s, false, `${at.src}/${s}`);
+  return { at, last };
+}
+
+export interface WalkResult {
+  root: LayoutNode;
+  /** InvoiCy-only values by definition path without indices, e.g. "Envio/ide/fusoHorario". */
+  dropped: Map<string, string>;
+  errors: LayoutError[];
+}
+
+export function buildTree(envio: OrderedNode[], def: IField, modelo: '55' | '65' | undefined): WalkResult {
+  const root = newNode('Envio', undefined, def);
+  const dropped = new Map<string, string>();
+  const errors: LayoutError[] = [];
+
+  const walk = (children: OrderedNode[], idef: IField, node: LayoutNode | undefined, src: string, defPath: string): void => {
+    const seen = new Map<string, number>();
+    for (const c of children) {
+      const tag = tagOf(c);
+      if (!tag) continue;
+      const name = localName(tag);
+      const cdef = idef.children?.find((f) => f.name.toLowerCase() === name.toLowerCase());
+      const kids = (c[tag] as OrderedNode[]) ?? [];
+      if (!cdef) {
+        errors.push(layoutError(`${src}/${name}`, 'campo desconhecido'));
+        continue;
+      }
+      const i = (seen.get(cdef.name) ?? 0) + 1;
+      seen.set(cdef.name, i);
+      const csrc = `${src}/${cdef.name}${cdef.max !== 1 ? `[${i}]` : ''}`;
+      const cpath = `${defPath}/${cdef.name}`;
+      const text = cdef.group ? '' : textOf(kids).trim();
+      const filled = cdef.group ? kids.some((k) => tagOf(k)) : text !== '';
+      if (filled && modelo && !cdef.models.includes(modelo)) {
+        errors.push(layoutError(csrc, `não permitido no modelo ${modelo}`, text || undefined));
+        continue;
+      }
+      const keep = node !== undefined && cdef.to !== undefined;
+      if (cdef.group) {
+        let target: LayoutNode | undefined;
+        if (keep) {
+          if (cdef.to === '') target = node;
+          else {
+            const { at, last } = descend(node, cdef.to!, csrc);
+            target = child(at, last, cdef.repeated === true, csrc);
+            target.def = cdef;
+          }
+        }
+        walk(kids, cdef, target, csrc, cpath);
+      } else if (text !== '') {
+        if (!keep) {
+          dropped.set(cpath, text);
+          continue;
+        }
+        const { at, last } = descend(node, cdef.to!, csrc);
+        const v: LayoutValue = { value: text, src: csrc };
+        at.fields.set(last, [...(at.fields.get(last) ?? []), v]);
+      }
+    }
+  };
+  walk(envio, def, root, 'Envio', 'Envio');
+  prune(root);
+  return { root, dropped, errors };
+}
+
+/** Drops groups that ended up without any value (InvoiCy templates send empty groups). */
+function prune(node: LayoutNode): boolean {
+  for (const [name, list] of node.groups) {
+    const kept = list.filter(prune);
+    if (kept.length) node.groups.set(name, kept);
+    else node.groups.delete(name);
+  }
+  return node.fields.size > 0 || node.groups.size > 0;
+}
