@@ -1,0 +1,81 @@
+// Gateway configuration from the environment, validated once at start-up with Portuguese messages.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export type SefazMode = 'simulator' | 'real';
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  logDir: string;
+  masterKey: string;
+  /** True when the master key was generated into DATA_DIR on this start (simulator mode only). */
+  masterKeyGenerated: boolean;
+  sefazMode: SefazMode;
+  schemasDir?: string;
+  bodyLimitBytes: number;
+  mssqlUrl?: string;
+  /** Simulator mode: where the in-process simulator listens (0 = ephemeral). */
+  simulatorPort: number;
+  sefazConnectTimeoutMs: number;
+  sefazResponseTimeoutMs: number;
+  /** Optional PEM bundle of ICP-Brasil CAs for real mode. */
+  sefazCaFile?: string;
+  jobsEnabled: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} deve ser um número inteiro não negativo (recebido: ${raw})`);
+  return n;
+}
+
+const MASTER_KEY_FILE = 'master.key';
+
+function resolveMasterKey(env: NodeJS.ProcessEnv, dataDir: string, mode: SefazMode): { key: string; generated: boolean } {
+  if (env.MASTER_KEY) {
+    if (env.MASTER_KEY.length < 16) throw new ConfigError('MASTER_KEY deve ter pelo menos 16 caracteres');
+    return { key: env.MASTER_KEY, generated: false };
+  }
+  if (mode === 'real') throw new ConfigError('MASTER_KEY é obrigatória com SEFAZ_MODE=real (ela cifra chaves e certificados no banco)');
+  const file = path.join(dataDir, MASTER_KEY_FILE);
+  if (fs.existsSync(file)) return { key: fs.readFileSync(file, 'utf8').trim(), generated: false };
+  fs.mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32).toString('base64url');
+  fs.writeFileSync(file, key + '\n', { mode: 0o600 });
+  return { key, generated: true };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const mode = (env.SEFAZ_MODE ?? 'simulator') as SefazMode;
+  if (mode !== 'simulator' && mode !== 'real') throw new ConfigError(`SEFAZ_MODE deve ser "simulator" ou "real" (recebido: ${env.SEFAZ_MODE})`);
+  const dataDir = path.resolve(env.DATA_DIR ?? './data');
+  const { key, generated } = resolveMasterKey(env, dataDir, mode);
+  const schemasDir = env.SCHEMAS_DIR ? path.resolve(env.SCHEMAS_DIR) : undefined;
+  if (schemasDir && !fs.existsSync(path.join(schemasDir, 'nfe'))) {
+    throw new ConfigError(`SCHEMAS_DIR (${schemasDir}) não contém a pasta nfe/ com os XSD oficiais`);
+  }
+  return {
+    port: intEnv(env, 'PORT', 8080),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir,
+    logDir: path.resolve(env.LOG_DIR ?? path.join(dataDir, 'logs')),
+    masterKey: key,
+    masterKeyGenerated: generated,
+    sefazMode: mode,
+    schemasDir,
+    bodyLimitBytes: intEnv(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024),
+    mssqlUrl: env.MSSQL_URL || undefined,
+    simulatorPort: intEnv(env, 'SIM_PORT', 0),
+    sefazConnectTimeoutMs: intEnv(env, 'SEFAZ_CONNECT_TIMEOUT_MS', 20_000),
+    sefazResponseTimeoutMs: intEnv(env, 'SEFAZ_RESPONSE_TIMEOUT_MS', 40_000),
+    sefazCaFile: env.SEFAZ_CA_FILE || undefined,
+    jobsEnabled: env.JOBS_ENABLED !== '0',
+  };
+}

@@ -1,0 +1,172 @@
+// The operator's commands, run in-process through main() with a temporary DATA_DIR.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../src/cli/main';
+import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
+import { issueCompanyCertificate, loadOrCreateTestCa } from '../../src/signing/testca';
+
+let dataDir: string;
+const saved = { ...process.env };
+
+async function run(...argv: string[]): Promise<{ code: number; out: string[]; err: string }> {
+  const out: string[] = [];
+  let err = '';
+  const w = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => { out.push(...String(chunk).split('\n').filter(Boolean)); return true; });
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { err += String(chunk); return true; });
+  try {
+    const code = await main(argv);
+    return { code, out, err };
+  } finally {
+    w.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-cli-'));
+  process.env.DATA_DIR = dataDir;
+  process.env.SEFAZ_MODE = 'simulator';
+  process.env.LOG_SILENT = '1';
+  delete process.env.MASTER_KEY;
+  delete process.env.MSSQL_URL;
+});
+
+afterAll(() => {
+  process.env = saved;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+const CNPJ = withCnpjCheckDigits('123456780001');
+const ALNUM_CNPJ = withCnpjCheckDigits('12ABC345DE01');
+
+describe('partner and company commands', () => {
+  let partnerKey: string;
+  let accessKey: string;
+
+  test('partner add prints the partner key as the last line', async () => {
+    const r = await run('partner', 'add', '--name', 'Parceiro Teste');
+    expect(r.code).toBe(0);
+    partnerKey = r.out[r.out.length - 1]!;
+    expect(partnerKey).toMatch(/^[A-Za-z0-9_-]{22}==$/);
+    expect(fs.existsSync(path.join(dataDir, 'master.key'))).toBe(true);
+  });
+
+  test.each([
+    ['invalid check digits', '12345678000100', /CNPJ inválido/],
+    ['unknown UF', CNPJ, /UF inválida/],
+  ])('company add refuses %s', async (_name, cnpj, message) => {
+    const r = await run('company', 'add', '--partner', partnerKey, '--cnpj', cnpj, '--uf', cnpj === CNPJ ? 'XX' : 'SP', '--name', 'X');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+
+  test('company add with an unknown partner key is refused', async () => {
+    const r = await run('company', 'add', '--partner', 'nao-existe==', '--cnpj', CNPJ, '--uf', 'SP', '--name', 'X');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/parceiro/);
+  });
+
+  test('company add prints the access key as the last line (numeric and alphanumeric CNPJ)', async () => {
+    const r = await run('company', 'add', '--partner', partnerKey, '--cnpj', CNPJ, '--uf', 'SP', '--name', 'EMPRESA TESTE LTDA', '--ie', '123456789012');
+    expect(r.code).toBe(0);
+    accessKey = r.out[r.out.length - 1]!;
+    expect(accessKey).toMatch(/^[0-9a-f]{32}$/);
+    const a = await run('company', 'add', '--partner', partnerKey, '--cnpj', ALNUM_CNPJ.toLowerCase(), '--uf', 'RS', '--name', 'ALFA LTDA');
+    expect(a.code).toBe(0);
+    expect(a.out[a.out.length - 1]).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  test('company cert --test issues a certificate from the simulator CA', async () => {
+    const r = await run('company', 'cert', '--cnpj', CNPJ, '--test');
+    expect(r.code).toBe(0);
+    const show = await run('company', 'show', '--cnpj', CNPJ);
+    expect(show.out.join('\n')).toMatch(/Certificado: .*ativo/);
+  });
+
+  test('company cert imports modern and legacy PFX files and refuses expired or foreign ones', async () => {
+    const ca = loadOrCreateTestCa(path.join(dataDir, 'simulator'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-pfx-'));
+    const make = (name: string, opts: Parameters<typeof issueCompanyCertificate>[1], legacy: boolean) => {
+      const c = issueCompanyCertificate(ca, opts);
+      fs.writeFileSync(path.join(dir, `${name}.key`), c.keyPem);
+      fs.writeFileSync(path.join(dir, `${name}.crt`), c.certPem);
+      const file = path.join(dir, `${name}.pfx`);
+      execFileSync('openssl', ['pkcs12', '-export', ...(legacy ? ['-legacy'] : []), '-inkey', `${name}.key`, '-in', `${name}.crt`, '-out', file, '-passout', 'pass:s3nha'], { cwd: dir });
+      return file;
+    };
+    const modern = make('modern', { name: 'EMPRESA TESTE LTDA', cnpj: CNPJ }, false);
+    const legacy = make('legacy', { name: 'EMPRESA TESTE LTDA', cnpj: CNPJ }, true);
+    const expired = make('expired', { name: 'EMPRESA TESTE LTDA', cnpj: CNPJ, notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01T12:00:00Z') }, false);
+    const foreign = make('foreign', { name: 'OUTRA LTDA', cnpj: withCnpjCheckDigits('998877660001') }, false);
+
+    expect((await run('company', 'cert', '--cnpj', CNPJ, '--pfx', modern, '--password', 's3nha')).code).toBe(0);
+    const l = await run('company', 'cert', '--cnpj', CNPJ, '--pfx', legacy, '--password', 's3nha');
+    expect(l.code).toBe(0);
+    expect(l.out.join('\n')).toMatch(/Certificado importado/);
+    const wrong = await run('company', 'cert', '--cnpj', CNPJ, '--pfx', legacy, '--password', 'errada');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toMatch(/Senha do certificado inválida/);
+    const e = await run('company', 'cert', '--cnpj', CNPJ, '--pfx', expired, '--password', 's3nha');
+    expect(e.code).not.toBe(0);
+    expect(e.err).toMatch(/vencido em 01\/01\/2021/);
+    const f = await run('company', 'cert', '--cnpj', CNPJ, '--pfx', foreign, '--password', 's3nha');
+    expect(f.code).not.toBe(0);
+    expect(f.err).toMatch(/difere do CNPJ da empresa/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('company list and show never print secrets', async () => {
+    const list = await run('company', 'list');
+    const show = await run('company', 'show', '--cnpj', CNPJ);
+    const text = [...list.out, ...show.out].join('\n');
+    expect(text).toContain(CNPJ);
+    expect(text).toContain('EMPRESA TESTE LTDA');
+    expect(text).not.toContain(accessKey);
+    expect(text).not.toContain(partnerKey);
+    expect(text).not.toMatch(/PRIVATE KEY/);
+    expect(text).not.toContain('s3nha');
+  });
+
+  test('company csc and disable/enable', async () => {
+    expect((await run('company', 'csc', '--cnpj', CNPJ, '--id', '1', '--csc', 'short')).code).toBe(2);
+    expect((await run('company', 'csc', '--cnpj', CNPJ, '--id', '1', '--csc', 'ABCDEF0123456789ABCD')).code).toBe(0);
+    expect((await run('company', 'disable', '--cnpj', CNPJ)).code).toBe(0);
+    expect((await run('company', 'show', '--cnpj', CNPJ)).out.join('\n')).toMatch(/desabilitada/);
+    expect((await run('company', 'enable', '--cnpj', CNPJ)).code).toBe(0);
+    const show = (await run('company', 'show', '--cnpj', CNPJ)).out.join('\n');
+    expect(show).toMatch(/CSC NFC-e: id 1/);
+    expect(show).not.toContain('ABCDEF0123456789ABCD');
+  });
+
+  test('secrets are not stored in plain text in the database file', () => {
+    const files = fs.readdirSync(dataDir).filter((f) => f.endsWith('.db') || f.endsWith('-wal'));
+    const raw = files.map((f) => fs.readFileSync(path.join(dataDir, f)).toString('latin1')).join('');
+    expect(raw.length).toBeGreaterThan(0);
+    expect(raw).not.toContain(accessKey);
+    expect(raw).not.toContain('ABCDEF0123456789ABCD');
+  });
+});
+
+describe('logs command', () => {
+  test('finds the lines of a chave and the other lines of the same calls', async () => {
+    const logDir = path.join(dataDir, 'logs');
+    fs.mkdirSync(logDir, { recursive: true });
+    const chave = '35251112345678000195550010000001231129834766';
+    const lines = [
+      { timestamp: '2026-11-20T10:00:00.000Z', level: 'info', message: 'soap call', requestId: 'req-1', kind: 'Envio', codes: [100, 100] },
+      { timestamp: '2026-11-20T10:00:00.100Z', level: 'info', message: 'documento autorizado', requestId: 'req-1', chave, numero: '123', cStat: '100' },
+      { timestamp: '2026-11-20T11:00:00.000Z', level: 'info', message: 'soap call', requestId: 'req-2', kind: 'Consulta' },
+    ];
+    fs.writeFileSync(path.join(logDir, 'fiscal-gateway-2026-11-20.log'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const r = await run('logs', '--chave', chave);
+    expect(r.code).toBe(0);
+    expect(r.out).toHaveLength(2);
+    expect(r.out[0]).toMatch(/soap call .*kind=Envio/);
+    expect(r.out[1]).toContain(`chave=${chave}`);
+    expect((await run('logs', '--request', 'req-2')).out).toHaveLength(1);
+    expect((await run('logs', '--chave', chave, '--since', '2026-11-21T00:00:00Z')).out).toEqual(['Nenhuma linha de log encontrada.']);
+    expect((await run('logs')).code).toBe(2);
+  });
+});
