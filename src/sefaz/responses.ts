@@ -1,0 +1,304 @@
+// Parsers of SEFAZ answers (sefaz-nfe.md §3). They accept the ret… element alone or any document
+// containing it (a whole SOAP envelope, an nfeProc). Fragments that proc documents embed (protNFe,
+// retEvento, retInutNFe, procEventoNFe) are returned RAW, cut from the received text.
+import { assertXmlSafe, parseXml } from '../xml/parse';
+import { SefazTransportError } from './errors';
+import { findElements, scanElements, sliceOf, type ElementSpan } from './xml-text';
+
+type Obj = Record<string, unknown>;
+
+export interface ProtNFe {
+  tpAmb: string;
+  verAplic: string;
+  chNFe: string;
+  dhRecbto: string;
+  nProt?: string;
+  digVal?: string;
+  cStat: string;
+  xMotivo: string;
+  cMsg?: string;
+  xMsg?: string;
+  /** The protNFe element exactly as received. */
+  raw: string;
+}
+
+interface RetBase {
+  tpAmb: string;
+  verAplic: string;
+  cStat: string;
+  xMotivo: string;
+}
+
+export interface RetEnviNFe extends RetBase {
+  cUF: string;
+  dhRecbto?: string;
+  nRec?: string;
+  tMed?: string;
+  /** Synchronous answer (cStat 104): the protocol of the NF-e. */
+  prot: ProtNFe[];
+}
+
+export interface RetConsReciNFe extends RetBase {
+  nRec: string;
+  cUF: string;
+  dhRecbto?: string;
+  cMsg?: string;
+  xMsg?: string;
+  prot: ProtNFe[];
+}
+
+export interface RetEvento {
+  tpAmb: string;
+  verAplic: string;
+  cOrgao: string;
+  cStat: string;
+  xMotivo: string;
+  chNFe?: string;
+  tpEvento?: string;
+  xEvento?: string;
+  nSeqEvento?: string;
+  dhRegEvento: string;
+  nProt?: string;
+  /** EPEC blocked (142): keys still pending reconciliation. */
+  chNFePend: string[];
+  /** The retEvento element exactly as received. */
+  raw: string;
+}
+
+export interface ProcEventoNFe {
+  retEvento: RetEvento;
+  /** The procEventoNFe element exactly as received. */
+  raw: string;
+}
+
+export interface RetConsSitNFe extends RetBase {
+  cUF: string;
+  dhRecbto?: string;
+  chNFe?: string;
+  prot?: ProtNFe;
+  eventos: ProcEventoNFe[];
+}
+
+export interface RetConsStatServ extends RetBase {
+  cUF: string;
+  dhRecbto?: string;
+  tMed?: string;
+  dhRetorno?: string;
+  xObs?: string;
+}
+
+export interface RetInutNFe extends RetBase {
+  cUF: string;
+  ano?: string;
+  CNPJ?: string;
+  CPF?: string;
+  mod?: string;
+  serie?: string;
+  nNFIni?: string;
+  nNFFin?: string;
+  dhRecbto?: string;
+  nProt?: string;
+  /** The retInutNFe element exactly as received. */
+  raw: string;
+}
+
+export interface RetEnvEvento extends RetBase {
+  idLote: string;
+  cOrgao: string;
+  retEventos: RetEvento[];
+}
+
+function garbage(detail: string): SefazTransportError {
+  return new SefazTransportError('garbage', `Resposta da SEFAZ inválida: ${detail}`, { requestSent: true });
+}
+
+/** Text of a leaf (attributes make fast-xml-parser wrap it in an object). */
+function opt(o: Obj | undefined, name: string): string | undefined {
+  const v = o?.[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'object') {
+    const t = (v as Obj)['#text'];
+    return t === undefined ? undefined : String(t).trim();
+  }
+  return String(v).trim();
+}
+
+function req(o: Obj | undefined, name: string, where: string): string {
+  const v = opt(o, name);
+  if (v === undefined || v === '') throw garbage(`${where} sem ${name}`);
+  return v;
+}
+
+interface Located {
+  text: string;
+  spans: ElementSpan[];
+  root: ElementSpan;
+  obj: Obj;
+}
+
+/** Finds the expected root by local name and parses just that element. */
+function locate(xml: string, rootName: string): Located {
+  let spans: ElementSpan[];
+  let obj: Obj;
+  try {
+    assertXmlSafe(xml);
+    spans = scanElements(xml);
+  } catch (e) {
+    throw garbage((e as Error).message);
+  }
+  const root = findElements(spans, rootName)[0];
+  if (!root) throw garbage(`elemento ${rootName} não encontrado`);
+  const text = sliceOf(xml, root);
+  try {
+    obj = (parseXml(text, { removeNSPrefix: true, arrays: ['protNFe', 'retEvento', 'procEventoNFe', 'chNFePend'] })[rootName] ?? {}) as Obj;
+  } catch (e) {
+    throw garbage((e as Error).message);
+  }
+  return { text: xml, spans, root, obj };
+}
+
+function base(o: Obj, where: string): RetBase {
+  return { tpAmb: req(o, 'tpAmb', where), verAplic: opt(o, 'verAplic') ?? '', cStat: req(o, 'cStat', where), xMotivo: req(o, 'xMotivo', where) };
+}
+
+function list(o: Obj, name: string): Obj[] {
+  const v = o[name];
+  return Array.isArray(v) ? (v as Obj[]) : [];
+}
+
+function protList(l: Located, within: ElementSpan = l.root): ProtNFe[] {
+  const spans = findElements(l.spans, 'protNFe', within);
+  const objs = list(l.obj, 'protNFe');
+  if (spans.length !== objs.length) throw garbage('protNFe inconsistente');
+  return objs.map((p, i) => {
+    const inf = p.infProt as Obj | undefined;
+    if (!inf) throw garbage('protNFe sem infProt');
+    return {
+      tpAmb: req(inf, 'tpAmb', 'infProt'),
+      verAplic: opt(inf, 'verAplic') ?? '',
+      chNFe: req(inf, 'chNFe', 'infProt'),
+      dhRecbto: req(inf, 'dhRecbto', 'infProt'),
+      nProt: opt(inf, 'nProt'),
+      digVal: opt(inf, 'digVal'),
+      cStat: req(inf, 'cStat', 'infProt'),
+      xMotivo: req(inf, 'xMotivo', 'infProt'),
+      cMsg: opt(inf, 'cMsg'),
+      xMsg: opt(inf, 'xMsg'),
+      raw: sliceOf(l.text, spans[i]!),
+    };
+  });
+}
+
+function retEvento(o: Obj, raw: string): RetEvento {
+  const inf = o.infEvento as Obj | undefined;
+  if (!inf) throw garbage('retEvento sem infEvento');
+  const pend = inf.chNFePend;
+  return {
+    tpAmb: req(inf, 'tpAmb', 'retEvento'),
+    verAplic: opt(inf, 'verAplic') ?? '',
+    cOrgao: req(inf, 'cOrgao', 'retEvento'),
+    cStat: req(inf, 'cStat', 'retEvento'),
+    xMotivo: req(inf, 'xMotivo', 'retEvento'),
+    chNFe: opt(inf, 'chNFe'),
+    tpEvento: opt(inf, 'tpEvento'),
+    xEvento: opt(inf, 'xEvento'),
+    nSeqEvento: opt(inf, 'nSeqEvento'),
+    dhRegEvento: req(inf, 'dhRegEvento', 'retEvento'),
+    nProt: opt(inf, 'nProt'),
+    chNFePend: Array.isArray(pend) ? pend.map((c) => String(c).trim()) : [],
+    raw,
+  };
+}
+
+export function parseRetEnviNFe(xml: string): RetEnviNFe {
+  const l = locate(xml, 'retEnviNFe');
+  const infRec = l.obj.infRec as Obj | undefined;
+  return {
+    ...base(l.obj, 'retEnviNFe'),
+    cUF: req(l.obj, 'cUF', 'retEnviNFe'),
+    dhRecbto: opt(l.obj, 'dhRecbto'),
+    nRec: opt(infRec, 'nRec'),
+    tMed: opt(infRec, 'tMed'),
+    prot: protList(l),
+  };
+}
+
+export function parseRetConsReciNFe(xml: string): RetConsReciNFe {
+  const l = locate(xml, 'retConsReciNFe');
+  return {
+    ...base(l.obj, 'retConsReciNFe'),
+    nRec: req(l.obj, 'nRec', 'retConsReciNFe'),
+    cUF: req(l.obj, 'cUF', 'retConsReciNFe'),
+    dhRecbto: opt(l.obj, 'dhRecbto'),
+    cMsg: opt(l.obj, 'cMsg'),
+    xMsg: opt(l.obj, 'xMsg'),
+    prot: protList(l),
+  };
+}
+
+export function parseRetConsSitNFe(xml: string): RetConsSitNFe {
+  const l = locate(xml, 'retConsSitNFe');
+  const procSpans = findElements(l.spans, 'procEventoNFe', l.root);
+  const procs = list(l.obj, 'procEventoNFe');
+  if (procSpans.length !== procs.length) throw garbage('procEventoNFe inconsistente');
+  const eventos = procs.map((p, i) => {
+    const span = procSpans[i]!;
+    const retSpan = findElements(l.spans, 'retEvento', span)[0];
+    const ret = list(p, 'retEvento')[0];
+    if (!retSpan || !ret) throw garbage('procEventoNFe sem retEvento');
+    return { retEvento: retEvento(ret, sliceOf(l.text, retSpan)), raw: sliceOf(l.text, span) };
+  });
+  return {
+    ...base(l.obj, 'retConsSitNFe'),
+    cUF: req(l.obj, 'cUF', 'retConsSitNFe'),
+    dhRecbto: opt(l.obj, 'dhRecbto'),
+    chNFe: opt(l.obj, 'chNFe'),
+    prot: protList(l)[0],
+    eventos,
+  };
+}
+
+export function parseRetConsStatServ(xml: string): RetConsStatServ {
+  const l = locate(xml, 'retConsStatServ');
+  return {
+    ...base(l.obj, 'retConsStatServ'),
+    cUF: req(l.obj, 'cUF', 'retConsStatServ'),
+    dhRecbto: opt(l.obj, 'dhRecbto'),
+    tMed: opt(l.obj, 'tMed'),
+    dhRetorno: opt(l.obj, 'dhRetorno'),
+    xObs: opt(l.obj, 'xObs'),
+  };
+}
+
+export function parseRetInutNFe(xml: string): RetInutNFe {
+  const l = locate(xml, 'retInutNFe');
+  const inf = l.obj.infInut as Obj | undefined;
+  if (!inf) throw garbage('retInutNFe sem infInut');
+  return {
+    ...base(inf, 'retInutNFe'),
+    cUF: req(inf, 'cUF', 'retInutNFe'),
+    ano: opt(inf, 'ano'),
+    CNPJ: opt(inf, 'CNPJ'),
+    CPF: opt(inf, 'CPF'),
+    mod: opt(inf, 'mod'),
+    serie: opt(inf, 'serie'),
+    nNFIni: opt(inf, 'nNFIni'),
+    nNFFin: opt(inf, 'nNFFin'),
+    dhRecbto: opt(inf, 'dhRecbto'),
+    nProt: opt(inf, 'nProt'),
+    raw: sliceOf(l.text, l.root),
+  };
+}
+
+export function parseRetEnvEvento(xml: string): RetEnvEvento {
+  const l = locate(xml, 'retEnvEvento');
+  const spans = findElements(l.spans, 'retEvento', l.root);
+  const rets = list(l.obj, 'retEvento');
+  if (spans.length !== rets.length) throw garbage('retEvento inconsistente');
+  return {
+    ...base(l.obj, 'retEnvEvento'),
+    idLote: opt(l.obj, 'idLote') ?? '',
+    cOrgao: req(l.obj, 'cOrgao', 'retEnvEvento'),
+    retEventos: rets.map((r, i) => retEvento(r, sliceOf(l.text, spans[i]!))),
+  };
+}

@@ -1,0 +1,258 @@
+// SOAP 1.2 over mutual TLS to a SEFAZ (or to our simulator: same code, different trust and URL).
+// One keep-alive agent per company certificate; every failure becomes a SefazTransportError whose
+// `requestSent` says whether the SEFAZ may have processed the message (sefaz-nfe.md §2).
+import https from 'node:https';
+import fs from 'node:fs';
+import tls from 'node:tls';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { log } from '../log/logger';
+import { assertXmlSafe, parseXml } from '../xml/parse';
+import { SefazTransportError, type SefazTransportErrorKind } from './errors';
+import { findElements, scanElements, sliceOf, type ElementSpan } from './xml-text';
+
+export interface SoapEndpoint {
+  url: string;
+  /** nfeDadosMsg namespace, e.g. http://www.portalfiscal.inf.br/nfe/wsdl/NFeAutorizacao4 */
+  namespace: string;
+  soapAction: string;
+}
+
+/** PEM key and certificate of the company (the A1 that also signs); fingerprint keys the agent. */
+export interface SefazCredentials {
+  key: string | Buffer;
+  cert: string | Buffer;
+  fingerprint: string;
+}
+
+export interface TransportTimeouts {
+  connectTimeoutMs?: number;
+  responseTimeoutMs?: number;
+}
+
+/**
+ * Server trust. Simulator: only the simulator's CA. Real: Node's default CAs plus, optionally, the
+ * ICP-Brasil chain (several SEFAZ servers use ICP-Brasil certificates that no public store has).
+ */
+export type TransportTrust = { mode: 'simulator'; caPem: string | Buffer } | { mode: 'real'; icpBrasilBundleFile?: string };
+
+export interface TransportOptions {
+  trust: TransportTrust;
+  maxSockets?: number;
+  timeouts?: TransportTimeouts;
+  /** Idle keep-alive sockets are closed after this, before servers drop them under our feet. */
+  idleSocketTimeoutMs?: number;
+  /**
+   * SEFAZ speaks TLS 1.2 only (§2.4). Capping there also keeps `requestSent` exact: under TLS 1.3 a
+   * refused client certificate surfaces only after the client has written the request.
+   */
+  maxTlsVersion?: 'TLSv1.2' | 'TLSv1.3';
+}
+
+export interface SoapRequest {
+  endpoint: SoapEndpoint;
+  /** Business XML (enviNFe, consSitNFe, …), minified, without XML declaration. */
+  bodyXml: string;
+  credentials: SefazCredentials;
+  timeouts?: TransportTimeouts;
+}
+
+export interface SoapResponse {
+  /** The ret… element exactly as received (located by local name inside the SOAP Body). */
+  xml: string;
+  httpStatus: number;
+  durationMs: number;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
+const DEFAULT_RESPONSE_TIMEOUT_MS = 40_000;
+
+/** SOAP 1.2 envelope exactly as sefaz-nfe.md §2.1 (no header, business XML inline). */
+export function soapEnvelope(namespace: string, bodyXml: string): string {
+  return (
+    '<soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" ' +
+    'xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>' +
+    `<nfeDadosMsg xmlns="${namespace}">${bodyXml}</nfeDadosMsg></soap:Body></soap:Envelope>`
+  );
+}
+
+// OpenSSL alerts and certificate verification failures: the handshake was refused, so the server
+// application never saw the request even if Node had already queued it (TLS 1.3 client-cert alerts
+// arrive after the client considers the handshake done).
+const TLS_ERROR = /^(ERR_SSL_|ERR_TLS_)|CERT|SIGNATURE|ISSUER|HOSTNAME/;
+
+function faultText(xml: string): string | undefined {
+  const spans = scanElements(xml);
+  const fault = findElements(spans, 'Fault')[0];
+  if (!fault) return undefined;
+  const obj = parseXml(sliceOf(xml, fault), { removeNSPrefix: true }) as { Fault?: Record<string, unknown> };
+  const f = obj.Fault ?? {};
+  const reason = (f.Reason as Record<string, unknown> | undefined)?.Text ?? f.faultstring;
+  const text = typeof reason === 'object' && reason !== null ? (reason as Record<string, unknown>)['#text'] : reason;
+  return String(text ?? 'sem descrição').trim().slice(0, 500);
+}
+
+/** The ret… element inside the SOAP Body (nfeResultMsg, or a legacy …Result wrapper). */
+function retElement(xml: string, spans: ElementSpan[]): ElementSpan | undefined {
+  const body = findElements(spans, 'Body')[0];
+  if (!body) return undefined;
+  return spans.find((s) => s.start > body.start && s.end <= body.end && s.localName.startsWith('ret'));
+}
+
+export class SefazTransport {
+  private readonly agents = new Map<string, https.Agent>();
+  private readonly ca: (string | Buffer)[] | undefined;
+
+  constructor(private readonly options: TransportOptions) {
+    const t = options.trust;
+    if (t.mode === 'simulator') this.ca = [t.caPem];
+    else this.ca = t.icpBrasilBundleFile ? [...tls.rootCertificates, fs.readFileSync(t.icpBrasilBundleFile)] : undefined;
+  }
+
+  private agentFor(c: SefazCredentials): https.Agent {
+    let agent = this.agents.get(c.fingerprint);
+    if (!agent) {
+      agent = new https.Agent({
+        keepAlive: true,
+        maxSockets: this.options.maxSockets ?? 4,
+        timeout: this.options.idleSocketTimeoutMs ?? 10_000,
+        key: c.key,
+        cert: c.cert,
+        ca: this.ca,
+        minVersion: 'TLSv1.2',
+        maxVersion: this.options.maxTlsVersion ?? 'TLSv1.2',
+      });
+      this.agents.set(c.fingerprint, agent);
+    }
+    return agent;
+  }
+
+  send(req: SoapRequest): Promise<SoapResponse> {
+    const url = new URL(req.endpoint.url);
+    const body = Buffer.from(soapEnvelope(req.endpoint.namespace, req.bodyXml), 'utf8');
+    const connectTimeoutMs = req.timeouts?.connectTimeoutMs ?? this.options.timeouts?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const responseTimeoutMs = req.timeouts?.responseTimeoutMs ?? this.options.timeouts?.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
+    const started = performance.now();
+    const host = url.host;
+
+    return new Promise<SoapResponse>((resolve, reject) => {
+      let connected = false; // TLS session established: from here on the request may reach SEFAZ
+      let tcpConnected = false;
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+
+      const finish = (outcome: SoapResponse | SefazTransportError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const durationMs = Math.round(performance.now() - started);
+        if (outcome instanceof SefazTransportError) {
+          request.destroy();
+          log.warn('Falha na comunicação com a SEFAZ', { url: req.endpoint.url, kind: outcome.kind, requestSent: outcome.requestSent, httpStatus: outcome.httpStatus, durationMs, error: outcome.message });
+          reject(outcome);
+        } else {
+          log.debug('SEFAZ respondeu', { url: req.endpoint.url, httpStatus: outcome.httpStatus, durationMs });
+          resolve({ ...outcome, durationMs });
+        }
+      };
+      const fail = (kind: SefazTransportErrorKind, message: string, requestSent: boolean, httpStatus?: number) =>
+        finish(new SefazTransportError(kind, message, { requestSent, httpStatus }));
+
+      const onConnected = () => {
+        connected = true;
+        clearTimeout(timer);
+        timer = setTimeout(() => fail('timeout', `SEFAZ (${host}) não respondeu em ${responseTimeoutMs / 1000} s`, true), responseTimeoutMs);
+      };
+
+      const request = https.request({
+        protocol: 'https:',
+        hostname: url.hostname,
+        port: url.port || 443,
+        path: url.pathname + url.search,
+        method: 'POST',
+        agent: this.agentFor(req.credentials),
+        headers: {
+          'Content-Type': `application/soap+xml; charset=utf-8; action="${req.endpoint.soapAction}"`,
+          'Content-Length': body.length,
+        },
+      });
+
+      request.on('socket', (socket: Socket) => {
+        if (request.reusedSocket) return onConnected();
+        timer = setTimeout(() => fail('timeout', `Tempo de conexão com a SEFAZ (${host}) esgotado (${connectTimeoutMs / 1000} s)`, false), connectTimeoutMs);
+        socket.once('connect', () => { tcpConnected = true; });
+        socket.once('secureConnect', onConnected);
+      });
+
+      request.on('error', (err: NodeJS.ErrnoException) => {
+        const code = err.code ?? '';
+        if (TLS_ERROR.test(code) || (tcpConnected && !connected)) {
+          fail('tls', `Falha na negociação TLS com a SEFAZ (${host}): ${code || err.message}`, false);
+        } else if (!connected) {
+          fail('connect', `Não foi possível conectar à SEFAZ (${host}): ${code || err.message}`, false);
+        } else {
+          fail('reset', `Conexão com a SEFAZ (${host}) interrompida após o envio: ${code || err.message}`, true);
+        }
+      });
+
+      request.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', () => fail('reset', `Conexão com a SEFAZ (${host}) interrompida durante a resposta`, true));
+        res.on('end', () => {
+          if (!res.complete) return fail('reset', `Resposta da SEFAZ (${host}) incompleta`, true);
+          const status = res.statusCode ?? 0;
+          const outcome = interpret(Buffer.concat(chunks).toString('utf8'), status, host);
+          finish(outcome instanceof SefazTransportError ? outcome : { xml: outcome, httpStatus: status, durationMs: 0 });
+        });
+      });
+
+      request.end(body);
+    });
+  }
+
+  /** Closes every keep-alive connection (shutdown, tests). */
+  close(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+}
+
+/** Turns a complete HTTP answer into the ret… element text or the matching error. */
+function interpret(text: string, status: number, host: string): string | SefazTransportError {
+  const sent = { requestSent: true, httpStatus: status };
+  let spans: ElementSpan[] | undefined;
+  if (text.trim() !== '') {
+    try {
+      assertXmlSafe(text);
+      spans = scanElements(text);
+    } catch {
+      spans = undefined;
+    }
+  }
+  const fault = spans && faultText(text);
+  if (fault) return new SefazTransportError('http', `SEFAZ (${host}) retornou SOAP Fault (HTTP ${status}): ${fault}`, sent);
+  if (status !== 200) return new SefazTransportError('http', `SEFAZ (${host}) retornou HTTP ${status}`, sent);
+  if (text.trim() === '') return new SefazTransportError('empty', `SEFAZ (${host}) retornou resposta vazia`, sent);
+  const ret = spans && retElement(text, spans);
+  if (!ret) return new SefazTransportError('garbage', `SEFAZ (${host}) retornou conteúdo que não é uma resposta SOAP válida`, sent);
+  return sliceOf(text, ret);
+}
+
+let defaultTransport: SefazTransport | undefined;
+
+/** Sets up the process-wide transport used by sendSoap (closing the previous one). */
+export function configureTransport(options: TransportOptions): SefazTransport {
+  defaultTransport?.close();
+  defaultTransport = new SefazTransport(options);
+  return defaultTransport;
+}
+
+export function sendSoap(req: SoapRequest): Promise<SoapResponse> {
+  if (!defaultTransport) throw new Error('Transporte SEFAZ não configurado (configureTransport)');
+  return defaultTransport.send(req);
+}
+
+export function closeAgents(): void {
+  defaultTransport?.close();
+}
