@@ -1,0 +1,53 @@
+// Shared types for the service handlers: the simulator core (state, trust anchor, options) and the
+// per-request context (which authorizer/environment/operation, when, and who transmitted).
+import type { TestCa } from '../signing/testca';
+import { formatDateTime } from '../fiscal/datetime';
+import type { Authorizer, Operation } from './authorizers';
+import type { Fault, FaultMode } from './faults';
+import type { SimulatorState } from './state';
+
+export interface SimulatorOptions {
+  schemasDir?: string;
+  processingDelayMs: number;
+  /** 704 for a normal NFC-e received more than 5 minutes after dhEmi (default on). */
+  nfceLateCheck: boolean;
+  /** Accept cancellations after the legal deadline instead of answering 501. */
+  lenientCancelDeadline: boolean;
+}
+
+export interface SimulatorCore {
+  state: SimulatorState;
+  ca: TestCa;
+  options: SimulatorOptions;
+  now(): Date;
+  /** Poll instants per nRec within the last hour (656 "consumo indevido"); memory only. */
+  recentPolls: Map<string, number[]>;
+}
+
+export interface ServiceContext {
+  auth: Authorizer;
+  tpAmb: '1' | '2';
+  operation: Operation;
+  now: Date;
+  /** CNPJ of the TLS client certificate; undefined on the plain-HTTP listener (trusted). */
+  transmitter?: string;
+  /** Consumes a fault of the given modes for this authorizer/operation (e.g. `reject`). */
+  takeFault(modes: readonly FaultMode[]): Fault | undefined;
+}
+
+/** dhRecbto in the authorizer's offset. */
+export function dhRecbto(ctx: ServiceContext): string {
+  return formatDateTime(ctx.now, ctx.auth.offset);
+}
+
+/** nProt: tipo + cUF + AA + 10-digit sequence (sefaz-nfe.md §5.2). */
+export function nextProtocol(core: SimulatorCore, ctx: ServiceContext, cUF: string): string {
+  const prefix = ctx.auth.kind === 'an' ? '891' : ctx.auth.tipo + cUF;
+  const aa = String(ctx.now.getUTCFullYear() % 100).padStart(2, '0');
+  return prefix + aa + String(core.state.nextSeq('nProt')).padStart(10, '0');
+}
+
+/** nRec: cUF + tipo + 12-digit sequence (sefaz-nfe.md §5.1). */
+export function nextRecibo(core: SimulatorCore, ctx: ServiceContext, cUF: string): string {
+  return cUF + ctx.auth.tipo + String(core.state.nextSeq('nRec')).padStart(12, '0');
+}

@@ -1,0 +1,181 @@
+// Request routing and the per-request pipeline of a SEFAZ service, in SEFAZ's order with the fault
+// hooks in between: transport faults → slow → TLS transmitter (280–283, HTTP 403) → size 214 →
+// envelope 243/242/516/239/587/404 → paralisado 108/109 → service (reject fault inside autorização)
+// → lose-response.
+//
+// Missing/invalid client certificate on a service path: HTTP 403 with a SOAP Fault whose text starts
+// with the cStat (280 none, 281 expired, 283 not chained to the simulator CA, 282 no CNPJ/CPF) — a real
+// SEFAZ refuses at the TLS layer, which a Node client sees the same way: no SOAP answer to parse.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { describeCertificate } from '../signing/certinfo';
+import { log } from '../log/logger';
+import { handleAdmin, type AdminDeps } from './admin';
+import { findAuthorizer, findOperation, type Authorizer, type Operation } from './authorizers';
+import { reject, xMotivo, type Rejection } from './cstat';
+import type { ServiceContext, SimulatorCore } from './context';
+import type { FaultMode } from './faults';
+import { serviceError } from './messages';
+import { autorizacao } from './services/autorizacao';
+import { consultaProtocolo } from './services/consulta';
+import { recepcaoEvento } from './services/eventos';
+import { inutilizacao } from './services/inutilizacao';
+import { retAutorizacao } from './services/retautorizacao';
+import { statusServico } from './services/status';
+import { detectSoapVersion, extractBusinessXml, soapContentType, soapEnvelope, soapFault, type SoapVersion } from './soap';
+import { buildWsdl } from './wsdl';
+
+const MAX_MESSAGE_BYTES = 500 * 1024;
+/** Beyond this the body is not even buffered: the socket is dropped. */
+const MAX_READ_BYTES = 5 * 1024 * 1024;
+
+type Service = (core: SimulatorCore, ctx: ServiceContext, xml: string) => Promise<string>;
+
+const SERVICES: Record<Operation, Service> = {
+  NFeStatusServico4: statusServico,
+  NFeAutorizacao4: autorizacao,
+  NFeRetAutorizacao4: retAutorizacao,
+  NFeConsultaProtocolo4: consultaProtocolo,
+  NFeInutilizacao4: inutilizacao,
+  NFeRecepcaoEvento4: recepcaoEvento,
+};
+
+/** The Ambiente Nacional only receives events here (and answers status for monitoring). */
+const AN_OPERATIONS: readonly Operation[] = ['NFeRecepcaoEvento4', 'NFeStatusServico4'];
+
+export interface HandlerDeps extends AdminDeps {
+  isClosed(): boolean;
+  /** Resolves after ms unless the simulator closes first (then resolves early). */
+  delay(ms: number): Promise<void>;
+}
+
+interface Route {
+  auth: Authorizer;
+  operation: Operation;
+  tpAmb: '1' | '2';
+}
+
+function route(pathname: string): Route | undefined {
+  const parts = pathname.split('/').filter(Boolean);
+  const producao = parts[0]?.toLowerCase() === 'producao';
+  const rest = producao ? parts.slice(1) : parts;
+  if (rest.length !== 2) return undefined;
+  const auth = findAuthorizer(rest[0]!);
+  const operation = findOperation(rest[1]!);
+  if (!auth || !operation) return undefined;
+  if (auth.kind === 'an' && !AN_OPERATIONS.includes(operation)) return undefined;
+  return { auth, operation, tpAmb: producao ? '1' : '2' };
+}
+
+interface Body {
+  text: string;
+  tooLarge: boolean;
+}
+
+function readBody(req: IncomingMessage): Promise<Body | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_READ_BYTES) {
+        req.socket.destroy();
+        resolve(undefined);
+      } else if (size <= MAX_MESSAGE_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_MESSAGE_BYTES }));
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+type Transmitter = { ok: true; cnpj?: string } | { ok: false; rejection: Rejection };
+
+function transmitterOf(socket: TLSSocket): Transmitter {
+  const peer = socket.getPeerCertificate();
+  if (!peer?.raw) return { ok: false, rejection: reject('280', 'certificado cliente não apresentado') };
+  if (!socket.authorized) {
+    const err = String(socket.authorizationError ?? '');
+    return { ok: false, rejection: reject(/EXPIRED|NOT_YET_VALID/.test(err) ? '281' : '283', err) };
+  }
+  const info = describeCertificate(peer.raw);
+  if (!info.cnpj && !info.cpf) return { ok: false, rejection: reject('282') };
+  return { ok: true, cnpj: info.cnpj ?? info.cpf };
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType }).end(body);
+}
+
+async function handleService(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: Route, secure: boolean): Promise<void> {
+  const { core, faults } = deps;
+  const take = (modes: readonly FaultMode[]) => faults.take(r.auth.key, r.operation, modes);
+  const transport = take(['down', 'timeout', 'http-500', 'garbage']);
+  if (transport?.mode === 'down') {
+    req.socket.destroy();
+    return;
+  }
+  if (transport?.mode === 'timeout') {
+    req.resume(); // accept the request and never answer; close() destroys the socket
+    return;
+  }
+  const body = await readBody(req);
+  if (!body) return;
+  const version: SoapVersion = detectSoapVersion(body.text, req.headers['content-type']);
+  if (transport?.mode === 'http-500') return send(res, 500, soapContentType(version), soapFault(version, 'Erro interno do servidor (falha simulada)'));
+  if (transport?.mode === 'garbage') return send(res, 200, 'text/html; charset=utf-8', 'Service Unavailable - falha simulada, resposta sem XML');
+  const slow = take(['slow']);
+  if (slow) await deps.delay(slow.ms ?? 0);
+  if (deps.isClosed()) return;
+
+  let transmitter: string | undefined;
+  if (secure) {
+    const t = transmitterOf(req.socket as TLSSocket);
+    if (!t.ok) return send(res, 403, soapContentType(version), soapFault(version, `${t.rejection.cStat} - ${t.rejection.xMotivo}`));
+    transmitter = t.cnpj;
+  }
+  const ctx: ServiceContext = { auth: r.auth, tpAmb: r.tpAmb, operation: r.operation, now: core.now(), transmitter, takeFault: take };
+  const respond = (retXml: string) => send(res, 200, soapContentType(version), soapEnvelope(version, r.operation, retXml));
+  const fail = (rej: Rejection) => respond(serviceError(r.operation, ctx, rej.cStat, rej.xMotivo));
+  if (body.tooLarge) return fail(reject('214'));
+  const extracted = extractBusinessXml(body.text, r.operation);
+  if (!extracted.ok) return fail(extracted.rejection);
+  const paralisado = take(['paralisado']);
+  if (paralisado) {
+    const cStat = paralisado.cStat ?? '108';
+    return fail({ cStat, xMotivo: xMotivo(cStat) });
+  }
+  const lose = take(['lose-response']);
+  const retXml = await SERVICES[r.operation](core, ctx, extracted.xml);
+  if (deps.isClosed()) return;
+  if (lose) {
+    // Processed and stored, but the client never hears back (the "necessita interação" case).
+    req.socket.destroy();
+    return;
+  }
+  respond(retXml);
+}
+
+export function createHandler(deps: HandlerDeps, secure: boolean): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const run = async () => {
+      if (url.pathname.startsWith('/__admin/')) {
+        const body = await readBody(req);
+        return handleAdmin(deps, req, res, url.pathname, body?.text ?? '');
+      }
+      const r = route(url.pathname);
+      if (!r) return send(res, 404, 'text/plain; charset=utf-8', 'Serviço não encontrado neste simulador');
+      if (req.method === 'GET' && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
+        const location = `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${url.pathname}`;
+        return send(res, 200, 'text/xml; charset=utf-8', buildWsdl(r.operation, location));
+      }
+      if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'Use POST (SOAP) ou GET ?wsdl');
+      return handleService(deps, req, res, r, secure);
+    };
+    run().catch((err: unknown) => {
+      if (deps.isClosed()) return;
+      log.error('simulador: erro ao processar requisição', { path: url.pathname, erro: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent) send(res, 500, 'application/soap+xml; charset=utf-8', soapFault('1.2', 'Erro interno do simulador'));
+    });
+  };
+}

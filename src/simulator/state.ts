@@ -1,0 +1,246 @@
+// What the simulated SEFAZ remembers, in SQLite (better-sqlite3, synchronous): documents by chave,
+// events, inutilizações, async lotes, protocol/recibo counters, CSCs, denial rules and SVC flags.
+// One shared store for every authorizer, which is how an SVC authorisation "synchronises" with the
+// origin UF. Homologação and produção never see each other (tpAmb is part of every key).
+import Database from 'better-sqlite3';
+
+export type DocStatus = 'authorized' | 'denied' | 'cancelled';
+
+/** Fields kept for EPEC reconciliation and the admin view. */
+export interface DocSummary {
+  dhEmi: string;
+  tpNF: string;
+  IE: string;
+  destDoc?: string;
+  destUF?: string;
+  destIE?: string;
+  vNF: string;
+  vICMS: string;
+  vST: string;
+}
+
+export interface DocumentRecord {
+  chave: string;
+  tpAmb: string;
+  authorizer: string;
+  cnpj: string;
+  mod: string;
+  serie: number;
+  nNF: number;
+  status: DocStatus;
+  cStat: string;
+  nProt: string;
+  dhRecbto: string;
+  digVal: string;
+  authorizedAtMs: number;
+  nfeXml: string;
+  protXml: string;
+  summary: DocSummary;
+}
+
+export interface EventRecord {
+  tpAmb: string;
+  chave: string;
+  tpEvento: string;
+  nSeqEvento: number;
+  nProt: string;
+  dhRegEvento: string;
+  procXml: string;
+  /** EPEC data (110140) for reconciliation; other events leave it undefined. */
+  summary?: DocSummary;
+  createdAtMs: number;
+}
+
+export interface InutRecord {
+  tpAmb: string;
+  cnpj: string;
+  mod: string;
+  serie: number;
+  nNFIni: number;
+  nNFFin: number;
+  nProt: string;
+  createdAtMs: number;
+}
+
+export interface LoteRecord {
+  nRec: string;
+  tpAmb: string;
+  authorizer: string;
+  cUF: string;
+  transmitter: string;
+  receivedAtMs: number;
+  readyAtMs: number;
+  protXmls: string[];
+}
+
+export interface Denial {
+  cnpj: string;
+  role: 'emit' | 'dest';
+  cStat: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS documents (
+  chave TEXT NOT NULL, tpAmb TEXT NOT NULL, authorizer TEXT NOT NULL, cnpj TEXT NOT NULL, mod TEXT NOT NULL,
+  serie INTEGER NOT NULL, nNF INTEGER NOT NULL, status TEXT NOT NULL, cStat TEXT NOT NULL, nProt TEXT NOT NULL,
+  dhRecbto TEXT NOT NULL, digVal TEXT NOT NULL, authorizedAtMs INTEGER NOT NULL, nfeXml TEXT NOT NULL,
+  protXml TEXT NOT NULL, summary TEXT NOT NULL, PRIMARY KEY (chave, tpAmb));
+CREATE UNIQUE INDEX IF NOT EXISTS documents_number ON documents (tpAmb, cnpj, mod, serie, nNF);
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, tpAmb TEXT NOT NULL, chave TEXT NOT NULL, tpEvento TEXT NOT NULL,
+  nSeqEvento INTEGER NOT NULL, nProt TEXT NOT NULL, dhRegEvento TEXT NOT NULL, procXml TEXT NOT NULL,
+  summary TEXT, createdAtMs INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS events_chave ON events (chave, tpAmb);
+CREATE TABLE IF NOT EXISTS inutilizacoes (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, tpAmb TEXT NOT NULL, cnpj TEXT NOT NULL, mod TEXT NOT NULL,
+  serie INTEGER NOT NULL, nNFIni INTEGER NOT NULL, nNFFin INTEGER NOT NULL, nProt TEXT NOT NULL,
+  createdAtMs INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS lotes (
+  nRec TEXT PRIMARY KEY, tpAmb TEXT NOT NULL, authorizer TEXT NOT NULL, cUF TEXT NOT NULL,
+  transmitter TEXT NOT NULL, receivedAtMs INTEGER NOT NULL, readyAtMs INTEGER NOT NULL, protXmls TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS cscs (cnpj TEXT NOT NULL, idCsc INTEGER NOT NULL, csc TEXT NOT NULL, PRIMARY KEY (cnpj, idCsc));
+CREATE TABLE IF NOT EXISTS denials (cnpj TEXT PRIMARY KEY, role TEXT NOT NULL, cStat TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS svc_flags (uf TEXT NOT NULL, tpAmb TEXT NOT NULL, active INTEGER NOT NULL, PRIMARY KEY (uf, tpAmb));
+`;
+
+type Row = Record<string, unknown>;
+
+function toDocument(r: Row): DocumentRecord {
+  return { ...(r as unknown as DocumentRecord), summary: JSON.parse(r.summary as string) as DocSummary };
+}
+
+function toEvent(r: Row): EventRecord {
+  return { ...(r as unknown as EventRecord), summary: r.summary ? (JSON.parse(r.summary as string) as DocSummary) : undefined };
+}
+
+export class SimulatorState {
+  readonly db: Database.Database;
+
+  constructor(file = ':memory:') {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Next value of a named sequence (nRec, nProt), persisted so numbers never repeat. */
+  nextSeq(name: string): number {
+    const row = this.db
+      .prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value')
+      .get(name) as { value: number };
+    return row.value;
+  }
+
+  getDocument(chave: string, tpAmb: string): DocumentRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM documents WHERE chave = ? AND tpAmb = ?').get(chave, tpAmb) as Row | undefined;
+    return r && toDocument(r);
+  }
+
+  findByNumber(tpAmb: string, cnpj: string, mod: string, serie: number, nNF: number): DocumentRecord | undefined {
+    const r = this.db
+      .prepare('SELECT * FROM documents WHERE tpAmb = ? AND cnpj = ? AND mod = ? AND serie = ? AND nNF = ?')
+      .get(tpAmb, cnpj, mod, serie, nNF) as Row | undefined;
+    return r && toDocument(r);
+  }
+
+  insertDocument(d: DocumentRecord): void {
+    this.db
+      .prepare(`INSERT INTO documents VALUES (@chave, @tpAmb, @authorizer, @cnpj, @mod, @serie, @nNF, @status, @cStat,
+        @nProt, @dhRecbto, @digVal, @authorizedAtMs, @nfeXml, @protXml, @summary)`)
+      .run({ ...d, summary: JSON.stringify(d.summary) });
+  }
+
+  setStatus(chave: string, tpAmb: string, status: DocStatus): void {
+    this.db.prepare('UPDATE documents SET status = ? WHERE chave = ? AND tpAmb = ?').run(status, chave, tpAmb);
+  }
+
+  /** Any authorised/denied document of that emitter/model/série inside [ini, fin]. */
+  usedNumberInRange(tpAmb: string, cnpj: string, mod: string, serie: number, ini: number, fin: number): DocumentRecord | undefined {
+    const r = this.db
+      .prepare('SELECT * FROM documents WHERE tpAmb = ? AND cnpj = ? AND mod = ? AND serie = ? AND nNF BETWEEN ? AND ? LIMIT 1')
+      .get(tpAmb, cnpj, mod, serie, ini, fin) as Row | undefined;
+    return r && toDocument(r);
+  }
+
+  inutilizacoesOverlapping(tpAmb: string, cnpj: string, mod: string, serie: number, ini: number, fin: number): InutRecord[] {
+    return this.db
+      .prepare('SELECT * FROM inutilizacoes WHERE tpAmb = ? AND cnpj = ? AND mod = ? AND serie = ? AND nNFIni <= ? AND nNFFin >= ?')
+      .all(tpAmb, cnpj, mod, serie, fin, ini) as InutRecord[];
+  }
+
+  insertInutilizacao(i: InutRecord): void {
+    this.db
+      .prepare('INSERT INTO inutilizacoes (tpAmb, cnpj, mod, serie, nNFIni, nNFFin, nProt, createdAtMs) VALUES (@tpAmb, @cnpj, @mod, @serie, @nNFIni, @nNFFin, @nProt, @createdAtMs)')
+      .run(i);
+  }
+
+  insertEvent(e: EventRecord): void {
+    this.db
+      .prepare(`INSERT INTO events (tpAmb, chave, tpEvento, nSeqEvento, nProt, dhRegEvento, procXml, summary, createdAtMs)
+        VALUES (@tpAmb, @chave, @tpEvento, @nSeqEvento, @nProt, @dhRegEvento, @procXml, @summary, @createdAtMs)`)
+      .run({ ...e, summary: e.summary ? JSON.stringify(e.summary) : null });
+  }
+
+  eventsOf(chave: string, tpAmb: string, tpEvento?: string): EventRecord[] {
+    const rows = tpEvento
+      ? this.db.prepare('SELECT * FROM events WHERE chave = ? AND tpAmb = ? AND tpEvento = ? ORDER BY id').all(chave, tpAmb, tpEvento)
+      : this.db.prepare('SELECT * FROM events WHERE chave = ? AND tpAmb = ? ORDER BY id').all(chave, tpAmb);
+    return (rows as Row[]).map(toEvent);
+  }
+
+  /** EPEC registered for the same emitter/model/série/number (whatever the rest of the key). */
+  epecByNumber(tpAmb: string, chave: string): EventRecord | undefined {
+    // chave positions: CNPJ 7-20, mod 21-22, série 23-25, nNF 26-34 (1-based, as substr counts).
+    const r = this.db
+      .prepare(`SELECT * FROM events WHERE tpAmb = ? AND tpEvento = '110140' AND substr(chave, 7, 28) = ? LIMIT 1`)
+      .get(tpAmb, chave.slice(6, 34)) as Row | undefined;
+    return r && toEvent(r);
+  }
+
+  insertLote(l: LoteRecord): void {
+    this.db
+      .prepare('INSERT INTO lotes VALUES (@nRec, @tpAmb, @authorizer, @cUF, @transmitter, @receivedAtMs, @readyAtMs, @protXmls)')
+      .run({ ...l, protXmls: JSON.stringify(l.protXmls) });
+  }
+
+  getLote(nRec: string): LoteRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM lotes WHERE nRec = ?').get(nRec) as Row | undefined;
+    return r && { ...(r as unknown as LoteRecord), protXmls: JSON.parse(r.protXmls as string) as string[] };
+  }
+
+  registerCsc(cnpj: string, idCsc: number, csc: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO cscs VALUES (?, ?, ?)').run(cnpj, idCsc, csc);
+  }
+
+  getCsc(cnpj: string, idCsc: number): string | undefined {
+    const r = this.db.prepare('SELECT csc FROM cscs WHERE cnpj = ? AND idCsc = ?').get(cnpj, idCsc) as { csc: string } | undefined;
+    return r?.csc;
+  }
+
+  setDenial(d: Denial): void {
+    this.db.prepare('INSERT OR REPLACE INTO denials VALUES (@cnpj, @role, @cStat)').run(d);
+  }
+
+  clearDenials(): void {
+    this.db.prepare('DELETE FROM denials').run();
+  }
+
+  denialFor(emitCnpj: string, destDoc: string | undefined): Denial | undefined {
+    const rows = this.db.prepare('SELECT * FROM denials WHERE cnpj IN (?, ?)').all(emitCnpj, destDoc ?? '') as Denial[];
+    return rows.find((d) => d.role === 'emit' && d.cnpj === emitCnpj) ?? rows.find((d) => d.role === 'dest' && d.cnpj === destDoc);
+  }
+
+  setSvcActive(uf: string, tpAmb: string, active: boolean): void {
+    this.db.prepare('INSERT OR REPLACE INTO svc_flags VALUES (?, ?, ?)').run(uf, tpAmb, active ? 1 : 0);
+  }
+
+  /** SVC activation per origin UF; homologação defaults to active (sefaz-nfe.md §7.3), produção to inactive. */
+  isSvcActive(uf: string, tpAmb: string): boolean {
+    const r = this.db.prepare('SELECT active FROM svc_flags WHERE uf = ? AND tpAmb = ?').get(uf, tpAmb) as { active: number } | undefined;
+    return r ? r.active === 1 : tpAmb === '2';
+  }
+}
