@@ -1,0 +1,145 @@
+// Classifies each inner document by its root element (contract §8) and reads what the SOAP layer
+// needs before the backend sees it: normalised model, emitter CNPJ (to find the company and check
+// EmpCK) and tpAmb. Element names are matched case-insensitively because ERPs copied both the layout
+// spellings and the SEFAZ ones.
+import { normalizeCnpj } from '../fiscal/cnpj';
+import { parseXml, XmlInputError } from '../xml/parse';
+import type { DadosItem, DocumentKind, DocumentRequest } from './types';
+
+/** Root element → kind; `Consultar` is the Conector form of `Consulta`. */
+const ROOT_KINDS: Readonly<Record<string, DocumentKind>> = {
+  Envio: 'Envio',
+  EnvioEvento: 'EnvioEvento',
+  Inutilizacao: 'Inutilizacao',
+  Consulta: 'Consulta',
+  Consultar: 'Consulta',
+  DescartarDocumento: 'DescartarDocumento',
+  ConsultaCadastro: 'ConsultaCadastro',
+};
+
+const MODELOS = ['NFe', 'NFCe', 'CTe', 'MDFe', 'NFSe', 'NFCom'] as const;
+const MODELO_BY_LOWER = new Map<string, string>(MODELOS.map((m) => [m.toLowerCase(), m]));
+
+/** Where the emitter CNPJ/CPF may be, first non-empty wins (CnpjEmpresa: the company in a consulta of received documents). */
+const CNPJ_PATHS: readonly string[][] = [
+  ['emit', 'CNPJ_emit'], ['emit', 'CPF_emit'], ['emit', 'CNPJ'], ['emit', 'CPF'],
+  ['Evento', 'NtfCnpjEmissor'], ['Evento', 'NtfCpfEmissor'], ['Evento', 'CteCnpjEmissor'], ['Evento', 'MdfCNPJEmissor'], ['Evento', 'CNPJ'],
+  ['CnpjEmpresa'], ['CnpjEmissor'], ['Consulta', 'CnpjEmpresa'], ['Consulta', 'CnpjEmissor'],
+  ['CNPJ_emit'], ['CPF_emit'], ['NtfCnpjEmissor'], ['CteCnpjEmissor'],
+];
+const TPAMB_PATHS: readonly string[][] = [['ide', 'tpAmb'], ['tpAmb'], ['Ambiente'], ['Evento', 'tpAmb'], ['Consulta', 'tpAmb']];
+const MODELO_PATHS: readonly string[][] = [['ModeloDocumento'], ['Consulta', 'ModeloDocumento']];
+
+export interface DocumentProblem {
+  code: 145 | 176;
+  descricao: string;
+}
+
+export interface ClassifiedDocument {
+  index: number;
+  /** Inner root element (local name); undefined when the text is not parseable XML. */
+  root?: string;
+  /** Undefined when the document cannot be processed (see `problem`). */
+  kind?: DocumentKind;
+  /** NFe, NFCe, CTe, MDFe, NFSe, NFCom, or '' when not stated/recognised. */
+  modelo: string;
+  cnpj?: string;
+  tpAmb?: string;
+  documentXml: string;
+  parametrosXml?: string;
+  problem?: DocumentProblem;
+}
+
+type Tree = Record<string, unknown>;
+
+function lookup(node: unknown, name: string): unknown {
+  if (Array.isArray(node)) node = node[0];
+  if (!node || typeof node !== 'object') return undefined;
+  const lower = name.toLowerCase();
+  const key = Object.keys(node).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : (node as Tree)[key];
+}
+
+function textOf(value: unknown): string | undefined {
+  if (Array.isArray(value)) value = value[0];
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (value && typeof value === 'object' && typeof (value as Tree)['#text'] === 'string') return ((value as Tree)['#text'] as string).trim() || undefined;
+  return undefined;
+}
+
+function firstText(rootNode: unknown, paths: readonly string[][]): string | undefined {
+  for (const p of paths) {
+    const v = textOf(p.reduce<unknown>((n, name) => lookup(n, name), rootNode));
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** Case-insensitive model name, normalised to the InvoiCy spelling; undefined when unknown. */
+export function normalizeModelo(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : MODELO_BY_LOWER.get(value.trim().toLowerCase());
+}
+
+// The Conector form carries its ParametrosConsulta inside the document: pass it on as received.
+const INNER_PARAMETROS_RE = /<ParametrosConsulta\b[^>]*>[\s\S]*?<\/ParametrosConsulta>/i;
+
+/** Classifies one DadosItem. Never throws: problems come back as code 145/176 in `problem`. */
+export function classifyDocument(item: DadosItem, index: number): ClassifiedDocument {
+  const documentXml = item.documento;
+  const parametros = item.parametros?.trim() ? item.parametros : undefined;
+  const base = { index, documentXml, modelo: '', ...(parametros === undefined ? {} : { parametrosXml: parametros }) };
+  if (!documentXml.trim()) return { ...base, problem: { code: 145, descricao: 'Documento vazio: informe o XML do documento em DadosItem/Documento' } };
+
+  let tree: Tree;
+  try {
+    tree = parseXml(documentXml, { removeNSPrefix: true });
+  } catch (e) {
+    const descricao =
+      e instanceof XmlInputError && e.kind === 'dtd'
+        ? 'Erro na estrutura do XML: declarações DOCTYPE/ENTITY não são aceitas no documento'
+        : `Erro na estrutura do XML do documento. ${e instanceof Error ? e.message : ''}`.trim();
+    return { ...base, problem: { code: 145, descricao } };
+  }
+  const root = Object.keys(tree).find((k) => !k.startsWith('#') && !k.startsWith('?') && !k.startsWith('@_'));
+  const node = root === undefined ? undefined : tree[root];
+  const cnpj = firstText(node, CNPJ_PATHS);
+  const tpAmb = firstText(node, TPAMB_PATHS);
+  const declaredModelo = firstText(node, MODELO_PATHS);
+  const modelo = normalizeModelo(declaredModelo) ?? '';
+  const found = {
+    ...base,
+    ...(root === undefined ? {} : { root }),
+    modelo,
+    ...(cnpj === undefined ? {} : { cnpj: normalizeCnpj(cnpj) }),
+    ...(tpAmb === undefined ? {} : { tpAmb }),
+  };
+
+  const kind = root === undefined ? undefined : ROOT_KINDS[root];
+  if (kind === undefined) {
+    return { ...found, problem: { code: 176, descricao: `Tipo de documento não identificado: elemento raiz <${root ?? ''}> não reconhecido` } };
+  }
+  if (kind === 'Envio' && !modelo) {
+    return {
+      ...found,
+      problem: { code: 176, descricao: `Tipo de documento não identificado: ModeloDocumento "${declaredModelo ?? ''}" inválido (use NFe, NFCe, CTe, MDFe, NFSe ou NFCom)` },
+    };
+  }
+  if (root === 'Consultar' && found.parametrosXml === undefined) {
+    const inner = INNER_PARAMETROS_RE.exec(documentXml)?.[0];
+    if (inner) found.parametrosXml = inner;
+  }
+  return { ...found, kind };
+}
+
+/** The backend's view of a classified document that has a kind and an emitter CNPJ. */
+export function toDocumentRequest(doc: ClassifiedDocument & { kind: DocumentKind; cnpj: string }): DocumentRequest {
+  return {
+    index: doc.index,
+    kind: doc.kind,
+    modelo: doc.modelo,
+    documentXml: doc.documentXml,
+    ...(doc.parametrosXml === undefined ? {} : { parametrosXml: doc.parametrosXml }),
+    cnpj: doc.cnpj,
+    ...(doc.tpAmb === undefined ? {} : { tpAmb: doc.tpAmb }),
+  };
+}

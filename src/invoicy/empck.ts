@@ -1,0 +1,78 @@
+// EmpCK = lower-case hex MD5 of (company access key + first document text). Each official client
+// hashes a slightly different text (trimmed, inter-tag whitespace removed, CRLF line breaks, a trailing
+// CRLF from Delphi's TStrings.Text, ANSI bytes on old Delphi) and XML parsing turns CRLF into LF, so
+// the check accepts a fixed set of whitespace/encoding variants of the received text (contract §7.3).
+// Only whitespace and encoding vary — never content.
+import crypto from 'node:crypto';
+import { encodeCp1252 } from './cp1252';
+
+export type EmpCKEncoding = 'utf-8' | 'windows-1252';
+
+export interface EmpCKCandidate {
+  /** e.g. "trim", "no-tab-cr-lf+crlf-end": safe to log (never the key). */
+  name: string;
+  text: string;
+}
+
+// PCRE's \s (PHP's preg_replace) — JS \s would also swallow NBSP and other Unicode spaces.
+const INTER_TAG_WS = />[ \t\n\r\f\v]+</g;
+
+/** Base transformations of the received text D; the single list the tolerant check uses. */
+const BASE_FORMS: readonly [string, (d: string) => string][] = [
+  ['raw', (d) => d],
+  ['lf-to-crlf', (d) => d.replace(/\r?\n/g, '\r\n')],
+  ['inter-tag', (d) => d.replace(INTER_TAG_WS, '><')],
+  ['lf-to-crlf+inter-tag', (d) => d.replace(/\r?\n/g, '\r\n').replace(INTER_TAG_WS, '><')],
+  ['no-tab-cr-lf', (d) => d.replace(/[\t\r\n]/g, '')],
+];
+
+/** Each base form as is, trimmed, with a trailing CRLF, and trimmed + trailing CRLF; duplicates dropped. */
+export function empCKCandidates(documentText: string, options: { strict?: boolean } = {}): EmpCKCandidate[] {
+  if (options.strict) return [{ name: 'raw', text: documentText }];
+  const out = new Map<string, string>();
+  const add = (name: string, text: string) => {
+    if (!out.has(text)) out.set(text, name);
+  };
+  for (const [name, fn] of BASE_FORMS) {
+    const base = fn(documentText);
+    const trimmed = base.trim();
+    add(name, base);
+    add(`${name}+trim`, trimmed);
+    add(`${name}+crlf-end`, `${base}\r\n`);
+    add(`${name}+trim+crlf-end`, `${trimmed}\r\n`);
+  }
+  return [...out].map(([text, name]) => ({ name, text }));
+}
+
+function encode(text: string, encoding: EmpCKEncoding): Buffer | undefined {
+  return encoding === 'utf-8' ? Buffer.from(text, 'utf8') : encodeCp1252(text);
+}
+
+/** MD5 hex (lower case) of accessKey + text in the given encoding; undefined if not encodable. */
+export function computeEmpCK(accessKey: string, text: string, encoding: EmpCKEncoding = 'utf-8'): string | undefined {
+  const bytes = encode(accessKey + text, encoding);
+  return bytes && crypto.createHash('md5').update(bytes).digest('hex');
+}
+
+const ENCODINGS: readonly EmpCKEncoding[] = ['utf-8', 'windows-1252'];
+
+/**
+ * Checks a received EmpCK; returns the name of the matching candidate ("trim/utf-8" …) or undefined.
+ * Compares in constant time; every candidate is tried so timing does not tell which one matched.
+ */
+export function verifyEmpCK(accessKey: string, documentText: string, empCK: string, options: { strict?: boolean } = {}): string | undefined {
+  const received = Buffer.from(empCK.trim().toLowerCase(), 'latin1');
+  // ASCII-only input has the same bytes in both encodings: one hash per candidate is enough.
+  const encodings = /^[\x00-\x7f]*$/.test(accessKey + documentText) ? ENCODINGS.slice(0, 1) : ENCODINGS;
+  let match: string | undefined;
+  for (const candidate of empCKCandidates(documentText, options)) {
+    for (const encoding of encodings) {
+      const hex = computeEmpCK(accessKey, candidate.text, encoding);
+      if (hex === undefined || hex.length !== received.length) continue;
+      if (crypto.timingSafeEqual(Buffer.from(hex, 'latin1'), received) && match === undefined) {
+        match = `${candidate.name}/${encoding}`;
+      }
+    }
+  }
+  return match;
+}

@@ -1,0 +1,135 @@
+// Reads a recepcao.Execute SOAP 1.1 request as legacy ERPs send it: any prefix, elements in the
+// InvoiCy namespace or in none, Documento/Parametros escaped or in CDATA, optional Informacoes/
+// EmpCO/Parametros, UTF-8 or (ANSI Delphi/VB6) Windows-1252 bytes. Texts are kept exactly as received
+// because the EmpCK hash is computed over them.
+import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
+import { assertXmlSafe, XmlInputError } from '../xml/parse';
+import { decodeCp1252 } from './cp1252';
+import { MAX_DOCUMENTS_PER_CALL, type RequestCode } from './codes';
+import type { DadosItem, ExecuteRequest } from './types';
+
+export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
+export const INVOICY_NS = 'InvoiCy';
+
+export type EnvelopeError =
+  /** Not a usable SOAP 1.1 call: answered with a SOAP Fault (HTTP 500). */
+  | { kind: 'fault'; faultcode: 'SOAP-ENV:Client' | 'SOAP-ENV:VersionMismatch'; faultstring: string }
+  /** A valid call the service refuses as a whole: InvoiCy request-level code, no documents. */
+  | { kind: 'request'; code: RequestCode; descricao: string };
+
+export type EnvelopeResult = { ok: true; request: ExecuteRequest } | { ok: false; error: EnvelopeError };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 when the bytes are valid UTF-8, else Windows-1252 (never fails). */
+export function decodeBody(body: Buffer): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    return decodeCp1252(body);
+  }
+}
+
+// CDATA sections carry inner documents: their DTDs are judged as inner documents (code 145), not
+// as an envelope fault, so they are blanked out before the envelope safety check.
+const CDATA_RE = /<!\[CDATA\[[\s\S]*?\]\]>/g;
+
+const fault = (faultstring: string, faultcode: 'SOAP-ENV:Client' | 'SOAP-ENV:VersionMismatch' = 'SOAP-ENV:Client'): EnvelopeResult =>
+  ({ ok: false, error: { kind: 'fault', faultcode, faultstring } });
+
+const requestError = (code: RequestCode, descricao: string): EnvelopeResult => ({ ok: false, error: { kind: 'request', code, descricao } });
+
+function isElement(node: Node): node is Element {
+  return node.nodeType === 1;
+}
+
+function inInvoicyNs(el: Element): boolean {
+  return el.namespaceURI === INVOICY_NS || el.namespaceURI === null || el.namespaceURI === '';
+}
+
+function children(parent: Element, localName: string): Element[] {
+  const found: Element[] = [];
+  for (let n = parent.firstChild; n; n = n.nextSibling) {
+    if (isElement(n) && n.localName === localName && inInvoicyNs(n)) found.push(n);
+  }
+  return found;
+}
+
+function child(parent: Element | undefined, localName: string): Element | undefined {
+  return parent ? children(parent, localName)[0] : undefined;
+}
+
+function soapChild(parent: Element, localName: string): Element | undefined {
+  for (let n = parent.firstChild; n; n = n.nextSibling) {
+    if (isElement(n) && n.localName === localName && n.namespaceURI === SOAP11_NS) return n;
+  }
+  return undefined;
+}
+
+const text = (el: Element | undefined): string | undefined => (el ? (el.textContent ?? '') : undefined);
+
+function parseDom(xml: string): Element {
+  const doc = new DOMParser({
+    onError: (level, msg) => {
+      if (level !== 'warning') throw new XmlInputError(msg, 'malformed');
+    },
+  }).parseFromString(xml, 'text/xml');
+  if (!doc.documentElement) throw new XmlInputError('sem elemento raiz', 'malformed');
+  return doc.documentElement;
+}
+
+/** Parses the raw HTTP body of a recepcao.Execute call. */
+export function parseExecuteEnvelope(body: Buffer | string): EnvelopeResult {
+  const xml = typeof body === 'string' ? body : decodeBody(body);
+  let root: Element;
+  try {
+    assertXmlSafe(xml.replace(CDATA_RE, ''));
+    root = parseDom(xml);
+  } catch (e) {
+    if (e instanceof XmlInputError && e.kind === 'dtd') {
+      return fault('Requisição recusada: declarações DOCTYPE/ENTITY não são aceitas no envelope SOAP');
+    }
+    return fault('Requisição SOAP inválida: o conteúdo não é um XML bem formado');
+  }
+
+  if (root.localName === 'Envelope' && root.namespaceURI === SOAP12_NS) {
+    return fault('SOAP 1.2 não é suportado por este serviço; utilize SOAP 1.1', 'SOAP-ENV:VersionMismatch');
+  }
+  const soapBody = root.localName === 'Envelope' && root.namespaceURI === SOAP11_NS ? soapChild(root, 'Body') : undefined;
+  const execute = soapBody && child(soapBody, 'recepcao.Execute');
+  if (!execute) {
+    return fault('Requisição SOAP inválida: esperado um Envelope SOAP 1.1 com Body/recepcao.Execute');
+  }
+  const recepcao = child(execute, 'Invoicyrecepcao');
+  if (!recepcao) return fault('Requisição SOAP inválida: recepcao.Execute sem o elemento Invoicyrecepcao');
+
+  const cabecalho = child(recepcao, 'Cabecalho');
+  const dados = child(recepcao, 'Dados');
+  const dadosItems = dados ? children(dados, 'DadosItem') : [];
+  if (dadosItems.length === 0) {
+    return requestError(145, 'Nenhum documento informado: envie de 1 a 50 DadosItem por chamada');
+  }
+  if (dadosItems.length > MAX_DOCUMENTS_PER_CALL) {
+    return requestError(
+      145,
+      `Limite excedido: no máximo ${MAX_DOCUMENTS_PER_CALL} documentos por chamada (recebidos ${dadosItems.length}); nenhum documento foi processado`,
+    );
+  }
+  const items: DadosItem[] = dadosItems.map((item) => {
+    const parametros = text(child(item, 'Parametros'));
+    return { documento: text(child(item, 'Documento')) ?? '', ...(parametros === undefined ? {} : { parametros }) };
+  });
+  const empCO = text(child(cabecalho, 'EmpCO'));
+  const texto = text(child(child(recepcao, 'Informacoes'), 'Texto'));
+  return {
+    ok: true,
+    request: {
+      empPK: (text(child(cabecalho, 'EmpPK')) ?? '').trim(),
+      empCK: (text(child(cabecalho, 'EmpCK')) ?? '').trim(),
+      ...(empCO === undefined ? {} : { empCO }),
+      ...(texto === undefined ? {} : { texto }),
+      items,
+    },
+  };
+}
