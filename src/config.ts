@@ -19,6 +19,9 @@ export interface GatewayConfig {
   mssqlUrl?: string;
   /** Simulator mode: where the in-process simulator listens (0 = ephemeral). */
   simulatorPort: number;
+  /** Simulator mode: use an already running simulator at this URL instead of the embedded one
+   *  (its test CA must be in DATA_DIR/simulator, e.g. SIM_DATA_DIR pointing there). */
+  simulatorUrl?: string;
   sefazConnectTimeoutMs: number;
   sefazResponseTimeoutMs: number;
   /** Optional PEM bundle of ICP-Brasil CAs for real mode. */
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     bodyLimitBytes: intEnv(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024),
     mssqlUrl: env.MSSQL_URL || undefined,
     simulatorPort: intEnv(env, 'SIM_PORT', 0),
+    simulatorUrl: env.SIM_URL || undefined,
     sefazConnectTimeoutMs: intEnv(env, 'SEFAZ_CONNECT_TIMEOUT_MS', 20_000),
     sefazResponseTimeoutMs: intEnv(env, 'SEFAZ_RESPONSE_TIMEOUT_MS', 40_000),
     sefazCaFile: env.SEFAZ_CA_FILE || undefined,

@@ -3,21 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
+import { projectRoot } from '../project';
 import { escapeXml } from '../xml/parse';
 
 const ADDRESS_PLACEHOLDER = '{{SOAP_ADDRESS}}';
 export const SERVICE_PATH = '/arecepcao.aspx';
-
-/** Walks up from here to the folder holding package.json (src/ under ts-jest, dist/src/ after tsc). */
-export function projectRoot(start: string = __dirname): string {
-  let dir = start;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`package.json não encontrado acima de ${start}`);
-    dir = parent;
-  }
-  return dir;
-}
 
 let template: string | undefined;
 

@@ -2,6 +2,7 @@
 // scripts/generate-nfe-layout.ts) and its types. Loaded once; the product never reads ../shared.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { projectRoot } from '../project';
 
 /** Facets of a SEFAZ simple type, flattened along its derivation chain. */
 export interface SType {
@@ -81,13 +82,11 @@ export interface LayoutDefinition {
 
 let cached: LayoutDefinition | undefined;
 
-/** Loads layouts/nfe-nfce-4.00.json once (works from src/ under ts-jest and from dist/src/). */
+/** Loads layouts/nfe-nfce-4.00.json once. */
 export function nfeLayout(): LayoutDefinition {
   if (!cached) {
-    const file = [path.resolve(__dirname, '../../layouts'), path.resolve(__dirname, '../../../layouts')]
-      .map((dir) => path.join(dir, 'nfe-nfce-4.00.json'))
-      .find((f) => existsSync(f));
-    if (!file) throw new Error('layouts/nfe-nfce-4.00.json não encontrado');
+    const file = path.join(projectRoot(), 'layouts', 'nfe-nfce-4.00.json');
+    if (!existsSync(file)) throw new Error(`${file} não encontrado`);
     cached = JSON.parse(readFileSync(file, 'utf8')) as LayoutDefinition;
   }
   return cached;

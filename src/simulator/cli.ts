@@ -8,10 +8,9 @@
 // SIM_HTTP_PORT is set (http://127.0.0.1:PORT), else the HTTPS listener https://127.0.0.1:SIM_PORT
 // trusting the CA saved in SIM_DATA_DIR (admin paths need no client certificate; loopback only).
 import { readFileSync } from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
 import * as path from 'node:path';
 import { loadTestCa } from '../signing/testca';
+import { adminRequest, type AdminResponse } from './admin-client';
 import { FAULT_MODES } from './faults';
 import { startSimulator } from './server';
 
@@ -35,21 +34,9 @@ function flags(args: string[]): { positional: string[]; options: Record<string, 
   return { positional, options };
 }
 
-function adminRequest(baseUrl: string, method: string, pathname: string, body?: unknown): Promise<{ status: number; text: string }> {
-  const url = new URL(pathname, baseUrl);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const ca = url.protocol === 'https:' ? loadTestCa(dataDir())?.certPem : undefined;
-  const request = url.protocol === 'https:' ? https.request : http.request;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, ca, headers: payload ? { 'content-type': 'application/json' } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
+function admin(baseUrl: string, method: string, pathname: string, body?: unknown): Promise<AdminResponse> {
+  const ca = baseUrl.startsWith('https:') ? loadTestCa(dataDir())?.certPem : undefined;
+  return adminRequest(baseUrl, method, pathname, body, ca);
 }
 
 async function runStandalone(): Promise<number> {
@@ -79,11 +66,11 @@ export async function simulatorCommand(argv: string[]): Promise<number> {
   const [command, sub] = positional;
   if (command === undefined) return runStandalone();
   const base = options.url ?? (env('SIM_HTTP_PORT') ? `http://127.0.0.1:${env('SIM_HTTP_PORT')}` : `https://127.0.0.1:${env('SIM_PORT') ?? 8443}`);
-  let result: { status: number; text: string };
-  if (command === 'fault' && sub === 'reset') result = await adminRequest(base, 'POST', '/__admin/reset');
-  else if (command === 'fault' && sub === 'list') result = await adminRequest(base, 'GET', '/__admin/faults');
+  let result: AdminResponse;
+  if (command === 'fault' && sub === 'reset') result = await admin(base, 'POST', '/__admin/reset');
+  else if (command === 'fault' && sub === 'list') result = await admin(base, 'GET', '/__admin/faults');
   else if (command === 'fault' && sub && (FAULT_MODES as readonly string[]).includes(sub)) {
-    result = await adminRequest(base, 'POST', '/__admin/faults', {
+    result = await admin(base, 'POST', '/__admin/faults', {
       mode: sub,
       authorizer: options.authorizer,
       service: options.service,
@@ -92,7 +79,7 @@ export async function simulatorCommand(argv: string[]): Promise<number> {
       times: options.times === undefined ? undefined : Number(options.times),
     });
   } else if (command === 'scenario' && sub) {
-    result = await adminRequest(base, 'POST', '/__admin/scenario', JSON.parse(readFileSync(sub, 'utf8')) as unknown);
+    result = await admin(base, 'POST', '/__admin/scenario', JSON.parse(readFileSync(sub, 'utf8')) as unknown);
   } else {
     process.stderr.write(
       `Uso: simulator | simulator fault <${FAULT_MODES.join('|')}> [--authorizer X] [--service Y] [--ms N] [--cstat C] [--times N]` +

@@ -1,0 +1,123 @@
+// Composition root: config → store → (embedded simulator) → SEFAZ client → emission backend →
+// InvoiCy router → HTTP server. The CLI's `serve` and the component tests both start the gateway here.
+import http from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import { ConfigError, type GatewayConfig } from './config';
+import { createEmissionBackend } from './emission/backend';
+import { createInvoicyRouter } from './invoicy/service';
+import { log } from './log/logger';
+import { createEndpointResolver } from './sefaz/endpoints';
+import { SefazClient } from './sefaz/client';
+import { SefazTransport } from './sefaz/transport';
+import { registerCscRemote } from './simulator/admin-client';
+import { startSimulator, type RunningSimulator } from './simulator/server';
+import { loadTestCa } from './signing/testca';
+import { openStore, SecretBox, type Store } from './store';
+import { VER_PROC, VERSION } from './project';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  store: Store;
+  simulator?: RunningSimulator;
+  sefaz: SefazClient;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** An already opened store (tests); otherwise opened from the config. */
+  store?: Store;
+  /** Simulator mode: reuse a running simulator instead of starting the embedded one. */
+  simulator?: RunningSimulator;
+  clock?: () => Date;
+}
+
+interface SimulatorLink { url: string; caPem: string; registerCsc: (cnpj: string, idCsc: string, csc: string) => void }
+
+/** A simulator running in another process (SIM_URL), sharing its test CA through DATA_DIR/simulator. */
+function externalSimulator(config: GatewayConfig): SimulatorLink {
+  const ca = loadTestCa(simulatorDataDir(config));
+  if (!ca) throw new ConfigError(`SIM_URL definido, mas a AC de teste do simulador não está em ${simulatorDataDir(config)} (inicie o simulador com SIM_DATA_DIR apontando para lá)`);
+  const url = config.simulatorUrl!.replace(/\/$/, '');
+  return {
+    url, caPem: ca.certPem,
+    registerCsc: (cnpj, idCsc, csc) => {
+      registerCscRemote(url, ca.certPem, cnpj, idCsc, csc).catch((err: unknown) => log.warn('falha ao registrar CSC no simulador', { err: err instanceof Error ? err.message : String(err) }));
+    },
+  };
+}
+
+/** Where the embedded simulator keeps its state and test CA (also used by `company cert --test`). */
+export function simulatorDataDir(config: GatewayConfig): string {
+  return path.join(config.dataDir, 'simulator');
+}
+
+export function openConfiguredStore(config: GatewayConfig, memory = false): Promise<Store> {
+  const secrets = new SecretBox(config.masterKey);
+  return config.mssqlUrl
+    ? openStore({ kind: 'mssql', url: config.mssqlUrl }, secrets)
+    : openStore({ kind: 'sqlite', dataDir: config.dataDir, memory }, secrets);
+}
+
+export async function startGateway(config: GatewayConfig, opts: StartOptions = {}): Promise<RunningGateway> {
+  const startedAt = Date.now();
+  const store = opts.store ?? (await openConfiguredStore(config));
+  let simulator = opts.simulator;
+  const external = config.sefazMode === 'simulator' && !simulator && config.simulatorUrl ? externalSimulator(config) : undefined;
+  const ownsSimulator = config.sefazMode === 'simulator' && !simulator && !external;
+  if (ownsSimulator) {
+    simulator = await startSimulator({
+      host: '127.0.0.1',
+      httpsPort: config.simulatorPort,
+      httpPort: null,
+      dataDir: simulatorDataDir(config),
+      schemasDir: config.schemasDir,
+    });
+    log.info('simulador SEFAZ embutido iniciado', { simulatorUrl: simulator.httpsUrl });
+  }
+
+  const sim = simulator ? { url: simulator.httpsUrl, caPem: simulator.ca.certPem, registerCsc: simulator.registerCsc.bind(simulator) } : external;
+  const transport = new SefazTransport({
+    trust: sim ? { mode: 'simulator', caPem: sim.caPem } : { mode: 'real', icpBrasilBundleFile: config.sefazCaFile },
+    timeouts: { connectTimeoutMs: config.sefazConnectTimeoutMs, responseTimeoutMs: config.sefazResponseTimeoutMs },
+  });
+  const resolver = createEndpointResolver(sim ? { mode: 'simulator', baseUrl: sim.url } : { mode: 'real' });
+  const sefaz = new SefazClient(resolver, transport);
+  const backend = createEmissionBackend({
+    store,
+    sefaz,
+    schemasDir: config.schemasDir,
+    verProc: VER_PROC,
+    clock: opts.clock,
+    onNfceCsc: sim?.registerCsc,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', version: VERSION, store: store.kind, sefazMode: config.sefazMode, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
+  });
+  app.use(createInvoicyRouter({ backend, bodyLimitBytes: config.bodyLimitBytes }));
+
+  const server = http.createServer(app);
+  // Keep-alive must outlive typical ERP client pools; headers timeout guards slowloris.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+
+  return {
+    url, port, store, simulator, sefaz,
+    async close() {
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      transport.close();
+      if (ownsSimulator) await simulator!.close();
+      if (!opts.store) await store.close();
+    },
+  };
+}
