@@ -1,0 +1,193 @@
+// Pure contingency rules (contingency-and-numbering.md §2–§6, sefaz-nfe.md §5.5, §7, §12): what
+// switches a scope into contingency, which option a document takes, and the timing of probes,
+// retries, EPEC reconciliation, cancellations and discards. No I/O here; callers pass the facts.
+import type { ContingencyOption, DocModel } from '../store/port';
+import { defaultSvc } from '../fiscal/ufs';
+import { SefazTransportError } from '../sefaz/errors';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+// ---------------------------------------------------------------- entering contingency (§2.2)
+
+/** What one transmission to the normal authorizer produced: a thrown error or SEFAZ's answer. */
+export type TransmissionOutcome = { error: unknown } | { cStat: string };
+
+const PARALISADO = ['108', '109'];
+
+/**
+ * Transport failures (could not send, or no usable answer) and SEFAZ 108/109 switch the scope into
+ * contingency. An HTTP 4xx is not an outage (e.g. our certificate refused): only 5xx counts.
+ */
+export function isContingencyTrigger(outcome: TransmissionOutcome): boolean {
+  if ('cStat' in outcome) return PARALISADO.includes(outcome.cStat);
+  const err = outcome.error;
+  if (!(err instanceof SefazTransportError)) return false;
+  return err.kind !== 'http' || err.httpStatus === undefined || err.httpStatus >= 500;
+}
+
+/**
+ * The document certainly was not processed (failure before the request was written, or a 108/109
+ * answer): it may go to the contingency options under its own number (`routeKnownUnprocessed`).
+ * Otherwise its fate is unknown and its number must never be re-sent elsewhere.
+ */
+export function isKnownUnprocessed(outcome: TransmissionOutcome): boolean {
+  if ('cStat' in outcome) return PARALISADO.includes(outcome.cStat);
+  return outcome.error instanceof SefazTransportError && !outcome.error.requestSent;
+}
+
+// ---------------------------------------------------------------- options (§3.1)
+
+export function defaultOptions(model: DocModel): ContingencyOption[] {
+  return model === '65' ? ['OFFLINE', 'NONE'] : ['SVC', 'EPEC', 'NONE'];
+}
+
+/** UFs that forbid NFC-e off-line (tpEmis 9): SP uses SAT/EPEC instead (sefaz-nfe.md §7.5). */
+export const NFCE_OFFLINE_FORBIDDEN_UFS: readonly string[] = ['SP'];
+
+export interface OptionAvailability {
+  model: DocModel;
+  uf: string;
+  /** The SVC serving the UF answered 107 recently (cache ≤ 3 min). */
+  svcActive: boolean;
+  /** Defaults to "UF not in NFCE_OFFLINE_FORBIDDEN_UFS". */
+  offlineAllowed?: boolean;
+}
+
+function applicable(option: ContingencyOption, a: OptionAvailability): boolean {
+  switch (option) {
+    case 'SVC':
+      return a.model !== '65' && a.svcActive; // SVC never authorises NFC-e (783)
+    case 'EPEC':
+      return a.model !== '65' || a.uf === 'SP'; // NFC-e EPEC exists only in SP
+    case 'OFFLINE':
+      return a.model === '65' && (a.offlineAllowed ?? !NFCE_OFFLINE_FORBIDDEN_UFS.includes(a.uf));
+    case 'NONE':
+      return true;
+  }
+}
+
+/**
+ * The first configured option not yet tried that applies to this model/UF now; `NONE` (stop) when the
+ * list is exhausted. `tried` lets the caller move on after an option failed (e.g. SVC answered 114).
+ */
+export function nextOption(
+  options: readonly ContingencyOption[],
+  tried: readonly ContingencyOption[],
+  availability: OptionAvailability,
+): ContingencyOption {
+  return options.find((o) => !tried.includes(o) && applicable(o, availability)) ?? 'NONE';
+}
+
+export type SvcAuthorizer = 'SVCAN' | 'SVCRS';
+
+/** SVC of a UF for NF-e: the shipped table (disputed entries, sefaz-nfe.md §7.3) unless overridden. */
+export function svcFor(uf: string, overrides: Readonly<Partial<Record<string, SvcAuthorizer>>> = {}): SvcAuthorizer {
+  return overrides[uf] ?? defaultSvc(uf);
+}
+
+// ---------------------------------------------------------------- pending retries (§6)
+
+const PENDING_STEPS_MIN = [1, 2, 5, 10, 15, 30];
+
+/** IC-STATUS: after this many automatic attempts a pending document becomes Rejeitado. */
+export const PENDING_MAX_ATTEMPTS = 50;
+
+/**
+ * Wait before the next attempt after `attempt` failed ones (1-based): 1, 2, 5, 10, 15, 30 min, then
+ * every 30 min. Also keeps consultas by key under SEFAZ's 10 per hour (sefaz-nfe.md §5.5).
+ */
+export function pendingBackoff(attempt: number): number {
+  const i = Math.min(Math.max(attempt, 1), PENDING_STEPS_MIN.length) - 1;
+  return PENDING_STEPS_MIN[i]! * MINUTE;
+}
+
+// ---------------------------------------------------------------- probes (§2.3)
+
+export interface ProbeIntervals {
+  /** Status service usage rule: at least 3 minutes between calls per scope. */
+  minMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_PROBE_INTERVALS: ProbeIntervals = { minMs: 3 * MINUTE, maxMs: 15 * MINUTE };
+
+/** Wait before the next probe of a scope after `failures` consecutive failed probes: doubling, capped. */
+export function probeDelay(failures: number, intervals: ProbeIntervals = DEFAULT_PROBE_INTERVALS): number {
+  const exponent = Math.min(Math.max(failures - 1, 0), 30);
+  return Math.min(intervals.minMs * 2 ** exponent, Math.max(intervals.maxMs, intervals.minMs));
+}
+
+// ---------------------------------------------------------------- EPEC (§4)
+
+export const EPEC_WARN_AFTER_HOURS = 120;
+/** Unreconciled EPECs older than this block new EPECs for the emitter (142). */
+export const EPEC_LIMIT_HOURS = 168;
+
+export type EpecWarning = 'ok' | 'warn' | 'overdue';
+
+export function epecWarning(epecAt: Date, now: Date, warnAfterHours = EPEC_WARN_AFTER_HOURS): EpecWarning {
+  const age = now.getTime() - epecAt.getTime();
+  if (age >= EPEC_LIMIT_HOURS * HOUR) return 'overdue';
+  return age >= warnAfterHours * HOUR ? 'warn' : 'ok';
+}
+
+// ---------------------------------------------------------------- cancel deadline (sefaz-nfe.md §12)
+
+const CANCEL_WINDOW: Record<DocModel, number> = { '55': 24 * HOUR, '65': 30 * MINUTE, '57': 168 * HOUR };
+
+/** Last instant SEFAZ accepts a regular cancellation (later: 155 at the UF's discretion, else 501). */
+export function cancelDeadline(model: DocModel, dhAut: Date): Date {
+  return new Date(dhAut.getTime() + CANCEL_WINDOW[model]);
+}
+
+// ---------------------------------------------------------------- discard (§5.2)
+
+export interface DiscardFacts {
+  /** The consulta by key: its cStat (and whether a cancel event came with it), or a transport failure. */
+  consulta: { cStat: string; cancelEventRegistered?: boolean } | 'transport-error';
+  now: Date;
+  /** When the failed (unknown-fate) transmission ended. */
+  failedAt: Date;
+  /** Last known tMed of the scope, in seconds. */
+  tMedSeconds: number;
+  /** Earlier 217 answers for this document that were already old enough to count. */
+  notFoundBefore: number;
+  /** Floor of the wait before a 217 counts (default 3 min). */
+  minWaitMs?: number;
+}
+
+export type DiscardDecision =
+  | { action: 'cancel' }
+  | { action: 'already-cancelled' }
+  | { action: 'inutilizar' }
+  | { action: 'already-voided' }
+  | { action: 'denied' }
+  /** 217 old enough, but one more consulta must confirm it before voiding. */
+  | { action: 'confirm-not-found' }
+  | { action: 'retry-later'; reason: string }
+  /** An answer that no retry will change (e.g. wrong key, 236): support must look at it. */
+  | { action: 'manual'; reason: string };
+
+const AUTHORISED = ['100', '150'];
+const CANCELLED = ['101', '151', '135', '155'];
+const VOIDED = ['206', '256'];
+const DENIED = ['110', '301', '302', '303', '205'];
+const TRY_AGAIN = ['108', '109', '656'];
+
+export function discardDecision(f: DiscardFacts): DiscardDecision {
+  if (f.consulta === 'transport-error') return { action: 'retry-later', reason: 'SEFAZ inacessível' };
+  const { cStat } = f.consulta;
+  if (TRY_AGAIN.includes(cStat)) return { action: 'retry-later', reason: `cStat ${cStat}` };
+  if (AUTHORISED.includes(cStat)) return f.consulta.cancelEventRegistered ? { action: 'already-cancelled' } : { action: 'cancel' };
+  if (CANCELLED.includes(cStat)) return { action: 'already-cancelled' };
+  if (VOIDED.includes(cStat)) return { action: 'already-voided' };
+  if (DENIED.includes(cStat)) return { action: 'denied' };
+  if (cStat === '217') {
+    // The lost transmission may still sit in a SEFAZ queue: a 217 counts only after ≥ 3 × tMed.
+    const wait = Math.max(3 * f.tMedSeconds * 1000, f.minWaitMs ?? 3 * MINUTE);
+    if (f.now.getTime() - f.failedAt.getTime() < wait) return { action: 'retry-later', reason: '217 ainda não definitivo' };
+    return f.notFoundBefore >= 1 ? { action: 'inutilizar' } : { action: 'confirm-not-found' };
+  }
+  return { action: 'manual', reason: `cStat ${cStat} inesperado na consulta` };
+}

@@ -1,0 +1,8 @@
+// The contingency probe as a scheduled job (name and default schedule in ./schedules).
+import { probeScopes, type ProbeDeps } from '../contingency/probe';
+import type { JobDefinition } from './scheduler';
+import { JOBS } from './schedules';
+
+export function contingencyProbeJob(deps: Omit<ProbeDeps, 'now' | 'signal'>, schedule: string = JOBS['contingency-probe']): JobDefinition {
+  return { name: 'contingency-probe', schedule, run: ({ now, signal }) => probeScopes({ ...deps, now, signal }) };
+}

@@ -1,0 +1,50 @@
+// The gateway's scheduled jobs and their default schedules, in one table, plus the environment
+// overrides (JOB_SCHEDULE_<NAME>, e.g. JOB_SCHEDULE_CONTINGENCY_PROBE="*/15 * * * * *") and the
+// maximum run time that doubles as the lease TTL (JOB_MAX_RUN_MS).
+import cron from 'node-cron';
+import { ConfigError } from '../config';
+
+/** Runs once when the scheduler starts instead of on a cron expression. */
+export const AT_START = '@start';
+
+// 6-field expressions carry seconds (node-cron). The probe ticks often; per-scope intervals
+// (≥ 3 min between status calls) are enforced by the probe itself.
+export const JOBS = {
+  'contingency-probe': '*/30 * * * * *',
+  'pending-retry': '* * * * *',
+  'epec-reconcile': '*/2 * * * *',
+  'discard': '* * * * *',
+  'startup-recovery': AT_START,
+} as const;
+
+export type JobName = keyof typeof JOBS;
+
+export interface JobConfig {
+  schedules: Record<JobName, string>;
+  /** Longest a run may take; also the TTL of its database lease. */
+  maxRunMs: number;
+}
+
+export const DEFAULT_JOB_MAX_RUN_MS = 10 * 60_000;
+
+export function isValidSchedule(schedule: string): boolean {
+  return schedule === AT_START || cron.validate(schedule);
+}
+
+function envName(job: JobName): string {
+  return `JOB_SCHEDULE_${job.toUpperCase().replace(/-/g, '_')}`;
+}
+
+export function loadJobConfig(env: NodeJS.ProcessEnv = process.env): JobConfig {
+  const schedules = { ...JOBS } as Record<JobName, string>;
+  for (const job of Object.keys(JOBS) as JobName[]) {
+    const raw = env[envName(job)]?.trim();
+    if (!raw) continue;
+    if (!isValidSchedule(raw)) throw new ConfigError(`${envName(job)}: expressão cron inválida (recebido: ${raw})`);
+    schedules[job] = raw;
+  }
+  const rawMax = env.JOB_MAX_RUN_MS;
+  const maxRunMs = rawMax ? Number(rawMax) : DEFAULT_JOB_MAX_RUN_MS;
+  if (!Number.isInteger(maxRunMs) || maxRunMs <= 0) throw new ConfigError(`JOB_MAX_RUN_MS deve ser um número inteiro positivo (recebido: ${rawMax})`);
+  return { schedules, maxRunMs };
+}

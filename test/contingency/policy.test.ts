@@ -1,0 +1,180 @@
+import {
+  cancelDeadline,
+  defaultOptions,
+  DEFAULT_PROBE_INTERVALS,
+  discardDecision,
+  epecWarning,
+  isContingencyTrigger,
+  isKnownUnprocessed,
+  nextOption,
+  pendingBackoff,
+  PENDING_MAX_ATTEMPTS,
+  probeDelay,
+  svcFor,
+  type DiscardFacts,
+  type OptionAvailability,
+  type TransmissionOutcome,
+} from '../../src/contingency/policy';
+import { SefazTransportError, type SefazTransportErrorKind } from '../../src/sefaz/errors';
+import type { ContingencyOption, DocModel } from '../../src/store/port';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+function transport(kind: SefazTransportErrorKind, requestSent: boolean, httpStatus?: number): TransmissionOutcome {
+  return { error: new SefazTransportError(kind, 'falha', { requestSent, httpStatus }) };
+}
+
+describe('isContingencyTrigger / isKnownUnprocessed', () => {
+  test.each<[string, TransmissionOutcome, boolean, boolean]>([
+    ['connect refused', transport('connect', false), true, true],
+    ['TLS failure', transport('tls', false), true, true],
+    ['connect timeout', transport('timeout', false), true, true],
+    ['read timeout', transport('timeout', true), true, false],
+    ['connection reset after send', transport('reset', true), true, false],
+    ['HTTP 500', transport('http', true, 500), true, false],
+    ['HTTP 503', transport('http', true, 503), true, false],
+    ['HTTP 403 (certificate refused)', transport('http', true, 403), false, false],
+    ['empty body', transport('empty', true), true, false],
+    ['garbage body', transport('garbage', true), true, false],
+    ['cStat 108', { cStat: '108' }, true, true],
+    ['cStat 109', { cStat: '109' }, true, true],
+    ['cStat 100', { cStat: '100' }, false, false],
+    ['cStat 225 rejection', { cStat: '225' }, false, false],
+    ['programming error', { error: new TypeError('x') }, false, false],
+  ])('%s', (_name, outcome, trigger, unprocessed) => {
+    expect(isContingencyTrigger(outcome)).toBe(trigger);
+    expect(isKnownUnprocessed(outcome)).toBe(unprocessed);
+  });
+});
+
+describe('defaultOptions', () => {
+  test.each<[DocModel, ContingencyOption[]]>([
+    ['55', ['SVC', 'EPEC', 'NONE']],
+    ['65', ['OFFLINE', 'NONE']],
+    ['57', ['SVC', 'EPEC', 'NONE']],
+  ])('model %s', (model, expected) => {
+    expect(defaultOptions(model)).toEqual(expected);
+  });
+});
+
+describe('nextOption', () => {
+  const nfe: OptionAvailability = { model: '55', uf: 'RS', svcActive: true };
+  test.each<[string, ContingencyOption[], ContingencyOption[], OptionAvailability, ContingencyOption]>([
+    ['NF-e first option SVC', ['SVC', 'EPEC', 'NONE'], [], nfe, 'SVC'],
+    ['NF-e SVC inactive → EPEC', ['SVC', 'EPEC', 'NONE'], [], { ...nfe, svcActive: false }, 'EPEC'],
+    ['NF-e SVC tried → EPEC', ['SVC', 'EPEC', 'NONE'], ['SVC'], nfe, 'EPEC'],
+    ['NF-e all tried → NONE', ['SVC', 'EPEC'], ['SVC', 'EPEC'], nfe, 'NONE'],
+    ['NONE stops the walk', ['NONE', 'SVC'], [], nfe, 'NONE'],
+    ['empty list → NONE', [], [], nfe, 'NONE'],
+    ['NF-e never OFFLINE', ['OFFLINE', 'EPEC'], [], nfe, 'EPEC'],
+    ['NFC-e never SVC', ['SVC', 'OFFLINE'], [], { model: '65', uf: 'RS', svcActive: true }, 'OFFLINE'],
+    ['NFC-e OFFLINE forbidden in SP → EPEC', ['OFFLINE', 'EPEC', 'NONE'], [], { model: '65', uf: 'SP', svcActive: true }, 'EPEC'],
+    ['NFC-e EPEC only in SP', ['EPEC', 'NONE'], [], { model: '65', uf: 'RS', svcActive: true }, 'NONE'],
+    ['NFC-e OFFLINE disallowed by override', ['OFFLINE', 'NONE'], [], { model: '65', uf: 'RS', svcActive: true, offlineAllowed: false }, 'NONE'],
+    ['CT-e SVC', ['SVC', 'EPEC'], [], { model: '57', uf: 'PR', svcActive: true }, 'SVC'],
+  ])('%s', (_name, options, tried, availability, expected) => {
+    expect(nextOption(options, tried, availability)).toBe(expected);
+  });
+});
+
+describe('svcFor', () => {
+  test.each<[string, Record<string, 'SVCAN' | 'SVCRS'> | undefined, string]>([
+    ['PR', undefined, 'SVCRS'],
+    ['BA', undefined, 'SVCRS'],
+    ['SP', undefined, 'SVCAN'],
+    ['CE', undefined, 'SVCAN'],
+    ['CE', { CE: 'SVCRS' }, 'SVCRS'],
+    ['SP', { CE: 'SVCRS' }, 'SVCAN'],
+  ])('%s with %j', (uf, overrides, expected) => {
+    expect(svcFor(uf, overrides)).toBe(expected);
+  });
+});
+
+describe('pendingBackoff', () => {
+  test.each<[number, number]>([
+    [0, 1], [1, 1], [2, 2], [3, 5], [4, 10], [5, 15], [6, 30], [7, 30], [49, 30],
+  ])('after %i failed attempts waits %i min', (attempt, minutes) => {
+    expect(pendingBackoff(attempt)).toBe(minutes * MIN);
+  });
+
+  test('gives up after 50 attempts', () => {
+    expect(PENDING_MAX_ATTEMPTS).toBe(50);
+  });
+});
+
+describe('probeDelay', () => {
+  test.each<[number, number]>([
+    [0, 3], [1, 3], [2, 6], [3, 12], [4, 15], [10, 15], [1000, 15],
+  ])('after %i failures waits %i min', (failures, minutes) => {
+    expect(probeDelay(failures)).toBe(minutes * MIN);
+  });
+
+  test('never below the minimum interval', () => {
+    for (let f = 0; f < 20; f++) expect(probeDelay(f)).toBeGreaterThanOrEqual(DEFAULT_PROBE_INTERVALS.minMs);
+  });
+
+  test('custom intervals', () => {
+    expect(probeDelay(2, { minMs: 1000, maxMs: 1500 })).toBe(1500);
+    expect(probeDelay(1, { minMs: 1000, maxMs: 1500 })).toBe(1000);
+  });
+});
+
+describe('epecWarning', () => {
+  const epecAt = new Date('2025-03-01T12:00:00Z');
+  test.each<[number, string]>([
+    [0, 'ok'], [119.9, 'ok'], [120, 'warn'], [167.9, 'warn'], [168, 'overdue'], [400, 'overdue'],
+  ])('%f h after the EPEC → %s', (hours, expected) => {
+    expect(epecWarning(epecAt, new Date(epecAt.getTime() + hours * HOUR))).toBe(expected);
+  });
+
+  test('configurable warning threshold', () => {
+    expect(epecWarning(epecAt, new Date(epecAt.getTime() + 50 * HOUR), 48)).toBe('warn');
+  });
+});
+
+describe('cancelDeadline', () => {
+  const dhAut = new Date('2025-03-01T12:00:00Z');
+  test.each<[DocModel, string]>([
+    ['55', '2025-03-02T12:00:00.000Z'],
+    ['65', '2025-03-01T12:30:00.000Z'],
+    ['57', '2025-03-08T12:00:00.000Z'],
+  ])('model %s', (model, expected) => {
+    expect(cancelDeadline(model, dhAut).toISOString()).toBe(expected);
+  });
+});
+
+describe('discardDecision', () => {
+  const failedAt = new Date('2025-03-01T12:00:00Z');
+  const later = (ms: number) => new Date(failedAt.getTime() + ms);
+  const base: DiscardFacts = { consulta: { cStat: '100' }, now: later(HOUR), failedAt, tMedSeconds: 1, notFoundBefore: 0 };
+
+  test.each<[string, Partial<DiscardFacts>, string]>([
+    ['authorised → cancel', { consulta: { cStat: '100' } }, 'cancel'],
+    ['authorised late → cancel', { consulta: { cStat: '150' } }, 'cancel'],
+    ['authorised with cancel event → already cancelled', { consulta: { cStat: '100', cancelEventRegistered: true } }, 'already-cancelled'],
+    ['101 → already cancelled', { consulta: { cStat: '101' } }, 'already-cancelled'],
+    ['135 → already cancelled', { consulta: { cStat: '135' } }, 'already-cancelled'],
+    ['206 → already voided', { consulta: { cStat: '206' } }, 'already-voided'],
+    ['256 → already voided', { consulta: { cStat: '256' } }, 'already-voided'],
+    ['110 → denied', { consulta: { cStat: '110' } }, 'denied'],
+    ['301 → denied', { consulta: { cStat: '301' } }, 'denied'],
+    ['302 → denied', { consulta: { cStat: '302' } }, 'denied'],
+    ['303 → denied', { consulta: { cStat: '303' } }, 'denied'],
+    ['205 → denied', { consulta: { cStat: '205' } }, 'denied'],
+    ['transport → retry', { consulta: 'transport-error' }, 'retry-later'],
+    ['108 → retry', { consulta: { cStat: '108' } }, 'retry-later'],
+    ['109 → retry', { consulta: { cStat: '109' } }, 'retry-later'],
+    ['656 → retry', { consulta: { cStat: '656' } }, 'retry-later'],
+    ['first old 217 → confirm', { consulta: { cStat: '217' } }, 'confirm-not-found'],
+    ['second old 217 → inutilizar', { consulta: { cStat: '217' }, notFoundBefore: 1 }, 'inutilizar'],
+    ['217 too early (floor 3 min) → retry', { consulta: { cStat: '217' }, notFoundBefore: 1, now: later(2 * MIN) }, 'retry-later'],
+    ['217 after the floor → inutilizar', { consulta: { cStat: '217' }, notFoundBefore: 1, now: later(3 * MIN) }, 'inutilizar'],
+    ['217 before 3 × tMed → retry', { consulta: { cStat: '217' }, notFoundBefore: 1, tMedSeconds: 120, now: later(5 * MIN) }, 'retry-later'],
+    ['217 after 3 × tMed → inutilizar', { consulta: { cStat: '217' }, notFoundBefore: 1, tMedSeconds: 120, now: later(6 * MIN) }, 'inutilizar'],
+    ['217 with a custom floor', { consulta: { cStat: '217' }, notFoundBefore: 1, minWaitMs: 0, now: later(3000) }, 'inutilizar'],
+    ['unexpected cStat → manual', { consulta: { cStat: '236' } }, 'manual'],
+  ])('%s', (_name, facts, action) => {
+    expect(discardDecision({ ...base, ...facts }).action).toBe(action);
+  });
+});

@@ -1,0 +1,211 @@
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { log } from '../../src/log/logger';
+import { openStore, SecretBox, type Store } from '../../src/store';
+import { JobScheduler, type JobContext, type JobSummary } from '../../src/jobs/scheduler';
+import { AT_START, JOBS, loadJobConfig } from '../../src/jobs/schedules';
+
+interface LogLine {
+  level: string;
+  message: string;
+  [k: string]: unknown;
+}
+
+/** Captures every winston line written while the test runs. */
+function captureLogs(): { lines: LogLine[]; detach(): void } {
+  const lines: LogLine[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) lines.push(JSON.parse(l) as LogLine);
+      done();
+    },
+  });
+  const transport = new winston.transports.Stream({ stream });
+  log.add(transport);
+  return { lines, detach: () => log.remove(transport) };
+}
+
+function deferred(): { promise: Promise<void>; resolve(): void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+
+async function waitFor(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condição não atingida');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let store: Store;
+let logs: ReturnType<typeof captureLogs>;
+const schedulers: JobScheduler[] = [];
+
+function scheduler(owner?: string): JobScheduler {
+  const s = new JobScheduler({ store, owner, maxRunMs: 60_000 });
+  schedulers.push(s);
+  return s;
+}
+
+beforeEach(async () => {
+  store = await openStore({ kind: 'sqlite', memory: true }, new SecretBox('x'.repeat(32)));
+  logs = captureLogs();
+});
+
+afterEach(async () => {
+  await Promise.all(schedulers.splice(0).map((s) => s.stop()));
+  logs.detach();
+  await store.close();
+});
+
+describe('JobScheduler', () => {
+  test('two schedulers sharing one store: a job runs once per tick', async () => {
+    const gate = deferred();
+    let runs = 0;
+    const job = { name: 'shared', schedule: '* * * * *', run: async () => { runs += 1; await gate.promise; return { runs }; } };
+    const a = scheduler('processo-a');
+    const b = scheduler('processo-b');
+    a.register(job);
+    b.register(job);
+
+    const both = Promise.all([a.runNow('shared'), b.runNow('shared')]);
+    await waitFor(() => runs === 1);
+    gate.resolve();
+    const results = await both;
+
+    expect(runs).toBe(1);
+    expect(results.map((r) => r.status).sort()).toEqual(['done', 'skipped']);
+    expect(results.find((r) => r.status === 'skipped')).toEqual({ status: 'skipped', reason: 'lease' });
+    // The lease is released at the end: the next tick may run on the other process.
+    expect((await b.runNow('shared')).status).toBe('done');
+    expect(runs).toBe(2);
+  });
+
+  test('skips quietly while another owner holds the lease', async () => {
+    await store.acquireLease('job:ocupado', 'outro-processo', 60_000);
+    const s = scheduler();
+    let runs = 0;
+    s.register({ name: 'ocupado', schedule: '* * * * *', run: async () => { runs += 1; return {}; } });
+    expect(await s.runNow('ocupado')).toEqual({ status: 'skipped', reason: 'lease' });
+    expect(runs).toBe(0);
+    expect(logs.lines.filter((l) => l.level !== 'debug' && l.job === 'ocupado')).toEqual([]);
+  });
+
+  test('a run never overlaps itself in one process', async () => {
+    const gate = deferred();
+    let runs = 0;
+    const s = scheduler();
+    s.register({ name: 'lento', schedule: '* * * * *', run: async () => { runs += 1; await gate.promise; return {}; } });
+    const first = s.runNow('lento');
+    expect(await s.runNow('lento')).toEqual({ status: 'skipped', reason: 'running' });
+    gate.resolve();
+    expect((await first).status).toBe('done');
+    expect(runs).toBe(1);
+  });
+
+  test('each run logs one summary line', async () => {
+    const s = scheduler();
+    s.register({ name: 'resumo', schedule: '* * * * *', run: async () => ({ probed: 3, recovered: 1, note: 'ok' }) });
+    const result = await s.runNow('resumo');
+    expect(result).toMatchObject({ status: 'done', summary: { probed: 3, recovered: 1, note: 'ok' } });
+    const lines = logs.lines.filter((l) => l.job === 'resumo');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'info', message: 'job', job: 'resumo', probed: 3, recovered: 1, note: 'ok' });
+    expect(typeof lines[0]!.durationMs).toBe('number');
+  });
+
+  test('a throwing job is logged and the scheduler keeps going', async () => {
+    const s = scheduler();
+    let calls = 0;
+    s.register({
+      name: 'instavel',
+      schedule: '* * * * * *', // every second
+      run: async (): Promise<JobSummary> => {
+        calls += 1;
+        if (calls === 1) throw new Error('banco indisponível');
+        return { calls };
+      },
+    });
+    s.start();
+    await waitFor(() => calls >= 2);
+    await s.stop();
+
+    expect(logs.lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'job falhou', job: 'instavel', err: 'banco indisponível' }));
+    expect(logs.lines).toContainEqual(expect.objectContaining({ level: 'info', message: 'job', job: 'instavel', calls: 2 }));
+    // The lease was released after the failure too.
+    expect(await store.acquireLease('job:instavel', 'outro', 1000)).toBe(true);
+  });
+
+  test('runNow reports a failure without throwing', async () => {
+    const s = scheduler();
+    s.register({ name: 'falha', schedule: '* * * * *', run: async () => { throw new Error('erro de teste'); } });
+    expect(await s.runNow('falha')).toMatchObject({ status: 'failed', error: 'erro de teste' });
+  });
+
+  test('stop waits for the running job and signals it', async () => {
+    const gate = deferred();
+    let seen: JobContext | undefined;
+    let finished = false;
+    const s = scheduler();
+    s.register({ name: 'longo', schedule: '* * * * *', run: async (ctx) => { seen = ctx; await gate.promise; finished = true; return {}; } });
+    const run = s.runNow('longo');
+    await waitFor(() => seen !== undefined);
+
+    let stopped = false;
+    const stopping = s.stop().then(() => { stopped = true; });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stopped).toBe(false);
+    expect(seen!.signal.aborted).toBe(true);
+
+    gate.resolve();
+    await stopping;
+    expect(finished).toBe(true);
+    expect((await run).status).toBe('done');
+  });
+
+  test('an AT_START job runs once when the scheduler starts', async () => {
+    const s = scheduler();
+    let runs = 0;
+    s.register({ name: 'recuperacao', schedule: AT_START, run: async () => { runs += 1; return {}; } });
+    expect(runs).toBe(0);
+    s.start();
+    await waitFor(() => runs === 1);
+    await s.stop();
+    expect(runs).toBe(1);
+  });
+
+  test('refuses invalid schedules, duplicate names and unknown jobs', async () => {
+    const s = scheduler();
+    expect(() => s.register({ name: 'x', schedule: '61 * * * *', run: async () => ({}) })).toThrow(/cron inválida/);
+    s.register({ name: 'y', schedule: '* * * * *', run: async () => ({}) });
+    expect(() => s.register({ name: 'y', schedule: '* * * * *', run: async () => ({}) })).toThrow(/já registrado/);
+    await expect(s.runNow('nenhum')).rejects.toThrow(/job desconhecido/);
+  });
+});
+
+describe('loadJobConfig', () => {
+  test('defaults', () => {
+    const cfg = loadJobConfig({});
+    expect(cfg.schedules).toEqual(JOBS);
+    expect(cfg.schedules['startup-recovery']).toBe(AT_START);
+    expect(cfg.maxRunMs).toBe(600_000);
+  });
+
+  test.each<[Record<string, string>, string, string]>([
+    [{ JOB_SCHEDULE_CONTINGENCY_PROBE: '*/15 * * * * *' }, 'contingency-probe', '*/15 * * * * *'],
+    [{ JOB_SCHEDULE_EPEC_RECONCILE: '*/5 * * * *' }, 'epec-reconcile', '*/5 * * * *'],
+    [{ JOB_SCHEDULE_DISCARD: ' ' }, 'discard', '* * * * *'],
+  ])('override %j', (env, job, expected) => {
+    expect(loadJobConfig(env).schedules[job as keyof typeof JOBS]).toBe(expected);
+  });
+
+  test.each<[Record<string, string>, RegExp]>([
+    [{ JOB_SCHEDULE_PENDING_RETRY: 'toda hora' }, /JOB_SCHEDULE_PENDING_RETRY: expressão cron inválida/],
+    [{ JOB_MAX_RUN_MS: '0' }, /JOB_MAX_RUN_MS/],
+    [{ JOB_MAX_RUN_MS: 'abc' }, /JOB_MAX_RUN_MS/],
+  ])('rejects %j', (env, message) => {
+    expect(() => loadJobConfig(env)).toThrow(message);
+  });
+});
