@@ -4,7 +4,11 @@ import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import { ConfigError, type GatewayConfig } from './config';
-import { createEmissionBackend } from './emission/backend';
+import { companyCredentialsFor } from './contingency/probe';
+import { createEmissionBackend, type EmissionDeps } from './emission/backend';
+import { contingencyProbeJob } from './jobs/probe-job';
+import { JobScheduler } from './jobs/scheduler';
+import { loadJobConfig } from './jobs/schedules';
 import { createInvoicyRouter } from './invoicy/service';
 import { log } from './log/logger';
 import { createEndpointResolver } from './sefaz/endpoints';
@@ -31,6 +35,8 @@ export interface StartOptions {
   /** Simulator mode: reuse a running simulator instead of starting the embedded one. */
   simulator?: RunningSimulator;
   clock?: () => Date;
+  /** Run the scheduled jobs (default: config.jobsEnabled). */
+  jobs?: boolean;
 }
 
 interface SimulatorLink { url: string; caPem: string; registerCsc: (cnpj: string, idCsc: string, csc: string) => void }
@@ -60,6 +66,15 @@ export function openConfiguredStore(config: GatewayConfig, memory = false): Prom
     : openStore({ kind: 'sqlite', dataDir: config.dataDir, memory }, secrets);
 }
 
+/** The scheduled jobs (schedules from JOB_SCHEDULE_* / JOB_MAX_RUN_MS, see src/jobs/schedules.ts). */
+function startJobs(store: Store, sefaz: SefazClient, deps: EmissionDeps): JobScheduler {
+  const { schedules, maxRunMs } = loadJobConfig(process.env);
+  const scheduler = new JobScheduler({ store, maxRunMs });
+  scheduler.register(contingencyProbeJob({ store, sefaz, credentialsFor: companyCredentialsFor(deps) }, schedules['contingency-probe']));
+  scheduler.start();
+  return scheduler;
+}
+
 export async function startGateway(config: GatewayConfig, opts: StartOptions = {}): Promise<RunningGateway> {
   const startedAt = Date.now();
   const store = opts.store ?? (await openConfiguredStore(config));
@@ -84,14 +99,16 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   });
   const resolver = createEndpointResolver(sim ? { mode: 'simulator', baseUrl: sim.url } : { mode: 'real' });
   const sefaz = new SefazClient(resolver, transport);
-  const backend = createEmissionBackend({
+  const emissionDeps: EmissionDeps = {
     store,
     sefaz,
     schemasDir: config.schemasDir,
     verProc: VER_PROC,
     clock: opts.clock,
     onNfceCsc: sim?.registerCsc,
-  });
+  };
+  const backend = createEmissionBackend(emissionDeps);
+  const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, sefaz, emissionDeps) : undefined;
 
   const app = express();
   app.disable('x-powered-by');
@@ -114,6 +131,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   return {
     url, port, store, simulator, sefaz,
     async close() {
+      await scheduler?.stop();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
       transport.close();
       if (ownsSimulator) await simulator!.close();

@@ -1,0 +1,99 @@
+// The emission layer behind the InvoiCy SOAP layer: authenticates companies through the store and
+// dispatches each document by kind and model. Several NF-e (55) of one call travel as one async
+// lote; every other document is handled on its own. Replies keep the order of the request.
+import type { AuthenticatedCompany, DocumentRequest, DocumentResult, InvoicyBackend } from '../invoicy/types';
+import type { Company } from '../store/port';
+import { log, withLogContext } from '../log/logger';
+import { CompanyContext, type EmissionDeps } from './context';
+import { TEXT } from './codes';
+import { rejectionReply } from './replies';
+import { prepareEnvio, sendSync, type ReadyDocument } from './issue-nfe';
+import { MAX_LOTE, sendLote } from './lote';
+import { processConsulta } from './consulta';
+import { processEvento } from './events';
+import { processInutilizacao } from './inutilizacao';
+
+export type { EmissionDeps } from './context';
+
+function notSupported(req: DocumentRequest, text: string): DocumentResult {
+  return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, 999, text) };
+}
+
+const EMISSION_MODELS = ['NFe', 'NFCe'];
+
+export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
+  const store = deps.store;
+  return {
+    async findCompany(partnerKey, cnpj) {
+      const partner = await store.findPartnerByKey(partnerKey);
+      if (!partner) return undefined;
+      // The SOAP contract does not carry the environment here: a CNPJ registered in both
+      // environments authenticates as its produção row (see the report/issue note).
+      const company =
+        (await store.findCompanyForPartner(partner.id, cnpj, 'producao')) ??
+        (await store.findCompanyForPartner(partner.id, cnpj, 'homologacao'));
+      if (!company) return undefined;
+      const accessKey = await store.getCompanyAccessKey(company.id);
+      if (!accessKey) return undefined;
+      return { id: company.id, partnerId: company.partnerId, cnpj: company.cnpj, uf: company.uf, enabled: company.enabled, accessKey };
+    },
+
+    async process(auth: AuthenticatedCompany, docs: DocumentRequest[]): Promise<DocumentResult[]> {
+      const company: Company | undefined = await store.getCompany(auth.id);
+      if (!company) throw new Error(`empresa ${auth.id} não encontrada`);
+      const ctx = new CompanyContext(deps, company);
+      const results: (DocumentResult | undefined)[] = new Array(docs.length);
+      const ready: { index: number; doc: ReadyDocument }[] = [];
+
+      // Sequential preparation keeps numbering and log context per document simple; signing is ms.
+      for (const [i, req] of docs.entries()) {
+        await withLogContext({ modelo: req.modelo, documento: req.index }, async () => {
+          if (req.kind === 'Envio') {
+            if (!EMISSION_MODELS.includes(req.modelo)) {
+              results[i] = notSupported(req, TEXT.modeloNaoSuportado(req.modelo || '(não informado)'));
+              return;
+            }
+            const prepared = await prepareEnvio(ctx, req);
+            if ('result' in prepared) results[i] = prepared.result;
+            else ready.push({ index: i, doc: prepared.ready });
+          } else if (req.kind === 'EnvioEvento') {
+            results[i] = await processEvento(ctx, req);
+          } else if (req.kind === 'Inutilizacao') {
+            results[i] = await processInutilizacao(ctx, req);
+          } else if (req.kind === 'Consulta') {
+            results[i] = await processConsulta(ctx, req);
+          } else if (req.kind === 'DescartarDocumento') {
+            results[i] = notSupported(req, TEXT.operacaoNaoSuportada('Descarte de documento'));
+          } else {
+            results[i] = notSupported(req, TEXT.operacaoNaoSuportada('Consulta de cadastro'));
+          }
+        });
+      }
+
+      const nfe = ready.filter((r) => r.doc.doc.model === '55');
+      const lotes: (typeof ready)[] = [];
+      for (let i = 0; nfe.length > 1 && i < nfe.length; i += MAX_LOTE) lotes.push(nfe.slice(i, i + MAX_LOTE));
+      const single = ready.filter((r) => !lotes.some((l) => l.includes(r)));
+      await Promise.all([
+        ...lotes.map(async (lote) => {
+          // A trailing chunk of one NF-e cannot go async (452): it goes synchronously.
+          if (lote.length === 1) {
+            results[lote[0]!.index] = await sendSync(ctx, lote[0]!.doc);
+            return;
+          }
+          const out = await sendLote(ctx, lote.map((l) => l.doc));
+          lote.forEach((l, k) => (results[l.index] = out[k]));
+        }),
+        ...single.map(async (r) => {
+          results[r.index] = await withLogContext({ numero: String(r.doc.doc.numero), chave: r.doc.doc.chave ?? undefined }, () => sendSync(ctx, r.doc));
+        }),
+      ]);
+      log.debug('documentos processados', { documentos: docs.length });
+      return results.map((r, i) => r ?? notSupported(docs[i]!, 'Documento não processado'));
+    },
+
+    async recordRequest(entry) {
+      await store.recordRequest({ ...entry, codes: entry.codes.map(String) });
+    },
+  };
+}

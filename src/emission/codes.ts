@@ -1,0 +1,37 @@
+// Document-level codes the emission layer answers with (invoicy-contract.md §10.2, §10.3). SEFAZ
+// cStat values pass through untouched; these are InvoiCy's own. DocStatus values: store port.
+import { DOC_STATUS, type DocStatus } from '../store/port';
+
+/** SEFAZ cStat of a denial (uso denegado): the number is consumed and the nfeProc is kept. */
+export const DENIAL_CSTATS: readonly string[] = ['110', '301', '302', '303'];
+
+/** SEFAZ cStat of an authorisation (150 = authorised out of deadline). */
+export const AUTHORISED_CSTATS: readonly string[] = ['100', '150'];
+
+/** DocStatus values whose number is definitively consumed: a resend returns the stored result. */
+export const FINAL_STATUSES: readonly DocStatus[] = [
+  DOC_STATUS.AUTORIZADO, DOC_STATUS.CANCELADO, DOC_STATUS.DENEGADO, DOC_STATUS.EPEC, DOC_STATUS.CONTINGENCIA_SVC,
+];
+
+/** InvoiCy document-level codes (SitCodigo) that are not SEFAZ cStat values. */
+export const SitCodigo = {
+  certificadoInvalido: 103,
+  semCertificado: 104,
+  pendente: 105,
+  naoEncontrado: 106,
+  entradaContingencia: 108,
+  layout: 145,
+  schema: 225,
+  consultaNaoLocalizado: 117,
+} as const;
+
+export const TEXT = {
+  semCertificado: 'Certificado digital não informado para a empresa',
+  pendente: 'Documento pendente: SEFAZ em contingência e nenhuma opção de contingência disponível; consulte antes de enviar o próximo documento',
+  eventoPendente: 'Evento pendente',
+  naoLocalizado: 'Nenhum documento localizado',
+  pdfIndisponivel: 'PDF não disponível nesta versão',
+  emProcessamento: 'Documento em processamento; consulte a situação antes de reenviar',
+  modeloNaoSuportado: (modelo: string) => `Modelo de documento ${modelo} ainda não suportado por este serviço`,
+  operacaoNaoSuportada: (op: string) => `${op} ainda não disponível nesta versão do serviço`,
+} as const;

@@ -1,0 +1,84 @@
+// Consulta (contract §11.5): the company's own documents by key, number range, emission or
+// inclusion dates and DocStatus, answered from the store with the §9.2 fields. Nothing found →
+// DocSitCodigo 117 "Nenhum documento localizado" in one consulta document (document level: the
+// request itself was fine, and the SOAP contract keeps request codes to 100/108/109 here).
+import { buildConsultaReply } from '../invoicy/reply-documents';
+import type { DocumentRequest, DocumentResult } from '../invoicy/types';
+import type { DocStatus, DocumentQuery, DocumentRecord } from '../store/port';
+import { XmlInputError } from '../xml/parse';
+import type { CompanyContext } from './context';
+import { SitCodigo, TEXT } from './codes';
+import { InputError, readConsulta, type ConsultaInput } from './inputs';
+import { consultaReply, modelCode } from './replies';
+
+const MAX_RESULTS = 100;
+
+function message(modelo: string, code: number, text: string): DocumentResult {
+  return { modelo, replyXml: buildConsultaReply({ DocModelo: modelo, DocSitCodigo: code, DocSitDescricao: text, Eventos: [] }) };
+}
+
+/** "AAAA-MM-DD[THH:MM:SS]" local to the company's offset; a bare final date covers the whole day. */
+function localDate(text: string | undefined, offset: string, end: boolean, field: string): Date | undefined {
+  if (!text) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?$/.exec(text);
+  if (!m) throw new InputError(`${field}: data inválida "${text}" (esperado AAAA-MM-DDTHH:MM:SS)`);
+  const time = m[2] ? (m[2].length === 5 ? `${m[2]}:00` : m[2]) : end ? '23:59:59' : '00:00:00';
+  const d = new Date(`${m[1]}T${time}${offset}`);
+  if (Number.isNaN(d.getTime())) throw new InputError(`${field}: data inválida "${text}"`);
+  return end && !m[2] ? new Date(d.getTime() + 999) : d;
+}
+
+async function find(ctx: CompanyContext, input: ConsultaInput, model: '55' | '65'): Promise<DocumentRecord[]> {
+  const tpAmb = input.tpAmb === '1' || input.tpAmb === '2' ? input.tpAmb : ctx.tpAmb;
+  if (input.chave) {
+    const doc = await ctx.store.findDocumentByChave(ctx.company.id, input.chave);
+    return doc && doc.tpAmb === tpAmb ? [doc] : [];
+  }
+  const filter: DocumentQuery = { tpAmb, model, limit: MAX_RESULTS };
+  if (input.numeroInicial !== undefined || input.numeroFinal !== undefined) {
+    if (input.serie === undefined) throw new InputError('Serie: obrigatória na consulta por faixa de números');
+    filter.serie = input.serie;
+    filter.numeroFrom = input.numeroInicial ?? input.numeroFinal;
+    filter.numeroTo = input.numeroFinal ?? input.numeroInicial;
+  } else if (input.serie !== undefined) {
+    filter.serie = input.serie;
+  }
+  filter.emissionFrom = localDate(input.emissaoInicial, ctx.offset, false, 'DataEmissaoInicial');
+  filter.emissionTo = localDate(input.emissaoFinal, ctx.offset, true, 'DataEmissaoFinal');
+  filter.includedFrom = localDate(input.inclusaoInicial, ctx.offset, false, 'DataInclusaoInicial');
+  filter.includedTo = localDate(input.inclusaoFinal, ctx.offset, true, 'DataInclusaoFinal');
+  if (input.statusDocumento?.length) filter.docStatus = input.statusDocumento as DocStatus[];
+  const filtered = Object.entries(filter).filter(([k, v]) => v !== undefined && !['tpAmb', 'model', 'limit'].includes(k));
+  if (filtered.length === 0) {
+    throw new InputError('informe ChaveAcesso, faixa de números (NumeroInicial/NumeroFinal/Serie), datas de emissão ou inclusão, ou StatusDocumento');
+  }
+  return ctx.store.queryDocuments(ctx.company.id, filter);
+}
+
+export async function processConsulta(ctx: CompanyContext, req: DocumentRequest): Promise<DocumentResult> {
+  let input: ConsultaInput;
+  try {
+    input = readConsulta(req.documentXml, req.parametrosXml);
+  } catch (err) {
+    if (err instanceof InputError || err instanceof XmlInputError) return message(req.modelo, SitCodigo.layout, `Erro no layout da consulta: ${err.message}`);
+    throw err;
+  }
+  const modelo = req.modelo || input.modelo;
+  const model = modelCode(modelo);
+  if (model !== '55' && model !== '65') return message(modelo, 999, TEXT.modeloNaoSuportado(modelo || '(não informado)'));
+  let docs: DocumentRecord[];
+  try {
+    docs = await find(ctx, input, model);
+  } catch (err) {
+    if (err instanceof InputError) return message(modelo, SitCodigo.layout, `Erro no layout da consulta: ${err.message}`);
+    throw err;
+  }
+  if (docs.length === 0) return message(modelo, SitCodigo.consultaNaoLocalizado, TEXT.naoLocalizado);
+  const parts = await Promise.all(
+    docs.map(async (doc) => {
+      const events = input.flags.eventos ? await ctx.store.listEvents(ctx.company.id, doc.id) : [];
+      return consultaReply(doc, events, input.flags, ctx.offset, ctx.company.name);
+    }),
+  );
+  return { modelo, replyXml: parts.join('') };
+}

@@ -1,0 +1,84 @@
+// What every use case needs for one company in one call: the ports, the company row, its
+// environment, time zone and (lazily) its signing/TLS credentials.
+import { X509Certificate } from 'node:crypto';
+import type { ActiveCertificate, Company, Store, TpAmb } from '../store/port';
+import { environmentTpAmb } from '../store/port';
+import type { SefazClient } from '../sefaz/client';
+import type { SefazCredentials } from '../sefaz/transport';
+import { ufOffset } from '../fiscal/ufs';
+import { ContingencyState } from '../contingency/state';
+import { SitCodigo, TEXT } from './codes';
+
+export interface LotePolling {
+  /** Upper bound of the whole recibo polling (then the documents are left for a job: 105). */
+  maxWaitMs: number;
+  /** Floor and ceiling of one wait between polls (tMed drives the first wait). */
+  minDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface EmissionDeps {
+  store: Store;
+  sefaz: SefazClient;
+  /** Folder holding `nfe/` with the official schemas; when set, every NF-e is validated before sending. */
+  schemasDir?: string;
+  verProc: string;
+  clock?: () => Date;
+  /** Simulator mode: lets the simulator learn the company's CSC so it can check NFC-e QR codes. */
+  onNfceCsc?: (cnpj: string, idCsc: string, csc: string) => void;
+  lotePolling?: Partial<LotePolling>;
+}
+
+export const DEFAULT_LOTE_POLLING: LotePolling = { maxWaitMs: 30_000, minDelayMs: 200, maxDelayMs: 5_000 };
+
+/** A certificate problem answered as a document-level InvoiCy code (103/104). */
+export class CertificateProblem extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+export class CompanyContext {
+  readonly tpAmb: TpAmb;
+  readonly offset: string;
+  readonly contingency: ContingencyState;
+  private cert?: Promise<{ cert: ActiveCertificate; credentials: SefazCredentials }>;
+
+  constructor(readonly deps: EmissionDeps, readonly company: Company) {
+    this.tpAmb = environmentTpAmb(company.environment);
+    this.offset = ufOffset(company.uf);
+    this.contingency = new ContingencyState(deps.store, this.now.bind(this));
+  }
+
+  get store(): Store {
+    return this.deps.store;
+  }
+
+  get sefaz(): SefazClient {
+    return this.deps.sefaz;
+  }
+
+  now(): Date {
+    return this.deps.clock ? this.deps.clock() : new Date();
+  }
+
+  /** The active certificate, checked for validity now; throws CertificateProblem (104/103). */
+  certificate(): Promise<{ cert: ActiveCertificate; credentials: SefazCredentials }> {
+    this.cert ??= this.loadCertificate();
+    return this.cert;
+  }
+
+  private async loadCertificate(): Promise<{ cert: ActiveCertificate; credentials: SefazCredentials }> {
+    const cert = await this.store.getActiveCertificate(this.company.id);
+    if (!cert) throw new CertificateProblem(SitCodigo.semCertificado, TEXT.semCertificado);
+    const now = this.now();
+    if (cert.notAfter.getTime() < now.getTime()) {
+      throw new CertificateProblem(SitCodigo.certificadoInvalido, `Certificado digital vencido em ${cert.notAfter.toLocaleDateString('pt-BR', { timeZone: 'America/Sao_Paulo' })}`);
+    }
+    if (cert.notBefore.getTime() > now.getTime()) {
+      throw new CertificateProblem(SitCodigo.certificadoInvalido, 'Certificado digital ainda não é válido');
+    }
+    const fingerprint = new X509Certificate(cert.certPem).fingerprint256;
+    return { cert, credentials: { key: cert.keyPem, cert: cert.certPem, fingerprint } };
+  }
+}

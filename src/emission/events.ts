@@ -1,0 +1,190 @@
+// EnvioEvento (contract §11.3) for NF-e/NFC-e: 110111 cancelamento, 110110 carta de correção and
+// 110112 cancelamento por substituição. Checked before sending (document state, deadlines, texts),
+// stored before and after the SEFAZ call; a transport failure leaves the event pending (105).
+import { evento, detCancelamento, detCartaCorrecao, detCancelamentoSubstituicao, TP_EVENTO } from '../sefaz/messages';
+import { procEventoNFe } from '../sefaz/proc';
+import { authorizerFor } from '../sefaz/endpoints';
+import { SefazTransportError } from '../sefaz/errors';
+import { signXml } from '../signing/xmldsig';
+import { formatDateTime, parseDateTime } from '../fiscal/datetime';
+import { ufCode, type Model } from '../fiscal/ufs';
+import { isValidChave } from '../fiscal/chave';
+import { XmlInputError } from '../xml/parse';
+import type { DocumentRecord, EventRecord } from '../store/port';
+import { DOC_STATUS } from '../store/port';
+import type { DocumentRequest, DocumentResult } from '../invoicy/types';
+import { addLogContext, log } from '../log/logger';
+import { CertificateProblem, type CompanyContext } from './context';
+import { SitCodigo, TEXT } from './codes';
+import { InputError, readEnvioEvento, type EventoInput } from './inputs';
+import { eventReply, modelCode, modeloName, rejectionReply } from './replies';
+import { docUf } from './outcome';
+import { newIdLote } from './issue-nfe';
+
+const HOUR = 3_600_000;
+/** Cancel deadlines from authorisation (sefaz-nfe.md §12): NF-e 24 h, NFC-e 30 min. */
+const CANCEL_DEADLINE_MS: Record<string, number> = { '55': 24 * HOUR, '65': 30 * 60_000 };
+const REGISTERED = ['135', '136', '155'];
+
+class EventRefusal extends Error {
+  constructor(readonly code: number | string, message: string) {
+    super(message);
+  }
+}
+
+function refuse(code: number | string, text: string): never {
+  throw new EventRefusal(code, text);
+}
+
+function requireText(value: string | undefined, field: string, min: number, max: number): string {
+  const v = value?.replace(/\s+/g, ' ').trim() ?? '';
+  if (v.length < min || v.length > max) refuse(SitCodigo.layout, `Erro no layout do evento: ${field} deve ter de ${min} a ${max} caracteres (recebido: ${v.length})`);
+  return v;
+}
+
+async function findDocument(ctx: CompanyContext, input: EventoInput, model: '55' | '65'): Promise<DocumentRecord> {
+  let doc: DocumentRecord | undefined;
+  if (input.chave) doc = await ctx.store.findDocumentByChave(ctx.company.id, input.chave);
+  else if (input.numero !== undefined && input.serie !== undefined) {
+    doc = await ctx.store.findDocumentByNumber(ctx.company.id, ctx.tpAmb, model, input.serie, input.numero);
+  } else refuse(SitCodigo.layout, 'Erro no layout do evento: informe ChaAcesso ou NtfNumero e NtfSerie');
+  if (!doc || doc.model !== model) refuse(SitCodigo.naoEncontrado, 'Documento não localizado na base de dados do emissor para este evento');
+  return doc;
+}
+
+function requireAuthorised(doc: DocumentRecord): void {
+  if (doc.docStatus === DOC_STATUS.CANCELADO) refuse(218, 'Rejeição: documento já está cancelado');
+  if (doc.docStatus !== DOC_STATUS.AUTORIZADO && doc.docStatus !== DOC_STATUS.CONTINGENCIA_SVC) {
+    refuse(580, `Rejeição: o evento exige um documento autorizado (situação atual do documento: ${doc.xMotivo ?? doc.docStatus})`);
+  }
+}
+
+interface EventPlan {
+  tpEvento: string;
+  nSeq: number;
+  det: string;
+}
+
+async function plan(ctx: CompanyContext, input: EventoInput, doc: DocumentRecord): Promise<EventPlan> {
+  const now = ctx.now();
+  switch (input.tpEvento) {
+    case TP_EVENTO.cancelamento: {
+      requireAuthorised(doc);
+      const limit = CANCEL_DEADLINE_MS[doc.model]!;
+      if (doc.dhAut && now.getTime() - doc.dhAut.getTime() > limit) {
+        refuse(501, `Rejeição: prazo de cancelamento esgotado (${doc.model === '65' ? '30 minutos' : '24 horas'} após a autorização em ${formatDateTime(doc.dhAut, ctx.offset)})`);
+      }
+      const xJust = requireText(input.xJust, 'EvexJust', 15, 255);
+      const nProt = input.nProt && input.nProt !== '0' ? input.nProt : doc.nProt;
+      if (!nProt) refuse(SitCodigo.layout, 'Erro no layout do evento: protocolo de autorização não encontrado');
+      return { tpEvento: input.tpEvento, nSeq: 1, det: detCancelamento({ nProt, xJust }) };
+    }
+    case TP_EVENTO.cartaCorrecao: {
+      if (doc.model !== '55') refuse(784, 'Rejeição: NFC-e não permite Carta de Correção');
+      requireAuthorised(doc);
+      const xCorrecao = requireText(input.xCorrecao, 'EveCorrecao', 15, 1000);
+      const events = await ctx.store.listEvents(ctx.company.id, doc.id);
+      const last = Math.max(0, ...events.filter((e) => e.tpEvento === input.tpEvento && e.status === 'registered').map((e) => e.nSeq));
+      const nSeq = input.nSeq ?? last + 1;
+      if (nSeq < 1 || nSeq > 20) refuse(594, 'Rejeição: número de sequência da Carta de Correção deve estar entre 1 e 20');
+      return { tpEvento: input.tpEvento, nSeq, det: detCartaCorrecao({ xCorrecao }) };
+    }
+    case TP_EVENTO.cancelamentoSubstituicao: {
+      if (doc.model !== '65') refuse(SitCodigo.layout, 'Erro no layout do evento: cancelamento por substituição só existe para NFC-e');
+      requireAuthorised(doc);
+      if (!input.chaveSubstituta || !isValidChave(input.chaveSubstituta)) {
+        refuse(SitCodigo.layout, 'Erro no layout do evento: ChaAcessoSubstituta obrigatória (chave de acesso da NFC-e substituta)');
+      }
+      const xJust = requireText(input.xJust, 'EvexJust', 15, 255);
+      const nProt = input.nProt && input.nProt !== '0' ? input.nProt : doc.nProt;
+      if (!nProt) refuse(SitCodigo.layout, 'Erro no layout do evento: protocolo de autorização não encontrado');
+      return {
+        tpEvento: input.tpEvento, nSeq: 1,
+        det: detCancelamentoSubstituicao({ cOrgaoAutor: ufCode(docUf(ctx, doc)), verAplic: ctx.deps.verProc, nProt, xJust, chNFeRef: input.chaveSubstituta }),
+      };
+    }
+    default:
+      return refuse(999, TEXT.operacaoNaoSuportada(`Evento ${input.tpEvento}`));
+  }
+}
+
+/** Stores the event (new, or the rejected/pending row of the same sequence) before sending. */
+async function persistEvent(ctx: CompanyContext, doc: DocumentRecord, p: EventPlan, xmlSigned: string, requestXml: string): Promise<EventRecord | { stored: EventRecord }> {
+  const existing = (await ctx.store.listEvents(ctx.company.id, doc.id)).find((e) => e.tpEvento === p.tpEvento && e.nSeq === p.nSeq);
+  if (existing?.status === 'registered' || existing?.status === 'sending') return { stored: existing };
+  const fields = { status: 'sending' as const, xmlSigned, requestXml, cStat: null, xMotivo: null, attempts: (existing?.attempts ?? 0) + 1 };
+  if (existing) return (await ctx.store.updateEvent(ctx.company.id, existing.id, fields)) ?? existing;
+  return ctx.store.insertEvent(ctx.company.id, { documentId: doc.id, tpEvento: p.tpEvento, nSeq: p.nSeq, ...fields });
+}
+
+export async function processEvento(ctx: CompanyContext, req: DocumentRequest): Promise<DocumentResult> {
+  let input: EventoInput;
+  try {
+    input = readEnvioEvento(req.documentXml);
+  } catch (err) {
+    if (err instanceof InputError || err instanceof XmlInputError) {
+      return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, SitCodigo.layout, `Erro no layout do evento: ${err.message}`) };
+    }
+    throw err;
+  }
+  const modelo = req.modelo || input.modelo;
+  const model = modelCode(modelo);
+  const ids = { numero: input.numero, serie: input.serie, chave: input.chave };
+  if (model !== '55' && model !== '65') return { modelo, replyXml: rejectionReply(modelo, 999, TEXT.modeloNaoSuportado(modelo || '(não informado)'), ids) };
+
+  let doc: DocumentRecord;
+  let p: EventPlan;
+  let cert;
+  try {
+    doc = await findDocument(ctx, input, model);
+    addLogContext({ chave: doc.chave ?? undefined, numero: String(doc.numero), serie: String(doc.serie) });
+    p = await plan(ctx, input, doc);
+    cert = await ctx.certificate();
+  } catch (err) {
+    if (err instanceof EventRefusal || err instanceof CertificateProblem) {
+      return { modelo, replyXml: rejectionReply(modelo, err.code, err.message, ids) };
+    }
+    throw err;
+  }
+
+  const uf = docUf(ctx, doc);
+  const dhEvento = input.eveDh ? `${input.eveDh}${input.eveFuso ?? ctx.offset}` : formatDateTime(ctx.now(), ctx.offset);
+  const unsigned = evento({
+    cOrgao: ufCode(uf), tpAmb: doc.tpAmb, cnpj: ctx.company.cnpj, chNFe: doc.chave!, dhEvento,
+    tpEvento: p.tpEvento, nSeqEvento: p.nSeq, detEventoInnerXml: p.det,
+  });
+  const signed = signXml(unsigned, { tag: 'infEvento', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
+  const persisted = await persistEvent(ctx, doc, p, signed, req.documentXml);
+  if ('stored' in persisted) return { modelo, replyXml: eventReply(doc, persisted.stored, ctx.offset) };
+  let ev = persisted;
+  log.info('evento enviado', { tpEvento: p.tpEvento, nSeq: p.nSeq });
+
+  // An NF-e authorised by an SVC has its events at that SVC (its key's tpEmis says which).
+  const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model as Model, doc.tpEmis) };
+  let ret;
+  try {
+    ret = await ctx.sefaz.recepcaoEvento(target, cert.credentials, { idLote: newIdLote(), signedEventoXmls: [signed] });
+  } catch (err) {
+    if (!(err instanceof SefazTransportError)) throw err;
+    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'pending', cStat: String(SitCodigo.pendente), xMotivo: TEXT.eventoPendente, lastError: err.message })) ?? ev;
+    log.warn('evento pendente', { error: err.message });
+    return { modelo, replyXml: eventReply(doc, ev, ctx.offset) };
+  }
+  const r = ret.retEventos[0];
+  if (ret.cStat === '128' && r && REGISTERED.includes(r.cStat)) {
+    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, {
+      status: 'registered', cStat: r.cStat, xMotivo: r.xMotivo, nProt: r.nProt ?? null,
+      dhReg: parseDateTime(r.dhRegEvento) ?? null, xmlProc: procEventoNFe(signed, r.raw), lastError: null,
+    })) ?? ev;
+    if (p.tpEvento !== TP_EVENTO.cartaCorrecao) {
+      doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado' })) ?? doc;
+    }
+  } else {
+    const cStat = r?.cStat ?? ret.cStat;
+    const xMotivo = r?.xMotivo ?? ret.xMotivo;
+    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'rejected', cStat, xMotivo })) ?? ev;
+  }
+  addLogContext({ cStat: ev.cStat ?? undefined });
+  log.info('evento respondido', { tpEvento: p.tpEvento, cStat: ev.cStat });
+  return { modelo: modeloName(doc.model), replyXml: eventReply(doc, ev, ctx.offset) };
+}

@@ -1,0 +1,176 @@
+// Readers for the small InvoiCy request layouts the emission layer answers directly: EnvioEvento
+// (contract §11.3), Inutilizacao (§11.4) and Consulta/Consultar + ParametrosConsulta (§11.5).
+// Element names are matched case-insensitively (ERPs copy either spelling); values are trimmed.
+import { parseXml } from '../xml/parse';
+
+type Node = Record<string, unknown>;
+
+export class InputError extends Error {}
+
+function isNode(v: unknown): v is Node {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Child element by local name, case-insensitive (first occurrence when repeated). */
+function child(node: Node | undefined, name: string): unknown {
+  if (!node) return undefined;
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(node)) {
+    if (k.toLowerCase() === lower) return Array.isArray(v) ? v[0] : v;
+  }
+  return undefined;
+}
+
+function childNode(node: Node | undefined, name: string): Node | undefined {
+  const v = child(node, name);
+  return isNode(v) ? v : undefined;
+}
+
+/** Trimmed text of a child; undefined when absent or blank. */
+function text(node: Node | undefined, name: string): string | undefined {
+  const v = child(node, name);
+  const s = typeof v === 'string' ? v : isNode(v) && typeof v['#text'] === 'string' ? v['#text'] : undefined;
+  const t = s?.trim();
+  return t ? t : undefined;
+}
+
+function root(xml: string, name: string): Node {
+  const doc = parseXml(xml, { removeNSPrefix: true });
+  const r = childNode(doc, name);
+  if (!r) throw new InputError(`elemento raiz ${name} não encontrado`);
+  return r;
+}
+
+function integer(value: string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(value)) throw new InputError(`${field}: valor inválido "${value}" (esperado número inteiro)`);
+  return Number(value);
+}
+
+// ------------------------------------------------------------------ EnvioEvento
+
+export interface EventoInput {
+  modelo: string;
+  tpAmb?: string;
+  cnpj?: string;
+  numero?: number;
+  serie?: number;
+  chave?: string;
+  chaveSubstituta?: string;
+  /** Local date-time without offset, and the offset (EveDh + EveFusoHorario). */
+  eveDh?: string;
+  eveFuso?: string;
+  tpEvento: string;
+  nSeq?: number;
+  xJust?: string;
+  nProt?: string;
+  xCorrecao?: string;
+}
+
+export function readEnvioEvento(xml: string): EventoInput {
+  const r = root(xml, 'EnvioEvento');
+  const ev = childNode(r, 'Evento');
+  if (!ev) throw new InputError('EnvioEvento/Evento: grupo obrigatório não informado');
+  const inf = childNode(ev, 'EveInf');
+  const det = childNode(inf, 'Evedet');
+  const tpEvento = text(inf, 'EveTp');
+  if (!tpEvento) throw new InputError('EnvioEvento/Evento/EveInf/EveTp: campo obrigatório não informado');
+  return {
+    modelo: text(r, 'ModeloDocumento') ?? '',
+    tpAmb: text(ev, 'tpAmb'),
+    cnpj: text(ev, 'NtfCnpjEmissor') ?? text(ev, 'NtfCpfEmissor'),
+    numero: integer(text(ev, 'NtfNumero'), 'NtfNumero'),
+    serie: integer(text(ev, 'NtfSerie'), 'NtfSerie'),
+    chave: text(ev, 'ChaAcesso'),
+    chaveSubstituta: text(ev, 'ChaAcessoSubstituta'),
+    eveDh: text(inf, 'EveDh'),
+    eveFuso: text(inf, 'EveFusoHorario'),
+    tpEvento,
+    nSeq: integer(text(inf, 'EvenSeq'), 'EvenSeq'),
+    xJust: text(det, 'EvexJust'),
+    nProt: text(det, 'EvenProt'),
+    xCorrecao: text(det, 'EveCorrecao'),
+  };
+}
+
+// ------------------------------------------------------------------ Inutilizacao
+
+export interface InutilizacaoInput {
+  modelo: string;
+  tpAmb?: string;
+  cnpj?: string;
+  serie: number;
+  nIni: number;
+  nFin: number;
+  justificativa: string;
+}
+
+export function readInutilizacao(xml: string): InutilizacaoInput {
+  const r = root(xml, 'Inutilizacao');
+  const required = (name: string): string => {
+    const v = text(r, name);
+    if (v === undefined) throw new InputError(`Inutilizacao/${name}: campo obrigatório não informado`);
+    return v;
+  };
+  return {
+    modelo: text(r, 'ModeloDocumento') ?? '',
+    // The official example uses `Ambiente` for tpAmb.
+    tpAmb: text(r, 'tpAmb') ?? text(r, 'Ambiente'),
+    cnpj: text(r, 'CnpjEmissor'),
+    serie: integer(required('Serie'), 'Serie')!,
+    nIni: integer(required('NumeroInicial'), 'NumeroInicial')!,
+    nFin: integer(required('NumeroFinal'), 'NumeroFinal')!,
+    justificativa: required('Justificativa'),
+  };
+}
+
+// ------------------------------------------------------------------ Consulta
+
+export interface ConsultaInput {
+  modelo: string;
+  tpAmb?: string;
+  chave?: string;
+  numeroInicial?: number;
+  numeroFinal?: number;
+  serie?: number;
+  emissaoInicial?: string;
+  emissaoFinal?: string;
+  inclusaoInicial?: string;
+  inclusaoFinal?: string;
+  statusDocumento?: number[];
+  flags: { situacao: boolean; xmlCompleto: boolean; eventos: boolean; pdf: boolean };
+}
+
+function flag(node: Node | undefined, name: string): boolean {
+  return text(node, name)?.toUpperCase() === 'S';
+}
+
+/** Consulta (+ the DadosItem/Parametros ParametrosConsulta) or the Conector Consultar wrapper. */
+export function readConsulta(xml: string, parametrosXml?: string): ConsultaInput {
+  const doc = parseXml(xml, { removeNSPrefix: true });
+  const wrapper = childNode(doc, 'Consultar');
+  const c = childNode(wrapper ?? doc, 'Consulta');
+  if (!c) throw new InputError('elemento raiz Consulta não encontrado');
+  let params = childNode(wrapper, 'ParametrosConsulta');
+  if (!params && parametrosXml) params = childNode(parseXml(parametrosXml, { removeNSPrefix: true }), 'ParametrosConsulta');
+  const status = text(c, 'StatusDocumento');
+  return {
+    modelo: text(c, 'ModeloDocumento') ?? '',
+    tpAmb: text(c, 'tpAmb'),
+    chave: text(c, 'ChaveAcesso'),
+    numeroInicial: integer(text(c, 'NumeroInicial'), 'NumeroInicial'),
+    numeroFinal: integer(text(c, 'NumeroFinal'), 'NumeroFinal'),
+    serie: integer(text(c, 'Serie'), 'Serie'),
+    emissaoInicial: text(c, 'DataEmissaoInicial'),
+    emissaoFinal: text(c, 'DataEmissaoFinal'),
+    inclusaoInicial: text(c, 'DataInclusaoInicial'),
+    inclusaoFinal: text(c, 'DataInclusaoFinal'),
+    statusDocumento: status?.split(/[,;\s]+/).filter(Boolean).map((s) => integer(s, 'StatusDocumento')!),
+    flags: {
+      situacao: flag(params, 'Situacao'),
+      xmlCompleto: flag(params, 'XMLCompleto'),
+      eventos: flag(params, 'Eventos'),
+      pdf: flag(params, 'PDFBase64'),
+    },
+  };
+}

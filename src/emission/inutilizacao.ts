@@ -1,0 +1,100 @@
+// Inutilização (contract §11.4): voids a number range of the company. Refused before SEFAZ when the
+// store holds a used number in the range; the range is stored (blocking its numbers) before sending
+// and its numbers are never handed out again once SEFAZ homologates it (102).
+import { inutNFe } from '../sefaz/messages';
+import { procInutNFe } from '../sefaz/proc';
+import { SefazTransportError } from '../sefaz/errors';
+import { signXml } from '../signing/xmldsig';
+import { parseDateTime } from '../fiscal/datetime';
+import { ufCode } from '../fiscal/ufs';
+import { XmlInputError } from '../xml/parse';
+import { DOC_STATUS, type InutilizacaoRecord } from '../store/port';
+import type { DocumentRequest, DocumentResult } from '../invoicy/types';
+import { addLogContext, log } from '../log/logger';
+import { CertificateProblem, type CompanyContext } from './context';
+import { SitCodigo, TEXT } from './codes';
+import { InputError, readInutilizacao, type InutilizacaoInput } from './inputs';
+import { inutilizacaoReply, modelCode, rejectionReply } from './replies';
+
+const MAX_NUMBER = 999_999_999;
+
+/** Numbers in these states are (or may be) used at SEFAZ: they can never be voided. */
+const USED_STATUSES = [
+  DOC_STATUS.PENDENTE, DOC_STATUS.AUTORIZADO, DOC_STATUS.NECESSITA_INTERACAO, DOC_STATUS.CANCELADO,
+  DOC_STATUS.EPEC, DOC_STATUS.DENEGADO, DOC_STATUS.CONTINGENCIA_SVC,
+];
+
+export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequest): Promise<DocumentResult> {
+  let input: InutilizacaoInput;
+  try {
+    input = readInutilizacao(req.documentXml);
+  } catch (err) {
+    if (err instanceof InputError || err instanceof XmlInputError) {
+      return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, SitCodigo.layout, `Erro no layout da inutilização: ${err.message}`) };
+    }
+    throw err;
+  }
+  const modelo = req.modelo || input.modelo;
+  const model = modelCode(modelo);
+  const ids = { numero: `${input.nIni}-${input.nFin}`, serie: input.serie };
+  const refuse = (code: number | string, text: string): DocumentResult => ({ modelo, replyXml: rejectionReply(modelo, code, text, ids) });
+  if (model !== '55' && model !== '65') return refuse(999, TEXT.modeloNaoSuportado(modelo || '(não informado)'));
+  if (input.tpAmb && input.tpAmb !== ctx.tpAmb) return refuse(252, `Rejeição: ambiente informado (tpAmb ${input.tpAmb}) diverge do ambiente da empresa (tpAmb ${ctx.tpAmb})`);
+  const xJust = input.justificativa.replace(/\s+/g, ' ').trim();
+  if (xJust.length < 15 || xJust.length > 255) return refuse(SitCodigo.layout, 'Erro no layout da inutilização: Justificativa deve ter de 15 a 255 caracteres');
+  if (input.nIni < 1 || input.nIni > input.nFin || input.nFin > MAX_NUMBER) {
+    return refuse(SitCodigo.layout, 'Erro no layout da inutilização: faixa inválida (NumeroInicial deve ser ≥ 1 e ≤ NumeroFinal)');
+  }
+  addLogContext({ serie: String(input.serie), numero: `${input.nIni}-${input.nFin}` });
+
+  const used = await ctx.store.queryDocuments(ctx.company.id, {
+    tpAmb: ctx.tpAmb, model, serie: input.serie, numeroFrom: input.nIni, numeroTo: input.nFin, docStatus: USED_STATUSES, limit: 10,
+  });
+  if (used.length > 0) {
+    return refuse(241, `Rejeição: faixa contém número já utilizado (${used.map((d) => d.numero).join(', ')}); não é possível inutilizar`);
+  }
+  let cert;
+  try {
+    cert = await ctx.certificate();
+  } catch (err) {
+    if (err instanceof CertificateProblem) return refuse(err.code, err.message);
+    throw err;
+  }
+
+  const uf = ctx.company.uf;
+  const unsigned = inutNFe({
+    tpAmb: ctx.tpAmb, cUF: ufCode(uf), ano: String(ctx.now().getFullYear()).slice(-2), cnpj: ctx.company.cnpj, mod: model,
+    serie: input.serie, nNFIni: input.nIni, nNFFin: input.nFin, xJust,
+  });
+  const signed = signXml(unsigned, { tag: 'infInut', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
+  let inut: InutilizacaoRecord = await ctx.store.insertInutilizacao(ctx.company.id, {
+    tpAmb: ctx.tpAmb, model, serie: input.serie, nIni: input.nIni, nFin: input.nFin, justificativa: xJust, status: 'pending',
+  });
+  log.info('inutilização enviada');
+
+  let ret;
+  try {
+    ret = await ctx.sefaz.inutilizar({ uf, model, tpAmb: ctx.tpAmb }, cert.credentials, signed);
+  } catch (err) {
+    if (!(err instanceof SefazTransportError)) throw err;
+    // Fate unknown: the range stays pending (its numbers blocked) until SEFAZ confirms.
+    inut = (await ctx.store.updateInutilizacao(ctx.company.id, inut.id, { cStat: String(SitCodigo.pendente), xMotivo: `Inutilização pendente: ${err.message}` })) ?? inut;
+    return { modelo, replyXml: inutilizacaoReply(inut, ctx.offset) };
+  }
+  if (ret.cStat === '102') {
+    inut = (await ctx.store.updateInutilizacao(ctx.company.id, inut.id, {
+      status: 'authorized', cStat: ret.cStat, xMotivo: ret.xMotivo, nProt: ret.nProt ?? null,
+      dhReg: ret.dhRecbto ? parseDateTime(ret.dhRecbto) ?? null : null, xmlProc: procInutNFe(signed, ret.raw),
+    })) ?? inut;
+    // Rejected documents of the range are now void for good.
+    const rejected = await ctx.store.queryDocuments(ctx.company.id, {
+      tpAmb: ctx.tpAmb, model, serie: input.serie, numeroFrom: input.nIni, numeroTo: input.nFin, docStatus: [DOC_STATUS.REJEITADO], limit: 1000,
+    });
+    for (const d of rejected) await ctx.store.updateDocument(ctx.company.id, d.id, { docStatus: DOC_STATUS.INUTILIZADO });
+  } else {
+    inut = (await ctx.store.updateInutilizacao(ctx.company.id, inut.id, { status: 'rejected', cStat: ret.cStat, xMotivo: ret.xMotivo })) ?? inut;
+  }
+  addLogContext({ cStat: inut.cStat ?? undefined });
+  log.info('inutilização respondida', { cStat: inut.cStat });
+  return { modelo, replyXml: inutilizacaoReply(inut, ctx.offset) };
+}

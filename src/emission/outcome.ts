@@ -1,0 +1,119 @@
+// Recording what SEFAZ said about one NF-e: authorisation or denial (nfeProc stored), rejection,
+// duplicity (204/539 → the truth is fetched by key), and unknown fate (108 + contingency entry).
+// Shared by the synchronous path, the recibo polling and the settling of "necessita interação".
+import type { DocumentRecord } from '../store/port';
+import { DOC_STATUS } from '../store/port';
+import { nfeProc, protMatches } from '../sefaz/proc';
+import type { ProtNFe } from '../sefaz/responses';
+import { SefazTransportError } from '../sefaz/errors';
+import { parseDateTime } from '../fiscal/datetime';
+import { ufFromCode, type Model } from '../fiscal/ufs';
+import { addLogContext, log } from '../log/logger';
+import type { DocumentResult } from '../invoicy/types';
+import type { CompanyContext } from './context';
+import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo } from './codes';
+import { documentReply } from './replies';
+
+/** Emitter UF of a document: the chave's cUF, else the company's. */
+export function docUf(ctx: CompanyContext, doc: DocumentRecord): string {
+  return (doc.chave && ufFromCode(doc.chave.slice(0, 2))) || ctx.company.uf;
+}
+
+export function sefazTarget(ctx: CompanyContext, doc: DocumentRecord) {
+  return { uf: docUf(ctx, doc), model: doc.model as Model, tpAmb: doc.tpAmb };
+}
+
+/** The reply of a stored document with the request code its state implies. */
+export function resultOf(ctx: CompanyContext, doc: DocumentRecord): DocumentResult {
+  const replyXml = documentReply(doc, ctx.offset);
+  const modelo = doc.model === '65' ? 'NFCe' : 'NFe';
+  if (doc.docStatus === DOC_STATUS.NECESSITA_INTERACAO && doc.cStat === String(SitCodigo.entradaContingencia)) {
+    return { modelo, replyXml, requestCode: 108 };
+  }
+  // Pending because the scope is in contingency (never sent): 109. Awaiting a recibo: plain 100.
+  if (doc.docStatus === DOC_STATUS.PENDENTE && doc.stage === 'signed') return { modelo, replyXml, requestCode: 109 };
+  return { modelo, replyXml };
+}
+
+async function save(ctx: CompanyContext, doc: DocumentRecord, patch: Partial<DocumentRecord>): Promise<DocumentRecord> {
+  const updated = await ctx.store.updateDocument(ctx.company.id, doc.id, patch);
+  if (!updated) throw new Error(`documento ${doc.id} desapareceu do banco`);
+  addLogContext({ cStat: updated.cStat ?? undefined });
+  log.info('nf-e respondida', { docStatus: updated.docStatus, cStat: updated.cStat });
+  return updated;
+}
+
+/**
+ * Applies one protNFe (from the synchronous answer, the recibo or a consulta) to the document.
+ * 204/539 mean "that number/key is already known": the consulta by key tells whether it is ours.
+ */
+export async function applyProtocol(ctx: CompanyContext, doc: DocumentRecord, prot: ProtNFe): Promise<DocumentRecord> {
+  const authorised = AUTHORISED_CSTATS.includes(prot.cStat);
+  const denied = DENIAL_CSTATS.includes(prot.cStat);
+  if ((authorised || denied) && doc.xmlSigned && doc.chave && protMatches(prot, doc.chave, doc.digestValue ?? '')) {
+    return save(ctx, doc, {
+      docStatus: authorised ? DOC_STATUS.AUTORIZADO : DOC_STATUS.DENEGADO,
+      stage: 'settled',
+      cStat: prot.cStat,
+      xMotivo: prot.xMotivo,
+      nProt: prot.nProt ?? null,
+      dhAut: prot.dhRecbto ? parseDateTime(prot.dhRecbto) ?? null : null,
+      xmlProc: nfeProc(doc.xmlSigned, prot.raw),
+      lastError: null,
+    });
+  }
+  if ((prot.cStat === '204' || prot.cStat === '539') && doc.chave) {
+    const settled = await settleByConsulta(ctx, doc);
+    if (settled && settled.docStatus !== DOC_STATUS.REJEITADO) return settled;
+  }
+  return recordRejection(ctx, doc, prot.cStat, prot.xMotivo);
+}
+
+/** A definitive rejection: the number stays with this document until the ERP resends it corrected. */
+export function recordRejection(ctx: CompanyContext, doc: DocumentRecord, cStat: string, xMotivo: string): Promise<DocumentRecord> {
+  return save(ctx, doc, { docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat, xMotivo });
+}
+
+/**
+ * Asks SEFAZ what happened to the document's key and adopts it: authorised/denied → stored with its
+ * protocol; unknown to SEFAZ (217) → rejected, so the ERP may send the number again (§5.3).
+ * Undefined when SEFAZ could not be reached (state unchanged).
+ */
+export async function settleByConsulta(ctx: CompanyContext, doc: DocumentRecord): Promise<DocumentRecord | undefined> {
+  if (!doc.chave) return undefined;
+  const { credentials } = await ctx.certificate();
+  let ret;
+  try {
+    ret = await ctx.sefaz.consultaProtocolo(sefazTarget(ctx, doc), credentials, doc.chave);
+  } catch (err) {
+    if (err instanceof SefazTransportError) {
+      log.warn('consulta por chave falhou', { error: err.message });
+      return undefined;
+    }
+    throw err;
+  }
+  const prot = ret.prot;
+  if (prot && prot.chNFe === doc.chave && [...AUTHORISED_CSTATS, ...DENIAL_CSTATS].includes(prot.cStat)) {
+    return applyProtocol(ctx, doc, prot);
+  }
+  if (ret.cStat === '217') {
+    return recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
+  }
+  return undefined;
+}
+
+/**
+ * Transport failure or SEFAZ paralisada (108/109) on the normal authorizer: the document gets
+ * 108 / DocStatus 4 and the scope enters contingency (contingency-and-numbering.md §2.2). Its fate
+ * may be unknown, so it is never re-sent under this number by the gateway.
+ */
+export async function markUnknownFate(ctx: CompanyContext, doc: DocumentRecord, cause: string): Promise<DocumentRecord> {
+  const updated = await save(ctx, doc, {
+    docStatus: DOC_STATUS.NECESSITA_INTERACAO,
+    cStat: String(SitCodigo.entradaContingencia),
+    xMotivo: `Entrada da SEFAZ em contingência: ${cause}`,
+    lastError: cause,
+  });
+  await ctx.contingency.enterContingency({ tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model }, cause, doc.id);
+  return updated;
+}

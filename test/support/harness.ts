@@ -1,0 +1,177 @@
+// In-process end-to-end rig for emission tests: the SEFAZ simulator (HTTPS, mutual TLS, in-memory
+// state, official schemas), an in-memory store, the SefazClient in simulator mode, the emission
+// backend and the InvoiCy router on loopback. `call()` speaks SOAP 1.1 exactly as an ERP does.
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express from 'express';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { openStore, SecretBox, type Company, type Store } from '../../src/store';
+import { createEndpointResolver } from '../../src/sefaz/endpoints';
+import { SefazTransport } from '../../src/sefaz/transport';
+import { SefazClient } from '../../src/sefaz/client';
+import { createEmissionBackend } from '../../src/emission/backend';
+import type { LotePolling } from '../../src/emission/context';
+import { createInvoicyRouter } from '../../src/invoicy/service';
+import { issueCompanyCertificate, toPfx } from '../../src/signing/testca';
+import { loadPfx } from '../../src/signing/pfx';
+import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
+import { escapeXml, parseXml } from '../../src/xml/parse';
+
+export const SCHEMAS_DIR = path.resolve(__dirname, '../../../shared/schemas');
+export const SHARED_DIR = path.resolve(__dirname, '../../../shared');
+
+export interface HarnessOptions {
+  uf?: string;
+  /** Gateway clock (deadline checks); the simulator keeps real time. */
+  clock?: () => Date;
+  processingDelayMs?: number;
+  lotePolling?: Partial<LotePolling>;
+  /** Register an NFC-e CSC for the main company (default true). */
+  csc?: boolean;
+}
+
+export interface TestCompany {
+  company: Company;
+  cnpj: string;
+  accessKey: string;
+  partnerKey: string;
+}
+
+export interface ReplyDocument {
+  [field: string]: unknown;
+}
+
+export interface CallReply {
+  status: number;
+  raw: string;
+  messages: { codigo: number; descricao: string; documentos: ReplyDocument[] }[];
+  /** All inner Documento elements of all messages, in order. */
+  documentos: ReplyDocument[];
+}
+
+export interface Harness {
+  sim: RunningSimulator;
+  store: Store;
+  url: string;
+  main: TestCompany;
+  csc: { idCsc: string; csc: string };
+  addCompany(opts?: { uf?: string; csc?: boolean; certificate?: 'valid' | 'expired' | 'none' }): Promise<TestCompany>;
+  call(documents: string[], opts?: { parametros?: (string | undefined)[]; as?: TestCompany }): Promise<CallReply>;
+  close(): Promise<void>;
+}
+
+let cnpjCounter = 0;
+
+/** A valid CNPJ, different for each company created in this process. */
+export function testCnpj(): string {
+  cnpjCounter += 1;
+  return withCnpjCheckDigits(`${String(process.pid % 100000).padStart(5, '0')}${String(cnpjCounter).padStart(3, '0')}0001`);
+}
+
+function asArray<T>(v: T | T[] | undefined): T[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+/** Parses the inner Documento text (a consulta may hold several sibling Documento elements). */
+function parseDocumentos(text: string): ReplyDocument[] {
+  const obj = parseXml(`<r>${text}</r>`, { arrays: ['Documento', 'EventosItem'] }) as { r: { Documento?: ReplyDocument[] } };
+  return obj.r.Documento ?? [];
+}
+
+function parseReply(raw: string, status: number): CallReply {
+  const obj = parseXml(raw, { removeNSPrefix: true, arrays: ['MensagemItem', 'DocumentosItem'] }) as Record<string, any>;
+  const items = asArray(obj.Envelope?.Body?.['recepcao.ExecuteResponse']?.Invoicyretorno?.Mensagem?.MensagemItem) as any[];
+  const messages = items.map((m) => ({
+    codigo: Number(m.Codigo),
+    descricao: String(m.Descricao ?? ''),
+    documentos: asArray(m.Documentos?.DocumentosItem).flatMap((d: any) => parseDocumentos(String(d.Documento ?? ''))),
+  }));
+  return { status, raw, messages, documentos: messages.flatMap((m) => m.documentos) };
+}
+
+function soapEnvelope(empPK: string, empCK: string, docs: string[], parametros: (string | undefined)[]): string {
+  const items = docs
+    .map((d, i) => `<inv:DadosItem><inv:Documento>${escapeXml(d)}</inv:Documento>${parametros[i] ? `<inv:Parametros>${escapeXml(parametros[i]!)}</inv:Parametros>` : ''}</inv:DadosItem>`)
+    .join('');
+  return (
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:inv="InvoiCy"><soapenv:Header/><soapenv:Body>' +
+    `<inv:recepcao.Execute><inv:Invoicyrecepcao><inv:Cabecalho><inv:EmpPK>${escapeXml(empPK)}</inv:EmpPK><inv:EmpCK>${empCK}</inv:EmpCK></inv:Cabecalho>` +
+    `<inv:Dados>${items}</inv:Dados></inv:Invoicyrecepcao></inv:recepcao.Execute></soapenv:Body></soapenv:Envelope>`
+  );
+}
+
+function post(url: string, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: 'InvoiCyaction/ARECEPCAO.Execute' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const uf = opts.uf ?? 'RS';
+  const sim = await startSimulator({ httpsPort: 0, httpPort: null, schemasDir: SCHEMAS_DIR, processingDelayMs: opts.processingDelayMs ?? 0 });
+  const store = await openStore({ kind: 'sqlite', memory: true }, new SecretBox('test-master-key-0123456789'));
+  const transport = new SefazTransport({ trust: { mode: 'simulator', caPem: sim.ca.certPem }, timeouts: { connectTimeoutMs: 5000, responseTimeoutMs: 5000 } });
+  const sefaz = new SefazClient(createEndpointResolver({ mode: 'simulator', baseUrl: sim.httpsUrl }), transport);
+  const backend = createEmissionBackend({
+    store, sefaz, schemasDir: SCHEMAS_DIR, verProc: 'fiscal-gateway test', clock: opts.clock,
+    onNfceCsc: (cnpj, idCsc, csc) => sim.registerCsc(cnpj, idCsc, csc),
+    lotePolling: { minDelayMs: 50, maxDelayMs: 500, maxWaitMs: 20_000, ...opts.lotePolling },
+  });
+  const app = express();
+  app.use(createInvoicyRouter({ backend }));
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/arecepcao.aspx`;
+  const { partner, partnerKey } = await store.createPartner('Parceiro de teste');
+  const csc = { idCsc: '1', csc: 'CSC-TESTE-0123456789ABCDEF' };
+
+  async function addCompany(o: { uf?: string; csc?: boolean; certificate?: 'valid' | 'expired' | 'none' } = {}): Promise<TestCompany> {
+    const cnpj = testCnpj();
+    const withCsc = o.csc ?? true;
+    const { company, accessKey } = await store.createCompany({
+      partnerId: partner.id, cnpj, uf: o.uf ?? uf, name: `Empresa ${cnpj}`, ie: '9999999999', environment: 'homologacao',
+      ...(withCsc ? { cscId: csc.idCsc, csc: csc.csc } : {}),
+    });
+    if (o.certificate !== 'none') {
+      const now = Date.now();
+      const validity = o.certificate === 'expired'
+        ? { notBefore: new Date(now - 400 * 86_400_000), notAfter: new Date(now - 86_400_000) }
+        : {};
+      const issued = issueCompanyCertificate(sim.ca, { name: company.name, cnpj, ...validity });
+      const pfx = toPfx({ keyPem: issued.keyPem, certPem: issued.certPem, chainPems: [sim.ca.certPem] }, 'senha-teste');
+      const a1 = loadPfx(pfx, 'senha-teste');
+      await store.saveCertificate(company.id, {
+        pfx, password: 'senha-teste', keyPem: a1.keyPem, certPem: a1.certPem, subject: a1.subject, cnpj: a1.cnpj ?? null,
+        serial: a1.serialNumber, notBefore: a1.notBefore, notAfter: a1.notAfter,
+      });
+    }
+    return { company, cnpj, accessKey, partnerKey };
+  }
+
+  const main = await addCompany({ csc: opts.csc });
+
+  return {
+    sim, store, url, main, csc, addCompany,
+    async call(documents, callOpts = {}) {
+      const as = callOpts.as ?? main;
+      const empCK = crypto.createHash('md5').update(as.accessKey + documents[0], 'utf8').digest('hex');
+      const res = await post(url, soapEnvelope(as.partnerKey, empCK, documents, callOpts.parametros ?? []));
+      return parseReply(res.text, res.status);
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      transport.close();
+      await sim.close();
+      await store.close();
+    },
+  };
+}
