@@ -2,7 +2,7 @@
 // dispatches each document by kind and model. Several NF-e (55) of one call travel as one async
 // lote; every other document is handled on its own. Replies keep the order of the request.
 import type { AuthenticatedCompany, DocumentRequest, DocumentResult, InvoicyBackend } from '../invoicy/types';
-import type { Company } from '../store/port';
+import type { Company, Environment } from '../store/port';
 import { log, withLogContext } from '../log/logger';
 import { CompanyContext, type EmissionDeps } from './context';
 import { TEXT } from './codes';
@@ -24,14 +24,14 @@ const EMISSION_MODELS = ['NFe', 'NFCe'];
 export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
   const store = deps.store;
   return {
-    async findCompany(partnerKey, cnpj) {
+    async findCompany(partnerKey, cnpj, tpAmb) {
       const partner = await store.findPartnerByKey(partnerKey);
       if (!partner) return undefined;
-      // The SOAP contract does not carry the environment here: a CNPJ registered in both
-      // environments authenticates as its produção row (see the report/issue note).
-      const company =
-        (await store.findCompanyForPartner(partner.id, cnpj, 'producao')) ??
-        (await store.findCompanyForPartner(partner.id, cnpj, 'homologacao'));
+      // The document's tpAmb picks the environment (each has its own access key); a document
+      // without tpAmb (e.g. some consultas) authenticates against whichever one exists, produção first.
+      const environments: Environment[] = tpAmb === '1' ? ['producao'] : tpAmb === '2' ? ['homologacao'] : ['producao', 'homologacao'];
+      let company: Company | undefined;
+      for (const env of environments) company ??= await store.findCompanyForPartner(partner.id, cnpj, env);
       if (!company) return undefined;
       const accessKey = await store.getCompanyAccessKey(company.id);
       if (!accessKey) return undefined;

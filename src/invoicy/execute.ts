@@ -73,7 +73,7 @@ export async function executeRequest(req: ExecuteRequest, options: ExecuteOption
       : requestLevel(145, docs.length, 'Erro na estrutura do XML: CNPJ/CPF do emitente não encontrado no primeiro documento');
   }
 
-  const company = req.empPK ? await options.backend.findCompany(req.empPK, first.cnpj) : undefined;
+  const company = req.empPK ? await options.backend.findCompany(req.empPK, first.cnpj, first.tpAmb) : undefined;
   const keyMatch = company && company.cnpj === first.cnpj ? verifyEmpCK(company.accessKey, first.documentXml, req.empCK, { strict: options.strictEmpCK }) : undefined;
   if (!company || !keyMatch) return requestLevel(INVALID_KEY, docs.length);
   addLogContext({ partner: company.partnerId, cnpj: company.cnpj });

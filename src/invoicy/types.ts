@@ -34,7 +34,9 @@ export interface DocumentResult {
 }
 
 export interface InvoicyBackend {
-  findCompany(partnerKey: string, cnpj: string): Promise<AuthenticatedCompany | undefined>;
+  /** tpAmb of the first document, when it carries one: homologação and produção are separate
+   *  companies with separate access keys (the partner key is the same). */
+  findCompany(partnerKey: string, cnpj: string, tpAmb?: string): Promise<AuthenticatedCompany | undefined>;
   process(company: AuthenticatedCompany, docs: DocumentRequest[], ctx: { requestId: string }): Promise<DocumentResult[]>;
   recordRequest?(entry: {
     requestId: string;
