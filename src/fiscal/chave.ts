@@ -1,5 +1,6 @@
 // Chave de acesso (44 characters) and cNF rules (sefaz-nfe.md §4).
 import { randomInt } from 'node:crypto';
+import { modulo11 } from './cnpj';
 
 export interface ChaveParts {
   cUF: string;    // 2 digits
@@ -12,16 +13,9 @@ export interface ChaveParts {
   cNF: string;    // 8 digits
 }
 
-/** Módulo 11 over the 43 characters, weights 2..9 from the right, char code − 48 for letters. */
+/** cDV: módulo 11 over the 43 characters (sefaz-nfe.md §4.1). */
 export function chaveDv(chave43: string): string {
-  let sum = 0;
-  let weight = 2;
-  for (let i = chave43.length - 1; i >= 0; i--) {
-    sum += (chave43.charCodeAt(i) - 48) * weight;
-    weight = weight === 9 ? 2 : weight + 1;
-  }
-  const r = sum % 11;
-  return r < 2 ? '0' : String(11 - r);
+  return String(modulo11(chave43));
 }
 
 export function buildChave(p: ChaveParts): string {

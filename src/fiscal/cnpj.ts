@@ -1,9 +1,14 @@
 // CNPJ validation, numeric and the alphanumeric format of NT Conjunta 2025.001 (12 characters
-// [0-9A-Z] + 2 numeric check digits, each character valued as its char code minus 48).
+// [0-9A-Z] + 2 numeric check digits).
 
 const CNPJ_RE = /^[0-9A-Z]{12}[0-9]{2}$/;
 
-function checkDigit(chars: string): number {
+/**
+ * Módulo 11 with weights 2..9 repeating from the right, each character valued as its char code
+ * minus 48 (digits as themselves, letters of the alphanumeric CNPJ from 17); remainders 0 and 1
+ * give 0. The same rule yields the CNPJ check digits and the cDV of the chave de acesso.
+ */
+export function modulo11(chars: string): number {
   let sum = 0;
   let weight = 2;
   for (let i = chars.length - 1; i >= 0; i--) {
@@ -23,15 +28,15 @@ export function isValidCnpj(input: string): boolean {
   const cnpj = normalizeCnpj(input);
   if (!CNPJ_RE.test(cnpj)) return false;
   if (/^(\d)\1{13}$/.test(cnpj)) return false;
-  const d1 = checkDigit(cnpj.slice(0, 12));
-  const d2 = checkDigit(cnpj.slice(0, 12) + d1);
+  const d1 = modulo11(cnpj.slice(0, 12));
+  const d2 = modulo11(cnpj.slice(0, 12) + d1);
   return cnpj.endsWith(`${d1}${d2}`);
 }
 
 /** Completes 12 base characters with their two check digits (used by tests and the simulator). */
 export function withCnpjCheckDigits(base12: string): string {
-  const d1 = checkDigit(base12);
-  return `${base12}${d1}${checkDigit(base12 + d1)}`;
+  const d1 = modulo11(base12);
+  return `${base12}${d1}${modulo11(base12 + d1)}`;
 }
 
 /** CNPJ root (first 8 characters): what SEFAZ compares between certificate and emitter. */
