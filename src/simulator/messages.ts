@@ -78,12 +78,15 @@ export interface RetEventoFields {
   nSeqEvento?: string;
   dhRegEvento: string;
   nProt?: string;
+  /** EPEC 142 only: keys of the emitter's unreconciled EPECs. */
+  chNFePend?: string[];
 }
 
 export function retEvento(ctx: ServiceContext, f: RetEventoFields): string {
   return `<retEvento versao="1.00"><infEvento>${el('tpAmb', ctx.tpAmb)}${el('verAplic', ctx.auth.verAplic)}${el('cOrgao', f.cOrgao)}` +
     `${el('cStat', f.cStat)}${el('xMotivo', f.xMotivo)}${el('chNFe', f.chNFe)}${el('tpEvento', f.tpEvento)}${el('xEvento', f.xEvento)}` +
-    `${el('nSeqEvento', f.nSeqEvento)}${el('dhRegEvento', f.dhRegEvento)}${el('nProt', f.nProt)}</infEvento></retEvento>`;
+    `${el('nSeqEvento', f.nSeqEvento)}${el('dhRegEvento', f.dhRegEvento)}${el('nProt', f.nProt)}` +
+    `${(f.chNFePend ?? []).map((k) => el('chNFePend', k)).join('')}</infEvento></retEvento>`;
 }
 
 export function retEnvEvento(ctx: ServiceContext, idLote: string, cOrgao: string, cStat: string, xMotivo: string, retEventos: string[] = []): string {

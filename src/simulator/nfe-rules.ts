@@ -109,6 +109,29 @@ function checkTpEmis(f: NfeFacts, auth: Authorizer): Rejection | undefined {
   return undefined;
 }
 
+/** dhCont/xJust (sefaz-nfe.md §7.2): 556 with tpEmis 1, 557 missing otherwise, 558 dhCont after receipt
+ * (+5 min tolerance, as for dhEmi), 569 dhCont more than 30 days before receipt. */
+function checkContingencyEntry(f: NfeFacts, now: Date): Rejection | undefined {
+  if (f.tpEmis === '1') return f.dhCont !== undefined || f.xJust !== undefined ? reject('556') : undefined;
+  if (f.dhCont === undefined || f.xJust === undefined) return reject('557');
+  const dhCont = parseDateTime(f.dhCont);
+  if (!dhCont) return reject('225', 'dhCont inválido');
+  if (dhCont.getTime() > now.getTime() + 5 * MINUTE) return reject('558');
+  if (dhCont.getTime() < now.getTime() - 30 * DAY) return reject('569');
+  return undefined;
+}
+
+/**
+ * 100, or 150 "autorização fora de prazo" for an NF-e issued in contingency (tpEmis ≠ 1) that reaches
+ * the authorizer more than 7 days after dhEmi (NT 2025.001, sefaz-nfe.md §12). NFC-e off-line
+ * deadlines are per UF (§7.6) and not simulated.
+ */
+export function authorisedCStat(f: NfeFacts, now: Date): '100' | '150' {
+  const dhEmi = parseDateTime(f.dhEmi);
+  const late = f.mod === '55' && f.tpEmis !== '1' && dhEmi !== undefined && now.getTime() - dhEmi.getTime() > 7 * DAY;
+  return late ? '150' : '100';
+}
+
 /** First business rejection of one NF-e at this authorizer, or undefined. */
 export function checkNfeRules(f: NfeFacts, auth: Authorizer, tpAmb: string, now: Date, opts: RuleOptions): Rejection | undefined {
   if (f.tpAmb !== tpAmb) return reject('252');
@@ -119,8 +142,8 @@ export function checkNfeRules(f: NfeFacts, auth: Authorizer, tpAmb: string, now:
   if (keyProblem) return keyProblem;
   const tpEmisProblem = checkTpEmis(f, auth);
   if (tpEmisProblem) return tpEmisProblem;
-  if (f.tpEmis === '1' && (f.dhCont !== undefined || f.xJust !== undefined)) return reject('556');
-  if (f.tpEmis !== '1' && (f.dhCont === undefined || f.xJust === undefined)) return reject('557');
+  const contProblem = checkContingencyEntry(f, now);
+  if (contProblem) return contProblem;
   if (tpAmb === '2' && f.destName !== undefined && f.destName !== HOMOLOGACAO_DEST_NAME) return reject('598');
   if (tpAmb === '2' && model === '65' && f.firstXProd !== HOMOLOGACAO_FIRST_ITEM) return reject('373');
   const dhEmi = parseDateTime(f.dhEmi);

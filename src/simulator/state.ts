@@ -73,6 +73,14 @@ export interface LoteRecord {
   protXmls: string[];
 }
 
+/** An NF-e number carried by an async lote (635 while the lote is still processing). */
+export interface LoteNumber {
+  cnpj: string;
+  mod: string;
+  serie: number;
+  nNF: number;
+}
+
 export interface Denial {
   cnpj: string;
   role: 'emit' | 'dest';
@@ -98,6 +106,9 @@ CREATE TABLE IF NOT EXISTS inutilizacoes (
 CREATE TABLE IF NOT EXISTS lotes (
   nRec TEXT PRIMARY KEY, tpAmb TEXT NOT NULL, authorizer TEXT NOT NULL, cUF TEXT NOT NULL,
   transmitter TEXT NOT NULL, receivedAtMs INTEGER NOT NULL, readyAtMs INTEGER NOT NULL, protXmls TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lote_numbers (
+  nRec TEXT NOT NULL, tpAmb TEXT NOT NULL, cnpj TEXT NOT NULL, mod TEXT NOT NULL, serie INTEGER NOT NULL, nNF INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS lote_numbers_number ON lote_numbers (tpAmb, cnpj, mod, serie, nNF);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS cscs (cnpj TEXT NOT NULL, idCsc INTEGER NOT NULL, csc TEXT NOT NULL, PRIMARY KEY (cnpj, idCsc));
 CREATE TABLE IF NOT EXISTS denials (cnpj TEXT PRIMARY KEY, role TEXT NOT NULL, cStat TEXT NOT NULL);
@@ -201,10 +212,32 @@ export class SimulatorState {
     return r && toEvent(r);
   }
 
-  insertLote(l: LoteRecord): void {
-    this.db
-      .prepare('INSERT INTO lotes VALUES (@nRec, @tpAmb, @authorizer, @cUF, @transmitter, @receivedAtMs, @readyAtMs, @protXmls)')
-      .run({ ...l, protXmls: JSON.stringify(l.protXmls) });
+  /** Keys of the emitter's EPECs registered before `beforeMs` whose NF-e never reached the authorizer. */
+  pendingEpecs(tpAmb: string, cnpj: string, beforeMs: number, limit: number): string[] {
+    const rows = this.db
+      .prepare(`SELECT e.chave FROM events e WHERE e.tpAmb = ? AND e.tpEvento = '110140' AND substr(e.chave, 7, 14) = ?
+        AND e.createdAtMs < ? AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.chave = e.chave AND d.tpAmb = e.tpAmb)
+        ORDER BY e.id LIMIT ?`)
+      .all(tpAmb, cnpj, beforeMs, limit) as { chave: string }[];
+    return rows.map((r) => r.chave);
+  }
+
+  insertLote(l: LoteRecord, numbers: LoteNumber[]): void {
+    const lote = this.db.prepare('INSERT INTO lotes VALUES (@nRec, @tpAmb, @authorizer, @cUF, @transmitter, @receivedAtMs, @readyAtMs, @protXmls)');
+    const number = this.db.prepare('INSERT INTO lote_numbers VALUES (@nRec, @tpAmb, @cnpj, @mod, @serie, @nNF)');
+    this.db.transaction(() => {
+      lote.run({ ...l, protXmls: JSON.stringify(l.protXmls) });
+      for (const n of numbers) number.run({ ...n, nRec: l.nRec, tpAmb: l.tpAmb });
+    })();
+  }
+
+  /** nRec of a lote still processing at `nowMs` that carries this emitter/model/série/number. */
+  numberInProcessing(tpAmb: string, n: LoteNumber, nowMs: number): string | undefined {
+    const r = this.db
+      .prepare(`SELECT l.nRec FROM lote_numbers n JOIN lotes l ON l.nRec = n.nRec
+        WHERE n.tpAmb = ? AND n.cnpj = ? AND n.mod = ? AND n.serie = ? AND n.nNF = ? AND l.readyAtMs > ? LIMIT 1`)
+      .get(tpAmb, n.cnpj, n.mod, n.serie, n.nNF, nowMs) as { nRec: string } | undefined;
+    return r?.nRec;
   }
 
   getLote(nRec: string): LoteRecord | undefined {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import {
-  buildNfe, call, companyCert, consReciNFe, consSitNFe, consStatServ, EMIT_CNPJ, enviNFe, OTHER_CNPJ, SCHEMAS_DIR, sign, tagValue, adminCall, DEST_CNPJ,
+  buildNfe, call, companyCert, consReciNFe, consSitNFe, consStatServ, EMIT_CNPJ, enviNFe, envelope, OTHER_CNPJ, SCHEMAS_DIR, sign, tagValue, adminCall,
+  DEST_CNPJ,
 } from './helpers';
 import type { IssuedCertificate } from '../../src/signing/testca';
 
@@ -13,6 +14,7 @@ let sim: RunningSimulator;
 let cert: IssuedCertificate;
 let nextNumber = 1000;
 const num = () => nextNumber++;
+const DAY = 86_400_000;
 
 beforeAll(async () => {
   sim = await startSimulator({ schemasDir: SCHEMAS_DIR });
@@ -130,15 +132,19 @@ describe('NFeAutorizacao4 (sync)', () => {
     expect(dup.body).toContain(`[chNFe:${nfe.chave}]`);
   });
 
-  it('applies the business rules: 252, 226, 598, 703, 228, 897, 570', async () => {
+  it('applies the business rules: 252, 226, 598, 703, 228, 897, 570, 556, 557, 558, 569', async () => {
     const cases: [Parameters<typeof buildNfe>[0], string, string?][] = [
       [{ nNF: num(), tpAmb: '1' }, '252'],
       [{ nNF: num(), cUF: '43', uf: 'RS', cMun: '4314902' }, '226'],
       [{ nNF: num(), destName: 'CLIENTE QUALQUER' }, '598'],
       [{ nNF: num(), dhEmi: new Date(Date.now() + 3_600_000) }, '703'],
-      [{ nNF: num(), dhEmi: new Date(Date.now() - 40 * 86_400_000) }, '228'],
+      [{ nNF: num(), dhEmi: new Date(Date.now() - 40 * DAY) }, '228'],
       [{ nNF: num(), cNF: '12345678' }, '897'],
       [{ nNF: num(), tpEmis: '6' }, '570'],
+      [{ nNF: num(), cont: true }, '556'],
+      [{ nNF: num(), tpEmis: '4', cont: false }, '557'],
+      [{ nNF: num(), tpEmis: '2', dhCont: new Date(Date.now() + 3_600_000) }, '558'],
+      [{ nNF: num(), tpEmis: '2', dhCont: new Date(Date.now() - 40 * DAY) }, '569'],
     ];
     for (const [params, cStat] of cases) {
       const r = await authorize(enviNFe([sign(buildNfe(params).xml, 'infNFe', cert)], '1'));
@@ -172,6 +178,32 @@ describe('NFeAutorizacao4 (sync)', () => {
     const two = [buildNfe({ nNF: num() }), buildNfe({ nNF: num() })].map((n) => sign(n.xml, 'infNFe', cert));
     const sync2 = await authorize(enviNFe(two, '1'));
     expect(sync2.cStats).toEqual(['764']);
+  });
+});
+
+describe('limits and environments', () => {
+  it('answers 214 to a message over 500 KB without processing it', async () => {
+    const nfe = buildNfe({ nNF: num() });
+    const padding = `<!-- ${'x'.repeat(501 * 1024)} -->`;
+    const rawBody = envelope('NFeAutorizacao4', enviNFe([sign(nfe.xml, 'infNFe', cert)], '1')).replace('</soap:Body>', `${padding}</soap:Body>`);
+    const r = await call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', '', { cert, rawBody });
+    expect(r.cStats).toEqual(['214']);
+    expect(r.body).toContain('<retEnviNFe versao="4.00"');
+    const c = await call(sim.httpsUrl, sim.ca, '/SP/NFeConsultaProtocolo4', 'NFeConsultaProtocolo4', consSitNFe(nfe.chave), { cert });
+    expect(c.cStats).toEqual(['217']);
+  });
+
+  it('serves produção under /producao/: tpAmb 1 is authorised there and unknown to homologação; tpAmb 2 → 252', async () => {
+    const prod = buildNfe({ nNF: num(), tpAmb: '1' });
+    const r = await authorize(enviNFe([sign(prod.xml, 'infNFe', cert)], '1'), { path: '/producao/SP/NFeAutorizacao4' });
+    expect(r.cStats).toEqual(['104', '100']);
+    expect(r.body).toContain('<retEnviNFe versao="4.00" xmlns="http://www.portalfiscal.inf.br/nfe"><tpAmb>1</tpAmb>');
+    const consultaProd = await call(sim.httpsUrl, sim.ca, '/producao/SP/NFeConsultaProtocolo4', 'NFeConsultaProtocolo4', consSitNFe(prod.chave, '1'), { cert });
+    expect(consultaProd.cStats).toEqual(['100', '100']);
+    const consultaHom = await call(sim.httpsUrl, sim.ca, '/SP/NFeConsultaProtocolo4', 'NFeConsultaProtocolo4', consSitNFe(prod.chave), { cert });
+    expect(consultaHom.cStats).toEqual(['217']);
+    const hom = buildNfe({ nNF: num() });
+    expect((await authorize(enviNFe([sign(hom.xml, 'infNFe', cert)], '1'), { path: '/producao/SP/NFeAutorizacao4' })).cStats).toEqual(['104', '252']);
   });
 });
 

@@ -1,9 +1,10 @@
-// Events (cancel, CC-e, EPEC), inutilização, SVC-AN and NFC-e QR code over mutual-TLS HTTPS.
+// Events (cancel, cancel by substitution, CC-e, EPEC), inutilização, SVC-AN/SVC-RS and NFC-e rules over
+// mutual-TLS HTTPS.
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import type { IssuedCertificate } from '../../src/signing/testca';
 import {
-  adminCall, buildNfe, call, companyCert, consSitNFe, CSC, detCancel, detCce, detEpec, enviNFe, envEvento, evento, inutNFe, SCHEMAS_DIR, sign, tagValue,
-  EMIT_CNPJ, consStatServ,
+  adminCall, buildNfe, call, companyCert, consSitNFe, CSC, detCancel, detCancSubst, detCce, detEpec, enviNFe, envEvento, evento, inutNFe, SCHEMAS_DIR,
+  sign, tagValue, EMIT_CNPJ, OTHER_CNPJ, consStatServ, type BuiltNfe,
 } from './helpers';
 
 let sim: RunningSimulator;
@@ -11,6 +12,9 @@ let cert: IssuedCertificate;
 let nextNumber = 9000;
 let clockOffsetMs = 0;
 const num = () => nextNumber++;
+const HOUR = 3_600_000;
+/** The simulator's current time. */
+const simNow = () => new Date(Date.now() + clockOffsetMs);
 
 beforeAll(async () => {
   sim = await startSimulator({ schemasDir: SCHEMAS_DIR, now: () => new Date(Date.now() + clockOffsetMs) });
@@ -59,12 +63,39 @@ describe('cancelamento (110111)', () => {
     expect((await sendEvents([evento({ chave: unknown.chave, tpEvento: '110111', det: detCancel('135000000000001') }, cert)])).cStats).toEqual(['128', '217']);
   });
 
+  it('579 for a dhEvento before the authorisation of an NF-e issued normally', async () => {
+    const nfe = await authorized();
+    // dhEmi is one minute ago: 30 s ago passes 577 and falls before the authorisation.
+    const early = evento({ chave: nfe.chave, tpEvento: '110111', det: detCancel(nfe.nProt), dhEvento: new Date(Date.now() - 30_000) }, cert);
+    expect((await sendEvents([early])).cStats).toEqual(['128', '579']);
+    expect((await consulta(nfe.chave)).cStats[0]).toBe('100');
+  });
+
   it('572 for an Id that does not match the fields', async () => {
     const nfe = await authorized();
     const ev = evento({ chave: nfe.chave, tpEvento: '110111', det: detCancel(nfe.nProt) }, cert);
     // Re-sign after changing the Id so only the Id rule can fail.
     const unsigned = ev.replace(/<Signature[\s\S]*<\/Signature>/, '').replace(/Id="ID110111(\d{44})01"/, 'Id="ID110111$102"');
     expect((await sendEvents([sign(unsigned, 'infEvento', cert)])).cStats).toEqual(['128', '572']);
+  });
+});
+
+describe('cancelamento por substituição (110112)', () => {
+  it('135 with an authorised substitute NFC-e (consulta 101); 217 for an unknown or self-referencing chNFeRef', async () => {
+    const original = await authorized({ mod: '65' });
+    const substitute = await authorized({ mod: '65' });
+    expect([original.cStats, substitute.cStats]).toEqual([['104', '100'], ['104', '100']]);
+    const subst = (chNFeRef: string) => evento({ chave: original.chave, tpEvento: '110112', det: detCancSubst(original.nProt, chNFeRef) }, cert);
+    for (const bad of [buildNfe({ mod: '65', nNF: num() }).chave, original.chave]) {
+      const r = await sendEvents([subst(bad)]);
+      expect(r.cStats).toEqual(['128', '217']);
+      expect(r.body).toContain('NFC-e substituta (chNFeRef)');
+    }
+    const ok = await sendEvents([subst(substitute.chave)]);
+    expect(ok.cStats).toEqual(['128', '135']);
+    expect(ok.body).toContain('<xEvento>Cancelamento por substituição registrado</xEvento>');
+    expect((await consulta(original.chave)).cStats[0]).toBe('101');
+    expect((await consulta(substitute.chave)).cStats[0]).toBe('100');
   });
 });
 
@@ -115,6 +146,30 @@ describe('EPEC (110140) at AN and reconciliation', () => {
   });
 });
 
+describe('EPEC blocking (142) and late authorisation (150)', () => {
+  it('142 listing the EPEC left unreconciled for 168 h; its NF-e then comes back 150 and unblocks the emitter', async () => {
+    // Another emitter, so the unreconciled EPEC of the test above does not block this one.
+    const otherCert = companyCert(sim.ca, OTHER_CNPJ);
+    const epecOf = (nfe: BuiltNfe) =>
+      evento({ chave: nfe.chave, tpEvento: '110140', cOrgao: '91', cnpj: OTHER_CNPJ, det: detEpec(nfe.dhEmi), dhEvento: simNow() }, otherCert);
+    const pending = buildNfe({ nNF: num(), tpEmis: '4', cnpj: OTHER_CNPJ });
+    expect((await sendEvents([epecOf(pending)], '/AN/NFeRecepcaoEvento4')).cStats).toEqual(['128', '136']);
+
+    clockOffsetMs = 169 * HOUR;
+    const next = buildNfe({ nNF: num(), tpEmis: '4', cnpj: OTHER_CNPJ, dhEmi: new Date(simNow().getTime() - 60_000) });
+    const blocked = await sendEvents([epecOf(next)], '/AN/NFeRecepcaoEvento4');
+    expect(blocked.cStats).toEqual(['128', '142']);
+    expect(blocked.body).toContain(`<chNFePend>${pending.chave}</chNFePend>`);
+    expect(blocked.body).not.toContain('<nProt>');
+
+    const late = await call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', enviNFe([sign(pending.xml, 'infNFe', otherCert)], '1'), { cert });
+    expect(late.cStats).toEqual(['104', '150']);
+    expect(tagValue(late.body, 'nProt')).toMatch(/^135\d{12}$/);
+    expect((await consulta(pending.chave)).cStats[0]).toBe('150');
+    expect((await sendEvents([epecOf(next)], '/AN/NFeRecepcaoEvento4')).cStats).toEqual(['128', '136']);
+  });
+});
+
 describe('NFeInutilizacao4', () => {
   it('102 with nProt, 563 for the same range, 241 for a range holding an authorised number', async () => {
     const r = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', inutNFe({ nIni: 80000, nFin: 80005 }, cert), { cert });
@@ -123,6 +178,8 @@ describe('NFeInutilizacao4', () => {
     expect(r.body).toContain('<nNFIni>80000</nNFIni><nNFFin>80005</nNFFin>');
     const again = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', inutNFe({ nIni: 80000, nFin: 80005 }, cert), { cert });
     expect(again.cStats).toEqual(['563']);
+    const overlap = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', inutNFe({ nIni: 80004, nFin: 80010 }, cert), { cert });
+    expect(overlap.cStats).toEqual(['256']);
     const used = await authorized();
     const clash = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', inutNFe({ nIni: used.nNF, nFin: used.nNF + 1 }, cert), { cert });
     expect(clash.cStats).toEqual(['241']);
@@ -142,12 +199,29 @@ describe('SVC-AN', () => {
     expect((await authorized({ nNF: num() }, '/SVCAN/NFeAutorizacao4')).cStats).toEqual(['104', '713']);
   });
 
+  it('SVC-RS accepts tpEmis 7 from a BA emitter (713 for tpEmis 6); the BA consulta sees it', async () => {
+    const ba = { cUF: '29', uf: 'BA', cMun: '2927408' };
+    const svc = await authorized({ ...ba, tpEmis: '7' }, '/SVCRS/NFeAutorizacao4');
+    expect(svc.cStats).toEqual(['104', '100']);
+    expect(svc.nProt).toMatch(/^729\d{12}$/);
+    const c = await consulta(svc.chave, '/BA/NFeConsultaProtocolo4');
+    expect(c.cStats[0]).toBe('100');
+    expect(c.body).toContain(`<nProt>${svc.nProt}</nProt>`);
+    expect((await authorized({ ...ba, tpEmis: '6' }, '/SVCRS/NFeAutorizacao4')).cStats).toEqual(['104', '713']);
+  });
+
   it('status 107 for a UF it serves, 114 once the origin UF disables it', async () => {
     const status = () => call(sim.httpsUrl, sim.ca, '/SVCAN/NFeStatusServico4', 'NFeStatusServico4', consStatServ('35'), { cert });
     expect((await status()).cStats).toEqual(['107']);
     await adminCall(sim.httpsUrl, sim.ca, 'POST', '/__admin/svc', { uf: 'SP', active: false });
     expect((await status()).cStats).toEqual(['114']);
     await adminCall(sim.httpsUrl, sim.ca, 'POST', '/__admin/svc', { uf: 'SP', active: true });
+  });
+});
+
+describe('NFC-e rules', () => {
+  it('704 for a normal NFC-e received more than 5 minutes after dhEmi', async () => {
+    expect((await authorized({ mod: '65', dhEmi: new Date(Date.now() - 10 * 60_000) })).cStats).toEqual(['104', '704']);
   });
 });
 

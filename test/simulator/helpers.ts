@@ -101,6 +101,10 @@ export interface NfeParams {
   vNF?: string;
   idCsc?: number;
   csc?: string;
+  /** dhCont/xJust present (default: only when tpEmis ≠ 1). */
+  cont?: boolean;
+  /** dhCont (default dhEmi). */
+  dhCont?: Date;
 }
 
 export interface BuiltNfe {
@@ -124,7 +128,8 @@ export function buildNfe(p: NfeParams): BuiltNfe {
   const chave = buildChave({ cUF, aamm: dhEmi.slice(2, 4) + dhEmi.slice(5, 7), cnpj, mod, serie, nNF: p.nNF, tpEmis, cNF });
   const vNF = p.vNF ?? '500.00';
   const nfce = mod === '65';
-  const cont = tpEmis === '1' ? '' : `<dhCont>${dhEmi}</dhCont><xJust>Falha de comunicacao com a SEFAZ autorizadora</xJust>`;
+  const dhCont = p.dhCont ? formatDateTime(p.dhCont, '-03:00') : dhEmi;
+  const cont = (p.cont ?? tpEmis !== '1') ? `<dhCont>${dhCont}</dhCont><xJust>Falha de comunicacao com a SEFAZ autorizadora</xJust>` : '';
   const ide = `<ide><cUF>${cUF}</cUF><cNF>${cNF}</cNF><natOp>Venda de mercadoria</natOp><mod>${mod}</mod><serie>${serie}</serie>` +
     `<nNF>${p.nNF}</nNF><dhEmi>${dhEmi}</dhEmi><tpNF>1</tpNF><idDest>1</idDest><cMunFG>${cMun}</cMunFG><tpImp>${nfce ? 4 : 1}</tpImp>` +
     `<tpEmis>${tpEmis}</tpEmis><cDV>${chave[43]}</cDV><tpAmb>${tpAmb}</tpAmb><finNFe>1</finNFe><indFinal>${nfce ? 1 : 0}</indFinal>` +
@@ -201,6 +206,10 @@ export function envEvento(eventos: string[], idLote = '1'): string {
 
 export const detCancel = (nProt: string) =>
   `<descEvento>Cancelamento</descEvento><nProt>${nProt}</nProt><xJust>Cancelamento solicitado pelo cliente</xJust>`;
+
+export const detCancSubst = (nProt: string, chNFeRef: string) =>
+  `<descEvento>Cancelamento por substituicao</descEvento><cOrgaoAutor>35</cOrgaoAutor><tpAutor>1</tpAutor><verAplic>TESTE1.0</verAplic>` +
+  `<nProt>${nProt}</nProt><xJust>Venda substituida por outra NFC-e</xJust><chNFeRef>${chNFeRef}</chNFeRef>`;
 
 export const detCce = (text: string) =>
   `<descEvento>Carta de Correcao</descEvento><xCorrecao>${text}</xCorrecao><xCondUso>A Carta de Correcao e disciplinada pelo paragrafo 1o-A do art. 7o do Convenio S/N, de 15 de dezembro de 1970 e pode ser utilizada para regularizacao de erro ocorrido na emissao de documento fiscal, desde que o erro nao esteja relacionado com: I - as variaveis que determinam o valor do imposto tais como: base de calculo, aliquota, diferenca de preco, quantidade, valor da operacao ou da prestacao; II - a correcao de dados cadastrais que implique mudanca do remetente ou do destinatario; III - a data de emissao ou de saida.</xCondUso>`;

@@ -1,14 +1,15 @@
 // NFeAutorizacao4: enviNFe → retEnviNFe. Lote-level checks, then per NF-e: signature (297/298/29x,
 // 213), business rules, NFC-e QR (394/397/398/462/464), EPEC reconciliation (467/468), duplicity
-// (204/205/539/206), configured denial (301/302) or authorisation (100).
+// (635/204/205/539/206), configured denial (301/302) or authorisation (100, or 150 when late).
 import { XmlInputError } from '../../xml/parse';
 import { digestValueHex, parseQrCodeV2, verifyQrHashV2 } from '../../fiscal/qrcode';
 import { answerCuf } from '../authorizers';
 import { reject, xMotivo, type Rejection } from '../cstat';
 import { dhRecbto, nextProtocol, nextRecibo, type ServiceContext, type SimulatorCore } from '../context';
 import { infRec, protNFe, retEnviNFe } from '../messages';
-import { checkNfeRules, epecDivergence, nfeFacts, summaryOf, type NfeFacts } from '../nfe-rules';
+import { authorisedCStat, checkNfeRules, epecDivergence, nfeFacts, summaryOf, type NfeFacts } from '../nfe-rules';
 import { sliceElements } from '../soap';
+import type { LoteNumber } from '../state';
 import { checkSignature, schemaError } from '../validation';
 
 const MAX_NFE_PER_LOTE = 50;
@@ -26,9 +27,15 @@ function checkQrCode(core: SimulatorCore, f: NfeFacts, digestValue: string): Rej
   return undefined;
 }
 
-/** Duplicity against the shared base (sefaz-nfe.md §5.4): same key 204/205, same number 539, inutilizado 206. */
+/**
+ * Duplicity against the shared base (sefaz-nfe.md §5.4): same number inside an async lote still
+ * processing 635, same key 204/205, same number 539, inutilizado 206. 635 goes first because the
+ * simulator decides and stores a lote's outcome at receipt; until readyAtMs (when the recibo answers
+ * 104) SEFAZ would still be "aguardando processamento".
+ */
 function checkDuplicity(core: SimulatorCore, ctx: ServiceContext, f: NfeFacts): Rejection | undefined {
   const { state } = core;
+  if (state.numberInProcessing(ctx.tpAmb, numberOf(f), ctx.now.getTime())) return reject('635');
   const same = state.getDocument(f.chave, ctx.tpAmb);
   if (same?.status === 'denied') {
     return { cStat: '205', xMotivo: `Rejeição: NF-e está denegada na base de dados da SEFAZ [nProt:${same.nProt}][dhDeneg:${same.dhRecbto}]` };
@@ -38,6 +45,10 @@ function checkDuplicity(core: SimulatorCore, ctx: ServiceContext, f: NfeFacts): 
   if (other) return { cStat: '539', xMotivo: `Rejeição: Duplicidade de NF-e com diferença na Chave de Acesso [chNFe:${other.chave}]` };
   if (state.inutilizacoesOverlapping(ctx.tpAmb, f.emitDoc, f.mod, Number(f.serie), Number(f.nNF), Number(f.nNF)).length > 0) return reject('206');
   return undefined;
+}
+
+function numberOf(f: NfeFacts): LoteNumber {
+  return { cnpj: f.emitDoc, mod: f.mod, serie: Number(f.serie), nNF: Number(f.nNF) };
 }
 
 /** Processes one NF-e and returns its protNFe. */
@@ -55,7 +66,7 @@ function processNfe(core: SimulatorCore, ctx: ServiceContext, nfeXml: string, f:
   if (problem) return protNFe(ctx, { ...base, digVal, ...problem });
 
   const denial = core.state.denialFor(f.emitDoc, f.destDoc);
-  const cStat = denial?.cStat ?? '100';
+  const cStat = denial?.cStat ?? authorisedCStat(f, ctx.now);
   const nProt = nextProtocol(core, ctx, f.cUF);
   const prot = protNFe(ctx, { ...base, nProt, digVal, cStat, xMotivo: xMotivo(cStat) });
   core.state.insertDocument({
@@ -102,7 +113,7 @@ export async function autorizacao(core: SimulatorCore, ctx: ServiceContext, xml:
   core.state.insertLote({
     nRec, tpAmb: ctx.tpAmb, authorizer: ctx.auth.key, cUF, transmitter: ctx.transmitter ?? facts[0]!.emitDoc,
     receivedAtMs: ctx.now.getTime(), readyAtMs: ctx.now.getTime() + delay, protXmls: prots,
-  });
+  }, facts.map(numberOf));
   return retEnviNFe(ctx, '103', xMotivo('103'), cUF, infRec(nRec, tMedSeconds(delay)));
 }
 

@@ -1,5 +1,5 @@
 // NFeConsultaProtocolo4: consSitNFe → retConsSitNFe, the truth about any key the shared base has
-// seen: 100 / 101 / denied (301/302) with protNFe + procEventoNFe, 124 when only an EPEC exists,
+// seen: 100 or 150 / 101 / denied (301/302) with protNFe + procEventoNFe, 124 when only an EPEC exists,
 // 217 otherwise (rejected documents are never stored).
 import { chaveDv, isChaveFormat } from '../../fiscal/chave';
 import { ufFromCode, type Model } from '../../fiscal/ufs';
@@ -32,6 +32,7 @@ export async function consultaProtocolo(core: SimulatorCore, ctx: ServiceContext
       ? retConsSitNFe(ctx, chave, '124', xMotivo('124'), cUF, '', [epec.procXml])
       : answer('217');
   }
-  const cStat = doc.status === 'authorized' ? '100' : doc.status === 'cancelled' ? '101' : doc.cStat;
+  // Authorised documents keep their own cStat (100, or 150 when authorised late).
+  const cStat = doc.status === 'cancelled' ? '101' : doc.cStat;
   return retConsSitNFe(ctx, chave, cStat, xMotivo(cStat), cUF, doc.protXml, procs);
 }

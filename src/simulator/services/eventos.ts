@@ -1,6 +1,7 @@
 // NFeRecepcaoEvento4: envEvento → retEnvEvento 128 with one retEvento per evento. Common checks
 // (signature/213, 252, 236, 572 Id, 574 author, 578 future dhEvento) then per type: 110111 cancel,
-// 110110 CC-e, 110112 NFC-e cancel by substitution, 110140 EPEC (AN only, answers 136, nProt 891…).
+// 110110 CC-e, 110112 NFC-e cancel by substitution (all three: 577/579 dhEvento vs the NF-e),
+// 110140 EPEC (AN only, answers 136, nProt 891…, 142 while older EPECs are unreconciled).
 import { chaveDv, isChaveFormat } from '../../fiscal/chave';
 import { cnpjRoot } from '../../fiscal/cnpj';
 import { parseDateTime } from '../../fiscal/datetime';
@@ -10,7 +11,7 @@ import { reject, xMotivo, type Rejection } from '../cstat';
 import { dhRecbto, nextProtocol, type ServiceContext, type SimulatorCore } from '../context';
 import { procEventoNFe, retEnvEvento, retEvento } from '../messages';
 import { sliceElements } from '../soap';
-import type { DocSummary } from '../state';
+import type { DocSummary, DocumentRecord } from '../state';
 import { checkSignature, schemaError } from '../validation';
 import { node, readRoot, text, type XmlNode } from '../xmlread';
 
@@ -27,6 +28,10 @@ const HOUR = 60 * MINUTE;
 /** NT 2018.004 cancellation deadlines (sefaz-nfe.md §12). */
 const CANCEL_DEADLINE_MS: Record<string, number> = { '55': 24 * HOUR, '65': 30 * MINUTE };
 const SUBST_DEADLINE_MS = 168 * HOUR;
+/** NT 2014.001: an EPEC whose NF-e has not reached the authorizer within 168 h blocks new EPECs (142). */
+const EPEC_RECONCILE_MS = 168 * HOUR;
+/** retEventoEPEC_v0.01.xsd: chNFePend maxOccurs 50. */
+const MAX_CH_NFE_PEND = 50;
 
 interface EventInput {
   xml: string;
@@ -41,7 +46,9 @@ interface EventInput {
   det: XmlNode;
 }
 
-type Outcome = Rejection | { cStat: '135' | '136'; summary?: DocSummary; cancels?: boolean };
+/** A refused event; EPEC 142 also lists the pending keys. */
+type Refusal = Rejection & { chNFePend?: string[] };
+type Outcome = Refusal | { cStat: '135' | '136'; summary?: DocSummary; cancels?: boolean };
 
 function readEvento(xml: string): EventInput {
   const inf = node(readRoot(xml, 'evento').infEvento);
@@ -63,10 +70,22 @@ function checkCancellable(core: SimulatorCore, ctx: ServiceContext, e: EventInpu
   }
   if (doc.status !== 'authorized') return reject('580');
   if (text(e.det.nProt) !== doc.nProt) return reject('222');
-  const dhEmi = parseDateTime(doc.summary.dhEmi);
+  return checkEventDates(doc, e) ?? { authorizedAtMs: doc.authorizedAtMs };
+}
+
+/**
+ * dhEvento vs the NF-e (sefaz-nfe.md §12): not before dhEmi (577) and, for an NF-e not issued in
+ * contingency (key tpEmis 1, as the MOC text of 579 says), not before its authorisation — compared with
+ * dhRecbto, which has the same one-second precision as dhEvento.
+ */
+function checkEventDates(doc: DocumentRecord, e: EventInput): Rejection | undefined {
   const dhEvento = parseDateTime(e.dhEvento);
-  if (dhEmi && dhEvento && dhEvento < dhEmi) return reject('577');
-  return { authorizedAtMs: doc.authorizedAtMs };
+  if (!dhEvento) return undefined; // checkCommon already answered 578
+  const dhEmi = parseDateTime(doc.summary.dhEmi);
+  if (dhEmi && dhEvento < dhEmi) return reject('577');
+  const dhAut = parseDateTime(doc.dhRecbto);
+  if (e.chave[34] === '1' && dhAut && dhEvento < dhAut) return reject('579');
+  return undefined;
 }
 
 function cancel(core: SimulatorCore, ctx: ServiceContext, e: EventInput): Outcome {
@@ -99,6 +118,8 @@ function cartaCorrecao(core: SimulatorCore, ctx: ServiceContext, e: EventInput):
   const doc = core.state.getDocument(e.chave, ctx.tpAmb);
   if (!doc) return reject('217');
   if (doc.status !== 'authorized') return reject('580');
+  const dates = checkEventDates(doc, e);
+  if (dates) return dates;
   if (core.state.eventsOf(e.chave, ctx.tpAmb, '110110').some((x) => x.nSeqEvento >= e.nSeq)) return reject('573');
   return { cStat: '135' };
 }
@@ -107,6 +128,8 @@ function epec(core: SimulatorCore, ctx: ServiceContext, e: EventInput): Outcome 
   if (e.chave[34] !== '4') return reject('484');
   if (e.nSeq !== 1) return reject('594');
   const { state } = core;
+  const pending = state.pendingEpecs(ctx.tpAmb, e.chave.slice(6, 20), ctx.now.getTime() - EPEC_RECONCILE_MS, MAX_CH_NFE_PEND);
+  if (pending.length > 0) return { ...reject('142'), chNFePend: pending };
   if (state.eventsOf(e.chave, ctx.tpAmb, '110140').length > 0) return reject('573');
   if (state.epecByNumber(ctx.tpAmb, e.chave)) return reject('485');
   const [cnpj, mod, serie, nNF] = [e.chave.slice(6, 20), e.chave.slice(20, 22), Number(e.chave.slice(22, 25)), Number(e.chave.slice(25, 34))];
@@ -165,10 +188,10 @@ function processEvento(core: SimulatorCore, ctx: ServiceContext, e: EventInput):
   const base = {
     cOrgao: e.cOrgao, chNFe: e.chave, tpEvento: e.tpEvento, nSeqEvento: String(e.nSeq), dhRegEvento: dhRecbto(ctx),
   };
-  if (outcome.cStat !== '135' && outcome.cStat !== '136') return retEvento(ctx, { ...base, ...(outcome as Rejection) });
+  if (outcome.cStat !== '135' && outcome.cStat !== '136') return retEvento(ctx, { ...base, ...(outcome as Refusal) });
   const nProt = nextProtocol(core, ctx, e.chave.slice(0, 2));
   const ret = retEvento(ctx, { ...base, cStat: outcome.cStat, xMotivo: xMotivo(outcome.cStat), xEvento: X_EVENTO[e.tpEvento], nProt });
-  const registered = outcome as Exclude<Outcome, Rejection>;
+  const registered = outcome as Exclude<Outcome, Refusal>;
   core.state.insertEvent({
     tpAmb: ctx.tpAmb, chave: e.chave, tpEvento: e.tpEvento, nSeqEvento: e.nSeq, nProt, dhRegEvento: base.dhRegEvento,
     procXml: procEventoNFe(e.xml, ret), summary: registered.summary, createdAtMs: ctx.now.getTime(),
