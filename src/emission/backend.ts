@@ -27,15 +27,21 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
     async findCompany(partnerKey, cnpj, tpAmb) {
       const partner = await store.findPartnerByKey(partnerKey);
       if (!partner) return undefined;
-      // The document's tpAmb picks the environment (each has its own access key); a document
-      // without tpAmb (e.g. some consultas) authenticates against whichever one exists, produção first.
-      const environments: Environment[] = tpAmb === '1' ? ['producao'] : tpAmb === '2' ? ['homologacao'] : ['producao', 'homologacao'];
+      // The document's tpAmb picks the environment first (each has its own access key); the other
+      // one is the fallback, so a document sent with the wrong tpAmb gets a clear 252 rejection
+      // instead of 173. Without tpAmb, produção is tried first.
+      const environments: Environment[] = tpAmb === '2' ? ['homologacao', 'producao'] : ['producao', 'homologacao'];
       let company: Company | undefined;
       for (const env of environments) company ??= await store.findCompanyForPartner(partner.id, cnpj, env);
       if (!company) return undefined;
       const accessKey = await store.getCompanyAccessKey(company.id);
       if (!accessKey) return undefined;
       return { id: company.id, partnerId: company.partnerId, cnpj: company.cnpj, uf: company.uf, enabled: company.enabled, accessKey };
+    },
+
+    async recordRequest(entry) {
+      // Request-level codes first, then one document-level code per document.
+      await store.recordRequest({ ...entry, codes: [...entry.codes.map(String), ...entry.docCodes] });
     },
 
     async process(auth: AuthenticatedCompany, docs: DocumentRequest[]): Promise<DocumentResult[]> {
@@ -90,10 +96,6 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
       ]);
       log.debug('documentos processados', { documentos: docs.length });
       return results.map((r, i) => r ?? notSupported(docs[i]!, 'Documento não processado'));
-    },
-
-    async recordRequest(entry) {
-      await store.recordRequest({ ...entry, codes: entry.codes.map(String) });
     },
   };
 }

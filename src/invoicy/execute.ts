@@ -22,6 +22,8 @@ export interface ExecuteOutcome {
   documents: number;
   /** Request-level codes, one per MensagemItem. */
   codes: number[];
+  /** Document-level codes (SitCodigo / DocSitCodigo), one per document, for the log and request log. */
+  docCodes?: string[];
   company?: AuthenticatedCompany;
   /** Name of the EmpCK candidate that matched (never the key). */
   keyMatch?: string;
@@ -48,6 +50,13 @@ function rejection(doc: ClassifiedDocument, code: number, descricao: string): Do
     modelo: doc.modelo,
     replyXml: buildDocumentoReply({ DocModelo: doc.modelo, Situacao: { SitCodigo: code, SitDescricao: descricao } }),
   };
+}
+
+// The reply documents are built by us, so their first code element is found by a plain scan.
+const DOC_CODE_RE = /<(?:Doc)?SitCodigo>([^<]*)<\//;
+
+function documentCode(replyXml: string): string {
+  return DOC_CODE_RE.exec(replyXml)?.[1] ?? '';
 }
 
 /** 108 (this call detected the outage) wins over 109 (already in contingency) wins over 100. */
@@ -113,6 +122,7 @@ export async function executeRequest(req: ExecuteRequest, options: ExecuteOption
   });
   const kinds = [...new Set(docs.map((d) => d.kind).filter((k) => k !== undefined))];
   return {
+    docCodes: docs.map((d) => documentCode(results.get(d.index)!.replyXml)),
     xml: buildExecuteResponse(messages),
     kind: kinds.join(',') || 'none',
     documents: docs.length,

@@ -74,7 +74,7 @@ export function createInvoicyRouter(options: InvoicyRouterOptions): express.Rout
     const requestId = crypto.randomUUID();
     const started = process.hrtime.bigint();
     await withLogContext({ requestId }, async () => {
-      let outcome: Pick<ExecuteOutcome, 'kind' | 'documents' | 'codes' | 'company' | 'keyMatch'> = { kind: 'none', documents: 0, codes: [] };
+      let outcome: Pick<ExecuteOutcome, 'kind' | 'documents' | 'codes' | 'docCodes' | 'company' | 'keyMatch'> = { kind: 'none', documents: 0, codes: [] };
       try {
         const body = await readBody(req, limit);
         const parsed = parseExecuteEnvelope(body);
@@ -105,11 +105,11 @@ export function createInvoicyRouter(options: InvoicyRouterOptions): express.Rout
           sendXml(res, 200, buildRequestError(999, `Erro interno: ${requestId}`));
         }
       }
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const { kind, documents, codes, company, keyMatch } = outcome;
-      log.info('soap call', { kind, documents, codes, durationMs, ...(keyMatch ? { keyMatch } : {}) });
+      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+      const { kind, documents, codes, docCodes, company, keyMatch } = outcome;
+      log.info('soap call', { kind, documents, codes, ...(docCodes ? { docCodes } : {}), durationMs, ...(keyMatch ? { keyMatch } : {}) });
       await options.backend
-        .recordRequest?.({ requestId, partnerId: company?.partnerId, companyId: company?.id, kind, documents, codes, durationMs })
+        .recordRequest?.({ requestId, partnerId: company?.partnerId, companyId: company?.id, kind, documents, codes, docCodes: docCodes ?? [], durationMs })
         .catch((e: unknown) => log.warn('falha ao registrar a chamada SOAP', { error: e instanceof Error ? e.message : String(e) }));
     });
   });

@@ -45,6 +45,7 @@ export interface InvoicyBackend {
     kind: string;
     documents: number;
     codes: number[];
+    docCodes: string[];
     durationMs: number;
   }): Promise<void>;
 }
