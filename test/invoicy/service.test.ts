@@ -263,9 +263,9 @@ describe('logging', () => {
     expect(messages(r.body)[0]!.Codigo).toBe('100');
     const summaries = s.logs.records.filter((l) => l.message === 'soap call');
     expect(summaries).toHaveLength(1);
-    expect(summaries[0]).toMatchObject({ kind: 'Envio', documents: 1, codes: [100], partner: 'p1', cnpj: CNPJ, requestId: expect.any(String), keyMatch: 'raw/utf-8' });
+    expect(summaries[0]).toMatchObject({ kind: 'Envio', documents: 1, codes: [100], docCodes: ['100'], partner: 'p1', cnpj: CNPJ, requestId: expect.any(String), keyMatch: 'raw/utf-8' });
     const all = s.logs.lines.join('\n');
     for (const secret of [PARTNER_KEY, ACCESS_KEY, md5(ACCESS_KEY + doc), 'CONTEUDO-SECRETO']) expect(all).not.toContain(secret);
-    expect(s.backend.recorded.at(-1)).toMatchObject({ kind: 'Envio', codes: [100], documents: 1, companyId: 'c1' });
+    expect(s.backend.recorded.at(-1)).toMatchObject({ kind: 'Envio', codes: [100], docCodes: ['100'], documents: 1, companyId: 'c1' });
   });
 });
