@@ -12,6 +12,8 @@ import { MAX_LOTE, sendLote } from './lote';
 import { processConsulta } from './consulta';
 import { processEvento } from './events';
 import { processInutilizacao } from './inutilizacao';
+import { applySubstituirDocumento, processDescarte } from './discard-request';
+import { reissueInReservedSerie } from './transition';
 
 export type { EmissionDeps } from './context';
 
@@ -59,6 +61,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
               results[i] = notSupported(req, TEXT.modeloNaoSuportado(req.modelo || '(não informado)'));
               return;
             }
+            await applySubstituirDocumento(ctx, req);
             const prepared = await prepareEnvio(ctx, req);
             if ('result' in prepared) results[i] = prepared.result;
             else ready.push({ index: i, doc: prepared.ready });
@@ -69,7 +72,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
           } else if (req.kind === 'Consulta') {
             results[i] = await processConsulta(ctx, req);
           } else if (req.kind === 'DescartarDocumento') {
-            results[i] = notSupported(req, TEXT.operacaoNaoSuportada('Descarte de documento'));
+            results[i] = await processDescarte(ctx, req);
           } else {
             results[i] = notSupported(req, TEXT.operacaoNaoSuportada('Consulta de cadastro'));
           }
@@ -94,6 +97,12 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
           results[r.index] = await withLogContext({ numero: String(r.doc.doc.numero), chave: r.doc.doc.chave ?? undefined }, () => sendSync(ctx, r.doc));
         }),
       ]);
+      // Focus transition mode: a document just answered 108 is re-issued in the reserved série.
+      for (const r of ready.filter((x) => company.contingency[x.doc.doc.model]?.transitionMode === 'focus')) {
+        const doc = await store.getDocument(company.id, r.doc.doc.id);
+        const reissued = doc && (await withLogContext({ numero: String(doc.numero) }, () => reissueInReservedSerie(ctx, doc)));
+        if (reissued) results[r.index] = reissued;
+      }
       log.debug('documentos processados', { documentos: docs.length });
       return results.map((r, i) => r ?? notSupported(docs[i]!, 'Documento não processado'));
     },

@@ -34,4 +34,12 @@ export const TEXT = {
   emProcessamento: 'Documento em processamento; consulte a situação antes de reenviar',
   modeloNaoSuportado: (modelo: string) => `Modelo de documento ${modelo} ainda não suportado por este serviço`,
   operacaoNaoSuportada: (op: string) => `${op} ainda não disponível nesta versão do serviço`,
+  xJustContingencia: 'SEFAZ indisponível - emissão em contingência',
+  pendenteContingencia: 'Documento pendente: transmitido em contingência sem resposta da SEFAZ; a situação será confirmada automaticamente, consulte antes de reenviar',
+  offline: 'Emitida em contingência off-line; a NFC-e será transmitida automaticamente à SEFAZ',
+  descarteAgendado: (numero: number, serie: number) =>
+    `Descarte agendado: o documento ${numero} série ${serie} será cancelado se estiver autorizado na SEFAZ ou terá o número inutilizado; consulte a situação`,
+  descarteNaoLocalizado: (numero: number, serie: number) => `Rejeição: documento ${numero} série ${serie} não localizado para descarte nesta empresa`,
+  jaCancelado: 'Documento já cancelado',
+  jaInutilizado: 'Número já inutilizado',
 } as const;

@@ -7,6 +7,7 @@ import type { SefazClient } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import { ufOffset } from '../fiscal/ufs';
 import { ContingencyState } from '../contingency/state';
+import type { SvcAuthorizer } from '../contingency/policy';
 import { SitCodigo, TEXT } from './codes';
 
 export interface LotePolling {
@@ -27,6 +28,15 @@ export interface EmissionDeps {
   /** Simulator mode: lets the simulator learn the company's CSC so it can check NFC-e QR codes. */
   onNfceCsc?: (cnpj: string, idCsc: string, csc: string) => void;
   lotePolling?: Partial<LotePolling>;
+  /** Contingency routing settings shared by every company (contingency-and-numbering.md §11). */
+  contingency?: ContingencyRouting;
+}
+
+export interface ContingencyRouting {
+  /** Overrides of the UF → SVC table (disputed UFs, sefaz-nfe.md §7.3). */
+  svcMap?: Readonly<Partial<Record<string, SvcAuthorizer>>>;
+  /** xJust of documents issued in contingency (15–256 characters). */
+  xJust?: string;
 }
 
 export const DEFAULT_LOTE_POLLING: LotePolling = { maxWaitMs: 30_000, minDelayMs: 200, maxDelayMs: 5_000 };

@@ -174,3 +174,58 @@ export function readConsulta(xml: string, parametrosXml?: string): ConsultaInput
     },
   };
 }
+
+// ------------------------------------------------------------------ Descarte (contract §11.6)
+
+/** A reference to a document to discard and, optionally, the number that replaces it. */
+export interface DescarteInput {
+  modelo: string;
+  tpAmb?: string;
+  cnpj?: string;
+  numero: number;
+  serie: number;
+  numeroSubstituta?: number;
+  serieSubstituta?: number;
+}
+
+/** Stand-alone `DescartarDocumento` (the Conector form adds ChaveParceiro/ChaveAcesso, ignored here). */
+export function readDescartarDocumento(xml: string): DescarteInput {
+  const r = root(xml, 'DescartarDocumento');
+  const required = (name: string): number => {
+    const v = integer(text(r, name), name);
+    if (v === undefined) throw new InputError(`DescartarDocumento/${name}: campo obrigatório não informado`);
+    return v;
+  };
+  return {
+    modelo: text(r, 'ModeloDocumento') ?? '',
+    tpAmb: text(r, 'tpAmb'),
+    cnpj: text(r, 'CNPJ_emit') ?? text(r, 'CPF_emit'),
+    numero: required('Numero'),
+    serie: required('Serie'),
+    numeroSubstituta: integer(text(r, 'NumeroSubstituta'), 'NumeroSubstituta'),
+    serieSubstituta: integer(text(r, 'SerieSubstituta'), 'SerieSubstituta'),
+  };
+}
+
+/**
+ * `SubstituirDocumento` from the DadosItem/Parametros of an Envio (as the root or inside a wrapper);
+ * undefined when the parameters do not carry one.
+ */
+export function readSubstituirDocumento(parametrosXml: string): DescarteInput | undefined {
+  const doc = parseXml(parametrosXml, { removeNSPrefix: true });
+  const s = childNode(doc, 'SubstituirDocumento') ?? Object.values(doc).filter(isNode).map((n) => childNode(n, 'SubstituirDocumento')).find(Boolean);
+  if (!s) return undefined;
+  const required = (name: string): number => {
+    const v = integer(text(s, name), name);
+    if (v === undefined) throw new InputError(`SubstituirDocumento/${name}: campo obrigatório não informado`);
+    return v;
+  };
+  return {
+    modelo: text(s, 'modelo') ?? '',
+    cnpj: text(s, 'CNPJ_emit') ?? text(s, 'CPF_emit'),
+    numero: required('nNF'),
+    serie: required('serie'),
+    numeroSubstituta: integer(text(s, 'nNFSubstituta'), 'nNFSubstituta'),
+    serieSubstituta: integer(text(s, 'serieSubstituta'), 'serieSubstituta'),
+  };
+}

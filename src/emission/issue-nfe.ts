@@ -20,6 +20,7 @@ import { CertificateProblem, type CompanyContext } from './context';
 import { FINAL_STATUSES, SitCodigo, TEXT } from './codes';
 import { modeloName, rejectionReply } from './replies';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
+import { issueInContingency } from './contingency-route';
 
 /** A signed, validated document waiting for transmission. */
 export interface ReadyDocument {
@@ -27,7 +28,8 @@ export interface ReadyDocument {
   signedXml: string;
 }
 
-export type Prepared = { ready: ReadyDocument } | { result: DocumentResult };
+/** `doc` accompanies a result when a document row was created for it (the focus transition needs it). */
+export type Prepared = { ready: ReadyDocument } | { result: DocumentResult; doc?: DocumentRecord };
 
 const HOMOLOGACAO_TEXT = { '1': 'produção (tpAmb 1)', '2': 'homologação (tpAmb 2)' } as const;
 
@@ -42,7 +44,7 @@ function emissionDateTime(ctx: CompanyContext, draft: NfeDraft, uf: string): str
 }
 
 /** `infNFeSupl` goes between `</infNFe>` and `<Signature`: outside the signed part, by string insertion. */
-function insertInfNFeSupl(signedXml: string, qrCode: string, urlChave: string): string {
+export function insertInfNFeSupl(signedXml: string, qrCode: string, urlChave: string): string {
   const at = signedXml.indexOf('</infNFe>') + '</infNFe>'.length;
   const supl = `<infNFeSupl><qrCode>${escapeText(qrCode)}</qrCode><urlChave>${escapeText(urlChave)}</urlChave></infNFeSupl>`;
   return signedXml.slice(0, at) + supl + signedXml.slice(at);
@@ -87,8 +89,9 @@ async function claimNumber(ctx: CompanyContext, draft: NfeDraft, model: DocModel
     );
     if (reused) return reused;
   }
-  if (existing.docStatus === DOC_STATUS.NECESSITA_INTERACAO) {
+  if (existing.docStatus === DOC_STATUS.NECESSITA_INTERACAO && !existing.discardRequested) {
     // Fate unknown: ask SEFAZ before answering (authorised → adopt; unknown → rejected, resend allowed).
+    // A document referenced for discard is left to the discard job (cancel/void, §5.3).
     const settled = await settleByConsulta(ctx, existing);
     return resultOf(ctx, settled ?? existing);
   }
@@ -107,7 +110,19 @@ export async function prepareEnvio(ctx: CompanyContext, req: DocumentRequest): P
   if (!parsed.ok) {
     return reject(req.modelo, SitCodigo.layout, `Erro no layout de integração: ${parsed.errors.map((e) => e.message).join('; ')}`);
   }
-  const draft = parsed.draft;
+  return prepareDraft(ctx, parsed.draft, req.documentXml);
+}
+
+/** The schema errors of a signed NF-e/NFC-e; undefined when valid or when no schemas are configured. */
+export async function schemaErrors(ctx: CompanyContext, signedXml: string): Promise<string[] | undefined> {
+  if (!ctx.deps.schemasDir) return undefined;
+  const validator = await loadXsdValidator(path.join(ctx.deps.schemasDir, 'nfe', 'nfe_v4.00.xsd'));
+  const v = validator.validate(signedXml);
+  return v.ok ? undefined : v.errors;
+}
+
+/** From a parsed layout on (also used to re-issue a document under another série/number). */
+export async function prepareDraft(ctx: CompanyContext, draft: NfeDraft, layoutXml: string): Promise<Prepared> {
   const model: DocModel = draft.modelo;
   const modelo = modeloName(model);
   const ids = { numero: draft.nNF, serie: draft.serie };
@@ -135,7 +150,7 @@ export async function prepareEnvio(ctx: CompanyContext, req: DocumentRequest): P
     qr = { qrCode: draft.infSuplem?.qrCode, urlChave, csc };
   }
 
-  const claimed = await claimNumber(ctx, draft, model, req.documentXml);
+  const claimed = await claimNumber(ctx, draft, model, layoutXml);
   if (!isRecord(claimed)) return { result: claimed };
   let doc = claimed;
   const numero = String(doc.numero);
@@ -165,23 +180,19 @@ export async function prepareEnvio(ctx: CompanyContext, req: DocumentRequest): P
   doc = await update(ctx, doc, { stage: 'signed', xmlSigned: signed, digestValue });
   log.info('nf-e assinada');
 
-  if (ctx.deps.schemasDir) {
-    const validator = await loadXsdValidator(path.join(ctx.deps.schemasDir, 'nfe', 'nfe_v4.00.xsd'));
-    const v = validator.validate(signed);
-    if (!v.ok) {
-      doc = await update(ctx, doc, {
-        docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(SitCodigo.schema),
-        xMotivo: `Rejeição: Falha no Schema XML da NF-e: ${v.errors.slice(0, 3).join('; ')}`,
-      });
-      log.info('nf-e rejeitada na validação de schema');
-      return { result: resultOf(ctx, doc) };
-    }
+  const invalid = await schemaErrors(ctx, signed);
+  if (invalid) {
+    doc = await update(ctx, doc, {
+      docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(SitCodigo.schema),
+      xMotivo: `Rejeição: Falha no Schema XML da NF-e: ${invalid.slice(0, 3).join('; ')}`,
+    });
+    log.info('nf-e rejeitada na validação de schema');
+    return { result: resultOf(ctx, doc), doc };
   }
 
   if (await ctx.contingency.isInContingency({ tpAmb: ctx.tpAmb, uf, model })) {
-    // The next issue routes these to SVC/EPEC; until then they wait for the normal authorizer.
-    doc = await update(ctx, doc, { docStatus: DOC_STATUS.PENDENTE, cStat: String(SitCodigo.pendente), xMotivo: TEXT.pendente });
-    return { result: resultOf(ctx, doc) };
+    // Never sent to the normal authorizer: it keeps the ERP's number and walks the company's options.
+    return issueInContingency(ctx, { doc, draft, uf });
   }
   return { ready: { doc, signedXml: signed } };
 }

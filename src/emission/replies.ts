@@ -3,6 +3,7 @@
 // InvoiCy code it was answered with), so a resend answers exactly what the first call answered.
 import { buildConsultaReply, buildDocumentoReply, type ConsultaEventoFields } from '../invoicy/reply-documents';
 import type { DocModel, DocumentRecord, EventRecord, InutilizacaoRecord } from '../store/port';
+import { DOC_STATUS } from '../store/port';
 import { formatDateTime } from '../fiscal/datetime';
 import { TEXT } from './codes';
 
@@ -35,7 +36,8 @@ export function documentReply(doc: DocumentRecord, offset: string): string {
     DocEveTp: 0,
     DocDhAut: dh(doc.dhAut, offset),
     DocDigestValue: doc.digestValue ?? undefined,
-    DocXMLBase64: b64(doc.xmlProc),
+    // An off-line NFC-e not yet transmitted has no nfeProc: the signed NFC-e is the document.
+    DocXMLBase64: b64(doc.xmlProc ?? (doc.docStatus === DOC_STATUS.CONTINGENCIA_OFFLINE ? doc.xmlSigned : null)),
     Situacao: { SitCodigo: doc.cStat ?? '', SitDescricao: doc.xMotivo ?? '' },
   });
 }

@@ -69,7 +69,8 @@ test('lost reply → 108/108 and status 4, contingency entered; a resend settles
   expect(row?.docStatus).toBe(4);
   expect(await h.store.getContingency({ tpAmb: '2', uf: 'SP', model: '55' })).toMatchObject({ state: 'contingency', detectingDocumentId: row!.id });
 
-  // A new document of the scope is not sent: pending, 109/105.
+  // A new document of the scope, for a company without contingency options, is not sent: pending, 109/105.
+  await h.store.updateCompany(company.company.id, { contingency: { '55': { options: ['NONE'], transitionMode: 'invoicy' } } });
   const pending = await h.call([simpleNfe({ cnpj: company.cnpj, nNF: 2, serie: 1 }).replace('<cUF>43</cUF>', '<cUF>35</cUF>').replace('<UF>RS</UF>', '<UF>SP</UF>')], { as: company });
   expect(pending.messages[0]!.codigo).toBe(109);
   expect(sit(pending.documentos[0]!).SitCodigo).toBe('105');
@@ -119,11 +120,11 @@ test('layout errors come back all at once as one 145 rejection', async () => {
   expect(sit(d).SitDescricao).toMatch(/^Erro no layout de integração: .*natOp.*; .*NCM/);
 });
 
-test('models not supported yet and descarte answer a clear document-level message', async () => {
+test('models not supported yet answer a clear document-level message; descarte of an unknown number is refused', async () => {
   const cte = `<Envio><ModeloDocumento>CTe</ModeloDocumento><Versao>4.00</Versao><ide><tpAmb>2</tpAmb></ide><emit><CNPJ>${h.main.cnpj}</CNPJ></emit></Envio>`;
   const r = await h.call([cte]);
   expect(sit(r.documentos[0]!).SitDescricao).toMatch(/ainda não suportado/);
   const descarte = `<DescartarDocumento><ModeloDocumento>NFe</ModeloDocumento><tpAmb>2</tpAmb><CNPJ_emit>${h.main.cnpj}</CNPJ_emit><Numero>1</Numero><Serie>1</Serie></DescartarDocumento>`;
   const r2 = await h.call([descarte]);
-  expect(sit(r2.documentos[0]!).SitDescricao).toMatch(/não disponível/);
+  expect(sit(r2.documentos[0]!)).toMatchObject({ SitCodigo: '106', SitDescricao: expect.stringMatching(/não localizado para descarte/) });
 });

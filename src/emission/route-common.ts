@@ -1,0 +1,42 @@
+// What the contingency routes (SVC, EPEC, off-line) share: their input, their outcome and the
+// stored state of a contingency transmission whose answer never came.
+import type { NfeDraft } from '../layout';
+import { DOC_STATUS, type DocumentPatch, type DocumentRecord } from '../store/port';
+import { addLogContext, log } from '../log/logger';
+import type { CompanyContext } from './context';
+import { SitCodigo, TEXT } from './codes';
+
+/** A numbered, signed (tpEmis 1) and schema-valid document of a scope in contingency. */
+export interface RouteInput {
+  doc: DocumentRecord;
+  draft: NfeDraft;
+  /** Emitter UF (the scope's). */
+  uf: string;
+}
+
+export type RouteOutcome =
+  /** The document's answer is stored (authorised, registered, rejected or pending with unknown fate). */
+  | { done: DocumentRecord }
+  /** This option is not available now: the next one is tried. */
+  | { next: string }
+  /** The re-keyed document fails the schema. */
+  | { schema: string[] };
+
+export async function saveDoc(ctx: CompanyContext, doc: DocumentRecord, patch: DocumentPatch): Promise<DocumentRecord> {
+  const updated = await ctx.store.updateDocument(ctx.company.id, doc.id, patch);
+  if (!updated) throw new Error(`documento ${doc.id} desapareceu do banco`);
+  if (patch.chave) addLogContext({ chave: patch.chave });
+  return updated;
+}
+
+/**
+ * Sent to a contingency authorizer and no answer came: the number must not try another route (two
+ * keys could end up authorised). Stored as DocStatus 1 / stage `sending` with the contingency key and
+ * tpEmis kept, so the pending job settles it by consulta at that authorizer before anything else.
+ */
+export async function sentWithoutAnswer(ctx: CompanyContext, doc: DocumentRecord, cause: string): Promise<DocumentRecord> {
+  log.warn('contingência: envio sem resposta; documento pendente', { tpEmis: doc.tpEmis, error: cause });
+  return saveDoc(ctx, doc, {
+    docStatus: DOC_STATUS.PENDENTE, stage: 'sending', cStat: String(SitCodigo.pendente), xMotivo: TEXT.pendenteContingencia, lastError: cause,
+  });
+}

@@ -1,0 +1,97 @@
+// SVC route (contingency-and-numbering.md §3.2): is the SVC serving the origin UF active (status
+// service, cached ≤ 3 min per tpAmb/SVC/UF), and the synchronous authorisation there with a tpEmis
+// 6/7 key. An NF-e authorised by an SVC is DocStatus 15; its events later go to that SVC.
+import { svcFor, type SvcAuthorizer } from '../contingency/policy';
+import { svcTpEmis } from '../fiscal/ufs';
+import { SefazTransportError } from '../sefaz/errors';
+import { DOC_STATUS } from '../store/port';
+import { log } from '../log/logger';
+import type { CompanyContext, EmissionDeps } from './context';
+import { applyProtocol, recordRejection } from './outcome';
+import { newIdLote } from './issue-nfe';
+import { saveDoc, sentWithoutAnswer, type RouteOutcome, type RouteInput } from './route-common';
+import { renderForContingency } from './contingency-render';
+
+/** Status service usage rule (sefaz-nfe.md §5.5): at most one call per 3 minutes. */
+const STATUS_CACHE_MS = 3 * 60_000;
+
+/** SVC answers meaning "not available for this UF/document now": the next option is tried. */
+export const SVC_UNAVAILABLE_CSTATS: readonly string[] = ['108', '109', '114', '582', '584', '586', '783'];
+
+// One cache per running backend (its deps), so separate gateways/tests never share an answer.
+const caches = new WeakMap<EmissionDeps, Map<string, { active: boolean; until: number }>>();
+
+function cacheOf(ctx: CompanyContext): Map<string, { active: boolean; until: number }> {
+  let cache = caches.get(ctx.deps);
+  if (!cache) caches.set(ctx.deps, (cache = new Map()));
+  return cache;
+}
+
+export function svcOf(ctx: CompanyContext, uf: string): SvcAuthorizer {
+  return svcFor(uf, ctx.deps.contingency?.svcMap);
+}
+
+function remember(ctx: CompanyContext, key: string, active: boolean): boolean {
+  cacheOf(ctx).set(key, { active, until: ctx.now().getTime() + STATUS_CACHE_MS });
+  return active;
+}
+
+/**
+ * 107 → active. 113 (deactivation announced) still counts as active: the SVC keeps authorising
+ * until it switches off, and from then on it answers 114, which moves the document to the next option.
+ * Anything else, or no answer, → not active.
+ */
+export async function isSvcActive(ctx: CompanyContext, uf: string): Promise<boolean> {
+  const svc = svcOf(ctx, uf);
+  const key = `${ctx.tpAmb}/${svc}/${uf}`;
+  const hit = cacheOf(ctx).get(key);
+  if (hit && hit.until > ctx.now().getTime()) return hit.active;
+  const { credentials } = await ctx.certificate();
+  try {
+    const ret = await ctx.sefaz.statusServico({ uf, model: '55', tpAmb: ctx.tpAmb, authorizer: svc }, credentials);
+    log.info('contingência: status da SVC', { svc, uf, cStat: ret.cStat });
+    return remember(ctx, key, ret.cStat === '107' || ret.cStat === '113');
+  } catch (err) {
+    if (!(err instanceof SefazTransportError)) throw err;
+    log.warn('contingência: status da SVC sem resposta', { svc, uf, error: err.message });
+    return remember(ctx, key, false);
+  }
+}
+
+function markInactive(ctx: CompanyContext, uf: string): void {
+  remember(ctx, `${ctx.tpAmb}/${svcOf(ctx, uf)}/${uf}`, false);
+}
+
+export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promise<RouteOutcome> {
+  const { uf } = input;
+  const svc = svcOf(ctx, uf);
+  const r = await renderForContingency(ctx, input.draft, input.doc, uf, svcTpEmis(svc));
+  if (!r.ok) return 'schema' in r ? { schema: r.schema } : { next: r.unavailable };
+  const { rendition } = r;
+  let doc = await saveDoc(ctx, input.doc, {
+    stage: 'sending', tpEmis: rendition.tpEmis, chave: rendition.chave, xmlSigned: rendition.xmlSigned,
+    digestValue: rendition.digestValue, attempts: input.doc.attempts + 1,
+  });
+  const { credentials } = await ctx.certificate();
+  log.info('nf-e enviada à SVC', { svc, chave: rendition.chave });
+  let ret;
+  try {
+    ret = await ctx.sefaz.autorizar({ uf, model: '55', tpAmb: ctx.tpAmb, authorizer: svc }, credentials, { idLote: newIdLote(), indSinc: '1', signedNfeXmls: [rendition.xmlSigned] });
+  } catch (err) {
+    if (!(err instanceof SefazTransportError)) throw err;
+    if (!err.requestSent) {
+      markInactive(ctx, uf);
+      return { next: `${svc} inacessível: ${err.message}` };
+    }
+    return { done: await sentWithoutAnswer(ctx, doc, `${svc}: ${err.message}`) };
+  }
+  const prot = ret.prot.find((p) => p.chNFe === doc.chave);
+  const cStat = prot?.cStat ?? ret.cStat;
+  if (SVC_UNAVAILABLE_CSTATS.includes(cStat)) {
+    markInactive(ctx, uf);
+    return { next: `${svc} respondeu ${cStat} - ${prot?.xMotivo ?? ret.xMotivo}` };
+  }
+  doc = prot ? await applyProtocol(ctx, doc, prot) : await recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
+  if (doc.docStatus === DOC_STATUS.AUTORIZADO) doc = await saveDoc(ctx, doc, { docStatus: DOC_STATUS.CONTINGENCIA_SVC });
+  return { done: doc };
+}

@@ -1,0 +1,62 @@
+// The `focus` transition mode (contingency-and-numbering.md §7.4): a document whose transmission to
+// the normal authorizer ended with unknown fate (108, DocStatus 4) is re-issued at once through the
+// company's contingency options under the NEXT number of the gateway's own sequence in the reserved
+// série — never the ERP's number, which may already be authorised — and the original is marked for
+// discard with that substitute, so the discard job cancels or voids it.
+import { parseNfeEnvio, type NfeDraft } from '../layout';
+import { DOC_STATUS, type DocumentRecord } from '../store/port';
+import type { DocumentResult } from '../invoicy/types';
+import { log, withLogContext } from '../log/logger';
+import type { CompanyContext } from './context';
+import { SitCodigo } from './codes';
+import { prepareDraft, sendSync } from './issue-nfe';
+
+/** The draft under another série and without number (so the série's sequence allocates one). */
+function inReservedSerie(draft: NfeDraft, serie: number): NfeDraft {
+  const tree = draft.tree;
+  const ide = tree.groups.get('ide')?.[0];
+  if (!ide) throw new Error('rascunho sem grupo ide');
+  const src = ide.fields.get('serie')?.[0]?.src ?? `${ide.src}/serie`;
+  const fields = new Map(ide.fields).set('serie', [{ value: String(serie), src }]);
+  fields.delete('nNF');
+  const groups = new Map(tree.groups).set('ide', [{ ...ide, fields }]);
+  // An ERP-made QR code belongs to the original key: the gateway builds the new one.
+  return { ...draft, serie: String(serie), nNF: undefined, infSuplem: draft.infSuplem?.urlChave ? { urlChave: draft.infSuplem.urlChave } : undefined, tree: { ...tree, groups } };
+}
+
+/** The reserved série of the focus mode, or undefined (invoicy mode, or a configuration to fix). */
+export function focusSerie(ctx: CompanyContext, doc: DocumentRecord): number | undefined {
+  const settings = ctx.company.contingency[doc.model];
+  if (settings?.transitionMode !== 'focus') return undefined;
+  const serie = settings.transitionSerie;
+  if (serie === undefined || !Number.isInteger(serie) || serie < 0 || serie > 999 || serie === doc.serie) {
+    log.error('contingência: modo focus sem série reservada válida (distinta da série do documento); respondendo 108', { transitionSerie: serie, serie: doc.serie });
+    return undefined;
+  }
+  return serie;
+}
+
+/**
+ * Re-issues a document that has just been answered 108 when the company uses the focus mode;
+ * undefined leaves the 108 answer (invoicy mode).
+ */
+export async function reissueInReservedSerie(ctx: CompanyContext, original: DocumentRecord): Promise<DocumentResult | undefined> {
+  if (original.docStatus !== DOC_STATUS.NECESSITA_INTERACAO || original.cStat !== String(SitCodigo.entradaContingencia)) return undefined;
+  const serie = focusSerie(ctx, original);
+  if (serie === undefined || !original.layoutXml) return undefined;
+  const parsed = parseNfeEnvio(original.layoutXml);
+  if (!parsed.ok) return undefined;
+  return withLogContext({ serie: String(serie), numeroOriginal: String(original.numero) }, async () => {
+    const prepared = await prepareDraft(ctx, inReservedSerie(parsed.draft, serie), original.layoutXml!);
+    // The scope has just entered contingency, so the substitute is routed there; should another
+    // process have left contingency meanwhile, it goes to the normal authorizer instead.
+    const result = 'ready' in prepared ? await sendSync(ctx, prepared.ready) : prepared.result;
+    const substitute = 'ready' in prepared ? prepared.ready.doc : prepared.doc;
+    if (!substitute) return undefined; // refused before a number was taken: the 108 answer stands
+    await ctx.store.updateDocument(ctx.company.id, original.id, {
+      discardRequested: true, substituteNumero: substitute.numero, substituteSerie: substitute.serie,
+    });
+    log.info('contingência (modo focus): documento reemitido na série reservada', { numero: substitute.numero, serie: substitute.serie });
+    return result;
+  });
+}
