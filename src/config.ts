@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isUf } from './fiscal/ufs';
 
 export type SefazMode = 'simulator' | 'real';
 
@@ -27,6 +28,10 @@ export interface GatewayConfig {
   /** Optional PEM bundle of ICP-Brasil CAs for real mode. */
   sefazCaFile?: string;
   jobsEnabled: boolean;
+  /** Overrides of the UF → SVC table, from SVC_MAP="CE=SVCRS,PA=SVCRS" (disputed UFs). */
+  svcMap: Record<string, 'SVCAN' | 'SVCRS'>;
+  /** xJust of documents issued in contingency (CONTINGENCY_XJUST, 15–256 characters). */
+  contingencyXJust?: string;
 }
 
 export class ConfigError extends Error {}
@@ -55,6 +60,25 @@ function resolveMasterKey(env: NodeJS.ProcessEnv, dataDir: string, mode: SefazMo
   return { key, generated: true };
 }
 
+function parseSvcMap(raw: string | undefined): Record<string, 'SVCAN' | 'SVCRS'> {
+  const map: Record<string, 'SVCAN' | 'SVCRS'> = {};
+  for (const pair of (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [uf, svc] = pair.split('=').map((p) => p.trim().toUpperCase());
+    if (!uf || !isUf(uf) || (svc !== 'SVCAN' && svc !== 'SVCRS')) {
+      throw new ConfigError(`SVC_MAP inválido em "${pair}": use UF=SVCAN ou UF=SVCRS, separados por vírgula`);
+    }
+    map[uf] = svc;
+  }
+  return map;
+}
+
+function contingencyXJust(raw: string | undefined): string | undefined {
+  const text = raw?.trim();
+  if (!text) return undefined;
+  if (text.length < 15 || text.length > 256) throw new ConfigError('CONTINGENCY_XJUST deve ter de 15 a 256 caracteres');
+  return text;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const mode = (env.SEFAZ_MODE ?? 'simulator') as SefazMode;
   if (mode !== 'simulator' && mode !== 'real') throw new ConfigError(`SEFAZ_MODE deve ser "simulator" ou "real" (recebido: ${env.SEFAZ_MODE})`);
@@ -81,5 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     sefazResponseTimeoutMs: intEnv(env, 'SEFAZ_RESPONSE_TIMEOUT_MS', 40_000),
     sefazCaFile: env.SEFAZ_CA_FILE || undefined,
     jobsEnabled: env.JOBS_ENABLED !== '0',
+    svcMap: parseSvcMap(env.SVC_MAP),
+    contingencyXJust: contingencyXJust(env.CONTINGENCY_XJUST),
   };
 }

@@ -23,6 +23,8 @@ test.each([
   [{ PORT: 'abc' }, /PORT deve ser um número/],
   [{ MASTER_KEY: 'curta' }, /pelo menos 16/],
   [{ SCHEMAS_DIR: '/nao/existe' }, /não contém a pasta nfe/],
+  [{ SVC_MAP: 'CE=SVCXX' }, /SVC_MAP inválido/],
+  [{ CONTINGENCY_XJUST: 'curta' }, /CONTINGENCY_XJUST/],
 ])('refuses %o', (env, message) => {
   expect(() => loadConfig({ DATA_DIR: dir, ...env })).toThrow(ConfigError);
   expect(() => loadConfig({ DATA_DIR: dir, ...env })).toThrow(message);
@@ -33,4 +35,5 @@ test('real mode with a master key; explicit ports, dirs and schemas', () => {
   const c = loadConfig({ DATA_DIR: dir, SEFAZ_MODE: 'real', MASTER_KEY: 'k'.repeat(32), PORT: '9090', LOG_DIR: path.join(dir, 'l'), SCHEMAS_DIR: schemas });
   expect(c).toMatchObject({ sefazMode: 'real', port: 9090, logDir: path.join(dir, 'l'), schemasDir: schemas, masterKeyGenerated: false });
   expect(fs.existsSync(path.join(dir, 'master.key'))).toBe(false);
+  expect(loadConfig({ DATA_DIR: dir, SVC_MAP: 'ce=svcrs, PA=SVCRS' }).svcMap).toEqual({ CE: 'SVCRS', PA: 'SVCRS' });
 });
