@@ -5,6 +5,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
+  // Builds dist/ once: some tests run the real `fiscal-gateway` command as a child process.
+  globalSetup: '<rootDir>/test/support/build.ts',
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -7,6 +7,11 @@ import { ConfigError, type GatewayConfig } from './config';
 import { companyCredentialsFor } from './contingency/probe';
 import { createEmissionBackend, type EmissionDeps } from './emission/backend';
 import { contingencyProbeJob } from './jobs/probe-job';
+import { discardJob } from './jobs/discard-job';
+import { epecReconcileJob } from './jobs/epec-reconcile-job';
+import { pendingRetryJob } from './jobs/pending-retry-job';
+import { startupRecoveryJob } from './jobs/startup-recovery-job';
+import { followUpOptionsFromEnv } from './emission/jobs/common';
 import { JobScheduler } from './jobs/scheduler';
 import { loadJobConfig } from './jobs/schedules';
 import { createInvoicyRouter } from './invoicy/service';
@@ -68,9 +73,14 @@ export function openConfiguredStore(config: GatewayConfig, memory = false): Prom
 
 /** The scheduled jobs (schedules from JOB_SCHEDULE_* / JOB_MAX_RUN_MS, see src/jobs/schedules.ts). */
 function startJobs(store: Store, sefaz: SefazClient, deps: EmissionDeps): JobScheduler {
-  const { schedules, maxRunMs } = loadJobConfig(process.env);
+  const { schedules, maxRunMs, probeIntervals } = loadJobConfig(process.env);
   const scheduler = new JobScheduler({ store, maxRunMs });
-  scheduler.register(contingencyProbeJob({ store, sefaz, credentialsFor: companyCredentialsFor(deps) }, schedules['contingency-probe']));
+  scheduler.register(contingencyProbeJob({ store, sefaz, credentialsFor: companyCredentialsFor(deps), intervals: probeIntervals }, schedules['contingency-probe']));
+  const followUp = { ...deps, options: followUpOptionsFromEnv(process.env) };
+  scheduler.register(startupRecoveryJob(followUp, schedules['startup-recovery']));
+  scheduler.register(pendingRetryJob(followUp, schedules['pending-retry']));
+  scheduler.register(epecReconcileJob(followUp, schedules['epec-reconcile']));
+  scheduler.register(discardJob(followUp, schedules['discard']));
   scheduler.start();
   return scheduler;
 }
@@ -106,6 +116,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     verProc: VER_PROC,
     clock: opts.clock,
     onNfceCsc: sim?.registerCsc,
+    contingency: { svcMap: config.svcMap, xJust: config.contingencyXJust },
   };
   const backend = createEmissionBackend(emissionDeps);
   const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, sefaz, emissionDeps) : undefined;

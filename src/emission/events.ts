@@ -59,7 +59,7 @@ function requireAuthorised(doc: DocumentRecord): void {
   }
 }
 
-interface EventPlan {
+export interface EventPlan {
   tpEvento: string;
   nSeq: number;
   det: string;
@@ -109,12 +109,67 @@ async function plan(ctx: CompanyContext, input: EventoInput, doc: DocumentRecord
 }
 
 /** Stores the event (new, or the rejected/pending row of the same sequence) before sending. */
-async function persistEvent(ctx: CompanyContext, doc: DocumentRecord, p: EventPlan, xmlSigned: string, requestXml: string): Promise<EventRecord | { stored: EventRecord }> {
+async function persistEvent(ctx: CompanyContext, doc: DocumentRecord, p: EventPlan, xmlSigned: string, requestXml: string | null): Promise<EventRecord | { stored: EventRecord }> {
   const existing = (await ctx.store.listEvents(ctx.company.id, doc.id)).find((e) => e.tpEvento === p.tpEvento && e.nSeq === p.nSeq);
   if (existing?.status === 'registered' || existing?.status === 'sending') return { stored: existing };
   const fields = { status: 'sending' as const, xmlSigned, requestXml, cStat: null, xMotivo: null, attempts: (existing?.attempts ?? 0) + 1 };
   if (existing) return (await ctx.store.updateEvent(ctx.company.id, existing.id, fields)) ?? existing;
   return ctx.store.insertEvent(ctx.company.id, { documentId: doc.id, tpEvento: p.tpEvento, nSeq: p.nSeq, ...fields });
+}
+
+/**
+ * Builds, signs, stores (before sending) and transmits one event of the document. `stored` when the
+ * same event is already registered or in flight. Used by EnvioEvento and by the discard job.
+ */
+export async function issueEvent(
+  ctx: CompanyContext, doc: DocumentRecord, p: EventPlan, opts: { requestXml: string | null; dhEvento?: string },
+): Promise<{ doc: DocumentRecord; ev: EventRecord } | { stored: EventRecord }> {
+  const cert = await ctx.certificate();
+  const unsigned = evento({
+    cOrgao: ufCode(docUf(ctx, doc)), tpAmb: doc.tpAmb, cnpj: ctx.company.cnpj, chNFe: doc.chave!,
+    dhEvento: opts.dhEvento ?? formatDateTime(ctx.now(), ctx.offset),
+    tpEvento: p.tpEvento, nSeqEvento: p.nSeq, detEventoInnerXml: p.det,
+  });
+  const signed = signXml(unsigned, { tag: 'infEvento', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
+  const persisted = await persistEvent(ctx, doc, p, signed, opts.requestXml);
+  if ('stored' in persisted) return persisted;
+  log.info('evento enviado', { tpEvento: p.tpEvento, nSeq: p.nSeq });
+  return transmitEvent(ctx, doc, persisted, signed);
+}
+
+/**
+ * Sends one stored, signed event and records SEFAZ's answer: registered (a cancellation also cancels
+ * the document), rejected, or pending (105) on a transport failure. Also used to retry pending events.
+ */
+export async function transmitEvent(ctx: CompanyContext, doc: DocumentRecord, ev: EventRecord, signed: string): Promise<{ doc: DocumentRecord; ev: EventRecord }> {
+  const { credentials } = await ctx.certificate();
+  const uf = docUf(ctx, doc);
+  // An NF-e authorised by an SVC has its events at that SVC (its key's tpEmis says which).
+  const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model as Model, doc.tpEmis) };
+  let ret;
+  try {
+    ret = await ctx.sefaz.recepcaoEvento(target, credentials, { idLote: newIdLote(), signedEventoXmls: [signed] });
+  } catch (err) {
+    if (!(err instanceof SefazTransportError)) throw err;
+    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'pending', cStat: String(SitCodigo.pendente), xMotivo: TEXT.eventoPendente, lastError: err.message })) ?? ev;
+    log.warn('evento pendente', { error: err.message });
+    return { doc, ev };
+  }
+  const r = ret.retEventos[0];
+  if (ret.cStat === '128' && r && REGISTERED.includes(r.cStat)) {
+    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, {
+      status: 'registered', cStat: r.cStat, xMotivo: r.xMotivo, nProt: r.nProt ?? null,
+      dhReg: parseDateTime(r.dhRegEvento) ?? null, xmlProc: procEventoNFe(signed, r.raw), lastError: null,
+    })) ?? ev;
+    if (ev.tpEvento !== TP_EVENTO.cartaCorrecao) {
+      doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado' })) ?? doc;
+    }
+  } else {
+    const cStat = r?.cStat ?? ret.cStat;
+    const xMotivo = r?.xMotivo ?? ret.xMotivo;
+    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'rejected', cStat, xMotivo })) ?? ev;
+  }
+  return { doc, ev };
 }
 
 export async function processEvento(ctx: CompanyContext, req: DocumentRequest): Promise<DocumentResult> {
@@ -134,12 +189,11 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
 
   let doc: DocumentRecord;
   let p: EventPlan;
-  let cert;
   try {
     doc = await findDocument(ctx, input, model);
     addLogContext({ chave: doc.chave ?? undefined, numero: String(doc.numero), serie: String(doc.serie) });
     p = await plan(ctx, input, doc);
-    cert = await ctx.certificate();
+    await ctx.certificate();
   } catch (err) {
     if (err instanceof EventRefusal || err instanceof CertificateProblem) {
       return { modelo, replyXml: rejectionReply(modelo, err.code, err.message, ids) };
@@ -147,43 +201,12 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
     throw err;
   }
 
-  const uf = docUf(ctx, doc);
-  const dhEvento = input.eveDh ? `${input.eveDh}${input.eveFuso ?? ctx.offset}` : formatDateTime(ctx.now(), ctx.offset);
-  const unsigned = evento({
-    cOrgao: ufCode(uf), tpAmb: doc.tpAmb, cnpj: ctx.company.cnpj, chNFe: doc.chave!, dhEvento,
-    tpEvento: p.tpEvento, nSeqEvento: p.nSeq, detEventoInnerXml: p.det,
-  });
-  const signed = signXml(unsigned, { tag: 'infEvento', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
-  const persisted = await persistEvent(ctx, doc, p, signed, req.documentXml);
-  if ('stored' in persisted) return { modelo, replyXml: eventReply(doc, persisted.stored, ctx.offset) };
-  let ev = persisted;
-  log.info('evento enviado', { tpEvento: p.tpEvento, nSeq: p.nSeq });
-
-  // An NF-e authorised by an SVC has its events at that SVC (its key's tpEmis says which).
-  const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model as Model, doc.tpEmis) };
-  let ret;
-  try {
-    ret = await ctx.sefaz.recepcaoEvento(target, cert.credentials, { idLote: newIdLote(), signedEventoXmls: [signed] });
-  } catch (err) {
-    if (!(err instanceof SefazTransportError)) throw err;
-    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'pending', cStat: String(SitCodigo.pendente), xMotivo: TEXT.eventoPendente, lastError: err.message })) ?? ev;
-    log.warn('evento pendente', { error: err.message });
-    return { modelo, replyXml: eventReply(doc, ev, ctx.offset) };
-  }
-  const r = ret.retEventos[0];
-  if (ret.cStat === '128' && r && REGISTERED.includes(r.cStat)) {
-    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, {
-      status: 'registered', cStat: r.cStat, xMotivo: r.xMotivo, nProt: r.nProt ?? null,
-      dhReg: parseDateTime(r.dhRegEvento) ?? null, xmlProc: procEventoNFe(signed, r.raw), lastError: null,
-    })) ?? ev;
-    if (p.tpEvento !== TP_EVENTO.cartaCorrecao) {
-      doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado' })) ?? doc;
-    }
-  } else {
-    const cStat = r?.cStat ?? ret.cStat;
-    const xMotivo = r?.xMotivo ?? ret.xMotivo;
-    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'rejected', cStat, xMotivo })) ?? ev;
-  }
+  const dhEvento = input.eveDh ? `${input.eveDh}${input.eveFuso ?? ctx.offset}` : undefined;
+  const issued = await issueEvent(ctx, doc, p, { requestXml: req.documentXml, dhEvento });
+  if ('stored' in issued) return { modelo, replyXml: eventReply(doc, issued.stored, ctx.offset) };
+  const ev = issued.ev;
+  doc = issued.doc;
+  if (ev.status === 'pending') return { modelo, replyXml: eventReply(doc, ev, ctx.offset) };
   addLogContext({ cStat: ev.cStat ?? undefined });
   log.info('evento respondido', { tpEvento: p.tpEvento, cStat: ev.cStat });
   return { modelo: modeloName(doc.model), replyXml: eventReply(doc, ev, ctx.offset) };

@@ -24,6 +24,55 @@ const USED_STATUSES = [
   DOC_STATUS.EPEC, DOC_STATUS.DENEGADO, DOC_STATUS.CONTINGENCIA_SVC,
 ];
 
+export interface InutilizacaoRange {
+  model: '55' | '65';
+  serie: number;
+  nIni: number;
+  nFin: number;
+  xJust: string;
+}
+
+/**
+ * Signs, stores (pending, blocking its numbers) and sends one inutilização; 102 → authorised, and the
+ * rejected documents of the range become Inutilizado. A transport failure leaves it pending (105).
+ * Used by the Inutilizacao request and by the discard job.
+ */
+export async function sendInutilizacao(ctx: CompanyContext, range: InutilizacaoRange, cert: Awaited<ReturnType<CompanyContext['certificate']>>): Promise<InutilizacaoRecord> {
+  const { model, serie, nIni, nFin, xJust } = range;
+  const uf = ctx.company.uf;
+  const unsigned = inutNFe({
+    tpAmb: ctx.tpAmb, cUF: ufCode(uf), ano: String(ctx.now().getFullYear()).slice(-2), cnpj: ctx.company.cnpj, mod: model,
+    serie, nNFIni: nIni, nNFFin: nFin, xJust,
+  });
+  const signed = signXml(unsigned, { tag: 'infInut', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
+  let inut: InutilizacaoRecord = await ctx.store.insertInutilizacao(ctx.company.id, {
+    tpAmb: ctx.tpAmb, model, serie, nIni, nFin, justificativa: xJust, status: 'pending',
+  });
+  log.info('inutilização enviada');
+
+  let ret;
+  try {
+    ret = await ctx.sefaz.inutilizar({ uf, model, tpAmb: ctx.tpAmb }, cert.credentials, signed);
+  } catch (err) {
+    if (!(err instanceof SefazTransportError)) throw err;
+    // Fate unknown: the range stays pending (its numbers blocked) until SEFAZ confirms.
+    return (await ctx.store.updateInutilizacao(ctx.company.id, inut.id, { cStat: String(SitCodigo.pendente), xMotivo: `Inutilização pendente: ${err.message}` })) ?? inut;
+  }
+  if (ret.cStat === '102') {
+    inut = (await ctx.store.updateInutilizacao(ctx.company.id, inut.id, {
+      status: 'authorized', cStat: ret.cStat, xMotivo: ret.xMotivo, nProt: ret.nProt ?? null,
+      dhReg: ret.dhRecbto ? parseDateTime(ret.dhRecbto) ?? null : null, xmlProc: procInutNFe(signed, ret.raw),
+    })) ?? inut;
+    // Rejected documents of the range are now void for good.
+    const rejected = await ctx.store.queryDocuments(ctx.company.id, {
+      tpAmb: ctx.tpAmb, model, serie, numeroFrom: nIni, numeroTo: nFin, docStatus: [DOC_STATUS.REJEITADO], limit: 1000,
+    });
+    for (const d of rejected) await ctx.store.updateDocument(ctx.company.id, d.id, { docStatus: DOC_STATUS.INUTILIZADO });
+    return inut;
+  }
+  return (await ctx.store.updateInutilizacao(ctx.company.id, inut.id, { status: 'rejected', cStat: ret.cStat, xMotivo: ret.xMotivo })) ?? inut;
+}
+
 export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequest): Promise<DocumentResult> {
   let input: InutilizacaoInput;
   try {
@@ -61,39 +110,7 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
     throw err;
   }
 
-  const uf = ctx.company.uf;
-  const unsigned = inutNFe({
-    tpAmb: ctx.tpAmb, cUF: ufCode(uf), ano: String(ctx.now().getFullYear()).slice(-2), cnpj: ctx.company.cnpj, mod: model,
-    serie: input.serie, nNFIni: input.nIni, nNFFin: input.nFin, xJust,
-  });
-  const signed = signXml(unsigned, { tag: 'infInut', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
-  let inut: InutilizacaoRecord = await ctx.store.insertInutilizacao(ctx.company.id, {
-    tpAmb: ctx.tpAmb, model, serie: input.serie, nIni: input.nIni, nFin: input.nFin, justificativa: xJust, status: 'pending',
-  });
-  log.info('inutilização enviada');
-
-  let ret;
-  try {
-    ret = await ctx.sefaz.inutilizar({ uf, model, tpAmb: ctx.tpAmb }, cert.credentials, signed);
-  } catch (err) {
-    if (!(err instanceof SefazTransportError)) throw err;
-    // Fate unknown: the range stays pending (its numbers blocked) until SEFAZ confirms.
-    inut = (await ctx.store.updateInutilizacao(ctx.company.id, inut.id, { cStat: String(SitCodigo.pendente), xMotivo: `Inutilização pendente: ${err.message}` })) ?? inut;
-    return { modelo, replyXml: inutilizacaoReply(inut, ctx.offset) };
-  }
-  if (ret.cStat === '102') {
-    inut = (await ctx.store.updateInutilizacao(ctx.company.id, inut.id, {
-      status: 'authorized', cStat: ret.cStat, xMotivo: ret.xMotivo, nProt: ret.nProt ?? null,
-      dhReg: ret.dhRecbto ? parseDateTime(ret.dhRecbto) ?? null : null, xmlProc: procInutNFe(signed, ret.raw),
-    })) ?? inut;
-    // Rejected documents of the range are now void for good.
-    const rejected = await ctx.store.queryDocuments(ctx.company.id, {
-      tpAmb: ctx.tpAmb, model, serie: input.serie, numeroFrom: input.nIni, numeroTo: input.nFin, docStatus: [DOC_STATUS.REJEITADO], limit: 1000,
-    });
-    for (const d of rejected) await ctx.store.updateDocument(ctx.company.id, d.id, { docStatus: DOC_STATUS.INUTILIZADO });
-  } else {
-    inut = (await ctx.store.updateInutilizacao(ctx.company.id, inut.id, { status: 'rejected', cStat: ret.cStat, xMotivo: ret.xMotivo })) ?? inut;
-  }
+  const inut = await sendInutilizacao(ctx, { model, serie: input.serie, nIni: input.nIni, nFin: input.nFin, xJust }, cert);
   addLogContext({ cStat: inut.cStat ?? undefined });
   log.info('inutilização respondida', { cStat: inut.cStat });
   return { modelo, replyXml: inutilizacaoReply(inut, ctx.offset) };

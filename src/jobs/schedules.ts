@@ -3,6 +3,7 @@
 // maximum run time that doubles as the lease TTL (JOB_MAX_RUN_MS).
 import cron from 'node-cron';
 import { ConfigError } from '../config';
+import { DEFAULT_PROBE_INTERVALS, type ProbeIntervals } from '../contingency/policy';
 
 /** Runs once when the scheduler starts instead of on a cron expression. */
 export const AT_START = '@start';
@@ -23,6 +24,8 @@ export interface JobConfig {
   schedules: Record<JobName, string>;
   /** Longest a run may take; also the TTL of its database lease. */
   maxRunMs: number;
+  /** Per-scope interval between status probes (PROBE_MIN/MAX_INTERVAL_SECONDS; SEFAZ usage rule ≥ 180 s). */
+  probeIntervals: ProbeIntervals;
 }
 
 export const DEFAULT_JOB_MAX_RUN_MS = 10 * 60_000;
@@ -33,6 +36,14 @@ export function isValidSchedule(schedule: string): boolean {
 
 function envName(job: JobName): string {
   return `JOB_SCHEDULE_${job.toUpperCase().replace(/-/g, '_')}`;
+}
+
+function seconds(env: NodeJS.ProcessEnv, name: string, fallbackMs: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallbackMs;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} deve ser um número positivo de segundos (recebido: ${raw})`);
+  return n * 1000;
 }
 
 export function loadJobConfig(env: NodeJS.ProcessEnv = process.env): JobConfig {
@@ -46,5 +57,9 @@ export function loadJobConfig(env: NodeJS.ProcessEnv = process.env): JobConfig {
   const rawMax = env.JOB_MAX_RUN_MS;
   const maxRunMs = rawMax ? Number(rawMax) : DEFAULT_JOB_MAX_RUN_MS;
   if (!Number.isInteger(maxRunMs) || maxRunMs <= 0) throw new ConfigError(`JOB_MAX_RUN_MS deve ser um número inteiro positivo (recebido: ${rawMax})`);
-  return { schedules, maxRunMs };
+  const probeIntervals = {
+    minMs: seconds(env, 'PROBE_MIN_INTERVAL_SECONDS', DEFAULT_PROBE_INTERVALS.minMs),
+    maxMs: seconds(env, 'PROBE_MAX_INTERVAL_SECONDS', DEFAULT_PROBE_INTERVALS.maxMs),
+  };
+  return { schedules, maxRunMs, probeIntervals };
 }

@@ -244,6 +244,8 @@ export interface JobDocumentQuery {
   model?: DocModel;
   /** Emitter UF (the company's), for per-scope jobs. */
   uf?: string;
+  /** Only documents referenced (or not) for discard (contingency-and-numbering.md §5.2). */
+  discardRequested?: boolean;
   limit: number;
 }
 

@@ -411,6 +411,7 @@ export class SqlStore implements Store {
     if (filter.tpAmb) w.add('d.tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('d.model = @model', { model: filter.model });
     if (filter.uf) w.add('c.uf = @uf', { uf: filter.uf });
+    if (filter.discardRequested !== undefined) w.add('d.discard_requested = @discard', { discard: filter.discardRequested });
     return this.many(T.documents,
       `SELECT d.* FROM documents d JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
        ORDER BY d.next_attempt_at, d.created_at, d.id ${this.d.limit('lim')}`,

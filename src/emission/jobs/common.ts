@@ -1,0 +1,170 @@
+// What the follow-up jobs (pending retry, EPEC/off-line reconciliation, discard, start-up recovery)
+// share: their dependencies and options, one CompanyContext per company per run, the scope check,
+// the re-transmission of a stored signed NF-e and the consulta by key reduced to facts.
+import type { DocumentRecord, Store } from '../../store/port';
+import { ConfigError } from '../../config';
+import { SefazTransportError } from '../../sefaz/errors';
+import type { RetConsSitNFe } from '../../sefaz/responses';
+import { TP_EVENTO } from '../../sefaz/messages';
+import { isContingencyTrigger } from '../../contingency/policy';
+import { log } from '../../log/logger';
+import { CompanyContext, type EmissionDeps } from '../context';
+import { applyProtocol, docUf, recordRejection, sefazTarget } from '../outcome';
+import { newIdLote } from '../issue-nfe';
+
+const MINUTE = 60_000;
+
+export interface FollowUpOptions {
+  /** Documents (or events) handled per run; the rest waits for the next tick. */
+  batchSize: number;
+  /**
+   * Least time between a transmission with unknown fate and the consulta whose 217 allows a resend
+   * or a voiding: the message may still sit in a SEFAZ queue (contingency-and-numbering.md §5.2, §8).
+   */
+  unknownFateWaitMs: number;
+  /** Standard justification of the cancellation that discards an authorised document. */
+  cancelJustification: string;
+  /** Justification of the inutilização that discards a number SEFAZ never saw. */
+  inutJustification: string;
+  epecWarnAfterHours: number;
+}
+
+export const DEFAULT_FOLLOW_UP: FollowUpOptions = {
+  batchSize: 100,
+  unknownFateWaitMs: 3 * MINUTE,
+  cancelJustification: 'Documento substituído por falha de comunicação',
+  inutJustification: 'Número descartado: documento substituído por falha de comunicação com a SEFAZ',
+  epecWarnAfterHours: 120,
+};
+
+/**
+ * Overrides from the environment: JOB_UNKNOWN_FATE_WAIT_MS (e.g. short in tests and simulator
+ * demos), JOB_BATCH_SIZE, DISCARD_CANCEL_JUSTIFICATION (15–255 characters).
+ */
+export function followUpOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<FollowUpOptions> {
+  const out: Partial<FollowUpOptions> = {};
+  const int = (name: string, min: number): number | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} deve ser um número inteiro ≥ ${min} (recebido: ${raw})`);
+    return n;
+  };
+  const wait = int('JOB_UNKNOWN_FATE_WAIT_MS', 0);
+  if (wait !== undefined) out.unknownFateWaitMs = wait;
+  const batch = int('JOB_BATCH_SIZE', 1);
+  if (batch !== undefined) out.batchSize = batch;
+  const xJust = env.DISCARD_CANCEL_JUSTIFICATION?.trim();
+  if (xJust) {
+    if (xJust.length < 15 || xJust.length > 255) throw new ConfigError('DISCARD_CANCEL_JUSTIFICATION deve ter de 15 a 255 caracteres');
+    out.cancelJustification = xJust;
+  }
+  return out;
+}
+
+export interface FollowUpDeps extends EmissionDeps {
+  options?: Partial<FollowUpOptions>;
+}
+
+/** One job run: the deps, its instant, its stop signal and a context per company. */
+export class JobRun {
+  readonly options: FollowUpOptions;
+  private readonly contexts = new Map<string, Promise<CompanyContext | undefined>>();
+
+  constructor(readonly deps: FollowUpDeps, readonly now: Date, readonly signal?: AbortSignal) {
+    this.options = { ...DEFAULT_FOLLOW_UP, ...deps.options };
+  }
+
+  get store(): Store {
+    return this.deps.store;
+  }
+
+  get stopped(): boolean {
+    return this.signal?.aborted ?? false;
+  }
+
+  /** Undefined when the company is gone or disabled (its documents wait). */
+  context(companyId: string): Promise<CompanyContext | undefined> {
+    let ctx = this.contexts.get(companyId);
+    if (!ctx) {
+      ctx = this.store.getCompany(companyId).then((c) => (c && c.enabled ? new CompanyContext(this.deps, c) : undefined));
+      this.contexts.set(companyId, ctx);
+    }
+    return ctx;
+  }
+
+  at(delayMs: number): Date {
+    return new Date(this.now.getTime() + delayMs);
+  }
+}
+
+/** Follow-ups talk to the normal authorizer only once the document's scope is NORMAL again. */
+export async function scopeIsNormal(ctx: CompanyContext, doc: DocumentRecord): Promise<boolean> {
+  return !(await ctx.contingency.isInContingency({ tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model }));
+}
+
+export type Transmission =
+  | { kind: 'answered'; doc: DocumentRecord }
+  /** Certainly not processed (not written, or SEFAZ 108/109/656): safe to send again. */
+  | { kind: 'not-sent'; doc: DocumentRecord; cause: string; cStat?: string }
+  /** Sent, no usable answer: settle by consulta before anything else. */
+  | { kind: 'unknown'; doc: DocumentRecord; cause: string };
+
+/** Lote-level answers that say "not processed now, try later" rather than judging the document. */
+const TRY_LATER = ['108', '109', '656'];
+
+/**
+ * Sends the stored signed NF-e synchronously to the normal authorizer under its own key (tpEmis 1
+ * pending, 4 EPEC, 9 off-line) and adopts the answer. Stage `sending` is persisted before the call
+ * (start-up recovery settles it by consulta after a crash). A failure that is a contingency trigger
+ * puts the scope back in contingency.
+ */
+export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord): Promise<Transmission> {
+  const previousStage = doc.stage;
+  const sending = await ctx.store.updateDocument(ctx.company.id, doc.id, { stage: 'sending', attempts: doc.attempts + 1 }, { docStatus: [doc.docStatus] });
+  if (!sending) return { kind: 'not-sent', doc, cause: 'documento alterado por outro processo' };
+  doc = sending;
+  const { credentials } = await ctx.certificate();
+  const scope = { tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model };
+  let ret;
+  try {
+    ret = await ctx.sefaz.autorizar(sefazTarget(ctx, doc), credentials, { idLote: newIdLote(), indSinc: '1', signedNfeXmls: [doc.xmlSigned!] });
+  } catch (err) {
+    if (!(err instanceof SefazTransportError)) throw err;
+    if (isContingencyTrigger({ error: err })) await ctx.contingency.enterContingency(scope, err.message, doc.id);
+    if (err.requestSent) return { kind: 'unknown', doc, cause: err.message };
+    doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { stage: previousStage })) ?? doc;
+    return { kind: 'not-sent', doc, cause: err.message };
+  }
+  if (TRY_LATER.includes(ret.cStat)) {
+    const cause = `${ret.cStat} - ${ret.xMotivo}`;
+    if (isContingencyTrigger({ cStat: ret.cStat })) await ctx.contingency.enterContingency(scope, cause, doc.id);
+    doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { stage: previousStage })) ?? doc;
+    return { kind: 'not-sent', doc, cause, cStat: ret.cStat };
+  }
+  const prot = ret.prot.find((p) => p.chNFe === doc.chave);
+  doc = prot ? await applyProtocol(ctx, doc, prot) : await recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
+  return { kind: 'answered', doc };
+}
+
+/** A consulta by key reduced to what the follow-ups decide on. */
+export type KeyFacts =
+  | { kind: 'transport-error'; cause: string }
+  | { kind: 'answer'; cStat: string; xMotivo: string; ret: RetConsSitNFe; cancelEventRegistered: boolean };
+
+const CANCEL_EVENTS: readonly string[] = [TP_EVENTO.cancelamento, TP_EVENTO.cancelamentoSubstituicao];
+
+export async function consultKey(ctx: CompanyContext, doc: DocumentRecord, chave: string): Promise<KeyFacts> {
+  const { credentials } = await ctx.certificate();
+  try {
+    const ret = await ctx.sefaz.consultaProtocolo(sefazTarget(ctx, { ...doc, chave }), credentials, chave);
+    const cancelEventRegistered = ret.eventos.some((e) => CANCEL_EVENTS.includes(e.retEvento.tpEvento ?? '') && ['135', '155'].includes(e.retEvento.cStat));
+    // The protocol's cStat is the document's situation (100/150/110/301…); the answer's otherwise (101, 217…).
+    const cStat = ret.cStat === '101' ? '101' : ret.prot?.chNFe === chave ? ret.prot.cStat : ret.cStat;
+    return { kind: 'answer', cStat, xMotivo: ret.xMotivo, ret, cancelEventRegistered };
+  } catch (err) {
+    if (!(err instanceof SefazTransportError)) throw err;
+    log.warn('consulta por chave falhou', { chave, error: err.message });
+    return { kind: 'transport-error', cause: err.message };
+  }
+}

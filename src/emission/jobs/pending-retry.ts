@@ -1,0 +1,154 @@
+// Pending documents and events (105) retried once their scope is NORMAL (contingency-and-numbering.md
+// §6): a document whose last transmission had an unknown fate is settled by consulta first (never a
+// blind resend); one never sent goes to the normal authorizer with its own key. Back-off between
+// attempts; after PENDING_MAX_ATTEMPTS certain failures the document becomes Rejeitado (IC-STATUS).
+import { DOC_STATUS, type DocumentRecord, type EventRecord } from '../../store/port';
+import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from '../codes';
+import { applyProtocol, recordRejection, sefazTarget } from '../outcome';
+import { transmitEvent } from '../events';
+import { PENDING_MAX_ATTEMPTS, pendingBackoff } from '../../contingency/policy';
+import { SefazTransportError } from '../../sefaz/errors';
+import { log, withLogContext } from '../../log/logger';
+import type { CompanyContext } from '../context';
+import { consultKey, scopeIsNormal, transmitStored, type JobRun } from './common';
+
+export interface PendingSummary {
+  [k: string]: number;
+  tried: number;
+  settled: number;
+  stillPending: number;
+  gaveUp: number;
+  waiting: number;
+}
+
+function gaveUpText(cause: string): string {
+  return `Rejeição: documento não transmitido após ${PENDING_MAX_ATTEMPTS} tentativas automáticas; último erro: ${cause}`;
+}
+
+/** Waits for the next attempt; an unknown fate keeps stage `sending` so the next one consults first. */
+async function reschedule(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, cause: string, unknownFate: boolean): Promise<void> {
+  const wait = Math.max(pendingBackoff(doc.attempts), unknownFate ? run.options.unknownFateWaitMs : 0);
+  await ctx.store.updateDocument(ctx.company.id, doc.id, {
+    nextAttemptAt: run.at(wait), lastError: cause,
+    cStat: doc.cStat ?? String(SitCodigo.pendente), xMotivo: doc.xMotivo ?? TEXT.pendente,
+  });
+}
+
+type Step = 'settled' | 'pending' | 'gave-up';
+
+/** The recibo of a lote never answered: 104 settles, 105 waits, anything else falls to the consulta. */
+async function checkRecibo(ctx: CompanyContext, doc: DocumentRecord): Promise<DocumentRecord | 'processing' | undefined> {
+  const { credentials } = await ctx.certificate();
+  try {
+    const rec = await ctx.sefaz.retAutorizacao(sefazTarget(ctx, doc), credentials, doc.nRec!);
+    if (rec.cStat === '105') return 'processing';
+    const prot = rec.cStat === '104' ? rec.prot.find((p) => p.chNFe === doc.chave) : undefined;
+    return prot ? applyProtocol(ctx, doc, prot) : undefined;
+  } catch (err) {
+    if (!(err instanceof SefazTransportError)) throw err;
+    return 'processing';
+  }
+}
+
+/**
+ * Settles a document whose transmission may have reached SEFAZ: recibo (when known), then consulta
+ * by key. Authorised/denied → adopted. 217 → `resend` (same key: SEFAZ answers 204 if it was
+ * processed after all), or Rejeitado for a contingency key (§5.3: the ERP may send the number again).
+ */
+export async function settleUnknownFate(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<DocumentRecord | 'resend' | 'wait'> {
+  if (doc.nRec) {
+    const byRecibo = await checkRecibo(ctx, doc);
+    if (byRecibo === 'processing') return 'wait';
+    if (byRecibo) return byRecibo;
+  }
+  const facts = await consultKey(ctx, doc, doc.chave!);
+  if (facts.kind === 'transport-error') return 'wait';
+  const prot = facts.ret.prot;
+  if (prot && prot.chNFe === doc.chave && [...AUTHORISED_CSTATS, ...DENIAL_CSTATS].includes(prot.cStat)) return applyProtocol(ctx, doc, prot);
+  if (facts.cStat !== '217') return 'wait';
+  if (doc.tpEmis === '1' && doc.xmlSigned) return 'resend';
+  return recordRejection(ctx, doc, facts.cStat, facts.xMotivo);
+}
+
+async function retryDocument(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<Step> {
+  if (!doc.xmlSigned || !doc.chave) {
+    await recordRejection(ctx, doc, '999', 'Rejeição: documento pendente sem XML assinado; envie o documento novamente');
+    return 'gave-up';
+  }
+  if (doc.stage === 'sending') {
+    const settled = await settleUnknownFate(run, ctx, doc);
+    if (settled === 'wait') {
+      await reschedule(run, ctx, doc, doc.lastError ?? 'situação na SEFAZ ainda desconhecida', true);
+      return 'pending';
+    }
+    if (settled !== 'resend') return 'settled';
+  }
+  const sent = await transmitStored(ctx, doc);
+  if (sent.kind === 'answered') return 'settled';
+  if (sent.kind === 'not-sent' && sent.doc.attempts >= PENDING_MAX_ATTEMPTS) {
+    await recordRejection(ctx, sent.doc, sent.cStat ?? '999', gaveUpText(sent.cause));
+    return 'gave-up';
+  }
+  // An unknown fate is never given up on: only SEFAZ's answer to the consulta may close it.
+  await reschedule(run, ctx, sent.doc, sent.cause, sent.kind === 'unknown');
+  return 'pending';
+}
+
+/** A pending document: answered 105 to the ERP (cStat set) and not referenced for discard. */
+function isRetryable(doc: DocumentRecord): boolean {
+  return doc.cStat !== null && !doc.discardRequested;
+}
+
+export async function retryPendingDocuments(run: JobRun): Promise<PendingSummary> {
+  const summary: PendingSummary = { tried: 0, settled: 0, stillPending: 0, gaveUp: 0, waiting: 0 };
+  const docs = await run.store.findDocumentsForJob({ docStatus: [DOC_STATUS.PENDENTE], dueBefore: run.now, discardRequested: false, limit: run.options.batchSize });
+  for (const doc of docs.filter(isRetryable)) {
+    if (run.stopped) break;
+    const ctx = await run.context(doc.companyId);
+    if (!ctx || !(await scopeIsNormal(ctx, doc))) {
+      summary.waiting += 1;
+      continue;
+    }
+    summary.tried += 1;
+    const step = await withLogContext({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }, () => retryDocument(run, ctx, doc));
+    if (step === 'settled') summary.settled += 1;
+    else if (step === 'gave-up') summary.gaveUp += 1;
+    else summary.stillPending += 1;
+  }
+  return summary;
+}
+
+async function retryEvent(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, ev: EventRecord): Promise<Step> {
+  const sending = await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'sending', attempts: ev.attempts + 1 });
+  if (!sending) return 'pending';
+  const { ev: after } = await transmitEvent(ctx, doc, sending, ev.xmlSigned!);
+  if (after.status !== 'pending') return 'settled';
+  const cause = after.lastError ?? TEXT.eventoPendente;
+  if (after.attempts >= PENDING_MAX_ATTEMPTS) {
+    await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'rejected', cStat: '999', xMotivo: gaveUpText(cause) });
+    return 'gave-up';
+  }
+  await ctx.store.updateEvent(ctx.company.id, ev.id, { nextAttemptAt: run.at(pendingBackoff(after.attempts)) });
+  return 'pending';
+}
+
+export async function retryPendingEvents(run: JobRun): Promise<PendingSummary> {
+  const summary: PendingSummary = { tried: 0, settled: 0, stillPending: 0, gaveUp: 0, waiting: 0 };
+  const events = await run.store.findEventsForJob({ status: ['pending'], dueBefore: run.now, limit: run.options.batchSize });
+  for (const ev of events) {
+    if (run.stopped) break;
+    const ctx = await run.context(ev.companyId);
+    const doc = ctx && (await ctx.store.getDocument(ev.companyId, ev.documentId));
+    if (!ctx || !doc || !ev.xmlSigned || !(await scopeIsNormal(ctx, doc))) {
+      summary.waiting += 1;
+      continue;
+    }
+    summary.tried += 1;
+    const step = await withLogContext({ chave: doc.chave ?? undefined, tpEvento: ev.tpEvento }, () => retryEvent(run, ctx, doc, ev));
+    if (step === 'settled') summary.settled += 1;
+    else if (step === 'gave-up') summary.gaveUp += 1;
+    else summary.stillPending += 1;
+  }
+  if (summary.gaveUp > 0) log.warn('eventos pendentes desistidos após o limite de tentativas', { eventos: summary.gaveUp });
+  return summary;
+}

@@ -1,0 +1,66 @@
+// EPEC reconciliation and transmission of off-line NFC-e (contingency-and-numbering.md §4, §3.2): once
+// the scope is NORMAL, each EPEC document (DocStatus 10, tpEmis 4) and each off-line NFC-e (11,
+// tpEmis 9) is sent synchronously with the SAME key and signed XML; 100 → Autorizado with its nfeProc,
+// a rejection → Rejeitado with the cStat (both visible in consulta). Re-sending the same key is safe
+// (SEFAZ answers 204 and the consulta adopts the truth), so an unknown fate simply waits for the next
+// attempt. EPECs nearing the 168 h limit are logged, whatever the scope's state.
+import { DOC_STATUS, type DocumentRecord } from '../../store/port';
+import { epecWarning, pendingBackoff } from '../../contingency/policy';
+import { log, withLogContext } from '../../log/logger';
+import type { CompanyContext } from '../context';
+import { scopeIsNormal, transmitStored, type JobRun } from './common';
+
+export interface ReconcileSummary {
+  [k: string]: number;
+  sent: number;
+  authorised: number;
+  rejected: number;
+  retryLater: number;
+  waiting: number;
+  epecWarnings: number;
+}
+
+/** When the EPEC was registered: its emission instant (the event carries the same dhEmi), else inclusion. */
+function epecInstant(doc: DocumentRecord): Date {
+  return doc.dhEmi ?? doc.createdAt;
+}
+
+function warnIfOld(run: JobRun, doc: DocumentRecord): boolean {
+  const level = epecWarning(epecInstant(doc), run.now, run.options.epecWarnAfterHours);
+  if (level === 'ok') return false;
+  const fields = { numero: doc.numero, serie: doc.serie, chave: doc.chave, epecEm: epecInstant(doc).toISOString() };
+  if (level === 'overdue') log.error('EPEC não conciliada há mais de 168 h: novas EPEC do emitente serão bloqueadas (142)', fields);
+  else log.warn('EPEC perto do limite de 168 h sem conciliação', fields);
+  return true;
+}
+
+async function reconcileOne(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, summary: ReconcileSummary): Promise<void> {
+  summary.sent += 1;
+  const sent = await transmitStored(ctx, doc);
+  if (sent.kind === 'answered') {
+    if (sent.doc.docStatus === DOC_STATUS.AUTORIZADO) summary.authorised += 1;
+    else summary.rejected += 1;
+    log.info(doc.docStatus === DOC_STATUS.EPEC ? 'EPEC conciliada' : 'NFC-e off-line transmitida', { docStatus: sent.doc.docStatus, cStat: sent.doc.cStat });
+    return;
+  }
+  summary.retryLater += 1;
+  await ctx.store.updateDocument(ctx.company.id, doc.id, { nextAttemptAt: run.at(pendingBackoff(sent.doc.attempts)), lastError: sent.cause });
+}
+
+export async function reconcileContingencyDocuments(run: JobRun): Promise<ReconcileSummary> {
+  const summary: ReconcileSummary = { sent: 0, authorised: 0, rejected: 0, retryLater: 0, waiting: 0, epecWarnings: 0 };
+  const docs = await run.store.findDocumentsForJob({
+    docStatus: [DOC_STATUS.EPEC, DOC_STATUS.CONTINGENCIA_OFFLINE], dueBefore: run.now, limit: run.options.batchSize,
+  });
+  for (const doc of docs) {
+    if (run.stopped) break;
+    if (doc.docStatus === DOC_STATUS.EPEC && warnIfOld(run, doc)) summary.epecWarnings += 1;
+    const ctx = await run.context(doc.companyId);
+    if (!ctx || !doc.xmlSigned || !(await scopeIsNormal(ctx, doc))) {
+      summary.waiting += 1;
+      continue;
+    }
+    await withLogContext({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }, () => reconcileOne(run, ctx, doc, summary));
+  }
+  return summary;
+}

@@ -1,0 +1,167 @@
+// Crash safety (issue 5 §5): the gateway runs as a child process (`serve`, external simulator in
+// this process), 30 documents are fired at once while the simulator holds (`slow`) or drops
+// (`lose-response`) replies, the gateway is SIGKILLed mid-flight and restarted on the same DATA_DIR.
+// Then: every stored document reaches a definitive state (Autorizado 2, Rejeitado 3, Cancelado 5,
+// Inutilizado 6, Denegado 12 or SVC 15), no (CNPJ, série, number) is authorised twice at the
+// simulator, every document SEFAZ authorised is known to the gateway with the same key, and every
+// number the ERP got an answer for is in the store.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { openStore, SecretBox } from '../../src/store';
+import { SCHEMAS_DIR } from '../support/harness';
+import { simpleNfe } from '../support/samples';
+import { escapeXml } from '../../src/xml/parse';
+
+const ROOT = path.resolve(__dirname, '../..');
+const MASTER_KEY = 'crash-test-master-key-0123456789';
+const DEFINITIVE = [2, 3, 5, 6, 12, 15];
+const N = 30;
+
+interface Gateway { child: ChildProcess; url: string; out: string[] }
+
+function startGateway(dataDir: string, simUrl: string): Promise<Gateway> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli/main.js'), 'serve'], {
+    env: {
+      ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEFAZ_MODE: 'simulator', SIM_URL: simUrl,
+      SCHEMAS_DIR, MASTER_KEY, LOG_SILENT: '', SEFAZ_RESPONSE_TIMEOUT_MS: '20000',
+      JOB_SCHEDULE_CONTINGENCY_PROBE: '*/1 * * * * *', PROBE_MIN_INTERVAL_SECONDS: '1', JOB_SCHEDULE_PENDING_RETRY: '*/2 * * * * *', JOB_SCHEDULE_DISCARD: '*/2 * * * * *', JOB_SCHEDULE_EPEC_RECONCILE: '*/2 * * * * *',
+      JOB_UNKNOWN_FATE_WAIT_MS: '2000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('serve did not start: ' + out.join('\n'))), 30_000);
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let i: number;
+      while ((i = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 1);
+        out.push(line);
+        if (line.includes('fiscal-gateway no ar')) {
+          clearTimeout(timer);
+          resolve({ child, url: (JSON.parse(line) as { url: string }).url, out });
+        }
+      }
+    });
+    child.stderr!.on('data', (c: Buffer) => out.push('[stderr] ' + c.toString()));
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}: ${out.slice(-20).join('\n')}`)); });
+  });
+}
+
+function exited(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => { child.removeAllListeners('exit'); child.once('exit', () => resolve()); child.kill(signal); });
+}
+
+interface Sandbox { partnerKey: string; accessKey: string; cnpj: string }
+
+function envelope(s: Sandbox, documento: string): string {
+  const empCk = createHash('md5').update(s.accessKey + documento).digest('hex');
+  return `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:inv="InvoiCy"><soapenv:Body><inv:recepcao.Execute><inv:Invoicyrecepcao><inv:Cabecalho><inv:EmpPK>${s.partnerKey}</inv:EmpPK><inv:EmpCK>${empCk}</inv:EmpCK></inv:Cabecalho><inv:Dados><inv:DadosItem><inv:Documento>${escapeXml(documento)}</inv:Documento></inv:DadosItem></inv:Dados></inv:Invoicyrecepcao></inv:recepcao.Execute></soapenv:Body></soapenv:Envelope>`;
+}
+
+function nfe(s: Sandbox, serie: number, nNF: number): string {
+  return simpleNfe({ cnpj: s.cnpj, nNF, serie }).replace('<cUF>43</cUF>', '<cUF>35</cUF>').replace('<UF>RS</UF>', '<UF>SP</UF>');
+}
+
+/** The document-level SitCodigo the ERP got, or undefined when the call got no answer (crash). */
+async function emit(url: string, s: Sandbox, serie: number, nNF: number): Promise<string | undefined> {
+  try {
+    const res = await fetch(url, { method: 'POST', body: envelope(s, nfe(s, serie, nNF)) });
+    const text = await res.text();
+    return /SitCodigo&gt;(\d+)&lt;|<SitCodigo>(\d+)</.exec(text)?.slice(1).find(Boolean);
+  } catch {
+    return undefined;
+  }
+}
+
+/** DocStatus of every document of the série, through SOAP Consulta by number range. */
+async function statuses(url: string, s: Sandbox, serie: number): Promise<Map<number, number>> {
+  const xml = `<Consulta><ModeloDocumento>NFe</ModeloDocumento><Versao>4.00</Versao><tpAmb>2</tpAmb><CnpjEmissor>${s.cnpj}</CnpjEmissor><NumeroInicial>1</NumeroInicial><NumeroFinal>${N}</NumeroFinal><Serie>${serie}</Serie></Consulta>`;
+  const text = await (await fetch(url, { method: 'POST', body: envelope(s, xml) })).text();
+  const decoded = text.replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  const out = new Map<number, number>();
+  for (const m of decoded.matchAll(/<DocNumero>(\d+)<\/DocNumero>[\s\S]*?<DocStatus>(\d+)<\/DocStatus>/g)) out.set(Number(m[1]), Number(m[2]));
+  return out;
+}
+
+describe('crash safety: SIGKILL mid-flight, restart, every document settles', () => {
+  let dataDir: string;
+  let sim: RunningSimulator;
+  let gw: Gateway | undefined;
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-crash-'));
+    sim = await startSimulator({ httpsPort: 0, httpPort: null, dataDir: path.join(dataDir, 'simulator'), schemasDir: SCHEMAS_DIR });
+    gw = await startGateway(dataDir, sim.httpsUrl);
+    const text = gw.out.join('\n');
+    sandbox = { partnerKey: /EmpPK\): (\S+)/.exec(text)![1]!, accessKey: /\): ([0-9a-f]{32})/.exec(text)![1]!, cnpj: /CNPJ do emitente: +(\S+)/.exec(text)![1]! };
+  }, 120_000);
+
+  afterAll(async () => {
+    if (gw) await exited(gw.child, 'SIGKILL');
+    await sim?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function scenario(serie: number, fault: () => void): Promise<{ unanswered: number; stored: number }> {
+    fault();
+    const answers = new Map<number, string | undefined>();
+    const calls = Array.from({ length: N }, (_, i) => emit(gw!.url, sandbox, serie, i + 1).then((c) => answers.set(i + 1, c)));
+    await sleep(1500);
+    await exited(gw!.child, 'SIGKILL');
+    await Promise.all(calls);
+    sim.faults.reset();
+
+    // Whatever the crash left (and any contingency it entered) is the restarted gateway's job: its
+    // probe (1 s interval here) sees 107 and the follow-up jobs settle every document.
+    gw = await startGateway(dataDir, sim.httpsUrl);
+
+    let seen = new Map<number, number>();
+    for (let i = 0; i < 40; i += 1) {
+      seen = await statuses(gw.url, sandbox, serie);
+      if ([...seen.values()].every((st) => DEFINITIVE.includes(st))) break;
+      await sleep(1000);
+    }
+    expect(seen.size).toBeGreaterThan(0);
+    expect([...seen.entries()].filter(([, st]) => !DEFINITIVE.includes(st))).toEqual([]);
+    // No accepted document lost: every number the ERP got an answer for is stored.
+    for (const [n, code] of answers) if (code !== undefined) expect(seen.has(n)).toBe(true);
+
+    // The simulator's truth: each number at most once, and every authorised key is the gateway's.
+    const rows = sim.state.db.prepare(`SELECT chave, nNF, status FROM documents WHERE cnpj = ? AND serie = ? AND mod = '55'`).all(sandbox.cnpj, serie) as { chave: string; nNF: number; status: string }[];
+    expect(new Set(rows.map((r) => r.nNF)).size).toBe(rows.length);
+    const check = await openStore({ kind: 'sqlite', dataDir }, new SecretBox(MASTER_KEY));
+    try {
+      const company = (await check.listCompanies()).find((c) => c.cnpj === sandbox.cnpj)!;
+      for (const r of rows) {
+        const doc = await check.findDocumentByChave(company.id, r.chave);
+        expect({ n: r.nNF, ok: (r.status === 'cancelled' ? [5] : [2, 15]).includes(doc?.docStatus ?? 0) }).toEqual({ n: r.nNF, ok: true });
+      }
+    } finally {
+      await check.close();
+    }
+    return { unanswered: [...answers.values()].filter((c) => c === undefined).length, stored: seen.size };
+  }
+
+  test('simulator holding replies (slow)', async () => {
+    const r = await scenario(11, () => sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'slow', ms: 3000, times: N / 2 }));
+    // The kill really caught documents in flight, and every document was stored.
+    expect(r.unanswered).toBeGreaterThan(0);
+    expect(r.stored).toBe(N);
+  }, 90_000);
+
+  test('simulator dropping replies (lose-response)', async () => {
+    // Calls the gateway had not read before the kill are neither answered nor stored: that is allowed.
+    const r = await scenario(12, () => sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'lose-response', times: N / 3 }));
+    expect(r.stored).toBeGreaterThanOrEqual(N / 3);
+  }, 90_000);
+});

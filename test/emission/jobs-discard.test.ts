@@ -1,0 +1,91 @@
+// The discard job over the harness and the simulator, in both fates of a 108 document: SEFAZ had
+// authorised it (lost reply) → cancelled (5); it never arrived (connection down) → 217 twice, old
+// enough → inutilização → Inutilizado (6). And §5.3: an unreferenced 108 document unknown to SEFAZ
+// becomes Rejeitado so the ERP may resend its number.
+import { startHarness, type Harness, type TestCompany } from '../support/harness';
+import { runDiscards, DISCARD_STATE } from '../../src/emission/jobs/discard';
+import { consultaByKey, jobsRig, nfeFor, setScope, sit, type JobsRig } from './jobs-support';
+
+let h: Harness;
+let rig: JobsRig;
+let company: TestCompany;
+const UF = 'PE';
+const MIN = 60_000;
+
+beforeAll(async () => {
+  h = await startHarness();
+  rig = jobsRig(h);
+  company = await h.addCompany({ uf: UF });
+}, 30_000);
+afterAll(async () => {
+  rig?.close();
+  await h?.close();
+});
+afterEach(() => h.sim.faults.reset());
+
+/** Sends number nNF while the simulator applies `mode` once: the ERP gets 108; the scope is reset to normal. */
+async function detecting(nNF: number, mode: 'lose-response' | 'down', discard: boolean) {
+  h.sim.faults.add({ authorizer: UF, service: 'NFeAutorizacao4', mode, times: 1 });
+  const reply = await h.call([nfeFor(company, UF, nNF)], { as: company });
+  expect(sit(reply.documentos[0]!).SitCodigo).toBe('108');
+  await setScope(h, UF, 'normal');
+  const doc = (await h.store.findDocumentByNumber(company.company.id, '2', '55', 1, nNF))!;
+  expect(doc.docStatus).toBe(4);
+  if (discard) await h.store.updateDocument(company.company.id, doc.id, { discardRequested: true, substituteNumero: nNF + 100, substituteSerie: 1 });
+  return doc;
+}
+
+test('authorised at SEFAZ despite the 108 → cancellation 110111 → Cancelado (5)', async () => {
+  const doc = await detecting(1, 'lose-response', true);
+  expect(h.sim.state.getDocument(doc.chave!, '2')?.status).toBe('authorized');
+  const summary = await runDiscards(rig.run(new Date(Date.now() + 10 * MIN), { unknownFateWaitMs: 3 * MIN }));
+  expect(summary.cancelled).toBe(1);
+  const after = (await h.store.getDocument(company.company.id, doc.id))!;
+  expect(after).toMatchObject({ docStatus: 5, discardState: DISCARD_STATE.cancelled });
+  expect(after.nProt).toBe(h.sim.state.getDocument(doc.chave!, '2')!.nProt);
+  expect(h.sim.state.getDocument(doc.chave!, '2')?.status).toBe('cancelled');
+  const [cancel] = await h.store.listEvents(company.company.id, doc.id);
+  expect(cancel).toMatchObject({ tpEvento: '110111', status: 'registered', cStat: '135' });
+  expect(cancel!.xmlSigned).toContain('<xJust>Documento substituído por falha de comunicação</xJust>');
+  expect(await consultaByKey(h, company, doc.chave!)).toMatchObject({ DocStatus: '5' });
+});
+
+test('never reached SEFAZ → 217 waits, is confirmed once, then the number is voided → Inutilizado (6)', async () => {
+  const doc = await detecting(2, 'down', true);
+  const t0 = Date.now();
+  const run = (offsetMs: number) => runDiscards(rig.run(new Date(t0 + offsetMs), { unknownFateWaitMs: 3 * MIN }));
+
+  // Too early: the lost message could still sit in a SEFAZ queue.
+  expect((await run(0)).retryLater).toBe(1);
+  expect((await h.store.getDocument(company.company.id, doc.id))).toMatchObject({ docStatus: 4, discardState: DISCARD_STATE.consulting });
+  // Old enough: one 217 counts, a second one confirms.
+  await run(4 * MIN);
+  expect((await h.store.getDocument(company.company.id, doc.id))).toMatchObject({ docStatus: 4, discardState: DISCARD_STATE.notFoundOnce });
+  expect((await run(10 * MIN)).voided).toBe(1);
+
+  expect((await h.store.getDocument(company.company.id, doc.id))).toMatchObject({ docStatus: 6, cStat: '102', discardState: DISCARD_STATE.voided });
+  const [inut] = await h.store.listInutilizacoes(company.company.id);
+  expect(inut).toMatchObject({ status: 'authorized', nIni: 2, nFin: 2, serie: 1 });
+  expect(h.sim.state.inutilizacoesOverlapping('2', company.cnpj, '55', 1, 2, 2)).toHaveLength(1);
+  expect(await consultaByKey(h, company, doc.chave!)).toMatchObject({ DocStatus: '6' });
+});
+
+test('nothing happens while the scope is in contingency', async () => {
+  const doc = await detecting(3, 'down', true);
+  await setScope(h, UF, 'contingency');
+  expect((await runDiscards(rig.run(new Date(Date.now() + 10 * MIN)))).waiting).toBeGreaterThanOrEqual(1);
+  expect((await h.store.getDocument(company.company.id, doc.id))).toMatchObject({ docStatus: 4, discardState: null });
+  await setScope(h, UF, 'normal');
+});
+
+test('§5.3: an unreferenced 108 document unknown to SEFAZ becomes Rejeitado (217); one authorised is adopted', async () => {
+  const unknown = await detecting(4, 'down', false);
+  const authorised = await detecting(5, 'lose-response', false);
+  const summary = await runDiscards(rig.run(new Date(Date.now() + 10 * MIN), { unknownFateWaitMs: 3 * MIN }));
+  expect(summary.settled).toBeGreaterThanOrEqual(2);
+  expect((await h.store.getDocument(company.company.id, unknown.id))).toMatchObject({ docStatus: 3, cStat: '217' });
+  expect((await h.store.getDocument(company.company.id, authorised.id))).toMatchObject({ docStatus: 2, cStat: '100' });
+  // The ERP may now send number 4 again: it is authorised normally.
+  const resent = await h.call([nfeFor(company, UF, 4)], { as: company });
+  expect(sit(resent.documentos[0]!).SitCodigo).toBe('100');
+});

@@ -1,0 +1,50 @@
+// Shared by the jobs-* tests: the follow-up jobs' deps over a harness (own SefazClient to the same
+// simulator), documents for a chosen UF, scope switches and a consulta by key through SOAP.
+import { SefazClient } from '../../src/sefaz/client';
+import { createEndpointResolver } from '../../src/sefaz/endpoints';
+import { SefazTransport } from '../../src/sefaz/transport';
+import { JobRun, type FollowUpDeps, type FollowUpOptions } from '../../src/emission/jobs/common';
+import { ufCode } from '../../src/fiscal/ufs';
+import type { ContingencyOption } from '../../src/store/port';
+import { SCHEMAS_DIR, type Harness, type TestCompany } from '../support/harness';
+import { simpleNfe } from '../support/samples';
+
+export interface JobsRig {
+  deps: FollowUpDeps;
+  /** A run at `now` (default: real now). */
+  run(now?: Date, options?: Partial<FollowUpOptions>): JobRun;
+  close(): void;
+}
+
+export function jobsRig(h: Harness): JobsRig {
+  const transport = new SefazTransport({ trust: { mode: 'simulator', caPem: h.sim.ca.certPem }, timeouts: { connectTimeoutMs: 5000, responseTimeoutMs: 5000 } });
+  const sefaz = new SefazClient(createEndpointResolver({ mode: 'simulator', baseUrl: h.sim.httpsUrl }), transport);
+  const deps: FollowUpDeps = { store: h.store, sefaz, schemasDir: SCHEMAS_DIR, verProc: 'fiscal-gateway test', options: { unknownFateWaitMs: 0 } };
+  return {
+    deps,
+    run: (now = new Date(), options = {}) => new JobRun({ ...deps, options: { ...deps.options, ...options } }, now),
+    close: () => transport.close(),
+  };
+}
+
+export function nfeFor(company: TestCompany, uf: string, nNF: number, serie = 1): string {
+  return simpleNfe({ cnpj: company.cnpj, nNF, serie }).replace('<cUF>43</cUF>', `<cUF>${ufCode(uf)}</cUF>`).replace('<UF>RS</UF>', `<UF>${uf}</UF>`);
+}
+
+export async function setOptions(h: Harness, company: TestCompany, options: ContingencyOption[]): Promise<void> {
+  await h.store.updateCompany(company.company.id, { contingency: { '55': { options, transitionMode: 'invoicy' } } });
+  company.company = (await h.store.getCompany(company.company.id))!;
+}
+
+export async function setScope(h: Harness, uf: string, state: 'normal' | 'contingency'): Promise<void> {
+  await h.store.setContingency({ tpAmb: '2', uf, model: '55' }, { state, since: new Date(), cause: 'teste', probeFailures: 0 });
+}
+
+export const sit = (d: Record<string, unknown>) => d.Situacao as { SitCodigo: string; SitDescricao: string };
+
+/** Consulta by key through SOAP, as the ERP sees the document. */
+export async function consultaByKey(h: Harness, company: TestCompany, chave: string): Promise<Record<string, unknown>> {
+  const xml = `<Consulta><ModeloDocumento>NFe</ModeloDocumento><Versao>4.00</Versao><tpAmb>2</tpAmb><CnpjEmissor>${company.cnpj}</CnpjEmissor><ChaveAcesso>${chave}</ChaveAcesso></Consulta>`;
+  const reply = await h.call([xml], { as: company });
+  return reply.documentos[0]!;
+}
