@@ -1,0 +1,285 @@
+// `npm run bench`: starts the SEFAZ simulator and the gateway as separate processes on loopback,
+// drives NF-e emission over InvoiCy SOAP (1 and 50 items) at a fixed concurrency, and prints
+// throughput, latency percentiles, gateway CPU per document and gateway memory (peak and, with
+// --duration, a soak) beside the targets of issue 4 §10, then one JSON line.
+//
+//   node dist/bench/bench.js [--n 500] [--n50 100] [--concurrency 16] [--warmup 50]
+//        [--duration 20] [--schemas DIR | --no-schemas] [--profile DIR] [--max-seconds S]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { optional, parseFlags, type Flags } from '../src/cli/args';
+import { benchNfe } from './documents';
+import { runLoad, type LoadResult } from './load';
+import { cpuTimeMs, peakRssMb, rssMb } from './procfs';
+import { ProcessGroup, startGateway, startSimulator, type Child, type GatewayProcess } from './processes';
+import { SoapClient } from './soap';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TARGETS = { oneItemDocsPerSecond: 100, gatewayCpuMsPerOneItemDoc: 5, rssDriftPct: 10, rssSoakSeconds: 300 } as const;
+const RSS_SAMPLE_MS = 5000;
+const REQUEST_TIMEOUT_MS = 60_000;
+const STARTUP_TIMEOUT_MS = 90_000;
+
+interface Settings {
+  n1: number;
+  n50: number;
+  concurrency: number;
+  warmup: number;
+  durationS: number;
+  schemasDir?: string;
+  profileDir?: string;
+  maxSeconds: number;
+}
+
+interface PhaseResult extends LoadResult {
+  phase: string;
+  items: number;
+  gatewayCpuMsPerDoc: number;
+  simulatorCpuMsPerDoc: number;
+  clientCpuMsPerDoc: number;
+}
+
+interface SoakResult {
+  durationS: number;
+  /** Width of the "first minute" / "last minute" windows (shorter when the soak is short). */
+  windowS: number;
+  samples: { tS: number; rssMb: number }[];
+  firstMb: number;
+  lastMb: number;
+  maxMb: number;
+  driftPct: number;
+  load: PhaseResult;
+}
+
+function positiveInt(flags: Flags, name: string, fallback: number, allowZero = false): number {
+  const raw = optional(flags, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new Error(`--${name} must be an integer ≥ ${allowZero ? 0 : 1} (got ${raw})`);
+  return n;
+}
+
+function readSettings(argv: string[]): Settings {
+  const { flags } = parseFlags(argv, {
+    n: { type: 'string' }, n50: { type: 'string' }, concurrency: { type: 'string' }, warmup: { type: 'string' },
+    duration: { type: 'string' }, schemas: { type: 'string' }, 'no-schemas': { type: 'boolean' },
+    profile: { type: 'string' }, 'max-seconds': { type: 'string' },
+  });
+  const defaultSchemas = path.resolve(ROOT, '../shared/schemas');
+  const schemasDir = flags['no-schemas'] ? undefined
+    : optional(flags, 'schemas') ? path.resolve(optional(flags, 'schemas')!)
+      : fs.existsSync(path.join(defaultSchemas, 'nfe')) ? defaultSchemas : undefined;
+  const durationS = positiveInt(flags, 'duration', 20, true);
+  const profile = optional(flags, 'profile');
+  return {
+    n1: positiveInt(flags, 'n', 500),
+    n50: positiveInt(flags, 'n50', 100, true),
+    concurrency: positiveInt(flags, 'concurrency', 16),
+    warmup: positiveInt(flags, 'warmup', 50, true),
+    durationS,
+    schemasDir,
+    profileDir: profile ? path.resolve(profile) : undefined,
+    // Generous for 2 slow cores, yet a hung system cannot keep the bench running forever.
+    maxSeconds: positiveInt(flags, 'max-seconds', 300 + 2 * durationS),
+  };
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+class Bench {
+  private readonly client: SoapClient;
+  private sequence = 0;
+
+  constructor(private readonly s: Settings, private readonly gateway: GatewayProcess, private readonly simulator: Child) {
+    this.client = new SoapClient(gateway.endpoint, gateway, s.concurrency, REQUEST_TIMEOUT_MS);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private load(items: number, limit: { count?: number; durationMs?: number }): Promise<LoadResult> {
+    return runLoad({
+      concurrency: this.s.concurrency, ...limit,
+      send: () => this.client.send(benchNfe({ cnpj: this.gateway.cnpj, items, sequence: ++this.sequence })),
+    });
+  }
+
+  /** One measured phase: load plus the CPU the gateway, the simulator and the bench itself used. */
+  async phase(name: string, items: number, limit: { count?: number; durationMs?: number }): Promise<PhaseResult> {
+    const gw0 = cpuTimeMs(this.gateway.pid);
+    const sim0 = cpuTimeMs(this.simulator.pid);
+    const own0 = process.cpuUsage();
+    const result = await this.load(items, limit);
+    const own = process.cpuUsage(own0);
+    const perDoc = (ms: number) => ms / Math.max(1, result.documents);
+    return {
+      phase: name, items, ...result,
+      gatewayCpuMsPerDoc: perDoc(cpuTimeMs(this.gateway.pid) - gw0),
+      simulatorCpuMsPerDoc: perDoc(cpuTimeMs(this.simulator.pid) - sim0),
+      clientCpuMsPerDoc: perDoc((own.user + own.system) / 1000),
+    };
+  }
+
+  async warmUp(): Promise<void> {
+    if (this.s.warmup === 0) return;
+    const r1 = await this.load(1, { count: this.s.warmup });
+    const r50 = this.s.n50 > 0 ? await this.load(50, { count: Math.ceil(this.s.warmup / 5) }) : undefined;
+    const errors = r1.errors + (r50?.errors ?? 0);
+    if (errors > 0) {
+      // Nothing meaningful can be measured if the plain path fails: show why and stop.
+      throw new Error(`warm-up: ${errors} failed call(s): ${JSON.stringify({ ...r1.errorKinds, ...r50?.errorKinds })}`);
+    }
+  }
+
+  /** One-item load for durationS, sampling the gateway's RSS every 5 s. */
+  async soak(): Promise<SoakResult> {
+    const durationMs = this.s.durationS * 1000;
+    const t0 = Date.now();
+    const samples: { tS: number; rssMb: number }[] = [];
+    const sample = () => samples.push({ tS: (Date.now() - t0) / 1000, rssMb: rssMb(this.gateway.pid) });
+    sample();
+    const timer = setInterval(sample, RSS_SAMPLE_MS);
+    let load: PhaseResult;
+    try {
+      load = await this.phase('soak, NF-e 1 item', 1, { durationMs });
+    } finally {
+      clearInterval(timer);
+    }
+    sample();
+    const endS = samples[samples.length - 1]!.tS;
+    const windowS = Math.min(60, this.s.durationS / 3);
+    const firstMb = mean(samples.filter((x) => x.tS <= windowS).map((x) => x.rssMb));
+    const lastMb = mean(samples.filter((x) => x.tS >= endS - windowS).map((x) => x.rssMb));
+    return {
+      durationS: this.s.durationS, windowS, samples, firstMb, lastMb,
+      maxMb: Math.max(...samples.map((x) => x.rssMb)),
+      driftPct: ((lastMb - firstMb) / firstMb) * 100,
+      load,
+    };
+  }
+}
+
+// ---- report ----
+
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'met' : 'MISSED';
+}
+
+function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined, peakMb: number): void {
+  const rows = [['phase', 'docs', 'errors', 'docs/s', 'p50 ms', 'p95 ms', 'p99 ms', 'gw CPU ms/doc', 'sim CPU ms/doc', 'bench CPU ms/doc']];
+  for (const p of [...phases, ...(soak ? [soak.load] : [])]) {
+    rows.push([p.phase, String(p.documents), String(p.errors), f1(p.docsPerSecond), f1(p.p50Ms), f1(p.p95Ms), f1(p.p99Ms),
+      f2(p.gatewayCpuMsPerDoc), f2(p.simulatorCpuMsPerDoc), f2(p.clientCpuMsPerDoc)]);
+  }
+  const out: string[] = [];
+  out.push('');
+  out.push(`fiscal-gateway bench — node ${process.version}, ${os.cpus().length} CPU(s), concurrency ${s.concurrency}, ` +
+    `XSD validation ${s.schemasDir ? 'on' : 'off'}, one document per SOAP call`);
+  out.push('');
+  out.push(table(rows));
+  out.push('');
+  const one = phases.find((p) => p.items === 1)!;
+  out.push('targets');
+  out.push(`  one-item NF-e/s              ${f1(one.docsPerSecond).padStart(8)}   target ≥ ${TARGETS.oneItemDocsPerSecond}   ${verdict(one.docsPerSecond >= TARGETS.oneItemDocsPerSecond)}`);
+  out.push(`  gateway CPU ms/one-item NF-e ${f2(one.gatewayCpuMsPerDoc).padStart(8)}   target ≤ ${TARGETS.gatewayCpuMsPerOneItemDoc}     ${verdict(one.gatewayCpuMsPerDoc <= TARGETS.gatewayCpuMsPerOneItemDoc)}`);
+  if (soak) {
+    const judged = soak.durationS >= TARGETS.rssSoakSeconds ? verdict(Math.abs(soak.driftPct) <= TARGETS.rssDriftPct) : `not judged (soak ${soak.durationS} s < ${TARGETS.rssSoakSeconds} s)`;
+    out.push(`  gateway RSS drift            ${(f1(soak.driftPct) + ' %').padStart(8)}   target within ±${TARGETS.rssDriftPct} % over ${TARGETS.rssSoakSeconds / 60} min   ${judged}`);
+  } else {
+    out.push('  gateway RSS drift            no soak (--duration 0)');
+  }
+  out.push('');
+  out.push(`gateway memory: peak RSS (VmHWM) ${f1(peakMb)} MiB`);
+  if (soak) {
+    out.push(`soak ${soak.durationS} s: RSS first ${f1(soak.samples[0]!.rssMb)} MiB, last ${f1(soak.samples[soak.samples.length - 1]!.rssMb)} MiB, ` +
+      `max ${f1(soak.maxMb)} MiB; mean of first ${f1(soak.windowS)} s ${f1(soak.firstMb)} MiB → mean of last ${f1(soak.windowS)} s ${f1(soak.lastMb)} MiB (${f1(soak.driftPct)} %)`);
+    out.push(`  RSS every ${RSS_SAMPLE_MS / 1000} s (MiB): ${soak.samples.map((x) => f1(x.rssMb)).join(' ')}`);
+  }
+  const errorKinds: Record<string, number> = {};
+  for (const p of [...phases, ...(soak ? [soak.load] : [])]) {
+    for (const [k, v] of Object.entries(p.errorKinds)) errorKinds[k] = (errorKinds[k] ?? 0) + v;
+  }
+  const kinds = Object.entries(errorKinds).sort((a, b) => b[1] - a[1]);
+  out.push(kinds.length === 0 ? 'errors: none (every reply Codigo 100 / SitCodigo 100)' : 'errors:');
+  for (const [k, v] of kinds.slice(0, 20)) out.push(`  ${String(v).padStart(6)} × ${k}`);
+  out.push('');
+  process.stdout.write(out.join('\n') + '\n');
+  process.stdout.write(JSON.stringify({
+    node: process.version, cpus: os.cpus().length, concurrency: s.concurrency, xsd: Boolean(s.schemasDir),
+    phases: phases.map(({ errorKinds: _e, ...p }) => p),
+    soak: soak && { ...soak, load: { ...soak.load, errorKinds: undefined } },
+    gatewayPeakRssMb: peakMb, errors: errorKinds, targets: TARGETS,
+  }) + '\n');
+}
+
+// ---- lifecycle ----
+
+async function main(): Promise<number> {
+  const s = readSettings(process.argv.slice(2));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-bench-'));
+  const group = new ProcessGroup();
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () => (cleaning ??= group.stopAll().finally(() => fs.rmSync(tmp, { recursive: true, force: true })));
+  const abort = (message: string, code: number) => {
+    process.stderr.write(`bench: ${message}\n`);
+    void cleanup().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => abort('interrupted', 130));
+  process.once('SIGTERM', () => abort('terminated', 143));
+  process.once('exit', () => { group.killAllNow(); fs.rmSync(tmp, { recursive: true, force: true }); });
+  setTimeout(() => abort(`time limit of ${s.maxSeconds} s exceeded`, 1), s.maxSeconds * 1000).unref();
+  group.onUnexpectedExit = (child, code, signal) => abort(`${child.name} exited unexpectedly (${signal ?? `code ${code}`}):\n${child.tail()}`, 1);
+
+  const options = {
+    root: ROOT, dataDir: path.join(tmp, 'data'), schemasDir: s.schemasDir, startupTimeoutMs: STARTUP_TIMEOUT_MS,
+    gatewayNodeArgs: s.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`] : undefined,
+  };
+  let bench: Bench | undefined;
+  try {
+    process.stderr.write('bench: starting simulator and gateway…\n');
+    const simulator = await startSimulator(group, options);
+    const gateway = await startGateway(group, options, simulator.url);
+    bench = new Bench(s, gateway, simulator);
+    process.stderr.write(`bench: warm-up (${s.warmup} one-item${s.n50 > 0 ? ` + ${Math.ceil(s.warmup / 5)} fifty-item` : ''} documents)…\n`);
+    await bench.warmUp();
+    const phases: PhaseResult[] = [];
+    process.stderr.write(`bench: ${s.n1} one-item NF-e…\n`);
+    phases.push(await bench.phase('NF-e 1 item', 1, { count: s.n1 }));
+    if (s.n50 > 0) {
+      process.stderr.write(`bench: ${s.n50} fifty-item NF-e…\n`);
+      phases.push(await bench.phase('NF-e 50 items', 50, { count: s.n50 }));
+    }
+    let soak: SoakResult | undefined;
+    if (s.durationS > 0) {
+      process.stderr.write(`bench: soak, one-item NF-e for ${s.durationS} s…\n`);
+      soak = await bench.soak();
+    }
+    report(s, phases, soak, peakRssMb(gateway.pid));
+    const failed = phases.some((p) => p.errors > 0) || (soak?.load.errors ?? 0) > 0;
+    return failed ? 1 : 0;
+  } finally {
+    bench?.close();
+    await cleanup();
+    if (s.profileDir) process.stderr.write(`bench: gateway CPU profile written to ${s.profileDir}\n`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
