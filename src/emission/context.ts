@@ -1,6 +1,6 @@
 // What every use case needs for one company in one call: the ports, the company row, its
 // environment, time zone and (lazily) its signing/TLS credentials.
-import { X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ActiveCertificate, Company, Store, TpAmb } from '../store/port';
 import { environmentTpAmb } from '../store/port';
 import type { SefazClient } from '../sefaz/client';
@@ -88,7 +88,8 @@ export class CompanyContext {
     if (cert.notBefore.getTime() > now.getTime()) {
       throw new CertificateProblem(SitCodigo.certificadoInvalido, 'Certificado digital ainda não é válido');
     }
-    const fingerprint = new X509Certificate(cert.certPem).fingerprint256;
+    // Identifies the TLS agent of this certificate: a hash of its text, cheaper than parsing it per call.
+    const fingerprint = createHash('sha256').update(cert.certPem).digest('hex');
     return { cert, credentials: { key: cert.keyPem, cert: cert.certPem, fingerprint } };
   }
 }

@@ -20,31 +20,35 @@ export interface SignOptions {
 }
 
 interface CachedSigner {
-  keyPem: string;
   key: KeyObject;
   leafPem: string;
+  /** KeyInfo content, built once (xml-crypto would re-read the PEM for every signature). */
+  keyInfo: string;
 }
 
-// Parsing an RSA private key costs more than the rest of a small signature; a company signs
-// thousands of documents with the same certificate.
+// Parsing an RSA private key and the certificate costs more than the rest of a small signature; a
+// company signs thousands of documents with the same certificate, so signers are cached by the
+// exact key and certificate text (a changed certificate is a new entry).
 const MAX_CACHED_SIGNERS = 64;
 // Names end up inside an XPath literal: no quotes, no spaces.
 const XML_NAME_RE = /^[\p{L}_][\p{L}\p{N}_.-]*$/u;
 const signers = new Map<string, CachedSigner>();
 
 function signerFor(keyPem: string, certPem: string): CachedSigner {
+  const cacheKey = certPem + keyPem;
+  const cached = signers.get(cacheKey);
+  if (cached) return cached;
   const leafPem = splitPemCertificates(certPem)[0];
   if (!leafPem) throw new CertificateError('invalid-certificate', 'Certificado digital ausente ou ilegível');
   const leaf = new X509Certificate(leafPem);
-  const cached = signers.get(leaf.fingerprint256);
-  if (cached?.keyPem === keyPem) return cached;
   const key = createPrivateKey(keyPem);
   if (!leaf.checkPrivateKey(key)) {
     throw new CertificateError('no-private-key', 'A chave privada não corresponde ao certificado informado');
   }
-  if (!cached && signers.size >= MAX_CACHED_SIGNERS) signers.delete(signers.keys().next().value!);
-  const signer = { keyPem, key, leafPem };
-  signers.set(leaf.fingerprint256, signer);
+  if (signers.size >= MAX_CACHED_SIGNERS) signers.delete(signers.keys().next().value!);
+  const der = leaf.raw.toString('base64');
+  const signer = { key, leafPem, keyInfo: `<X509Data><X509Certificate>${der}</X509Certificate></X509Data>` };
+  signers.set(cacheKey, signer);
   return signer;
 }
 
@@ -59,6 +63,7 @@ export function signXml(xml: string, options: SignOptions): string {
     publicCert: signer.leafPem,
     signatureAlgorithm: RSA_SHA1,
     canonicalizationAlgorithm: C14N,
+    getKeyInfoContent: () => signer.keyInfo,
   });
   // An absolute path: xml-crypto evaluates it several times and "//*" walks the whole document.
   const xpath = location.path.map((name) => `/*[local-name(.)='${name}']`).join('');

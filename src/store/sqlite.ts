@@ -2,6 +2,11 @@
 // synchronous, so every unit of work is queued behind the previous one — otherwise another caller's
 // statement could run inside an open transaction while it awaits. BEGIN IMMEDIATE takes the write
 // lock up front, which also serialises writers of other processes sharing the file (busy_timeout).
+//
+// Group commit: with synchronous=FULL every COMMIT waits for an fsync that blocks the event loop, so
+// the write transactions queued while one commit runs are committed together — one BEGIN … COMMIT,
+// each transaction inside its own SAVEPOINT (a failing one rolls back alone). No caller is answered
+// before the COMMIT that made its writes durable.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -34,6 +39,7 @@ function bind(params: SqlParams = {}): Record<string, unknown> {
 class SqliteDriver implements SqlDriver {
   readonly dialect = sqliteDialect;
   #tail: Promise<unknown> = Promise.resolve();
+  readonly #batch: { fn: (q: SqlExecutor) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
   readonly #stmts = new Map<string, Database.Statement>();
   readonly #executor: SqlExecutor;
 
@@ -64,17 +70,36 @@ class SqliteDriver implements SqlDriver {
   }
 
   tx<T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.#serialise(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await fn(this.#executor);
-        this.db.exec('COMMIT');
-        return result;
-      } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw err;
-      }
+    return new Promise<T>((resolve, reject) => {
+      this.#batch.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (this.#batch.length === 1) void this.#serialise(() => this.#commitBatch());
     });
+  }
+
+  /** Runs every queued transaction in one BEGIN … COMMIT, each isolated by a savepoint. */
+  async #commitBatch(): Promise<void> {
+    const batch = this.#batch.splice(0);
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const item of batch) {
+        this.db.exec('SAVEPOINT tx');
+        try {
+          outcomes.push({ ok: true, value: await item.fn(this.#executor) });
+          this.db.exec('RELEASE tx');
+        } catch (err) {
+          this.db.exec('ROLLBACK TO tx');
+          this.db.exec('RELEASE tx');
+          outcomes.push({ ok: false, value: err });
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    batch.forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));
   }
 
   close(): Promise<void> {
