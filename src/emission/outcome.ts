@@ -24,6 +24,8 @@ export function sefazTarget(ctx: CompanyContext, doc: DocumentRecord) {
 }
 
 /** The reply of a stored document with the request code its state implies. */
+const ISSUED_IN_CONTINGENCY: readonly number[] = [DOC_STATUS.CONTINGENCIA_SVC, DOC_STATUS.EPEC, DOC_STATUS.CONTINGENCIA_OFFLINE];
+
 export function resultOf(ctx: CompanyContext, doc: DocumentRecord): DocumentResult {
   const replyXml = documentReply(doc, ctx.offset);
   const modelo = doc.model === '65' ? 'NFCe' : 'NFe';
@@ -32,6 +34,8 @@ export function resultOf(ctx: CompanyContext, doc: DocumentRecord): DocumentResu
   }
   // Pending because the scope is in contingency (never sent): 109. Awaiting a recibo: plain 100.
   if (doc.docStatus === DOC_STATUS.PENDENTE && doc.stage === 'signed') return { modelo, replyXml, requestCode: 109 };
+  // Issued in contingency (SVC, EPEC, off-line): an idempotent resend gets the first answer again.
+  if (ISSUED_IN_CONTINGENCY.includes(doc.docStatus)) return { modelo, replyXml, requestCode: 109 };
   return { modelo, replyXml };
 }
 

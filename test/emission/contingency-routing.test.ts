@@ -77,6 +77,10 @@ describe('RS NF-e outage', () => {
     expect(decodeB64(d.DocXMLBase64)).toMatch(/<nfeProc.*<tpEmis>6<\/tpEmis>.*<dhCont>.*<xJust>SEFAZ indisponível - emissão em contingência<\/xJust>/);
     expect(await docStatusByConsulta(c, chave)).toBe('15');
     expect(h.sim.state.getDocument(chave, '2')).toMatchObject({ authorizer: 'SVCAN', status: 'authorized' });
+    // An idempotent resend of that number gets the stored answer again, still as 109/100.
+    const again = await h.call([simpleNfe({ cnpj: c.cnpj, nNF: 7, serie: 1 })], { as: c });
+    expect(again.messages[0]!.codigo).toBe(109);
+    expect(again.documentos[0]).toMatchObject({ DocChaAcesso: chave, DocProtocolo: d.DocProtocolo });
   });
 
   test('[EPEC] → 109/136, DocStatus 10, the EPEC registered at the Ambiente Nacional', async () => {
