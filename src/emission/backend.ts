@@ -13,7 +13,7 @@ import { processConsulta } from './consulta';
 import { processEvento } from './events';
 import { processInutilizacao } from './inutilizacao';
 import { applySubstituirDocumento, processDescarte } from './discard-request';
-import { reissueInReservedSerie } from './transition';
+import { reissueInReservedSerie } from './contingency/transition';
 
 export type { EmissionDeps } from './context';
 

@@ -20,7 +20,7 @@ import { CertificateProblem, type CompanyContext } from './context';
 import { FINAL_STATUSES, SitCodigo, TEXT } from './codes';
 import { modeloName, rejectionReply } from './replies';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
-import { issueInContingency } from './contingency-route';
+import { issueInContingency } from './contingency/route';
 
 /** A signed, validated document waiting for transmission. */
 export interface ReadyDocument {

@@ -1,16 +1,16 @@
 // Re-keying a document for a contingency route (tpEmis 4 EPEC, 6/7 SVC, 9 NFC-e off-line): same
 // number, cNF and dhEmi as the stored row, a new key, dhCont/xJust, signed again (NFC-e: the off-line
 // QR code, whose hash covers the new DigestValue) and checked against the schema.
-import { renderNfe, type NfeDraft } from '../layout';
-import { signXml, digestValueOf } from '../signing/xmldsig';
-import { buildQrCodeV2Offline } from '../fiscal/qrcode';
-import { formatDateTime } from '../fiscal/datetime';
-import { ufOffset } from '../fiscal/ufs';
-import { qrCodeBaseUrl, urlChaveConsulta } from '../sefaz/endpoints';
-import type { DocumentRecord } from '../store/port';
-import type { CompanyContext } from './context';
-import { TEXT } from './codes';
-import { insertInfNFeSupl, schemaErrors } from './issue-nfe';
+import { renderNfe, type NfeDraft } from '../../layout';
+import { signXml, digestValueOf } from '../../signing/xmldsig';
+import { buildQrCodeV2Offline } from '../../fiscal/qrcode';
+import { formatDateTime } from '../../fiscal/datetime';
+import { ufOffset } from '../../fiscal/ufs';
+import { qrCodeBaseUrl, urlChaveConsulta } from '../../sefaz/endpoints';
+import type { DocumentRecord } from '../../store/port';
+import type { CompanyContext } from '../context';
+import { TEXT } from '../codes';
+import { insertInfNFeSupl, schemaErrors } from '../issue-nfe';
 
 export type ContingencyTpEmis = '4' | '6' | '7' | '9';
 

@@ -2,19 +2,19 @@
 // with tpEmis 4 and stored signed (the reconciliation job later sends exactly it, same key), and its
 // summary goes to the Ambiente Nacional as event 110140 → 136, DocStatus 10. The event row is kept
 // like any other event of the document; its protocol is also copied to `epecProtocol`.
-import { epecSummary } from '../layout';
-import { detEpec, evento, TP_EVENTO } from '../sefaz/messages';
-import { procEventoNFe } from '../sefaz/proc';
-import { SefazTransportError } from '../sefaz/errors';
-import { signXml } from '../signing/xmldsig';
-import { formatDateTime, parseDateTime } from '../fiscal/datetime';
-import { ufCode } from '../fiscal/ufs';
-import { DOC_STATUS, type EventPatch, type EventRecord } from '../store/port';
-import { log } from '../log/logger';
-import type { CompanyContext } from './context';
-import { newIdLote } from './issue-nfe';
-import { renderForContingency } from './contingency-render';
-import { saveDoc, sentWithoutAnswer, type RouteInput, type RouteOutcome } from './route-common';
+import { epecSummary } from '../../layout';
+import { detEpec, evento, TP_EVENTO } from '../../sefaz/messages';
+import { procEventoNFe } from '../../sefaz/proc';
+import { SefazTransportError } from '../../sefaz/errors';
+import { signXml } from '../../signing/xmldsig';
+import { formatDateTime, parseDateTime } from '../../fiscal/datetime';
+import { ufCode } from '../../fiscal/ufs';
+import { DOC_STATUS, type EventPatch, type EventRecord } from '../../store/port';
+import { log } from '../../log/logger';
+import type { CompanyContext } from '../context';
+import { newIdLote } from '../issue-nfe';
+import { renderForContingency } from './render';
+import { saveDoc, sentWithoutAnswer, type RouteInput, type RouteOutcome } from './common';
 
 /** cOrgao of the Ambiente Nacional, which receives NF-e EPECs. */
 const AMBIENTE_NACIONAL = '91';

@@ -3,13 +3,13 @@
 // company's contingency options under the NEXT number of the gateway's own sequence in the reserved
 // série — never the ERP's number, which may already be authorised — and the original is marked for
 // discard with that substitute, so the discard job cancels or voids it.
-import { parseNfeEnvio, type NfeDraft } from '../layout';
-import { DOC_STATUS, type DocumentRecord } from '../store/port';
-import type { DocumentResult } from '../invoicy/types';
-import { log, withLogContext } from '../log/logger';
-import type { CompanyContext } from './context';
-import { SitCodigo } from './codes';
-import { prepareDraft, sendSync } from './issue-nfe';
+import { parseNfeEnvio, type NfeDraft } from '../../layout';
+import { DOC_STATUS, type DocumentRecord } from '../../store/port';
+import type { DocumentResult } from '../../invoicy/types';
+import { log, withLogContext } from '../../log/logger';
+import type { CompanyContext } from '../context';
+import { SitCodigo } from '../codes';
+import { prepareDraft, sendSync } from '../issue-nfe';
 
 /** The draft under another série and without number (so the série's sequence allocates one). */
 function inReservedSerie(draft: NfeDraft, serie: number): NfeDraft {

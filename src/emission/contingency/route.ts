@@ -2,18 +2,18 @@
 // number and walks the company's ordered options for its model — SVC, EPEC, OFFLINE — until one
 // stores an answer; an option that is not available (or fails before its request was written) falls
 // to the next; the end of the list (or NONE) leaves it pending (109/105) with its tpEmis 1 key.
-import { defaultOptions, nextOption } from '../contingency/policy';
-import type { ContingencyOption } from '../store/port';
-import { DOC_STATUS } from '../store/port';
-import type { DocumentResult } from '../invoicy/types';
-import { log } from '../log/logger';
-import type { CompanyContext } from './context';
-import { SitCodigo, TEXT } from './codes';
-import { resultOf } from './outcome';
+import { defaultOptions, nextOption } from '../../contingency/policy';
+import type { ContingencyOption } from '../../store/port';
+import { DOC_STATUS } from '../../store/port';
+import type { DocumentResult } from '../../invoicy/types';
+import { log } from '../../log/logger';
+import type { CompanyContext } from '../context';
+import { SitCodigo, TEXT } from '../codes';
+import { resultOf } from '../outcome';
 import { issueViaSvc, isSvcActive } from './svc';
 import { issueViaEpec } from './epec';
 import { issueOffline } from './offline';
-import { saveDoc, type RouteInput, type RouteOutcome } from './route-common';
+import { saveDoc, type RouteInput, type RouteOutcome } from './common';
 
 const ROUTES: Record<Exclude<ContingencyOption, 'NONE'>, (ctx: CompanyContext, input: RouteInput) => Promise<RouteOutcome>> = {
   SVC: issueViaSvc,

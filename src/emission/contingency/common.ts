@@ -1,10 +1,10 @@
 // What the contingency routes (SVC, EPEC, off-line) share: their input, their outcome and the
 // stored state of a contingency transmission whose answer never came.
-import type { NfeDraft } from '../layout';
-import { DOC_STATUS, type DocumentPatch, type DocumentRecord } from '../store/port';
-import { addLogContext, log } from '../log/logger';
-import type { CompanyContext } from './context';
-import { SitCodigo, TEXT } from './codes';
+import type { NfeDraft } from '../../layout';
+import { DOC_STATUS, type DocumentPatch, type DocumentRecord } from '../../store/port';
+import { addLogContext, log } from '../../log/logger';
+import type { CompanyContext } from '../context';
+import { SitCodigo, TEXT } from '../codes';
 
 /** A numbered, signed (tpEmis 1) and schema-valid document of a scope in contingency. */
 export interface RouteInput {

@@ -1,16 +1,16 @@
 // SVC route (contingency-and-numbering.md §3.2): is the SVC serving the origin UF active (status
 // service, cached ≤ 3 min per tpAmb/SVC/UF), and the synchronous authorisation there with a tpEmis
 // 6/7 key. An NF-e authorised by an SVC is DocStatus 15; its events later go to that SVC.
-import { svcFor, type SvcAuthorizer } from '../contingency/policy';
-import { svcTpEmis } from '../fiscal/ufs';
-import { SefazTransportError } from '../sefaz/errors';
-import { DOC_STATUS } from '../store/port';
-import { log } from '../log/logger';
-import type { CompanyContext, EmissionDeps } from './context';
-import { applyProtocol, recordRejection } from './outcome';
-import { newIdLote } from './issue-nfe';
-import { saveDoc, sentWithoutAnswer, type RouteOutcome, type RouteInput } from './route-common';
-import { renderForContingency } from './contingency-render';
+import { svcFor, type SvcAuthorizer } from '../../contingency/policy';
+import { svcTpEmis } from '../../fiscal/ufs';
+import { SefazTransportError } from '../../sefaz/errors';
+import { DOC_STATUS } from '../../store/port';
+import { log } from '../../log/logger';
+import type { CompanyContext, EmissionDeps } from '../context';
+import { applyProtocol, recordRejection } from '../outcome';
+import { newIdLote } from '../issue-nfe';
+import { saveDoc, sentWithoutAnswer, type RouteOutcome, type RouteInput } from './common';
+import { renderForContingency } from './render';
 
 /** Status service usage rule (sefaz-nfe.md §5.5): at most one call per 3 minutes. */
 const STATUS_CACHE_MS = 3 * 60_000;

@@ -1,13 +1,13 @@
 // NFC-e off-line route (tpEmis 9, contingency-and-numbering.md §3.2): re-keyed, signed, off-line QR
 // code, stored as DocStatus 11 at stage `signed` with the signed NFC-e in `xmlSigned`, which is what
 // the transmission job sends later. Nothing goes to SEFAZ now; the ERP gets the signed NFC-e.
-import { DOC_STATUS } from '../store/port';
-import { NFCE_OFFLINE_FORBIDDEN_UFS } from '../contingency/policy';
-import { log } from '../log/logger';
-import type { CompanyContext } from './context';
-import { TEXT } from './codes';
-import { renderForContingency } from './contingency-render';
-import { saveDoc, type RouteInput, type RouteOutcome } from './route-common';
+import { DOC_STATUS } from '../../store/port';
+import { NFCE_OFFLINE_FORBIDDEN_UFS } from '../../contingency/policy';
+import { log } from '../../log/logger';
+import type { CompanyContext } from '../context';
+import { TEXT } from '../codes';
+import { renderForContingency } from './render';
+import { saveDoc, type RouteInput, type RouteOutcome } from './common';
 
 export async function issueOffline(ctx: CompanyContext, input: RouteInput): Promise<RouteOutcome> {
   if (input.draft.modelo !== '65' || NFCE_OFFLINE_FORBIDDEN_UFS.includes(input.uf)) {
