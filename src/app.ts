@@ -6,6 +6,7 @@ import express from 'express';
 import { ConfigError, type GatewayConfig } from './config';
 import { companyCredentialsFor } from './contingency/probe';
 import { createEmissionBackend, type EmissionDeps } from './emission/backend';
+import type { LotePolling } from './emission/context';
 import { contingencyProbeJob } from './jobs/probe-job';
 import { discardJob } from './jobs/discard-job';
 import { epecReconcileJob } from './jobs/epec-reconcile-job';
@@ -42,6 +43,8 @@ export interface StartOptions {
   clock?: () => Date;
   /** Run the scheduled jobs (default: config.jobsEnabled). */
   jobs?: boolean;
+  /** Recibo polling bounds of async lotes (tests shorten them). */
+  lotePolling?: Partial<LotePolling>;
 }
 
 interface SimulatorLink { url: string; caPem: string; registerCsc: (cnpj: string, idCsc: string, csc: string) => void }
@@ -117,6 +120,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     clock: opts.clock,
     onNfceCsc: sim?.registerCsc,
     contingency: { svcMap: config.svcMap, xJust: config.contingencyXJust },
+    lotePolling: opts.lotePolling,
   };
   const backend = createEmissionBackend(emissionDeps);
   const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, sefaz, emissionDeps) : undefined;

@@ -1,8 +1,5 @@
-// Shared by the jobs-* tests: the follow-up jobs' deps over a harness (own SefazClient to the same
-// simulator), documents for a chosen UF, scope switches and a consulta by key through SOAP.
-import { SefazClient } from '../../src/sefaz/client';
-import { createEndpointResolver } from '../../src/sefaz/endpoints';
-import { SefazTransport } from '../../src/sefaz/transport';
+// Shared by the jobs-* and scenario tests: the follow-up jobs' deps over a harness, documents for a
+// chosen UF, scope switches and a consulta by key through SOAP.
 import { JobRun, type FollowUpDeps, type FollowUpOptions } from '../../src/emission/jobs/common';
 import { ufCode } from '../../src/fiscal/ufs';
 import type { ContingencyOption } from '../../src/store/port';
@@ -16,14 +13,13 @@ export interface JobsRig {
   close(): void;
 }
 
+/** The follow-up jobs' deps over the harness's gateway (same store and SEFAZ client). */
 export function jobsRig(h: Harness): JobsRig {
-  const transport = new SefazTransport({ trust: { mode: 'simulator', caPem: h.sim.ca.certPem }, timeouts: { connectTimeoutMs: 5000, responseTimeoutMs: 5000 } });
-  const sefaz = new SefazClient(createEndpointResolver({ mode: 'simulator', baseUrl: h.sim.httpsUrl }), transport);
-  const deps: FollowUpDeps = { store: h.store, sefaz, schemasDir: SCHEMAS_DIR, verProc: 'fiscal-gateway test', options: { unknownFateWaitMs: 0 } };
+  const deps: FollowUpDeps = { store: h.store, sefaz: h.sefaz, schemasDir: SCHEMAS_DIR, verProc: 'fiscal-gateway test', options: { unknownFateWaitMs: 0 } };
   return {
     deps,
     run: (now = new Date(), options = {}) => new JobRun({ ...deps, options: { ...deps.options, ...options } }, now),
-    close: () => transport.close(),
+    close: () => undefined,
   };
 }
 
@@ -43,8 +39,8 @@ export async function setScope(h: Harness, uf: string, state: 'normal' | 'contin
 export const sit = (d: Record<string, unknown>) => d.Situacao as { SitCodigo: string; SitDescricao: string };
 
 /** Consulta by key through SOAP, as the ERP sees the document. */
-export async function consultaByKey(h: Harness, company: TestCompany, chave: string): Promise<Record<string, unknown>> {
-  const xml = `<Consulta><ModeloDocumento>NFe</ModeloDocumento><Versao>4.00</Versao><tpAmb>2</tpAmb><CnpjEmissor>${company.cnpj}</CnpjEmissor><ChaveAcesso>${chave}</ChaveAcesso></Consulta>`;
+export async function consultaByKey(h: Harness, company: TestCompany, chave: string, modelo: 'NFe' | 'NFCe' = 'NFe'): Promise<Record<string, unknown>> {
+  const xml = `<Consulta><ModeloDocumento>${modelo}</ModeloDocumento><Versao>4.00</Versao><tpAmb>2</tpAmb><CnpjEmissor>${company.cnpj}</CnpjEmissor><ChaveAcesso>${chave}</ChaveAcesso></Consulta>`;
   const reply = await h.call([xml], { as: company });
   return reply.documentos[0]!;
 }

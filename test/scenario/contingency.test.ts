@@ -10,7 +10,7 @@
 // arrived" fate is company A's NFC-e (RS/65, first document of that scope, sent while RS is down).
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
 import { simpleNfce, simpleNfe } from '../support/samples';
-import { jobsRig, setOptions, sit, type JobsRig } from '../emission/jobs-support';
+import { consultaByKey, jobsRig, setOptions, sit, type JobsRig } from '../emission/jobs-support';
 import { adminRequest } from '../../src/simulator/admin-client';
 import { probeScopes, companyCredentialsFor } from '../../src/contingency/probe';
 import { CompanyContext } from '../../src/emission/context';
@@ -49,13 +49,7 @@ afterAll(async () => {
 
 const modelo = (model: DocModel) => (model === '65' ? 'NFCe' : 'NFe');
 
-/** Consulta by key through SOAP, as the ERP sees the document. */
-async function consulta(c: TestCompany, key: string, model: DocModel = '55'): Promise<Record<string, unknown>> {
-  const xml = `<Consulta><ModeloDocumento>${modelo(model)}</ModeloDocumento><Versao>4.00</Versao><tpAmb>2</tpAmb><CnpjEmissor>${c.cnpj}</CnpjEmissor><ChaveAcesso>${key}</ChaveAcesso></Consulta>`;
-  const reply = await h.call([xml], { as: c });
-  expect(reply.documentos).toHaveLength(1);
-  return reply.documentos[0]!;
-}
+const consulta = (c: TestCompany, key: string, model: DocModel = '55') => consultaByKey(h, c, key, modelo(model));
 
 function descartarXml(c: TestCompany, model: DocModel, numero: number): string {
   return `<DescartarDocumento><ModeloDocumento>${modelo(model)}</ModeloDocumento><tpAmb>2</tpAmb><CNPJ_emit>${c.cnpj}</CNPJ_emit><Numero>${numero}</Numero><Serie>1</Serie></DescartarDocumento>`;

@@ -1,19 +1,15 @@
 // In-process end-to-end rig for emission tests: the SEFAZ simulator (HTTPS, mutual TLS, in-memory
-// state, official schemas), an in-memory store, the SefazClient in simulator mode, the emission
-// backend and the InvoiCy router on loopback. `call()` speaks SOAP 1.1 exactly as an ERP does.
+// state, official schemas), an in-memory store and the gateway's real composition root
+// (startGateway) on loopback. `call()` speaks SOAP 1.1 exactly as an ERP does.
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import express from 'express';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
 import { openStore, SecretBox, type Company, type Store } from '../../src/store';
-import { createEndpointResolver } from '../../src/sefaz/endpoints';
-import { SefazTransport } from '../../src/sefaz/transport';
-import { SefazClient } from '../../src/sefaz/client';
-import { createEmissionBackend } from '../../src/emission/backend';
+import type { SefazClient } from '../../src/sefaz/client';
+import { startGateway } from '../../src/app';
+import type { GatewayConfig } from '../../src/config';
 import type { LotePolling } from '../../src/emission/context';
-import { createInvoicyRouter } from '../../src/invoicy/service';
 import { issueCompanyCertificate, toPfx } from '../../src/signing/testca';
 import { loadPfx } from '../../src/signing/pfx';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
@@ -55,6 +51,8 @@ export interface Harness {
   sim: RunningSimulator;
   store: Store;
   url: string;
+  /** The gateway's own SEFAZ client (jobs run in tests use it). */
+  sefaz: SefazClient;
   main: TestCompany;
   csc: { idCsc: string; csc: string };
   addCompany(opts?: { uf?: string; csc?: boolean; certificate?: 'valid' | 'expired' | 'none' }): Promise<TestCompany>;
@@ -119,18 +117,18 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const uf = opts.uf ?? 'RS';
   const sim = await startSimulator({ httpsPort: 0, httpPort: null, schemasDir: SCHEMAS_DIR, processingDelayMs: opts.processingDelayMs ?? 0 });
   const store = await openStore({ kind: 'sqlite', memory: true }, new SecretBox('test-master-key-0123456789'));
-  const transport = new SefazTransport({ trust: { mode: 'simulator', caPem: sim.ca.certPem }, timeouts: { connectTimeoutMs: 5000, responseTimeoutMs: 5000 } });
-  const sefaz = new SefazClient(createEndpointResolver({ mode: 'simulator', baseUrl: sim.httpsUrl }), transport);
-  const backend = createEmissionBackend({
-    store, sefaz, schemasDir: SCHEMAS_DIR, verProc: 'fiscal-gateway test', clock: opts.clock,
-    onNfceCsc: (cnpj, idCsc, csc) => sim.registerCsc(cnpj, idCsc, csc),
+  // The real composition root, with an in-memory store, this simulator and no scheduled jobs
+  // (tests run the jobs explicitly).
+  const config: GatewayConfig = {
+    port: 0, host: '127.0.0.1', dataDir: '/nonexistent', logDir: '/nonexistent', masterKey: 'unused-test-master-key', masterKeyGenerated: false,
+    sefazMode: 'simulator', schemasDir: SCHEMAS_DIR, bodyLimitBytes: 10 * 1024 * 1024, simulatorPort: 0,
+    sefazConnectTimeoutMs: 5000, sefazResponseTimeoutMs: 5000, jobsEnabled: false, svcMap: {},
+  };
+  const gateway = await startGateway(config, {
+    store, simulator: sim, jobs: false, clock: opts.clock,
     lotePolling: { minDelayMs: 50, maxDelayMs: 500, maxWaitMs: 20_000, ...opts.lotePolling },
   });
-  const app = express();
-  app.use(createInvoicyRouter({ backend }));
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/arecepcao.aspx`;
+  const url = `${gateway.url}/arecepcao.aspx`;
   const { partner, partnerKey } = await store.createPartner('Parceiro de teste');
   const csc = { idCsc: '1', csc: 'CSC-TESTE-0123456789ABCDEF' };
 
@@ -160,7 +158,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const main = await addCompany({ csc: opts.csc });
 
   return {
-    sim, store, url, main, csc, addCompany,
+    sim, store, url, sefaz: gateway.sefaz, main, csc, addCompany,
     async call(documents, callOpts = {}) {
       const as = callOpts.as ?? main;
       const empCK = crypto.createHash('md5').update(as.accessKey + documents[0], 'utf8').digest('hex');
@@ -168,8 +166,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       return parseReply(res.text, res.status);
     },
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      transport.close();
+      await gateway.close();
       await sim.close();
       await store.close();
     },
