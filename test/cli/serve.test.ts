@@ -8,7 +8,7 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCHEMAS = path.resolve(ROOT, '../shared/schemas');
-const EXAMPLE = path.resolve(ROOT, '../shared/invoicy/Emissão/Exemplos XML/NFe/Exemplo NFe 4.0.xml');
+const EXAMPLE = path.join(ROOT, 'fixtures/nfe-sandbox.xml');
 
 interface Started { child: ChildProcess; url: string; stdout: string[]; }
 
@@ -86,19 +86,16 @@ describe('fiscal-gateway serve (child process, simulator mode, empty DATA_DIR)',
     expect(typeof body.uptimeSeconds).toBe('number');
   });
 
-  test('a newcomer can send the official NF-e example at once and it is authorised', async () => {
-    const now = new Date(Date.now() - 3 * 3600_000).toISOString().slice(0, 19);
-    const doc = fs.readFileSync(EXAMPLE, 'utf8')
-      .replace(/99999999999999<\/CNPJ_emit>/, `${cnpj}</CNPJ_emit>`)
-      .replace(/<dhEmi>[^<]*<\/dhEmi>/, `<dhEmi>${now}</dhEmi>`)
-      .replace(/<cUF>43<\/cUF>/, '<cUF>35</cUF>').replace(/<UF>RS<\/UF>/, '<UF>SP</UF>')
-      .replace(/<cMunFg>4321808<\/cMunFg>/, '<cMunFg>3550308</cMunFg>').replace(/<cMun>4321808<\/cMun>/, '<cMun>3550308</cMun>');
+  test('a newcomer can send fixtures/nfe-sandbox.xml at once and it is authorised', async () => {
+    const doc = fs.readFileSync(EXAMPLE, 'utf8');
+    expect(doc).toContain(`<CNPJ_emit>${cnpj}</CNPJ_emit>`);
     const empCk = createHash('md5').update(accessKey + doc).digest('hex');
     const res = await fetch(`${started.url}/arecepcao.aspx`, { method: 'POST', body: envelope(partnerKey, empCk, doc) });
     const text = await res.text();
     expect(res.status).toBe(200);
     expect(text).toMatch(/<Codigo>100<\/Codigo>/);
     expect(text).toMatch(/<SitCodigo>100<\/SitCodigo>/);
+    expect(text).toMatch(/<DocNumero>1<\/DocNumero>/);
   });
 
   test('a wrong key gets 173', async () => {

@@ -34,3 +34,11 @@ it('refuses an unknown mode with usage (exit 2) and a bad fault with exit 1', as
   expect(await simulatorCommand(['fault', 'slow', '--url', sim.httpUrl!])).toBe(1);
   expect(output.join('')).toContain('slow exige ms');
 });
+
+it('runs the demo scenario file in fixtures/ (lose-response now, paralisado 109 later, then reset)', async () => {
+  const file = require('node:path').resolve(__dirname, '../../fixtures/scenario-outage.json');
+  expect(await simulatorCommand(['scenario', file, '--url', sim.httpUrl!])).toBe(0);
+  expect(output.join('')).toContain('"steps":3');
+  expect(sim.faults.list()).toEqual([expect.objectContaining({ authorizer: 'SP', mode: 'lose-response', times: 1 })]);
+  sim.faults.reset();
+});
