@@ -1,6 +1,11 @@
 // Row <-> entity mapping shared by every table: one declaration of (field, column, codec) drives
 // SELECT decoding, INSERT column lists and UPDATE SET lists, so both adapters read rows identically
 // (SQLite returns ISO text and 0/1, SQL Server returns Date, boolean and BIGINT as string).
+//
+// Large XML values are `detached`: they live in the entity's side table (owner_id, kind, content),
+// one row per non-null value with the field's column name as kind (migration 002). SQLite rewrites a
+// whole record on any UPDATE, so keeping 6–10 KB documents in the entity row made every small state
+// change copy them again; apart, each value is written once, when it changes.
 import type { Row, SqlParams, SqlValue } from './driver';
 
 export interface Codec {
@@ -8,6 +13,8 @@ export interface Codec {
   dec(v: unknown): unknown;
   /** Derived on read only; never written. */
   readOnly?: true;
+  /** Kept in the side table, not in the row (see above). */
+  detached?: true;
 }
 
 const nullable = (f: (v: unknown) => unknown) => (v: unknown) => (v === null || v === undefined ? null : f(v));
@@ -20,13 +27,40 @@ export const date: Codec = { enc: (v) => (v ?? null) as SqlValue, dec: nullable(
 export const csv: Codec = { enc: (v) => (v as string[]).join(','), dec: (v) => (v ? String(v).split(',') : []) };
 /** True when the column holds a value (e.g. a sealed secret that is not returned). */
 export const present: Codec = { enc: () => null, dec: (v) => v !== null && v !== undefined, readOnly: true };
+export const detached: Codec = { ...str, detached: true };
 export const json: Codec = { enc: (v) => (v === null || v === undefined ? null : JSON.stringify(v)), dec: nullable((v) => JSON.parse(String(v))) };
 
 export class Mapper<T extends object> {
   readonly #fields: [keyof T & string, string, Codec][];
 
-  constructor(readonly table: string, columns: { [K in keyof T]-?: [string, Codec] }) {
+  /** `xmlTable`: the side table of the detached fields; its owner_id refers to this table's `id`. */
+  constructor(readonly table: string, columns: { [K in keyof T]-?: [string, Codec] }, readonly xmlTable?: string) {
     this.#fields = (Object.entries(columns) as [string, [string, Codec]][]).map(([f, [c, codec]]) => [f as keyof T & string, c, codec]);
+    if (!xmlTable && this.#fields.some(([, , codec]) => codec.detached)) throw new Error(`${table}: detached fields need a side table`);
+  }
+
+  /**
+   * `SELECT <alias>.*, <each detached value> FROM <table> <alias>`, to be followed by joins, WHERE and
+   * ORDER BY written against the alias. The detached values come back under their column names, except
+   * those present in `known` (the caller holds them: see withKnown).
+   */
+  select(alias: string, known: Partial<T> = {}): string {
+    const xml = this.#fields.filter(([f, , codec]) => codec.detached && known[f] === undefined).map(([, column]) =>
+      `, (SELECT sx.content FROM ${this.xmlTable} sx WHERE sx.owner_id = ${alias}.id AND sx.kind = '${column}') AS ${column}`);
+    return `SELECT ${alias}.*${xml.join('')} FROM ${this.table} ${alias}`;
+  }
+
+  /** The detached fields present (not undefined) in obj; their column name is their kind in the side table. */
+  detachedIn(obj: Partial<T>): { field: keyof T & string; column: string; value: string | null }[] {
+    return this.#fields.filter(([f, , codec]) => codec.detached && obj[f] !== undefined)
+      .map(([field, column]) => ({ field, column, value: obj[field] as string | null }));
+  }
+
+  /** A record read with select(alias, known), completed with the known detached values. */
+  withKnown(record: T, known: Partial<T>): T {
+    const out = { ...record } as Record<string, unknown>;
+    for (const { field, value } of this.detachedIn(known)) out[field] = value;
+    return out as T;
   }
 
   fromRow(row: Row): T {
@@ -35,12 +69,12 @@ export class Mapper<T extends object> {
     return out as T;
   }
 
-  /** Columns and params for the fields present (not undefined) in obj; params are named after columns. */
+  /** Row columns and params for the fields present (not undefined) in obj; params are named after columns. */
   toParams(obj: Partial<T>): { columns: string[]; params: SqlParams } {
     const columns: string[] = [];
     const params: SqlParams = {};
     for (const [f, c, codec] of this.#fields) {
-      if (obj[f] === undefined || codec.readOnly) continue;
+      if (obj[f] === undefined || codec.readOnly || codec.detached) continue;
       columns.push(c);
       params[c] = codec.enc(obj[f]);
     }

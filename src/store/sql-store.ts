@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { isValidCnpj, normalizeCnpj } from '../fiscal/cnpj';
 import { isUf } from '../fiscal/ufs';
 import type { SqlDriver, SqlExecutor, SqlParams } from './driver';
-import { inList } from './mapping';
+import { inList, type Mapper } from './mapping';
 import { migrate } from './migrations';
 import {
   StoreError,
@@ -29,6 +29,10 @@ const KEY_CHECK_PLAINTEXT = 'fiscal-gateway';
 /** Numbers inside these inutilização ranges are taken (rejected requests free them again). */
 const BLOCKING_INUT = `status <> 'rejected'`;
 const SEQ_KEY = 'company_id = @company_id AND tp_amb = @tp_amb AND model = @model AND serie = @serie';
+/** Entity reads with their detached XML (aliases d, e, i; bare column names in WHERE are the entity's). */
+const DOCUMENTS = T.documents.select('d');
+const EVENTS = T.events.select('e');
+const INUTILIZACOES = T.inutilizacoes.select('i');
 
 const DOCUMENT_DEFAULTS: Pick<DocumentFields, 'tpEmis' | 'docStatus' | 'stage' | 'attempts' | 'previousChaves' | 'discardRequested'> = {
   tpEmis: '1', docStatus: 1, stage: 'received', attempts: 0, previousChaves: [], discardRequested: false,
@@ -70,6 +74,11 @@ class Where {
   get sql(): string {
     return this.parts.length ? this.parts.join(' AND ') : '1 = 1';
   }
+}
+
+/** The row `id` of `companyId` (update targets; params prefixed so they never clash with SET params). */
+function ownedBy(id: string, companyId: string): Where {
+  return new Where().add('id = @w_id AND company_id = @w_company', { w_id: id, w_company: companyId });
 }
 
 export class SqlStore implements Store {
@@ -119,6 +128,34 @@ export class SqlStore implements Store {
   private async many<R>(mapper: { fromRow(r: Record<string, unknown>): R }, sql: string, params: SqlParams): Promise<R[]> {
     const rows = await this.db.run((q) => q.all(sql, params));
     return rows.map((r) => mapper.fromRow(r));
+  }
+
+  /**
+   * Stores the detached XML values present in `values` in the mapper's side table, so each value is
+   * written only when given; null removes it. Delete-then-insert binds the (large) value once and is
+   * the same SQL on both databases; the owner row, written first in this transaction, locks out
+   * concurrent writers of the same owner. `fresh`: the owner row was just inserted (nothing to delete).
+   */
+  private async writeXml<R extends object>(q: SqlExecutor, mapper: Mapper<R>, ownerId: string, values: NoInfer<Partial<R>>, fresh = false): Promise<void> {
+    const table = mapper.xmlTable!;
+    for (const { column: kind, value } of mapper.detachedIn(values)) {
+      if (!fresh) await q.exec(`DELETE FROM ${table} WHERE owner_id = @owner AND kind = @kind`, { owner: ownerId, kind });
+      if (value !== null) await q.exec(`INSERT INTO ${table} (owner_id, kind, content) VALUES (@owner, @kind, @content)`, { owner: ownerId, kind, content: value });
+    }
+  }
+
+  /**
+   * Updates one entity row (when `where` matches), then its detached XML, and returns the record. Only
+   * the patch's columns are written, and the XML the patch carries is not read back.
+   */
+  private updateEntity<R extends { updatedAt: Date }>(mapper: Mapper<R>, id: string, patch: NoInfer<Partial<R>>, where: Where): Promise<R | undefined> {
+    const { set, params } = mapper.setList({ ...patch, updatedAt: new Date() });
+    return this.db.tx(async (q) => {
+      if (!(await q.exec(`UPDATE ${mapper.table} SET ${set} WHERE ${where.sql}`, { ...params, ...where.params }))) return undefined;
+      await this.writeXml(q, mapper, id, patch);
+      const record = await this.one(q, mapper, `${mapper.select('t', patch)} WHERE id = @id`, { id });
+      return record && mapper.withKnown(record, patch);
+    });
   }
 
   private async sealedColumn(table: string, column: string, where: string, params: SqlParams): Promise<string | undefined> {
@@ -325,6 +362,7 @@ export class SqlStore implements Store {
       }
       throw err;
     }
+    await this.writeXml(q, T.documents, doc.id, doc, true);
   }
 
   async insertDocument(companyId: string, doc: NewDocument): Promise<DocumentRecord> {
@@ -362,30 +400,25 @@ export class SqlStore implements Store {
     });
   }
 
-  async updateDocument(companyId: string, id: string, patch: DocumentPatch, guard: DocumentGuard = {}): Promise<DocumentRecord | undefined> {
-    const { set, params } = T.documents.setList({ ...patch, updatedAt: new Date() });
-    const w = new Where().add('id = @w_id AND company_id = @w_company', { w_id: id, w_company: companyId })
-      .in('stage', 'g_stage', guard.stage).in('doc_status', 'g_status', guard.docStatus);
-    return this.db.tx(async (q) => {
-      if (!(await q.exec(`UPDATE documents SET ${set} WHERE ${w.sql}`, { ...params, ...w.params }))) return undefined;
-      return this.one(q, T.documents, 'SELECT * FROM documents WHERE id = @id', { id });
-    });
+  updateDocument(companyId: string, id: string, patch: DocumentPatch, guard: DocumentGuard = {}): Promise<DocumentRecord | undefined> {
+    return this.updateEntity(T.documents, id, patch, ownedBy(id, companyId)
+      .in('stage', 'g_stage', guard.stage).in('doc_status', 'g_status', guard.docStatus));
   }
 
   getDocument(companyId: string, id: string): Promise<DocumentRecord | undefined> {
-    return this.db.run((q) => this.one(q, T.documents, 'SELECT * FROM documents WHERE id = @id AND company_id = @c', { id, c: companyId }));
+    return this.db.run((q) => this.one(q, T.documents, `${DOCUMENTS} WHERE id = @id AND company_id = @c`, { id, c: companyId }));
   }
 
   findDocumentByNumber(companyId: string, tpAmb: TpAmb, model: DocModel, serie: number, numero: number): Promise<DocumentRecord | undefined> {
-    return this.db.run((q) => this.one(q, T.documents, `SELECT * FROM documents WHERE ${SEQ_KEY} AND numero = @numero`,
+    return this.db.run((q) => this.one(q, T.documents, `${DOCUMENTS} WHERE ${SEQ_KEY} AND numero = @numero`,
       { ...seqParams({ companyId, tpAmb, model, serie }), numero }));
   }
 
   async findDocumentByChave(companyId: string, chave: string): Promise<DocumentRecord | undefined> {
     return this.db.run(async (q) =>
-      (await this.one(q, T.documents, 'SELECT * FROM documents WHERE company_id = @c AND chave = @chave', { c: companyId, chave }))
+      (await this.one(q, T.documents, `${DOCUMENTS} WHERE company_id = @c AND chave = @chave`, { c: companyId, chave }))
       // Previous keys are a JSON array of quoted strings: the quotes make the LIKE exact.
-      ?? this.one(q, T.documents, 'SELECT * FROM documents WHERE company_id = @c AND previous_chaves LIKE @pattern', { c: companyId, pattern: `%"${chave.replace(/[%_[\]"\\]/g, '')}"%` }));
+      ?? this.one(q, T.documents, `${DOCUMENTS} WHERE company_id = @c AND previous_chaves LIKE @pattern`, { c: companyId, pattern: `%"${chave.replace(/[%_[\]"\\]/g, '')}"%` }));
   }
 
   queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentRecord[]> {
@@ -401,7 +434,7 @@ export class SqlStore implements Store {
     if (filter.includedFrom) w.add('created_at >= @i_from', { i_from: filter.includedFrom });
     if (filter.includedTo) w.add('created_at <= @i_to', { i_to: filter.includedTo });
     w.in('doc_status', 'st', filter.docStatus).in('stage', 'sg', filter.stage);
-    return this.many(T.documents, `SELECT * FROM documents WHERE ${w.sql} ORDER BY model, serie, numero ${this.d.limit('lim')}`,
+    return this.many(T.documents, `${DOCUMENTS} WHERE ${w.sql} ORDER BY model, serie, numero ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }
 
@@ -413,7 +446,7 @@ export class SqlStore implements Store {
     if (filter.uf) w.add('c.uf = @uf', { uf: filter.uf });
     if (filter.discardRequested !== undefined) w.add('d.discard_requested = @discard', { discard: filter.discardRequested });
     return this.many(T.documents,
-      `SELECT d.* FROM documents d JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
+      `${DOCUMENTS} JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
        ORDER BY d.next_attempt_at, d.created_at, d.id ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }
@@ -438,31 +471,28 @@ export class SqlStore implements Store {
         if (this.d.isUniqueViolation(err)) throw new StoreError('conflict', `Evento ${event.tpEvento} com nSeqEvento ${event.nSeq} já registrado para este documento.`);
         throw err;
       }
+      await this.writeXml(q, T.events, record.id, record, true);
     });
     return record;
   }
 
   updateEvent(companyId: string, id: string, patch: EventPatch): Promise<EventRecord | undefined> {
-    const { set, params } = T.events.setList({ ...patch, updatedAt: new Date() });
-    return this.db.tx(async (q) => {
-      if (!(await q.exec(`UPDATE events SET ${set} WHERE id = @w_id AND company_id = @w_company`, { ...params, w_id: id, w_company: companyId }))) return undefined;
-      return this.one(q, T.events, 'SELECT * FROM events WHERE id = @id', { id });
-    });
+    return this.updateEntity(T.events, id, patch, ownedBy(id, companyId));
   }
 
   getEvent(companyId: string, id: string): Promise<EventRecord | undefined> {
-    return this.db.run((q) => this.one(q, T.events, 'SELECT * FROM events WHERE id = @id AND company_id = @c', { id, c: companyId }));
+    return this.db.run((q) => this.one(q, T.events, `${EVENTS} WHERE id = @id AND company_id = @c`, { id, c: companyId }));
   }
 
   listEvents(companyId: string, documentId: string): Promise<EventRecord[]> {
-    return this.many(T.events, 'SELECT * FROM events WHERE document_id = @d AND company_id = @c ORDER BY created_at, tp_evento, n_seq',
+    return this.many(T.events, `${EVENTS} WHERE document_id = @d AND company_id = @c ORDER BY created_at, tp_evento, n_seq`,
       { d: documentId, c: companyId });
   }
 
   findEventsForJob(filter: JobEventQuery): Promise<EventRecord[]> {
     const w = new Where().in('status', 'st', filter.status);
     if (filter.dueBefore) w.add('(next_attempt_at IS NULL OR next_attempt_at <= @due)', { due: filter.dueBefore });
-    return this.many(T.events, `SELECT * FROM events WHERE ${w.sql} ORDER BY next_attempt_at, created_at, id ${this.d.limit('lim')}`,
+    return this.many(T.events, `${EVENTS} WHERE ${w.sql} ORDER BY next_attempt_at, created_at, id ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }
 
@@ -479,20 +509,19 @@ export class SqlStore implements Store {
       ...clean, id: crypto.randomUUID(), companyId, createdAt: now, updatedAt: now,
     };
     const ins = T.inutilizacoes.insert(record);
-    await this.db.run((q) => q.exec(ins.sql, ins.params));
+    await this.db.tx(async (q) => {
+      await q.exec(ins.sql, ins.params);
+      await this.writeXml(q, T.inutilizacoes, record.id, record, true);
+    });
     return record;
   }
 
   updateInutilizacao(companyId: string, id: string, patch: InutilizacaoPatch): Promise<InutilizacaoRecord | undefined> {
-    const { set, params } = T.inutilizacoes.setList({ ...patch, updatedAt: new Date() });
-    return this.db.tx(async (q) => {
-      if (!(await q.exec(`UPDATE inutilizacoes SET ${set} WHERE id = @w_id AND company_id = @w_company`, { ...params, w_id: id, w_company: companyId }))) return undefined;
-      return this.one(q, T.inutilizacoes, 'SELECT * FROM inutilizacoes WHERE id = @id', { id });
-    });
+    return this.updateEntity(T.inutilizacoes, id, patch, ownedBy(id, companyId));
   }
 
   getInutilizacao(companyId: string, id: string): Promise<InutilizacaoRecord | undefined> {
-    return this.db.run((q) => this.one(q, T.inutilizacoes, 'SELECT * FROM inutilizacoes WHERE id = @id AND company_id = @c', { id, c: companyId }));
+    return this.db.run((q) => this.one(q, T.inutilizacoes, `${INUTILIZACOES} WHERE id = @id AND company_id = @c`, { id, c: companyId }));
   }
 
   listInutilizacoes(companyId: string, filter: InutilizacaoQuery = {}): Promise<InutilizacaoRecord[]> {
@@ -500,7 +529,7 @@ export class SqlStore implements Store {
     if (filter.tpAmb) w.add('tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('model = @model', { model: filter.model });
     if (filter.serie !== undefined) w.add('serie = @serie', { serie: filter.serie });
-    return this.many(T.inutilizacoes, `SELECT * FROM inutilizacoes WHERE ${w.sql} ORDER BY model, serie, n_ini, id ${this.d.limit('lim')}`,
+    return this.many(T.inutilizacoes, `${INUTILIZACOES} WHERE ${w.sql} ORDER BY model, serie, n_ini, id ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }
 
@@ -511,7 +540,9 @@ export class SqlStore implements Store {
   // ------------------------------------------------------------ request log
 
   async recordRequest(entry: RequestLogEntry): Promise<void> {
-    await this.db.run((q) => q.exec(
+    // A transaction although it is one statement: on SQLite it then joins the group commit instead of
+    // paying an fsync of its own (it is written once per request, beside the document's transactions).
+    await this.db.tx((q) => q.exec(
       `INSERT INTO request_log (request_id, partner_id, company_id, kind, documents, codes, duration_ms, created_at)
        VALUES (@request_id, @partner_id, @company_id, @kind, @documents, @codes, @duration_ms, @created_at)`,
       {

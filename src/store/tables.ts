@@ -1,5 +1,5 @@
 // Column mappings of every entity of the port (see mapping.ts).
-import { bool, csv, date, json, Mapper, num, present, str } from './mapping';
+import { bool, csv, date, detached, json, Mapper, num, present, str } from './mapping';
 import type {
   CertificateInfo, Company, ContingencyRecord, DocumentRecord, EventRecord, InutilizacaoRecord, Partner, RequestLogRecord,
 } from './port';
@@ -26,29 +26,29 @@ export const documents = new Mapper<DocumentRecord>('documents', {
   serie: ['serie', num], numero: ['numero', num], chave: ['chave', str], tpEmis: ['tp_emis', str],
   docStatus: ['doc_status', num], stage: ['stage', str], cStat: ['c_stat', str], xMotivo: ['x_motivo', str],
   nProt: ['n_prot', str], dhAut: ['dh_aut', date], dhEmi: ['dh_emi', date], digestValue: ['digest_value', str],
-  nRec: ['n_rec', str], cNF: ['cnf', str], xmlSigned: ['xml_signed', str], xmlProc: ['xml_proc', str],
-  layoutXml: ['layout_xml', str], destDoc: ['dest_doc', str], destName: ['dest_name', str],
+  nRec: ['n_rec', str], cNF: ['cnf', str], xmlSigned: ['xml_signed', detached], xmlProc: ['xml_proc', detached],
+  layoutXml: ['layout_xml', detached], destDoc: ['dest_doc', str], destName: ['dest_name', str],
   totalValue: ['total_value', str], attempts: ['attempts', num], nextAttemptAt: ['next_attempt_at', date],
   lastError: ['last_error', str], epecProtocol: ['epec_protocol', str], previousChaves: ['previous_chaves', json],
   discardRequested: ['discard_requested', bool], substituteNumero: ['substitute_numero', num],
   substituteSerie: ['substitute_serie', num], discardState: ['discard_state', str],
   createdAt: ['created_at', date], updatedAt: ['updated_at', date],
-});
+}, 'document_xml');
 
 export const events = new Mapper<EventRecord>('events', {
   id: ['id', str], documentId: ['document_id', str], companyId: ['company_id', str], tpEvento: ['tp_evento', str],
   nSeq: ['n_seq', num], status: ['status', str], cStat: ['c_stat', str], xMotivo: ['x_motivo', str],
-  nProt: ['n_prot', str], dhReg: ['dh_reg', date], xmlSigned: ['xml_signed', str], xmlProc: ['xml_proc', str],
-  requestXml: ['request_xml', str], attempts: ['attempts', num], nextAttemptAt: ['next_attempt_at', date],
+  nProt: ['n_prot', str], dhReg: ['dh_reg', date], xmlSigned: ['xml_signed', detached], xmlProc: ['xml_proc', detached],
+  requestXml: ['request_xml', detached], attempts: ['attempts', num], nextAttemptAt: ['next_attempt_at', date],
   lastError: ['last_error', str], createdAt: ['created_at', date], updatedAt: ['updated_at', date],
-});
+}, 'event_xml');
 
 export const inutilizacoes = new Mapper<InutilizacaoRecord>('inutilizacoes', {
   id: ['id', str], companyId: ['company_id', str], tpAmb: ['tp_amb', str], model: ['model', str],
   serie: ['serie', num], nIni: ['n_ini', num], nFin: ['n_fin', num], justificativa: ['justificativa', str],
   status: ['status', str], cStat: ['c_stat', str], xMotivo: ['x_motivo', str], nProt: ['n_prot', str],
-  dhReg: ['dh_reg', date], xmlProc: ['xml_proc', str], createdAt: ['created_at', date], updatedAt: ['updated_at', date],
-});
+  dhReg: ['dh_reg', date], xmlProc: ['xml_proc', detached], createdAt: ['created_at', date], updatedAt: ['updated_at', date],
+}, 'inutilizacao_xml');
 
 export const requestLog = new Mapper<RequestLogRecord>('request_log', {
   id: ['id', num], requestId: ['request_id', str], partnerId: ['partner_id', str], companyId: ['company_id', str],

@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import { openStore, SecretBox } from '../../src/store';
-import { openSqliteDatabase, SQLITE_FILE_NAME } from '../../src/store/sqlite';
+import { initialSchema } from '../../src/store/migrations/001-initial';
+import { openSqliteDatabase, sqliteDialect, SQLITE_FILE_NAME } from '../../src/store/sqlite';
 import { runStoreContract, TEST_MASTER_KEY } from './store.contract';
 
 function tempDir(): string {
@@ -53,7 +54,50 @@ describe('sqlite file specifics', () => {
     await again.close();
     const raw = new Database(path.join(dir, SQLITE_FILE_NAME), { readonly: true });
     try {
-      expect(raw.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([{ version: 1, name: 'initial' }]);
+      expect(raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'detached-xml' }]);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('migration 002 moves the XML of a version-1 database out of the rows, values intact', async () => {
+    const db = openSqliteDatabase({ dataDir: dir });
+    const now = new Date().toISOString();
+    const insert = (table: string, row: Record<string, unknown>) =>
+      db.prepare(`INSERT INTO ${table} (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((c) => '@' + c).join(', ')})`).run(row);
+    const xml = { layout: '<Envio>ação</Envio>', signed: `<NFe>${'x'.repeat(9000)}</NFe>`, proc: '<nfeProc/>', request: '<Canc/>', inut: '<procInutNFe/>' };
+    try {
+      db.exec(sqliteDialect.createMigrationsTable);
+      for (const stmt of initialSchema(sqliteDialect.types)) db.exec(stmt);
+      insert('schema_migrations', { version: 1, name: 'initial', applied_at: now });
+      insert('partners', { id: 'p', name: 'P', key_hash: 'h', access_key_sealed: 's', created_at: now });
+      insert('companies', {
+        id: 'c', partner_id: 'p', cnpj: withCnpjCheckDigits('123456780001'), uf: 'SP', name: 'E', environment: 'producao', enabled: 1,
+        access_key_sealed: 's', contingency_json: '{}', created_at: now, updated_at: now,
+      });
+      const docBase = { company_id: 'c', tp_amb: '1', model: '55', serie: 1, tp_emis: '1', doc_status: 2, stage: 'settled', attempts: 0, previous_chaves: '[]', discard_requested: 0, created_at: now, updated_at: now };
+      insert('documents', { ...docBase, id: 'd1', numero: 1, layout_xml: xml.layout, xml_signed: xml.signed, xml_proc: xml.proc });
+      insert('documents', { ...docBase, id: 'd2', numero: 2 });
+      insert('events', { id: 'e', document_id: 'd1', company_id: 'c', tp_evento: '110111', n_seq: 1, status: 'pending', attempts: 0, request_xml: xml.request, xml_signed: xml.signed, created_at: now, updated_at: now });
+      insert('inutilizacoes', { id: 'i', company_id: 'c', tp_amb: '1', model: '55', serie: 1, n_ini: 3, n_fin: 3, justificativa: 'Falha de sistema interno', status: 'authorized', xml_proc: xml.inut, created_at: now, updated_at: now });
+    } finally {
+      db.close();
+    }
+
+    const store = await openStore({ kind: 'sqlite', dataDir: dir }, box);
+    try {
+      expect(await store.getDocument('c', 'd1')).toMatchObject({ numero: 1, layoutXml: xml.layout, xmlSigned: xml.signed, xmlProc: xml.proc });
+      expect(await store.getDocument('c', 'd2')).toMatchObject({ numero: 2, layoutXml: null, xmlSigned: null, xmlProc: null });
+      expect(await store.getEvent('c', 'e')).toMatchObject({ requestXml: xml.request, xmlSigned: xml.signed, xmlProc: null });
+      expect(await store.getInutilizacao('c', 'i')).toMatchObject({ nIni: 3, xmlProc: xml.inut });
+    } finally {
+      await store.close();
+    }
+    const raw = new Database(path.join(dir, SQLITE_FILE_NAME), { readonly: true });
+    try {
+      const columns = (table: string) => (raw.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+      expect([...columns('documents'), ...columns('events'), ...columns('inutilizacoes')].filter((c) => /xml/.test(c))).toEqual([]);
+      expect(raw.prepare('SELECT COUNT(*) AS n FROM document_xml').get()).toEqual({ n: 3 });
     } finally {
       raw.close();
     }

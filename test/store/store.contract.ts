@@ -163,6 +163,27 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(got).toMatchObject({ numero: 10, serie: 1, attempts: 0, discardRequested: false, nProt: null, tpEmis: '1' });
       });
 
+      it('keeps each XML value until it is replaced or cleared, whatever else an update changes', async () => {
+        const { company } = await partnerWithCompany();
+        const layout = `<Envio>${'ç'.repeat(5000)}</Envio>`;
+        const doc = await store.allocateAndInsertDocument(company.id, { tpAmb: '2', model: '55', serie: 1, layoutXml: layout });
+        const signed = await store.updateDocument(company.id, doc.id, { stage: 'signed', xmlSigned: '<NFe>1</NFe>' });
+        expect(signed).toMatchObject({ layoutXml: layout, xmlSigned: '<NFe>1</NFe>', xmlProc: null });
+        const sending = await store.updateDocument(company.id, doc.id, { stage: 'sending' });
+        expect(sending).toMatchObject({ stage: 'sending', layoutXml: layout, xmlSigned: '<NFe>1</NFe>', xmlProc: null });
+        const answered = await store.updateDocument(company.id, doc.id, { stage: 'answered', xmlSigned: '<NFe>2</NFe>', xmlProc: '' });
+        expect(answered).toMatchObject({ layoutXml: layout, xmlSigned: '<NFe>2</NFe>', xmlProc: '' });
+        expect(await store.getDocument(company.id, doc.id)).toEqual(answered);
+        const cleared = await store.updateDocument(company.id, doc.id, { layoutXml: null, xmlProc: null });
+        expect(cleared).toMatchObject({ stage: 'answered', layoutXml: null, xmlSigned: '<NFe>2</NFe>', xmlProc: null });
+        expect(await store.getDocument(company.id, doc.id)).toEqual(cleared);
+        const [listed] = await store.queryDocuments(company.id, {});
+        const [due] = (await store.findDocumentsForJob({ stage: ['answered'], limit: 1000 })).filter((d) => d.id === doc.id);
+        expect([listed, due, await store.findDocumentByNumber(company.id, '2', '55', 1, doc.numero)]).toEqual([cleared, cleared, cleared]);
+        expect(await store.updateDocument(company.id, doc.id, { xmlSigned: '<x/>' }, { stage: ['received'] })).toBeUndefined();
+        expect((await store.getDocument(company.id, doc.id))?.xmlSigned).toBe('<NFe>2</NFe>');
+      });
+
       it('refuses a number already used in the same company, série and model', async () => {
         const { company } = await partnerWithCompany();
         await store.insertDocument(company.id, newDoc(5));
@@ -301,6 +322,21 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         const pending = await store.findEventsForJob({ status: ['pending'], dueBefore: new Date(), limit: 1000 });
         expect(pending.some((e) => e.documentId === doc.id && e.nSeq === 2)).toBe(true);
         expect(pending.some((e) => e.id === ev.id)).toBe(false);
+      });
+
+      it('keeps event and inutilização XML across updates and listings', async () => {
+        const { company } = await partnerWithCompany();
+        const doc = await store.insertDocument(company.id, newDoc(1));
+        const ev = await store.insertEvent(company.id, { documentId: doc.id, tpEvento: '110111', nSeq: 1, requestXml: '<Canc/>', xmlSigned: '<evento/>' });
+        const done = await store.updateEvent(company.id, ev.id, { status: 'registered', xmlProc: '<procEvento/>', requestXml: null });
+        expect(done).toMatchObject({ status: 'registered', xmlSigned: '<evento/>', xmlProc: '<procEvento/>', requestXml: null });
+        expect(await store.getEvent(company.id, ev.id)).toEqual(done);
+        expect(await store.listEvents(company.id, doc.id)).toEqual([done]);
+        const inut = await store.insertInutilizacao(company.id, { tpAmb: '2', model: '55', serie: 1, nIni: 5, nFin: 6, justificativa: 'Falha de sistema interno', xmlProc: '<a/>' });
+        expect(await store.getInutilizacao(company.id, inut.id)).toEqual(inut);
+        const authorized = await store.updateInutilizacao(company.id, inut.id, { status: 'authorized', xmlProc: '<procInutNFe/>' });
+        expect(authorized).toMatchObject({ status: 'authorized', xmlProc: '<procInutNFe/>' });
+        expect(await store.listInutilizacoes(company.id)).toEqual([authorized]);
       });
 
       it('records requests', async () => {

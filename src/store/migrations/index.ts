@@ -2,6 +2,7 @@
 // schema_migrations, so several gateway instances starting together apply each version once.
 import type { ColumnTypes, SqlDriver } from '../driver';
 import { initialSchema } from './001-initial';
+import { detachedXml } from './002-detached-xml';
 
 export interface Migration {
   version: number;
@@ -11,6 +12,7 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initialSchema },
+  { version: 2, name: 'detached-xml', statements: detachedXml },
 ];
 
 /** Applies pending migrations; returns the versions applied now. */
