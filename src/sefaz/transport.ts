@@ -3,8 +3,7 @@
 // `requestSent` says whether the SEFAZ may have processed the message (sefaz-nfe.md §2).
 import https from 'node:https';
 import fs from 'node:fs';
-import tls from 'node:tls';
-import type { Socket } from 'node:net';
+import tls, { type TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { log } from '../log/logger';
 import { assertXmlSafe, parseXml } from '../xml/parse';
@@ -177,8 +176,14 @@ export class SefazTransport {
         },
       });
 
-      request.on('socket', (socket: Socket) => {
-        if (request.reusedSocket) return onConnected();
+      request.on('socket', (socket: TLSSocket) => {
+        // A keep-alive socket is already past its handshake whether it came from the free pool
+        // (reusedSocket) or was handed straight from the previous request to this queued one by the
+        // agent's 'free' handler, which leaves reusedSocket false. Listening for 'secureConnect' on
+        // such a socket never fires: each request's closure (body, chunks, response) stayed reachable
+        // for the socket's whole life — the gateway's memory growth under load — and the response
+        // timeout and requestSent were never armed. `authorized` is true only after a verified handshake.
+        if (request.reusedSocket || socket.authorized) return onConnected();
         timer = setTimeout(() => fail('timeout', `Tempo de conexão com a SEFAZ (${host}) esgotado (${connectTimeoutMs / 1000} s)`, false), connectTimeoutMs);
         socket.once('connect', () => { tcpConnected = true; });
         socket.once('secureConnect', onConnected);

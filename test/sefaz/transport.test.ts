@@ -121,6 +121,27 @@ describe('SefazTransport over mutual TLS', () => {
     expect(srv.seen).toHaveLength(1);
   });
 
+  it('a call queued behind a busy keep-alive connection counts as sent once written (timeout → requestSent true)', async () => {
+    // With one socket the second call waits and the agent hands it the socket already connected.
+    const queued = new SefazTransport({ trust: { mode: 'simulator', caPem: pki.ca }, maxSockets: 1, timeouts: { connectTimeoutMs: 2000, responseTimeoutMs: 300 } });
+    let calls = 0;
+    srv.handler = (_req, _body, res) => {
+      if (++calls === 1) { res.writeHead(200, { 'Content-Type': 'application/soap+xml; charset=utf-8' }); res.end(RESPONSE); }
+    };
+    try {
+      const first = queued.send({ endpoint: endpoint(srv.url), bodyXml: body, credentials: creds });
+      const second = failure(queued.send({ endpoint: endpoint(srv.url), bodyXml: body, credentials: creds }));
+      expect((await first).xml).toBe(RET);
+      const e = await second;
+      expect(e.kind).toBe('timeout');
+      expect(e.requestSent).toBe(true);
+      expect(srv.seen).toHaveLength(2);
+      expect(srv.secureConnections).toBe(1);
+    } finally {
+      queued.close();
+    }
+  });
+
   it('reset: the server drops the connection after reading the body → requestSent true', async () => {
     srv.handler = (req) => req.socket.destroy();
     const e = await failure(transport.send({ endpoint: endpoint(srv.url), bodyXml: body, credentials: creds }));
