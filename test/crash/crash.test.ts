@@ -5,8 +5,6 @@
 // Inutilizado 6, Denegado 12 or SVC 15), no (CNPJ, série, number) is authorised twice at the
 // simulator, every document SEFAZ authorised is known to the gateway with the same key, and every
 // number the ERP got an answer for is in the store.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,57 +13,23 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import { openStore, SecretBox } from '../../src/store';
 import { SCHEMAS_DIR } from '../support/harness';
 import { simpleNfe } from '../support/samples';
-import { escapeXml } from '../../src/xml/parse';
+import { sandboxKeys, soapEnvelope, startChildGateway, stopChild, type ChildGateway, type SandboxKeys } from '../support/child-gateway';
 
-const ROOT = path.resolve(__dirname, '../..');
 const MASTER_KEY = 'crash-test-master-key-0123456789';
 const DEFINITIVE = [2, 3, 5, 6, 12, 15];
 const N = 30;
 
-interface Gateway { child: ChildProcess; url: string; out: string[] }
-
-function startGateway(dataDir: string, simUrl: string): Promise<Gateway> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/cli/main.js'), 'serve'], {
-    env: {
-      ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SEFAZ_MODE: 'simulator', SIM_URL: simUrl,
-      SCHEMAS_DIR, MASTER_KEY, LOG_SILENT: '', SEFAZ_RESPONSE_TIMEOUT_MS: '20000',
-      JOB_SCHEDULE_CONTINGENCY_PROBE: '*/1 * * * * *', PROBE_MIN_INTERVAL_SECONDS: '1', JOB_SCHEDULE_PENDING_RETRY: '*/2 * * * * *', JOB_SCHEDULE_DISCARD: '*/2 * * * * *', JOB_SCHEDULE_EPEC_RECONCILE: '*/2 * * * * *',
-      JOB_UNKNOWN_FATE_WAIT_MS: '2000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out: string[] = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('serve did not start: ' + out.join('\n'))), 30_000);
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let i: number;
-      while ((i = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        out.push(line);
-        if (line.includes('fiscal-gateway no ar')) {
-          clearTimeout(timer);
-          resolve({ child, url: (JSON.parse(line) as { url: string }).url, out });
-        }
-      }
-    });
-    child.stderr!.on('data', (c: Buffer) => out.push('[stderr] ' + c.toString()));
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited ${code}: ${out.slice(-20).join('\n')}`)); });
-  });
+/** The gateway child process, on the same DATA_DIR every time, with short job schedules. */
+function startGateway(dataDir: string, simUrl: string): Promise<ChildGateway> {
+  return startChildGateway({
+    DATA_DIR: dataDir, SIM_URL: simUrl, SCHEMAS_DIR, MASTER_KEY, SEFAZ_RESPONSE_TIMEOUT_MS: '20000',
+    JOB_SCHEDULE_CONTINGENCY_PROBE: '*/1 * * * * *', PROBE_MIN_INTERVAL_SECONDS: '1', JOB_SCHEDULE_PENDING_RETRY: '*/2 * * * * *', JOB_SCHEDULE_DISCARD: '*/2 * * * * *', JOB_SCHEDULE_EPEC_RECONCILE: '*/2 * * * * *',
+    JOB_UNKNOWN_FATE_WAIT_MS: '2000',
+  }, 30_000);
 }
 
-function exited(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => { child.removeAllListeners('exit'); child.once('exit', () => resolve()); child.kill(signal); });
-}
-
-interface Sandbox { partnerKey: string; accessKey: string; cnpj: string }
-
-function envelope(s: Sandbox, documento: string): string {
-  const empCk = createHash('md5').update(s.accessKey + documento).digest('hex');
-  return `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:inv="InvoiCy"><soapenv:Body><inv:recepcao.Execute><inv:Invoicyrecepcao><inv:Cabecalho><inv:EmpPK>${s.partnerKey}</inv:EmpPK><inv:EmpCK>${empCk}</inv:EmpCK></inv:Cabecalho><inv:Dados><inv:DadosItem><inv:Documento>${escapeXml(documento)}</inv:Documento></inv:DadosItem></inv:Dados></inv:Invoicyrecepcao></inv:recepcao.Execute></soapenv:Body></soapenv:Envelope>`;
-}
+type Sandbox = SandboxKeys;
+const envelope = soapEnvelope;
 
 function nfe(s: Sandbox, serie: number, nNF: number): string {
   return simpleNfe({ cnpj: s.cnpj, nNF, serie }).replace('<cUF>43</cUF>', '<cUF>35</cUF>').replace('<UF>RS</UF>', '<UF>SP</UF>');
@@ -95,19 +59,18 @@ async function statuses(url: string, s: Sandbox, serie: number): Promise<Map<num
 describe('crash safety: SIGKILL mid-flight, restart, every document settles', () => {
   let dataDir: string;
   let sim: RunningSimulator;
-  let gw: Gateway | undefined;
+  let gw: ChildGateway | undefined;
   let sandbox: Sandbox;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-crash-'));
     sim = await startSimulator({ httpsPort: 0, httpPort: null, dataDir: path.join(dataDir, 'simulator'), schemasDir: SCHEMAS_DIR });
     gw = await startGateway(dataDir, sim.httpsUrl);
-    const text = gw.out.join('\n');
-    sandbox = { partnerKey: /EmpPK\): (\S+)/.exec(text)![1]!, accessKey: /\): ([0-9a-f]{32})/.exec(text)![1]!, cnpj: /CNPJ do emitente: +(\S+)/.exec(text)![1]! };
+    sandbox = sandboxKeys(gw.out);
   }, 120_000);
 
   afterAll(async () => {
-    if (gw) await exited(gw.child, 'SIGKILL');
+    if (gw) await stopChild(gw.child, 'SIGKILL');
     await sim?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -115,9 +78,9 @@ describe('crash safety: SIGKILL mid-flight, restart, every document settles', ()
   async function scenario(serie: number, fault: () => void): Promise<{ unanswered: number; stored: number }> {
     fault();
     const answers = new Map<number, string | undefined>();
-    const calls = Array.from({ length: N }, (_, i) => emit(gw!.url, sandbox, serie, i + 1).then((c) => answers.set(i + 1, c)));
+    const calls = Array.from({ length: N }, (_, i) => emit(`${gw!.url}/arecepcao.aspx`, sandbox, serie, i + 1).then((c) => answers.set(i + 1, c)));
     await sleep(1500);
-    await exited(gw!.child, 'SIGKILL');
+    await stopChild(gw!.child, 'SIGKILL');
     await Promise.all(calls);
     sim.faults.reset();
 
@@ -127,7 +90,7 @@ describe('crash safety: SIGKILL mid-flight, restart, every document settles', ()
 
     let seen = new Map<number, number>();
     for (let i = 0; i < 40; i += 1) {
-      seen = await statuses(gw.url, sandbox, serie);
+      seen = await statuses(`${gw.url}/arecepcao.aspx`, sandbox, serie);
       if ([...seen.values()].every((st) => DEFINITIVE.includes(st))) break;
       await sleep(1000);
     }
