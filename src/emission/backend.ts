@@ -46,37 +46,51 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
       await store.recordRequest({ ...entry, codes: [...entry.codes.map(String), ...entry.docCodes] });
     },
 
-    async process(auth: AuthenticatedCompany, docs: DocumentRequest[]): Promise<DocumentResult[]> {
+    async process(auth: AuthenticatedCompany, docs: DocumentRequest[], call: { requestId: string }): Promise<DocumentResult[]> {
       const company: Company | undefined = await store.getCompany(auth.id);
       if (!company) throw new Error(`empresa ${auth.id} não encontrada`);
       const ctx = new CompanyContext(deps, company);
       const results: (DocumentResult | undefined)[] = new Array(docs.length);
       const ready: { index: number; doc: ReadyDocument }[] = [];
 
+      // One document's unexpected failure must not take the others of the call down with it.
+      const guarded = async (indexes: number[], fn: () => Promise<void>): Promise<void> => {
+        try {
+          await fn();
+        } catch (err) {
+          log.error('erro interno ao processar documento', { error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+          for (const i of indexes) {
+            results[i] ??= notSupported(docs[i]!, `Erro interno ao processar o documento (requisição ${call.requestId}); consulte o documento antes de reenviá-lo`);
+          }
+        }
+      };
+
       // Sequential preparation keeps numbering and log context per document simple; signing is ms.
       for (const [i, req] of docs.entries()) {
-        await withLogContext({ modelo: req.modelo, documento: req.index }, async () => {
-          if (req.kind === 'Envio') {
-            if (!EMISSION_MODELS.includes(req.modelo)) {
-              results[i] = notSupported(req, TEXT.modeloNaoSuportado(req.modelo || '(não informado)'));
-              return;
-            }
-            await applySubstituirDocumento(ctx, req);
-            const prepared = await prepareEnvio(ctx, req);
-            if ('result' in prepared) results[i] = prepared.result;
-            else ready.push({ index: i, doc: prepared.ready });
-          } else if (req.kind === 'EnvioEvento') {
-            results[i] = await processEvento(ctx, req);
-          } else if (req.kind === 'Inutilizacao') {
-            results[i] = await processInutilizacao(ctx, req);
-          } else if (req.kind === 'Consulta') {
-            results[i] = await processConsulta(ctx, req);
-          } else if (req.kind === 'DescartarDocumento') {
-            results[i] = await processDescarte(ctx, req);
-          } else {
-            results[i] = notSupported(req, TEXT.operacaoNaoSuportada('Consulta de cadastro'));
+        await withLogContext({ modelo: req.modelo, documento: req.index }, () => guarded([i], () => prepare(i, req)));
+      }
+
+      async function prepare(i: number, req: DocumentRequest): Promise<void> {
+        if (req.kind === 'Envio') {
+          if (!EMISSION_MODELS.includes(req.modelo)) {
+            results[i] = notSupported(req, TEXT.modeloNaoSuportado(req.modelo || '(não informado)'));
+            return;
           }
-        });
+          await applySubstituirDocumento(ctx, req);
+          const prepared = await prepareEnvio(ctx, req);
+          if ('result' in prepared) results[i] = prepared.result;
+          else ready.push({ index: i, doc: prepared.ready });
+        } else if (req.kind === 'EnvioEvento') {
+          results[i] = await processEvento(ctx, req);
+        } else if (req.kind === 'Inutilizacao') {
+          results[i] = await processInutilizacao(ctx, req);
+        } else if (req.kind === 'Consulta') {
+          results[i] = await processConsulta(ctx, req);
+        } else if (req.kind === 'DescartarDocumento') {
+          results[i] = await processDescarte(ctx, req);
+        } else {
+          results[i] = notSupported(req, TEXT.operacaoNaoSuportada('Consulta de cadastro'));
+        }
       }
 
       const nfe = ready.filter((r) => r.doc.doc.model === '55');
@@ -84,7 +98,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
       for (let i = 0; nfe.length > 1 && i < nfe.length; i += MAX_LOTE) lotes.push(nfe.slice(i, i + MAX_LOTE));
       const single = ready.filter((r) => !lotes.some((l) => l.includes(r)));
       await Promise.all([
-        ...lotes.map(async (lote) => {
+        ...lotes.map((lote) => guarded(lote.map((l) => l.index), async () => {
           // A trailing chunk of one NF-e cannot go async (452): it goes synchronously.
           if (lote.length === 1) {
             results[lote[0]!.index] = await sendSync(ctx, lote[0]!.doc);
@@ -92,10 +106,10 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
           }
           const out = await sendLote(ctx, lote.map((l) => l.doc));
           lote.forEach((l, k) => (results[l.index] = out[k]));
-        }),
-        ...single.map(async (r) => {
+        })),
+        ...single.map((r) => guarded([r.index], async () => {
           results[r.index] = await withLogContext({ numero: String(r.doc.doc.numero), chave: r.doc.doc.chave ?? undefined }, () => sendSync(ctx, r.doc));
-        }),
+        })),
       ]);
       // Focus transition mode: a document just answered 108 is re-issued in the reserved série.
       for (const r of ready.filter((x) => company.contingency[x.doc.doc.model]?.transitionMode === 'focus')) {

@@ -128,3 +128,16 @@ test('models not supported yet answer a clear document-level message; descarte o
   const r2 = await h.call([descarte]);
   expect(sit(r2.documentos[0]!)).toMatchObject({ SitCodigo: '106', SitDescricao: expect.stringMatching(/não localizado para descarte/) });
 });
+
+test('an unexpected internal failure of one document answers it 999 with the request id; the others go on', async () => {
+  const spy = jest.spyOn(h.store, 'getCompanyCsc').mockImplementationOnce(async () => { throw new Error('banco indisponível'); });
+  try {
+    const reply = await h.call([simpleNfe({ cnpj: h.main.cnpj, nNF: 40, serie: 1 }), simpleNfce({ cnpj: h.main.cnpj, nNF: 40, serie: 1 })]);
+    const [nfe, nfce] = reply.documentos;
+    expect(sit(nfe!).SitCodigo).toBe('100');
+    expect(sit(nfce!)).toMatchObject({ SitCodigo: '999', SitDescricao: expect.stringMatching(/Erro interno .*requisição [0-9a-f-]{36}/) });
+    expect(spy).toHaveBeenCalled();
+  } finally {
+    spy.mockRestore();
+  }
+});
