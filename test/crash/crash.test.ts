@@ -25,7 +25,7 @@ function startGateway(dataDir: string, simUrl: string): Promise<ChildGateway> {
     DATA_DIR: dataDir, SIM_URL: simUrl, SCHEMAS_DIR, MASTER_KEY, SEFAZ_RESPONSE_TIMEOUT_MS: '20000',
     JOB_SCHEDULE_CONTINGENCY_PROBE: '*/1 * * * * *', PROBE_MIN_INTERVAL_SECONDS: '1', JOB_SCHEDULE_PENDING_RETRY: '*/2 * * * * *', JOB_SCHEDULE_DISCARD: '*/2 * * * * *', JOB_SCHEDULE_EPEC_RECONCILE: '*/2 * * * * *',
     JOB_UNKNOWN_FATE_WAIT_MS: '2000',
-  }, 30_000);
+  }, 60_000);
 }
 
 type Sandbox = SandboxKeys;
@@ -89,7 +89,7 @@ describe('crash safety: SIGKILL mid-flight, restart, every document settles', ()
     gw = await startGateway(dataDir, sim.httpsUrl);
 
     let seen = new Map<number, number>();
-    for (let i = 0; i < 40; i += 1) {
+    for (let i = 0; i < 70; i += 1) {
       seen = await statuses(`${gw.url}/arecepcao.aspx`, sandbox, serie);
       if ([...seen.values()].every((st) => DEFINITIVE.includes(st))) break;
       await sleep(1000);
@@ -120,11 +120,11 @@ describe('crash safety: SIGKILL mid-flight, restart, every document settles', ()
     // The kill really caught documents in flight, and every document was stored.
     expect(r.unanswered).toBeGreaterThan(0);
     expect(r.stored).toBe(N);
-  }, 90_000);
+  }, 150_000);
 
   test('simulator dropping replies (lose-response)', async () => {
     // Calls the gateway had not read before the kill are neither answered nor stored: that is allowed.
     const r = await scenario(12, () => sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'lose-response', times: N / 3 }));
     expect(r.stored).toBeGreaterThanOrEqual(N / 3);
-  }, 90_000);
+  }, 150_000);
 });
