@@ -4,6 +4,8 @@
 import { evento, detCancelamento, detCartaCorrecao, detCancelamentoSubstituicao, TP_EVENTO } from '../sefaz/messages';
 import { procEventoNFe } from '../sefaz/proc';
 import { authorizerFor } from '../sefaz/endpoints';
+import type { SefazTarget } from '../sefaz/client';
+import type { SefazCredentials } from '../sefaz/transport';
 import { SefazTransportError } from '../sefaz/errors';
 import { signXml } from '../signing/xmldsig';
 import { formatDateTime, parseDateTime } from '../fiscal/datetime';
@@ -25,6 +27,8 @@ const HOUR = 3_600_000;
 /** Cancel deadlines from authorisation (sefaz-nfe.md §12): NF-e 24 h, NFC-e 30 min. */
 const CANCEL_DEADLINE_MS: Record<string, number> = { '55': 24 * HOUR, '65': 30 * 60_000 };
 const REGISTERED = ['135', '136', '155'];
+/** Duplicidade de evento. */
+const DUPLICATE_EVENT = '573';
 
 class EventRefusal extends Error {
   constructor(readonly code: number | string, message: string) {
@@ -157,19 +161,43 @@ export async function transmitEvent(ctx: CompanyContext, doc: DocumentRecord, ev
   }
   const r = ret.retEventos[0];
   if (ret.cStat === '128' && r && REGISTERED.includes(r.cStat)) {
-    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, {
-      status: 'registered', cStat: r.cStat, xMotivo: r.xMotivo, nProt: r.nProt ?? null,
-      dhReg: parseDateTime(r.dhRegEvento) ?? null, xmlProc: procEventoNFe(signed, r.raw), lastError: null,
-    })) ?? ev;
-    if (ev.tpEvento !== TP_EVENTO.cartaCorrecao) {
-      doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado' })) ?? doc;
-    }
-  } else {
-    const cStat = r?.cStat ?? ret.cStat;
-    const xMotivo = r?.xMotivo ?? ret.xMotivo;
-    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'rejected', cStat, xMotivo })) ?? ev;
+    return registered(ctx, doc, ev, { cStat: r.cStat, xMotivo: r.xMotivo, nProt: r.nProt, dhRegEvento: r.dhRegEvento, xmlProc: procEventoNFe(signed, r.raw) });
+  }
+  if (r?.cStat === DUPLICATE_EVENT) {
+    // Sent before with an unknown fate (a pending retry): SEFAZ already holds it — adopt its record.
+    const known = await registeredAtSefaz(ctx, target, credentials, doc, ev);
+    if (known) return registered(ctx, doc, ev, known);
+  }
+  const cStat = r?.cStat ?? ret.cStat;
+  const xMotivo = r?.xMotivo ?? ret.xMotivo;
+  ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'rejected', cStat, xMotivo })) ?? ev;
+  return { doc, ev };
+}
+
+interface RegisteredEvent { cStat: string; xMotivo: string; nProt?: string; dhRegEvento: string; xmlProc: string }
+
+async function registered(ctx: CompanyContext, doc: DocumentRecord, ev: EventRecord, r: RegisteredEvent): Promise<{ doc: DocumentRecord; ev: EventRecord }> {
+  ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, {
+    status: 'registered', cStat: r.cStat, xMotivo: r.xMotivo, nProt: r.nProt ?? null,
+    dhReg: parseDateTime(r.dhRegEvento) ?? null, xmlProc: r.xmlProc, lastError: null,
+  })) ?? ev;
+  if (ev.tpEvento === TP_EVENTO.cancelamento || ev.tpEvento === TP_EVENTO.cancelamentoSubstituicao) {
+    doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado' })) ?? doc;
   }
   return { doc, ev };
+}
+
+/** The event as SEFAZ registered it (consulta by key), or undefined when SEFAZ does not show it. */
+async function registeredAtSefaz(ctx: CompanyContext, target: SefazTarget, credentials: SefazCredentials, doc: DocumentRecord, ev: EventRecord): Promise<RegisteredEvent | undefined> {
+  if (!doc.chave) return undefined;
+  try {
+    const sit = await ctx.sefaz.consultaProtocolo(target, credentials, doc.chave);
+    const found = sit.eventos.find((p) => p.retEvento.tpEvento === ev.tpEvento && Number(p.retEvento.nSeqEvento) === ev.nSeq && REGISTERED.includes(p.retEvento.cStat));
+    return found && { ...found.retEvento, xmlProc: found.raw };
+  } catch (err) {
+    if (err instanceof SefazTransportError) return undefined;
+    throw err;
+  }
 }
 
 export async function processEvento(ctx: CompanyContext, req: DocumentRequest): Promise<DocumentResult> {

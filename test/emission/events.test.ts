@@ -1,6 +1,8 @@
 // EnvioEvento and Inutilizacao through SOAP: cancel (ok, after the deadline refused before
 // sending), CC-e sequence, NFC-e cancel by substitution, pending event on transport failure,
 // inutilização ok and refused for a range holding an authorised number.
+import { retryPendingEvents } from '../../src/emission/jobs/pending-retry';
+import { jobsRig } from './jobs-support';
 import { startHarness, type Harness } from '../support/harness';
 import { simpleNfe, simpleNfce } from '../support/samples';
 import { decodeB64, ourVerify } from '../support/checks';
@@ -98,6 +100,26 @@ test('event while SEFAZ is unreachable → 105 "Evento pendente", stored pending
   const events = await h.store.listEvents(h.main.company.id, doc!.id);
   expect(events.map((e) => e.status)).toEqual(['pending']);
   expect(doc?.docStatus).toBe(2);
+});
+
+test('a cancel whose reply was lost is pending; the retry meets 573 and adopts the event SEFAZ registered', async () => {
+  const nfe = await authorise(5);
+  h.sim.faults.add({ authorizer: '*', service: 'NFeRecepcaoEvento4', mode: 'lose-response', times: 1 });
+  const d = (await h.call([evento({ chave: String(nfe.DocChaAcesso), tp: '110111', det: CANCEL })])).documentos[0]!;
+  expect(sit(d).SitCodigo).toBe('105');
+  const doc = (await h.store.findDocumentByChave(h.main.company.id, String(nfe.DocChaAcesso)))!;
+  expect(doc.docStatus).toBe(2);
+  // SEFAZ did register it: the simulator holds the cancel.
+  expect(h.sim.state.eventsOf(String(nfe.DocChaAcesso), '2').map((e: { tpEvento: string }) => e.tpEvento)).toContain('110111');
+
+  const rig = jobsRig(h);
+  const summary = await retryPendingEvents(rig.run(new Date(Date.now() + 60_000)));
+  expect(summary.settled).toBe(summary.tried); // this one and the one the previous test left pending
+  const [ev] = await h.store.listEvents(h.main.company.id, doc.id);
+  expect(ev).toMatchObject({ status: 'registered', cStat: '135' });
+  expect(ev!.nProt).toMatch(/^\d{15}$/);
+  expect(ev!.xmlProc).toMatch(/<procEventoNFe[\s\S]*<nProt>/);
+  expect((await h.store.getDocument(h.main.company.id, doc.id))!.docStatus).toBe(5);
 });
 
 test('unknown document → 106', async () => {
