@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sandboxKeys, soapEnvelope, startChildGateway, stopChild, type ChildGateway, type SandboxKeys } from '../support/child-gateway';
+import { executeEnvelope } from '../support/soap';
+import { sandboxKeys, startChildGateway, stopChild, type ChildGateway, type SandboxKeys } from '../support/child-gateway';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCHEMAS = path.resolve(ROOT, '../shared/schemas');
@@ -44,7 +45,7 @@ describe('fiscal-gateway serve (child process, simulator mode, empty DATA_DIR)',
   test('a newcomer can send fixtures/nfe-sandbox.xml at once and it is authorised', async () => {
     const doc = fs.readFileSync(EXAMPLE, 'utf8');
     expect(doc).toContain(`<CNPJ_emit>${keys.cnpj}</CNPJ_emit>`);
-    const res = await fetch(`${gw.url}/arecepcao.aspx`, { method: 'POST', body: soapEnvelope(keys, doc) });
+    const res = await fetch(`${gw.url}/arecepcao.aspx`, { method: 'POST', body: executeEnvelope(keys, [doc]) });
     const text = await res.text();
     expect(res.status).toBe(200);
     expect(text).toMatch(/<Codigo>100<\/Codigo>/);
@@ -54,7 +55,7 @@ describe('fiscal-gateway serve (child process, simulator mode, empty DATA_DIR)',
 
   test('a wrong key gets 173', async () => {
     const doc = `<Envio><ModeloDocumento>NFe</ModeloDocumento><emit><CNPJ_emit>${keys.cnpj}</CNPJ_emit></emit></Envio>`;
-    const res = await fetch(`${gw.url}/arecepcao.aspx`, { method: 'POST', body: soapEnvelope(keys, doc, '0'.repeat(32)) });
+    const res = await fetch(`${gw.url}/arecepcao.aspx`, { method: 'POST', body: executeEnvelope(keys, [doc], { empCk: '0'.repeat(32) }) });
     expect(await res.text()).toMatch(/<Codigo>173<\/Codigo>/);
   });
 

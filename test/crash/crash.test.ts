@@ -13,7 +13,8 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import { openStore, SecretBox } from '../../src/store';
 import { SCHEMAS_DIR } from '../support/harness';
 import { simpleNfe } from '../support/samples';
-import { sandboxKeys, soapEnvelope, startChildGateway, stopChild, type ChildGateway, type SandboxKeys } from '../support/child-gateway';
+import { executeEnvelope } from '../support/soap';
+import { sandboxKeys, startChildGateway, stopChild, type ChildGateway, type SandboxKeys } from '../support/child-gateway';
 
 const MASTER_KEY = 'crash-test-master-key-0123456789';
 const DEFINITIVE = [2, 3, 5, 6, 12, 15];
@@ -29,7 +30,7 @@ function startGateway(dataDir: string, simUrl: string): Promise<ChildGateway> {
 }
 
 type Sandbox = SandboxKeys;
-const envelope = soapEnvelope;
+const envelope = (s: Sandbox, documento: string) => executeEnvelope(s, [documento]);
 
 function nfe(s: Sandbox, serie: number, nNF: number): string {
   return simpleNfe({ cnpj: s.cnpj, nNF, serie }).replace('<cUF>43</cUF>', '<cUF>35</cUF>').replace('<UF>RS</UF>', '<UF>SP</UF>');

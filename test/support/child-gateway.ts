@@ -1,9 +1,7 @@
 // The real `fiscal-gateway serve` as a child process (dist/ is built by the jest globalSetup): started
 // on an ephemeral port, its sandbox keys read from the first-start banner, stopped by a signal.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { escapeXml } from '../../src/xml/parse';
 
 const MAIN = path.resolve(__dirname, '../../dist/src/cli/main.js');
 
@@ -52,10 +50,4 @@ export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM
 export function sandboxKeys(out: readonly string[]): SandboxKeys {
   const text = out.join('\n');
   return { partnerKey: /EmpPK\): (\S+)/.exec(text)![1]!, accessKey: /\): ([0-9a-f]{32})/.exec(text)![1]!, cnpj: /CNPJ do emitente: +(\S+)/.exec(text)![1]! };
-}
-
-/** A recepcao.Execute envelope with one document, EmpCK computed as an ERP does. */
-export function soapEnvelope(keys: Pick<SandboxKeys, 'partnerKey' | 'accessKey'>, documento: string, empCk?: string): string {
-  const ck = empCk ?? createHash('md5').update(keys.accessKey + documento).digest('hex');
-  return `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:inv="InvoiCy"><soapenv:Body><inv:recepcao.Execute><inv:Invoicyrecepcao><inv:Cabecalho><inv:EmpPK>${keys.partnerKey}</inv:EmpPK><inv:EmpCK>${ck}</inv:EmpCK></inv:Cabecalho><inv:Dados><inv:DadosItem><inv:Documento>${escapeXml(documento)}</inv:Documento></inv:DadosItem></inv:Dados></inv:Invoicyrecepcao></inv:recepcao.Execute></soapenv:Body></soapenv:Envelope>`;
 }

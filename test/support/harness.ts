@@ -1,7 +1,6 @@
 // In-process end-to-end rig for emission tests: the SEFAZ simulator (HTTPS, mutual TLS, in-memory
 // state, official schemas), an in-memory store and the gateway's real composition root
 // (startGateway) on loopback. `call()` speaks SOAP 1.1 exactly as an ERP does.
-import crypto from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
@@ -13,7 +12,8 @@ import type { LotePolling } from '../../src/emission/context';
 import { issueCompanyCertificate, toPfx } from '../../src/signing/testca';
 import { loadPfx } from '../../src/signing/pfx';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
-import { escapeXml, parseXml } from '../../src/xml/parse';
+import { parseXml } from '../../src/xml/parse';
+import { executeEnvelope } from './soap';
 
 export const SCHEMAS_DIR = path.resolve(__dirname, '../../../shared/schemas');
 export const SHARED_DIR = path.resolve(__dirname, '../../../shared');
@@ -89,16 +89,6 @@ function parseReply(raw: string, status: number): CallReply {
   return { status, raw, messages, documentos: messages.flatMap((m) => m.documentos) };
 }
 
-function soapEnvelope(empPK: string, empCK: string, docs: string[], parametros: (string | undefined)[]): string {
-  const items = docs
-    .map((d, i) => `<inv:DadosItem><inv:Documento>${escapeXml(d)}</inv:Documento>${parametros[i] ? `<inv:Parametros>${escapeXml(parametros[i]!)}</inv:Parametros>` : ''}</inv:DadosItem>`)
-    .join('');
-  return (
-    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:inv="InvoiCy"><soapenv:Header/><soapenv:Body>' +
-    `<inv:recepcao.Execute><inv:Invoicyrecepcao><inv:Cabecalho><inv:EmpPK>${escapeXml(empPK)}</inv:EmpPK><inv:EmpCK>${empCK}</inv:EmpCK></inv:Cabecalho>` +
-    `<inv:Dados>${items}</inv:Dados></inv:Invoicyrecepcao></inv:recepcao.Execute></soapenv:Body></soapenv:Envelope>`
-  );
-}
 
 function post(url: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -161,8 +151,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     sim, store, url, sefaz: gateway.sefaz, main, csc, addCompany,
     async call(documents, callOpts = {}) {
       const as = callOpts.as ?? main;
-      const empCK = crypto.createHash('md5').update(as.accessKey + documents[0], 'utf8').digest('hex');
-      const res = await post(url, soapEnvelope(as.partnerKey, empCK, documents, callOpts.parametros ?? []));
+      const res = await post(url, executeEnvelope(as, documents, { parametros: callOpts.parametros }));
       return parseReply(res.text, res.status);
     },
     async close() {
