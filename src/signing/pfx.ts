@@ -4,23 +4,16 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import forge from 'node-forge';
 import { normalizeCnpj } from '../fiscal/cnpj';
-import { CertificateError, describeCertificate, formatDateBr } from './certinfo';
+import { CertificateError, describeCertificate, formatDateBr, type CertificateInfo } from './certinfo';
 
-export interface A1Certificate {
+/** What an A1 file yields: the leaf certificate's facts plus the PEMs to sign and handshake with. */
+export interface A1Certificate extends Pick<CertificateInfo, 'subject' | 'commonName' | 'cnpj' | 'cpf' | 'serialNumber' | 'notBefore' | 'notAfter' | 'fingerprint256'> {
   /** PKCS#8 PEM. */
   keyPem: string;
   /** Leaf certificate (the one whose public key matches keyPem). */
   certPem: string;
   /** The other certificates found in the file (usually the ICP-Brasil chain). */
   chainPems: string[];
-  subject: string;
-  commonName: string;
-  cnpj?: string;
-  cpf?: string;
-  serialNumber: string;
-  notBefore: Date;
-  notAfter: Date;
-  fingerprint256: string;
 }
 
 export interface PemBundle {
