@@ -188,14 +188,16 @@ export interface DescarteInput {
   serieSubstituta?: number;
 }
 
+function requiredInteger(node: Parameters<typeof text>[0], group: string, name: string): number {
+  const v = integer(text(node, name), name);
+  if (v === undefined) throw new InputError(`${group}/${name}: campo obrigatório não informado`);
+  return v;
+}
+
 /** Stand-alone `DescartarDocumento` (the Conector form adds ChaveParceiro/ChaveAcesso, ignored here). */
 export function readDescartarDocumento(xml: string): DescarteInput {
   const r = root(xml, 'DescartarDocumento');
-  const required = (name: string): number => {
-    const v = integer(text(r, name), name);
-    if (v === undefined) throw new InputError(`DescartarDocumento/${name}: campo obrigatório não informado`);
-    return v;
-  };
+  const required = (name: string) => requiredInteger(r, 'DescartarDocumento', name);
   return {
     modelo: text(r, 'ModeloDocumento') ?? '',
     tpAmb: text(r, 'tpAmb'),
@@ -215,11 +217,7 @@ export function readSubstituirDocumento(parametrosXml: string): DescarteInput | 
   const doc = parseXml(parametrosXml, { removeNSPrefix: true });
   const s = childNode(doc, 'SubstituirDocumento') ?? Object.values(doc).filter(isNode).map((n) => childNode(n, 'SubstituirDocumento')).find(Boolean);
   if (!s) return undefined;
-  const required = (name: string): number => {
-    const v = integer(text(s, name), name);
-    if (v === undefined) throw new InputError(`SubstituirDocumento/${name}: campo obrigatório não informado`);
-    return v;
-  };
+  const required = (name: string) => requiredInteger(s, 'SubstituirDocumento', name);
   return {
     modelo: text(s, 'modelo') ?? '',
     cnpj: text(s, 'CNPJ_emit') ?? text(s, 'CPF_emit'),
