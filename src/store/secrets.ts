@@ -75,7 +75,12 @@ export function generateKey(bytes: number, format: 'base64' | 'hex' = 'base64'):
 }
 
 export function generatePartnerKey(): string {
-  return generateKey(16, 'base64');
+  // Never a leading '-': the key is passed on command lines (`company add --partner KEY`), where it
+  // would read as an option.
+  for (;;) {
+    const key = generateKey(16, 'base64');
+    if (!key.startsWith('-')) return key;
+  }
 }
 
 export function generateAccessKey(): string {

@@ -61,4 +61,8 @@ describe('key generation', () => {
     expect(a).toMatch(shape);
     expect(gen()).not.toBe(a);
   });
+
+  it('never starts a partner key with "-" (it goes on command lines)', () => {
+    for (let i = 0; i < 2000; i++) expect(generatePartnerKey()[0]).not.toBe('-');
+  });
 });
