@@ -106,7 +106,7 @@ function isRecord(v: DocumentRecord | DocumentResult): v is DocumentRecord {
 }
 
 export async function prepareEnvio(ctx: CompanyContext, req: DocumentRequest): Promise<Prepared> {
-  const parsed = parseNfeEnvio(req.documentXml);
+  const parsed = parseNfeEnvio(req.documentXml, req.parsed);
   if (!parsed.ok) {
     return reject(req.modelo, SitCodigo.layout, `Erro no layout de integração: ${parsed.errors.map((e) => e.message).join('; ')}`);
   }

@@ -3,7 +3,8 @@
 // EmpCK) and tpAmb. Element names are matched case-insensitively because ERPs copied both the layout
 // spellings and the SEFAZ ones.
 import { normalizeCnpj } from '../fiscal/cnpj';
-import { parseXml, XmlInputError } from '../xml/parse';
+import { kidsOf, tagOf, textAt } from '../xml/ordered';
+import { parseXmlOrdered, XmlInputError, type OrderedNode } from '../xml/parse';
 import type { DadosItem, DocumentKind, DocumentRequest } from './types';
 
 /** Root element → kind; `Consultar` is the Conector form of `Consulta`. */
@@ -46,30 +47,15 @@ export interface ClassifiedDocument {
   cnpj?: string;
   tpAmb?: string;
   documentXml: string;
+  /** The document parsed once here (ordered, namespace prefixes removed) for the backend to reuse. */
+  parsed?: OrderedNode[];
   parametrosXml?: string;
   problem?: DocumentProblem;
 }
 
-type Tree = Record<string, unknown>;
-
-function lookup(node: unknown, name: string): unknown {
-  if (Array.isArray(node)) node = node[0];
-  if (!node || typeof node !== 'object') return undefined;
-  const lower = name.toLowerCase();
-  const key = Object.keys(node).find((k) => k.toLowerCase() === lower);
-  return key === undefined ? undefined : (node as Tree)[key];
-}
-
-function textOf(value: unknown): string | undefined {
-  if (Array.isArray(value)) value = value[0];
-  if (typeof value === 'string') return value.trim() || undefined;
-  if (value && typeof value === 'object' && typeof (value as Tree)['#text'] === 'string') return ((value as Tree)['#text'] as string).trim() || undefined;
-  return undefined;
-}
-
-function firstText(rootNode: unknown, paths: readonly string[][]): string | undefined {
+function firstText(children: OrderedNode[], paths: readonly string[][]): string | undefined {
   for (const p of paths) {
-    const v = textOf(p.reduce<unknown>((n, name) => lookup(n, name), rootNode));
+    const v = textAt(children, p);
     if (v !== undefined) return v;
   }
   return undefined;
@@ -90,9 +76,9 @@ export function classifyDocument(item: DadosItem, index: number): ClassifiedDocu
   const base = { index, documentXml, modelo: '', ...(parametros === undefined ? {} : { parametrosXml: parametros }) };
   if (!documentXml.trim()) return { ...base, problem: { code: 145, descricao: 'Documento vazio: informe o XML do documento em DadosItem/Documento' } };
 
-  let tree: Tree;
+  let parsed: OrderedNode[];
   try {
-    tree = parseXml(documentXml, { removeNSPrefix: true });
+    parsed = parseXmlOrdered(documentXml, { removeNSPrefix: true });
   } catch (e) {
     const descricao =
       e instanceof XmlInputError && e.kind === 'dtd'
@@ -100,14 +86,16 @@ export function classifyDocument(item: DadosItem, index: number): ClassifiedDocu
         : `Erro na estrutura do XML do documento. ${e instanceof Error ? e.message : ''}`.trim();
     return { ...base, problem: { code: 145, descricao } };
   }
-  const root = Object.keys(tree).find((k) => !k.startsWith('#') && !k.startsWith('?') && !k.startsWith('@_'));
-  const node = root === undefined ? undefined : tree[root];
-  const cnpj = firstText(node, CNPJ_PATHS);
-  const tpAmb = firstText(node, TPAMB_PATHS);
-  const declaredModelo = firstText(node, MODELO_PATHS);
+  const rootNode = parsed.find((n) => tagOf(n) !== undefined);
+  const root = rootNode && tagOf(rootNode);
+  const children = rootNode ? kidsOf(rootNode) : [];
+  const cnpj = firstText(children, CNPJ_PATHS);
+  const tpAmb = firstText(children, TPAMB_PATHS);
+  const declaredModelo = firstText(children, MODELO_PATHS);
   const modelo = normalizeModelo(declaredModelo) ?? '';
   const found = {
     ...base,
+    parsed,
     ...(root === undefined ? {} : { root }),
     modelo,
     ...(cnpj === undefined ? {} : { cnpj: normalizeCnpj(cnpj) }),
@@ -138,6 +126,7 @@ export function toDocumentRequest(doc: ClassifiedDocument & { kind: DocumentKind
     kind: doc.kind,
     modelo: doc.modelo,
     documentXml: doc.documentXml,
+    ...(doc.parsed === undefined ? {} : { parsed: doc.parsed }),
     ...(doc.parametrosXml === undefined ? {} : { parametrosXml: doc.parametrosXml }),
     cnpj: doc.cnpj,
     ...(doc.tpAmb === undefined ? {} : { tpAmb: doc.tpAmb }),

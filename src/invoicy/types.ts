@@ -1,6 +1,7 @@
 // The contract between the InvoiCy SOAP layer and the emission layer that implements it. The SOAP
 // layer authenticates, classifies and groups; the backend processes documents and returns the inner
 // reply documents (built with reply-documents.ts).
+import type { OrderedNode } from '../xml/parse';
 
 export interface AuthenticatedCompany {
   id: string;
@@ -20,6 +21,8 @@ export interface DocumentRequest {
   modelo: string;
   /** Inner document text as received (for the Conector `Consultar` form: the whole `Consultar`). */
   documentXml: string;
+  /** `documentXml` as parsed by the SOAP layer (`parseXmlOrdered`, prefixes removed), to parse it once. */
+  parsed?: OrderedNode[];
   /** DadosItem/Parametros text, when present and non-blank. */
   parametrosXml?: string;
   cnpj: string;

@@ -3,6 +3,7 @@ import { randomCnf } from '../fiscal/chave';
 import { formatDateTime } from '../fiscal/datetime';
 import { ufOffset } from '../fiscal/ufs';
 import { parseXmlOrdered, XmlInputError, type OrderedNode } from '../xml/parse';
+import { kidsOf, tagOf, textAt } from '../xml/ordered';
 import { isGroup, nfeLayout, type SElement, type SParticle } from './definition';
 import { layoutError } from './errors';
 import { normalizeValue } from './format';
@@ -14,24 +15,6 @@ const MODELS: Record<string, '55' | '65'> = { nfe: '55', nfce: '65', '55': '55',
 const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 const WITH_OFFSET = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})([+-]\d{2}:\d{2})$/;
 const OFFSET = /^[+-]\d{2}:\d{2}$/;
-
-function tagOf(n: OrderedNode): string | undefined {
-  return Object.keys(n).find((k) => k !== ':@' && k !== '#text');
-}
-function kidsOf(n: OrderedNode): OrderedNode[] {
-  return (n[tagOf(n)!] as OrderedNode[]) ?? [];
-}
-/** Raw text of a direct child, by case-insensitive local name (before the full walk). */
-function peek(children: OrderedNode[], ...path: string[]): string | undefined {
-  let cur = children;
-  for (const [i, name] of path.entries()) {
-    const hit = cur.find((c) => tagOf(c)?.replace(/^.*:/, '').toLowerCase() === name.toLowerCase());
-    if (!hit) return undefined;
-    cur = kidsOf(hit);
-    if (i === path.length - 1) return cur.map((c) => (typeof c['#text'] === 'string' ? c['#text'] : '')).join('').trim() || undefined;
-  }
-  return undefined;
-}
 
 function first(node: LayoutNode | undefined, name: string): string | undefined {
   return node?.fields.get(name)?.[0]?.value.trim();
@@ -59,10 +42,14 @@ function total(root: LayoutNode, name: string): string {
   return normalizeValue(v, sefazElement(['total', 'ICMSTot', name])?.type);
 }
 
-export function parseNfeEnvio(xmlText: string): ParseResult {
+/**
+ * `parsed`: the same text already parsed by `parseXmlOrdered(xmlText, { removeNSPrefix: true })`
+ * (the SOAP layer parses each document once to classify it).
+ */
+export function parseNfeEnvio(xmlText: string, parsed?: OrderedNode[]): ParseResult {
   let doc: OrderedNode[];
   try {
-    doc = parseXmlOrdered(xmlText, { removeNSPrefix: true });
+    doc = parsed ?? parseXmlOrdered(xmlText, { removeNSPrefix: true });
   } catch (e) {
     const message = e instanceof XmlInputError ? e.message : 'XML mal formado';
     return { ok: false, errors: [{ path: '', rule: e instanceof XmlInputError && e.kind === 'dtd' ? 'DTD não permitido' : 'XML mal formado', message }] };
@@ -72,7 +59,7 @@ export function parseNfeEnvio(xmlText: string): ParseResult {
   const envio = kidsOf(envioNode);
   const errors: LayoutError[] = [];
 
-  const modeloRaw = peek(envio, 'ModeloDocumento') ?? peek(envio, 'ide', 'mod');
+  const modeloRaw = textAt(envio, ['ModeloDocumento']) ?? textAt(envio, ['ide', 'mod']);
   const modelo = modeloRaw ? MODELS[modeloRaw.toLowerCase()] : undefined;
   if (!modeloRaw) errors.push(layoutError('Envio/ModeloDocumento', 'obrigatório'));
   else if (!modelo) errors.push(layoutError('Envio/ModeloDocumento', 'valor não permitido', modeloRaw));

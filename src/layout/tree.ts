@@ -3,20 +3,11 @@
 import type { IField } from './definition';
 import type { LayoutError, LayoutNode, LayoutValue } from './types';
 import type { OrderedNode } from '../xml/parse';
+import { localName, tagOf, textOf } from '../xml/ordered';
 import { layoutError } from './errors';
 
 export function newNode(src: string, parent?: LayoutNode, def?: IField): LayoutNode {
   return { src, parent, def, fields: new Map(), groups: new Map() };
-}
-
-function tagOf(n: OrderedNode): string | undefined {
-  return Object.keys(n).find((k) => k !== ':@' && k !== '#text');
-}
-function localName(tag: string): string {
-  return tag.slice(tag.indexOf(':') + 1);
-}
-function textOf(children: OrderedNode[]): string {
-  return children.map((c) => (typeof c['#text'] === 'string' ? c['#text'] : '')).join('');
 }
 
 function child(node: LayoutNode, name: string, repeated: boolean, src: string): LayoutNode {
