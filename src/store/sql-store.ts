@@ -81,8 +81,15 @@ function ownedBy(id: string, companyId: string): Where {
   return new Where().add('id = @w_id AND company_id = @w_company', { w_id: id, w_company: companyId });
 }
 
+// Every emission reads the company's active certificate; opening its three sealed secrets (AES-GCM)
+// each time was a measurable share of a small NF-e. The opened values are kept by certificate id and
+// reused only while the row still holds the very same sealed text.
+const MAX_OPENED_CERTIFICATES = 64;
+type OpenedCertificate = { sealed: string; keyPem: string; pfx: Buffer; password: string };
+
 export class SqlStore implements Store {
   readonly kind: StoreKind;
+  private readonly openedCertificates = new Map<string, OpenedCertificate>();
 
   private constructor(private readonly db: SqlDriver, private readonly secrets: SecretBox) {
     this.kind = db.dialect.name;
@@ -297,12 +304,20 @@ export class SqlStore implements Store {
     const rows = await this.db.run((q) => q.all('SELECT * FROM certificates WHERE company_id = @c AND active = @on', { c: companyId, on: true }));
     const r = rows[0];
     if (!r) return undefined;
-    return {
-      ...T.certificates.fromRow(r),
-      keyPem: this.secrets.openText(String(r.key_pem_sealed)),
-      pfx: this.secrets.open(String(r.pfx_sealed)),
-      password: this.secrets.openText(String(r.password_sealed)),
-    };
+    const info = T.certificates.fromRow(r);
+    const sealed = `${String(r.key_pem_sealed)}|${String(r.pfx_sealed)}|${String(r.password_sealed)}`;
+    let opened = this.openedCertificates.get(info.id);
+    if (opened?.sealed !== sealed) {
+      opened = {
+        sealed,
+        keyPem: this.secrets.openText(String(r.key_pem_sealed)),
+        pfx: this.secrets.open(String(r.pfx_sealed)),
+        password: this.secrets.openText(String(r.password_sealed)),
+      };
+      if (this.openedCertificates.size >= MAX_OPENED_CERTIFICATES) this.openedCertificates.delete(this.openedCertificates.keys().next().value!);
+      this.openedCertificates.set(info.id, opened);
+    }
+    return { ...info, keyPem: opened.keyPem, pfx: opened.pfx, password: opened.password };
   }
 
   listCertificates(companyId: string): Promise<CertificateInfo[]> {

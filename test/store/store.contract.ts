@@ -134,6 +134,8 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         const { company } = await partnerWithCompany();
         const base = { certPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', subject: 'CN=EMPRESA:' + company.cnpj, cnpj: company.cnpj, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2026-01-01T00:00:00Z') };
         const first = await store.saveCertificate(company.id, { ...base, pfx: crypto.randomBytes(64), password: 'senha1', keyPem: 'KEY1', serial: '01' });
+        // Read (and so cached as opened) before being replaced: the new certificate must win.
+        expect((await store.getActiveCertificate(company.id))?.keyPem).toBe('KEY1');
         const pfx = crypto.randomBytes(256);
         const second = await store.saveCertificate(company.id, { ...base, pfx, password: 'senha-2', keyPem: '-----BEGIN PRIVATE KEY-----\nKEY2\n-----END PRIVATE KEY-----\n', serial: '02' });
         const active = await store.getActiveCertificate(company.id);
