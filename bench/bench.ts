@@ -244,7 +244,8 @@ async function main(): Promise<number> {
 
   const options = {
     root: ROOT, dataDir: path.join(tmp, 'data'), schemasDir: s.schemasDir, startupTimeoutMs: STARTUP_TIMEOUT_MS,
-    gatewayNodeArgs: s.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`] : undefined,
+    gatewayNodeArgs: s.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(s.profileDir, 'gateway')}`] : undefined,
+    simulatorNodeArgs: s.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(s.profileDir, 'simulator')}`] : undefined,
   };
   let bench: Bench | undefined;
   try {
@@ -272,7 +273,7 @@ async function main(): Promise<number> {
   } finally {
     bench?.close();
     await cleanup();
-    if (s.profileDir) process.stderr.write(`bench: gateway CPU profile written to ${s.profileDir}\n`);
+    if (s.profileDir) process.stderr.write(`bench: CPU profiles written to ${s.profileDir}/gateway and ${s.profileDir}/simulator\n`);
   }
 }
 

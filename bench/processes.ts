@@ -27,8 +27,9 @@ export interface SystemOptions {
   dataDir: string;
   schemasDir?: string;
   startupTimeoutMs: number;
-  /** Extra node arguments for the gateway, e.g. --cpu-prof (not allowed in NODE_OPTIONS). */
+  /** Extra node arguments per child, e.g. --cpu-prof (not allowed in NODE_OPTIONS). */
   gatewayNodeArgs?: string[];
+  simulatorNodeArgs?: string[];
 }
 
 export class ProcessGroup {
@@ -169,7 +170,7 @@ function cleanEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv 
 }
 
 export async function startSimulator(group: ProcessGroup, o: SystemOptions): Promise<Child & { url: string }> {
-  const child = group.spawn('simulator', [path.join(o.root, 'dist/src/cli/main.js'), 'simulator'], cleanEnv({
+  const child = group.spawn('simulator', [...(o.simulatorNodeArgs ?? []), path.join(o.root, 'dist/src/cli/main.js'), 'simulator'], cleanEnv({
     SIM_PORT: '0', SIM_HTTP_PORT: '', SIM_DATA_DIR: path.join(o.dataDir, 'simulator'), SIM_PROCESSING_DELAY_MS: '0',
     SCHEMAS_DIR: o.schemasDir ?? '',
   }));
