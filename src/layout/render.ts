@@ -3,7 +3,7 @@
 // elements all come from there; only the envelope fields (chave, Id, cDV …) are computed here.
 import { buildChave } from '../fiscal/chave';
 import { escapeText, escapeXml } from '../xml/parse';
-import { isGroup, nfeLayout, type LayoutDefinition, type SElement, type SGroup, type SParticle } from './definition';
+import { isGroup, nfeLayout, type IField, type LayoutDefinition, type SElement, type SGroup, type SParticle } from './definition';
 import { layoutError } from './errors';
 import { checkValue, normalizeValue } from './format';
 import type { LayoutError, LayoutNode, LayoutValue, NfeDraft, RenderOptions } from './types';
@@ -16,10 +16,21 @@ interface Ctx {
   errors: LayoutError[];
 }
 
+// SEFAZ element name → InvoiCy field name, per definition node, built once (asked for every default).
+const invoicyNames = new WeakMap<IField, Map<string, string>>();
+
 /** InvoiCy name of the field that would carry a SEFAZ element of this node (for messages). */
 function invoicyPath(node: LayoutNode, sefazName: string): string {
-  const f = node.def?.children?.find((c) => c.to !== undefined && c.to.split('/').pop() === sefazName);
-  return `${node.src}/${f?.name ?? sefazName}`;
+  let names = node.def && invoicyNames.get(node.def);
+  if (node.def && !names) {
+    names = new Map();
+    for (const c of node.def.children ?? []) {
+      const target = c.to?.split('/').pop();
+      if (target !== undefined && !names.has(target)) names.set(target, c.name);
+    }
+    invoicyNames.set(node.def, names);
+  }
+  return `${node.src}/${names?.get(sefazName) ?? sefazName}`;
 }
 
 const ZERO = /^0*(\.0*)?$/;

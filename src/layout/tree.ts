@@ -33,6 +33,20 @@ export interface WalkResult {
   errors: LayoutError[];
 }
 
+// Child definitions by lower-cased name, built once per definition node: a linear, case-folding scan
+// per element was the largest cost of the walk (groups such as ICMS have over a hundred fields).
+const childIndex = new WeakMap<IField, Map<string, IField>>();
+
+function childDef(idef: IField, name: string): IField | undefined {
+  let index = childIndex.get(idef);
+  if (!index) {
+    index = new Map();
+    for (const f of idef.children ?? []) if (!index.has(f.name.toLowerCase())) index.set(f.name.toLowerCase(), f);
+    childIndex.set(idef, index);
+  }
+  return index.get(name.toLowerCase());
+}
+
 export function buildTree(envio: OrderedNode[], def: IField, modelo: '55' | '65' | undefined): WalkResult {
   const root = newNode('Envio', undefined, def);
   const dropped = new Map<string, string>();
@@ -44,7 +58,7 @@ export function buildTree(envio: OrderedNode[], def: IField, modelo: '55' | '65'
       const tag = tagOf(c);
       if (!tag) continue;
       const name = localName(tag);
-      const cdef = idef.children?.find((f) => f.name.toLowerCase() === name.toLowerCase());
+      const cdef = childDef(idef, name);
       const kids = (c[tag] as OrderedNode[]) ?? [];
       if (!cdef) {
         errors.push(layoutError(`${src}/${name}`, 'campo desconhecido'));

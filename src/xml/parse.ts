@@ -69,10 +69,11 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 /** Escapes text content for XML (SEFAZ wants &, <, > escaped; quotes are escaped too for attributes). */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  // Most values need no escaping: testing first spares the replace (hot in rendering).
+  return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text;
 }
 
 /** Escapes text for element content only (leaves quotes alone, as SEFAZ samples do). */
 export function escapeText(text: string): string {
-  return text.replace(/[&<>]/g, (c) => ESCAPES[c]!);
+  return /[&<>]/.test(text) ? text.replace(/[&<>]/g, (c) => ESCAPES[c]!) : text;
 }
