@@ -134,7 +134,7 @@ export async function issueEvent(
     dhEvento: opts.dhEvento ?? formatDateTime(ctx.now(), ctx.offset),
     tpEvento: p.tpEvento, nSeqEvento: p.nSeq, detEventoInnerXml: p.det,
   });
-  const signed = signXml(unsigned, { tag: 'infEvento', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
+  const signed = await signXml(unsigned, { tag: 'infEvento', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
   const persisted = await persistEvent(ctx, doc, p, signed, opts.requestXml);
   if ('stored' in persisted) return persisted;
   log.info('evento enviado', { tpEvento: p.tpEvento, nSeq: p.nSeq });

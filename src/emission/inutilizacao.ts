@@ -44,7 +44,7 @@ export async function sendInutilizacao(ctx: CompanyContext, range: InutilizacaoR
     tpAmb: ctx.tpAmb, cUF: ufCode(uf), ano: String(ctx.now().getFullYear()).slice(-2), cnpj: ctx.company.cnpj, mod: model,
     serie, nNFIni: nIni, nNFFin: nFin, xJust,
   });
-  const signed = signXml(unsigned, { tag: 'infInut', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
+  const signed = await signXml(unsigned, { tag: 'infInut', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
   let inut: InutilizacaoRecord = await ctx.store.insertInutilizacao(ctx.company.id, {
     tpAmb: ctx.tpAmb, model, serie, nIni, nFin, justificativa: xJust, status: 'pending',
   });

@@ -167,7 +167,7 @@ export async function prepareDraft(ctx: CompanyContext, draft: NfeDraft, layoutX
   });
   log.info('nf-e numerada');
 
-  let signed = signXml(rendered.xml, { tag: 'infNFe', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
+  let signed = await signXml(rendered.xml, { tag: 'infNFe', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
   const digestValue = digestValueOf(signed);
   if (qr) {
     let qrCode = qr.qrCode;

@@ -1,28 +1,14 @@
-// XSD validation with libxml2-wasm. The package is ESM-only with top-level await, so it is loaded
-// with a real import() (tsconfig "module": "node16" keeps it); a compiled schema is reused for the
-// life of the process because compiling the NF-e set costs far more than validating a document.
+// XSD validation with libxml2-wasm; a compiled schema is reused for the life of the process because
+// compiling the NF-e set costs far more than validating a document.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { loadLibxml2, type Libxml2 } from './libxml2';
 
 export type XsdResult = { ok: true } | { ok: false; errors: string[] };
 
 export interface XsdValidator {
   /** Validates one XML document; errors come back as "linha N: message". */
   validate(xml: string): XsdResult;
-}
-
-type Libxml2 = typeof import('libxml2-wasm', { with: { 'resolution-mode': 'import' } });
-
-let libxml2: Promise<Libxml2> | undefined;
-
-function loadLibxml2(): Promise<Libxml2> {
-  libxml2 ??= (async () => {
-    const lib = await import('libxml2-wasm');
-    // Without the fs providers xs:include/xs:import of the sibling schema files cannot resolve.
-    (await import('libxml2-wasm/lib/nodejs.mjs')).xmlRegisterFsInputProviders();
-    return lib;
-  })();
-  return libxml2;
 }
 
 const cache = new Map<string, Promise<XsdValidator>>();

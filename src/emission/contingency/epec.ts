@@ -46,7 +46,7 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
       tpNF: summary.tpNF as '0' | '1', IE: summary.IE, dest: summary.dest, vNF: summary.vNF, vICMS: summary.vICMS, vST: summary.vST,
     }),
   });
-  const signed = signXml(unsigned, { tag: 'infEvento', keyPem: cert.keyPem, certPem: cert.certPem });
+  const signed = await signXml(unsigned, { tag: 'infEvento', keyPem: cert.keyPem, certPem: cert.certPem });
   // A document re-used after a rejection may already hold an EPEC row of an earlier key: re-use it.
   const previous = (await ctx.store.listEvents(ctx.company.id, doc.id)).find((e) => e.tpEvento === TP_EVENTO.epec && e.nSeq === 1);
   const sending = { status: 'sending' as const, xmlSigned: signed, cStat: null, xMotivo: null, nProt: null, xmlProc: null, attempts: (previous?.attempts ?? 0) + 1 };

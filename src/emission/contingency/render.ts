@@ -38,7 +38,7 @@ export async function renderForContingency(ctx: CompanyContext, draft: NfeDraft,
     nNF: String(doc.numero), cNF: doc.cNF, dhEmi, tpEmis, tpAmb: ctx.tpAmb, verProc: ctx.deps.verProc,
     dhCont: formatDateTime(ctx.now(), ufOffset(uf)), xJust: ctx.deps.contingency?.xJust ?? TEXT.xJustContingencia,
   });
-  let signed = signXml(rendered.xml, { tag: 'infNFe', keyPem: cert.keyPem, certPem: cert.certPem });
+  let signed = await signXml(rendered.xml, { tag: 'infNFe', keyPem: cert.keyPem, certPem: cert.certPem });
   const digestValue = digestValueOf(signed) ?? null;
 
   if (draft.modelo === '65') {
