@@ -127,6 +127,8 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
 
   const app = express();
   app.disable('x-powered-by');
+  // SOAP answers are never cached or revalidated: an ETag would only cost a SHA-1 of every reply.
+  app.disable('etag');
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', version: VERSION, store: store.kind, sefazMode: config.sefazMode, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
   });
