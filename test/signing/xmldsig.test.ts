@@ -49,9 +49,9 @@ describe('signXml', () => {
     ['infNFe', nfeXml, `NFe${CHAVE}`, 'NFe'],
     ['infEvento', eventoXml, `ID110111${CHAVE}01`, 'evento'],
     ['infInut', inutXml, 'ID35251234567800019555001000000001000000010', 'inutNFe'],
-  ])('%s: SEFAZ skeleton, appended to the parent, accepted by us and by xmlsec1', (tag, build, id, parent) => {
+  ])('%s: SEFAZ skeleton, appended to the parent, accepted by us and by xmlsec1', async (tag, build, id, parent) => {
     const xml = build();
-    const signed = signXml(xml, { tag, ...company });
+    const signed = await signXml(xml, { tag, ...company });
     const closing = `</${parent}>`;
     // The signed part is untouched: the Signature is inserted just before the parent's closing tag.
     expect(signed.startsWith(xml.slice(0, -closing.length))).toBe(true);
@@ -81,35 +81,35 @@ describe('signXml', () => {
     expect(xmlsec.status).toBe(0);
   });
 
-  test('escaped characters and NFC-e infNFeSupl survive byte for byte', () => {
+  test('escaped characters and NFC-e infNFeSupl survive byte for byte', async () => {
     const xml = nfeXml('<infAdic><infCpl>A &lt;B&gt; &amp; C\'s "D"</infCpl></infAdic>').replace(
       '</infNFe>',
       '</infNFe><infNFeSupl><qrCode><![CDATA[https://exemplo/qr?p=1|2]]></qrCode></infNFeSupl>',
     );
-    const signed = signNfe(xml);
+    const signed = await signNfe(xml);
     expect(signed.startsWith(xml.slice(0, -'</NFe>'.length))).toBe(true);
     expect(signed).toMatch(/<\/infNFeSupl><Signature xmlns="http:\/\/www.w3.org\/2000\/09\/xmldsig#">.*<\/Signature><\/NFe>$/);
     expect(verifyXmlSignature(signed, { tag: 'infNFe', trustedCaPems }).ok).toBe(true);
     expect(xmlsecVerify(signed, 'infNFe').status).toBe(0);
   });
 
-  test('publishes only the leaf when given a PEM bundle', () => {
-    const signed = signXml(nfeXml(), { tag: 'infNFe', keyPem: company.keyPem, certPem: company.certPem + ca.certPem });
+  test('publishes only the leaf when given a PEM bundle', async () => {
+    const signed = await signXml(nfeXml(), { tag: 'infNFe', keyPem: company.keyPem, certPem: company.certPem + ca.certPem });
     expect(signed.match(/<X509Certificate>/g)).toHaveLength(1);
   });
 
   test.each([
-    ['already signed', () => signNfe(signNfe())],
+    ['already signed', async () => signNfe(await signNfe())],
     ['no Id', () => signNfe(nfeXml().replace(/ Id="[^"]+"/, ''))],
     ['two infNFe', () => signNfe(`<lote>${nfeXml()}${nfeXml()}</lote>`)],
     ['missing element', () => signXml(eventoXml(), { tag: 'infNFe', ...company })],
-  ])('refuses to sign: %s', (_label, fn) => {
-    expect(fn).toThrow(XmlSignatureError);
+  ])('refuses to sign: %s', async (_label, fn) => {
+    await expect(fn()).rejects.toThrow(XmlSignatureError);
   });
 
-  test('a key that does not match the certificate is refused', () => {
+  test('a key that does not match the certificate is refused', async () => {
     const other = issueCompanyCertificate(ca, { name: 'OUTRA', cnpj: CNPJ });
-    expect(() => signXml(nfeXml(), { tag: 'infNFe', keyPem: other.keyPem, certPem: company.certPem })).toThrow(/não corresponde/);
+    await expect(signXml(nfeXml(), { tag: 'infNFe', keyPem: other.keyPem, certPem: company.certPem })).rejects.toThrow(/não corresponde/);
   });
 });
 
@@ -132,9 +132,9 @@ describe('verifyXmlSignature with an independent signer', () => {
     expect(verifyXmlSignature(signed, { tag: 'infNFe', trustedCaPems })).toMatchObject({ ok: true, cnpj: CNPJ });
   });
 
-  test('verifies every evento of a batch (each signed on its own)', () => {
-    const first = signXml(eventoXml(), { tag: 'infEvento', ...company });
-    const second = signXml(eventoXml().replace(/01">/, '02">').replace('<nSeqEvento>1<', '<nSeqEvento>2<'), { tag: 'infEvento', ...company });
+  test('verifies every evento of a batch (each signed on its own)', async () => {
+    const first = await signXml(eventoXml(), { tag: 'infEvento', ...company });
+    const second = await signXml(eventoXml().replace(/01">/, '02">').replace('<nSeqEvento>1<', '<nSeqEvento>2<'), { tag: 'infEvento', ...company });
     const batch = `<envEvento xmlns="${NFE_NS}" versao="1.00"><idLote>1</idLote>${first}${second}</envEvento>`;
     const results = verifyXmlSignatures(batch, { tag: 'infEvento', trustedCaPems });
     expect(results.map((r) => r.ok)).toEqual([true, true]);
@@ -144,7 +144,10 @@ describe('verifyXmlSignature with an independent signer', () => {
 });
 
 describe('verifyXmlSignature rejections', () => {
-  const signed = signNfe();
+  let signed: string;
+  beforeAll(async () => {
+    signed = await signNfe();
+  });
   test.each([
     ['one byte altered in infNFe', '297', () => signed.replace('EMPRESA TESTE', 'EMPRESA TESTF')],
     [
@@ -177,30 +180,30 @@ describe('verifyXmlSignature rejections', () => {
     if (!result.ok) expect(result.xMotivo).toMatch(/^Rejeição: /);
   });
 
-  test('certificate from another CA → 293 (chain)', () => {
+  test('certificate from another CA → 293 (chain)', async () => {
     const otherCa = createTestCa({ commonName: 'AC Estranha' });
     const stranger = issueCompanyCertificate(otherCa, { name: 'EMPRESA TESTE LTDA', cnpj: CNPJ });
-    const xml = signXml(nfeXml(), { tag: 'infNFe', ...stranger });
+    const xml = await signXml(nfeXml(), { tag: 'infNFe', ...stranger });
     expectRejected(verifyXmlSignature(xml, { tag: 'infNFe', trustedCaPems }), '293');
     // Without a trust list only the signature itself is checked.
     expect(verifyXmlSignature(xml, { tag: 'infNFe' }).ok).toBe(true);
   });
 
-  test('expired certificate → 291', () => {
+  test('expired certificate → 291', async () => {
     const notAfter = new Date(Date.now() - YEAR_MS);
     const expired = issueCompanyCertificate(ca, { name: 'EMPRESA', cnpj: CNPJ, notBefore: new Date(notAfter.getTime() - YEAR_MS), notAfter });
-    const xml = signXml(nfeXml(), { tag: 'infNFe', ...expired });
+    const xml = await signXml(nfeXml(), { tag: 'infNFe', ...expired });
     expectRejected(verifyXmlSignature(xml, { tag: 'infNFe', trustedCaPems }), '291');
     expect(verifyXmlSignature(xml, { tag: 'infNFe', trustedCaPems, now: new Date(notAfter.getTime() - 1000) }).ok).toBe(true);
   });
 
-  test('certificate without CNPJ/CPF → 292', () => {
+  test('certificate without CNPJ/CPF → 292', async () => {
     const anonymous = issueCompanyCertificate(ca, { name: 'SEM DOCUMENTO' });
-    expectRejected(verifyXmlSignature(signXml(nfeXml(), { tag: 'infNFe', ...anonymous }), { tag: 'infNFe', trustedCaPems }), '292');
+    expectRejected(verifyXmlSignature(await signXml(nfeXml(), { tag: 'infNFe', ...anonymous }), { tag: 'infNFe', trustedCaPems }), '292');
   });
 
-  test('CA certificate used to sign → 290', () => {
-    expectRejected(verifyXmlSignature(signXml(nfeXml(), { tag: 'infNFe', ...ca }), { tag: 'infNFe', trustedCaPems }), '290');
+  test('CA certificate used to sign → 290', async () => {
+    expectRejected(verifyXmlSignature(await signXml(nfeXml(), { tag: 'infNFe', ...ca }), { tag: 'infNFe', trustedCaPems }), '290');
   });
 
   test('DOCTYPE is refused before any signature work', () => {

@@ -63,7 +63,7 @@ describe('NFeStatusServico4', () => {
 describe('NFeAutorizacao4 (sync)', () => {
   it('authorises a valid NF-e (104 + protNFe 100) and consulta tells the truth', async () => {
     const nfe = buildNfe({ nNF: num() });
-    const signed = sign(nfe.xml, 'infNFe', cert);
+    const signed = await sign(nfe.xml, 'infNFe', cert);
     const r = await authorize(enviNFe([signed], '1'));
     expect(r.cStats).toEqual(['104', '100']);
     const nProt = tagValue(r.body, 'nProt')!;
@@ -77,7 +77,7 @@ describe('NFeAutorizacao4 (sync)', () => {
 
   it('rejects an NF-e altered by one byte after signing (297) and does not store it', async () => {
     const nfe = buildNfe({ nNF: num() });
-    const tampered = sign(nfe.xml, 'infNFe', cert).replace('EMPRESA TESTE LTDA', 'EMPRESA TESTE LTDB');
+    const tampered = (await sign(nfe.xml, 'infNFe', cert)).replace('EMPRESA TESTE LTDA', 'EMPRESA TESTE LTDB');
     const r = await authorize(enviNFe([tampered], '1'));
     expect(r.cStats).toEqual(['104', '297']);
     expect(r.body).not.toContain('<nProt>');
@@ -87,7 +87,7 @@ describe('NFeAutorizacao4 (sync)', () => {
 
   it('rejects a signature by another company (213)', async () => {
     const nfe = buildNfe({ nNF: num() });
-    const r = await authorize(enviNFe([sign(nfe.xml, 'infNFe', companyCert(sim.ca, OTHER_CNPJ))], '1'));
+    const r = await authorize(enviNFe([await sign(nfe.xml, 'infNFe', companyCert(sim.ca, OTHER_CNPJ))], '1'));
     expect(r.cStats).toEqual(['104', '213']);
   });
 
@@ -118,7 +118,7 @@ describe('NFeAutorizacao4 (sync)', () => {
   it('answers 204 with the original protocol, and 539 for the same number under another key', async () => {
     const n = num();
     const nfe = buildNfe({ nNF: n });
-    const signed = sign(nfe.xml, 'infNFe', cert);
+    const signed = await sign(nfe.xml, 'infNFe', cert);
     const first = await authorize(enviNFe([signed], '1'));
     const nProt = tagValue(first.body, 'nProt')!;
     const dhAut = /<protNFe[\s\S]*<dhRecbto>([^<]+)</.exec(first.body)![1];
@@ -127,7 +127,7 @@ describe('NFeAutorizacao4 (sync)', () => {
     expect(tagValue(again.body, 'xMotivo')).toBe('Lote processado');
     expect(again.body).toContain(`<xMotivo>Rejeição: Duplicidade de NF-e [nProt:${nProt}][dhAut:${dhAut}]</xMotivo>`);
     const otherKey = buildNfe({ nNF: n, cNF: '56473829' });
-    const dup = await authorize(enviNFe([sign(otherKey.xml, 'infNFe', cert)], '1'));
+    const dup = await authorize(enviNFe([await sign(otherKey.xml, 'infNFe', cert)], '1'));
     expect(dup.cStats).toEqual(['104', '539']);
     expect(dup.body).toContain(`[chNFe:${nfe.chave}]`);
   });
@@ -147,7 +147,7 @@ describe('NFeAutorizacao4 (sync)', () => {
       [{ nNF: num(), tpEmis: '2', dhCont: new Date(Date.now() - 40 * DAY) }, '569'],
     ];
     for (const [params, cStat] of cases) {
-      const r = await authorize(enviNFe([sign(buildNfe(params).xml, 'infNFe', cert)], '1'));
+      const r = await authorize(enviNFe([await sign(buildNfe(params).xml, 'infNFe', cert)], '1'));
       expect([params.nNF, r.cStats]).toEqual([params.nNF, ['104', cStat]]);
     }
   });
@@ -157,7 +157,7 @@ describe('NFeAutorizacao4 (sync)', () => {
     expect(denied).toBe(201);
     try {
       const nfe = buildNfe({ nNF: num() });
-      const r = await authorize(enviNFe([sign(nfe.xml, 'infNFe', cert)], '1'));
+      const r = await authorize(enviNFe([await sign(nfe.xml, 'infNFe', cert)], '1'));
       expect(r.cStats).toEqual(['104', '302']);
       expect(r.body).toContain('<nProt>');
       const c = await call(sim.httpsUrl, sim.ca, '/SP/NFeConsultaProtocolo4', 'NFeConsultaProtocolo4', consSitNFe(nfe.chave), { cert });
@@ -169,13 +169,13 @@ describe('NFeAutorizacao4 (sync)', () => {
 
   it('rejects lote-level problems: 225 with the XSD message, 243, 764', async () => {
     const nfe = buildNfe({ nNF: num() });
-    const broken = sign(nfe.xml.replace('<natOp>Venda de mercadoria</natOp>', ''), 'infNFe', cert);
+    const broken = await sign(nfe.xml.replace('<natOp>Venda de mercadoria</natOp>', ''), 'infNFe', cert);
     const schema = await authorize(enviNFe([broken], '1'));
     expect(schema.cStats).toEqual(['225']);
     expect(tagValue(schema.body, 'xMotivo')).toMatch(/^Rejeição: Falha no Schema XML do lote de NFe: linha \d+: .*natOp|^Rejeição: Falha no Schema XML do lote de NFe: .*mod/);
     const malformed = await call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', '', { cert, rawBody: '<soap:Envelope><broken' });
     expect(malformed.cStats).toEqual(['243']);
-    const two = [buildNfe({ nNF: num() }), buildNfe({ nNF: num() })].map((n) => sign(n.xml, 'infNFe', cert));
+    const two = await Promise.all([buildNfe({ nNF: num() }), buildNfe({ nNF: num() })].map((n) => sign(n.xml, 'infNFe', cert)));
     const sync2 = await authorize(enviNFe(two, '1'));
     expect(sync2.cStats).toEqual(['764']);
   });
@@ -185,7 +185,7 @@ describe('limits and environments', () => {
   it('answers 214 to a message over 500 KB without processing it', async () => {
     const nfe = buildNfe({ nNF: num() });
     const padding = `<!-- ${'x'.repeat(501 * 1024)} -->`;
-    const rawBody = envelope('NFeAutorizacao4', enviNFe([sign(nfe.xml, 'infNFe', cert)], '1')).replace('</soap:Body>', `${padding}</soap:Body>`);
+    const rawBody = envelope('NFeAutorizacao4', enviNFe([await sign(nfe.xml, 'infNFe', cert)], '1')).replace('</soap:Body>', `${padding}</soap:Body>`);
     const r = await call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', '', { cert, rawBody });
     expect(r.cStats).toEqual(['214']);
     expect(r.body).toContain('<retEnviNFe versao="4.00"');
@@ -195,7 +195,7 @@ describe('limits and environments', () => {
 
   it('serves produção under /producao/: tpAmb 1 is authorised there and unknown to homologação; tpAmb 2 → 252', async () => {
     const prod = buildNfe({ nNF: num(), tpAmb: '1' });
-    const r = await authorize(enviNFe([sign(prod.xml, 'infNFe', cert)], '1'), { path: '/producao/SP/NFeAutorizacao4' });
+    const r = await authorize(enviNFe([await sign(prod.xml, 'infNFe', cert)], '1'), { path: '/producao/SP/NFeAutorizacao4' });
     expect(r.cStats).toEqual(['104', '100']);
     expect(r.body).toContain('<retEnviNFe versao="4.00" xmlns="http://www.portalfiscal.inf.br/nfe"><tpAmb>1</tpAmb>');
     const consultaProd = await call(sim.httpsUrl, sim.ca, '/producao/SP/NFeConsultaProtocolo4', 'NFeConsultaProtocolo4', consSitNFe(prod.chave, '1'), { cert });
@@ -203,19 +203,19 @@ describe('limits and environments', () => {
     const consultaHom = await call(sim.httpsUrl, sim.ca, '/SP/NFeConsultaProtocolo4', 'NFeConsultaProtocolo4', consSitNFe(prod.chave), { cert });
     expect(consultaHom.cStats).toEqual(['217']);
     const hom = buildNfe({ nNF: num() });
-    expect((await authorize(enviNFe([sign(hom.xml, 'infNFe', cert)], '1'), { path: '/producao/SP/NFeAutorizacao4' })).cStats).toEqual(['104', '252']);
+    expect((await authorize(enviNFe([await sign(hom.xml, 'infNFe', cert)], '1'), { path: '/producao/SP/NFeAutorizacao4' })).cStats).toEqual(['104', '252']);
   });
 });
 
 describe('NFeAutorizacao4 (async) and NFeRetAutorizacao4', () => {
   it('452 for a single-NF-e async lote', async () => {
-    const r = await authorize(enviNFe([sign(buildNfe({ nNF: num() }).xml, 'infNFe', cert)], '0'));
+    const r = await authorize(enviNFe([await sign(buildNfe({ nNF: num() }).xml, 'infNFe', cert)], '0'));
     expect(r.cStats).toEqual(['452']);
   });
 
   it('103 → 104 with one protNFe per NF-e; 223 for another transmitter; 106 unknown', async () => {
     const nfes = [buildNfe({ nNF: num() }), buildNfe({ nNF: num() })];
-    const r = await authorize(enviNFe(nfes.map((n) => sign(n.xml, 'infNFe', cert)), '0'));
+    const r = await authorize(enviNFe(await Promise.all(nfes.map((n) => sign(n.xml, 'infNFe', cert))), '0'));
     expect(r.cStats).toEqual(['103']);
     const nRec = tagValue(r.body, 'nRec')!;
     expect(nRec).toMatch(/^351\d{12}$/);
@@ -232,7 +232,7 @@ describe('NFeAutorizacao4 (async) and NFeRetAutorizacao4', () => {
 it('uses the emitter as transmitter on the plain-HTTP listener', async () => {
   const plain = await startSimulator({ httpPort: 0, ca: sim.ca });
   try {
-    const nfes = [buildNfe({ nNF: num() }), buildNfe({ nNF: num() })].map((n) => sign(n.xml, 'infNFe', cert));
+    const nfes = await Promise.all([buildNfe({ nNF: num() }), buildNfe({ nNF: num() })].map((n) => sign(n.xml, 'infNFe', cert)));
     const r = await call(plain.httpsUrl, plain.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', enviNFe(nfes, '0'), { httpUrl: plain.httpUrl });
     expect(r.cStats).toEqual(['103']);
     // Over HTTPS the emitter's certificate is the same transmitter, so it may fetch the result.

@@ -29,12 +29,12 @@ afterEach(() => {
 async function authorized(params: Partial<Parameters<typeof buildNfe>[0]> = {}, authPath = '/SP/NFeAutorizacao4') {
   const nNF = params.nNF ?? num();
   const nfe = buildNfe({ ...params, nNF });
-  const r = await call(sim.httpsUrl, sim.ca, authPath, 'NFeAutorizacao4', enviNFe([sign(nfe.xml, 'infNFe', cert)], '1'), { cert });
+  const r = await call(sim.httpsUrl, sim.ca, authPath, 'NFeAutorizacao4', enviNFe([await sign(nfe.xml, 'infNFe', cert)], '1'), { cert });
   return { ...nfe, nNF, cStats: r.cStats, nProt: tagValue(r.body, 'nProt') ?? '' };
 }
 
-const sendEvents = (eventos: string[], authPath = '/SP/NFeRecepcaoEvento4') =>
-  call(sim.httpsUrl, sim.ca, authPath, 'NFeRecepcaoEvento4', envEvento(eventos), { cert });
+const sendEvents = async (eventos: (string | Promise<string>)[], authPath = '/SP/NFeRecepcaoEvento4') =>
+  call(sim.httpsUrl, sim.ca, authPath, 'NFeRecepcaoEvento4', envEvento(await Promise.all(eventos)), { cert });
 const consulta = (chave: string, authPath = '/SP/NFeConsultaProtocolo4') =>
   call(sim.httpsUrl, sim.ca, authPath, 'NFeConsultaProtocolo4', consSitNFe(chave), { cert });
 
@@ -75,7 +75,7 @@ describe('cancelamento (110111)', () => {
     const nfe = await authorized();
     const ev = evento({ chave: nfe.chave, tpEvento: '110111', det: detCancel(nfe.nProt) }, cert);
     // Re-sign after changing the Id so only the Id rule can fail.
-    const unsigned = ev.replace(/<Signature[\s\S]*<\/Signature>/, '').replace(/Id="ID110111(\d{44})01"/, 'Id="ID110111$102"');
+    const unsigned = (await ev).replace(/<Signature[\s\S]*<\/Signature>/, '').replace(/Id="ID110111(\d{44})01"/, 'Id="ID110111$102"');
     expect((await sendEvents([sign(unsigned, 'infEvento', cert)])).cStats).toEqual(['128', '572']);
   });
 });
@@ -129,10 +129,10 @@ describe('EPEC (110140) at AN and reconciliation', () => {
 
     const divergent = buildNfe({ nNF: num(), tpEmis: '4' });
     await sendEvents([evento({ chave: divergent.chave, tpEvento: '110140', cOrgao: '91', det: detEpec(divergent.dhEmi, '999.00') }, cert)], '/AN/NFeRecepcaoEvento4');
-    const bad = await call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', enviNFe([sign(divergent.xml, 'infNFe', cert)], '1'), { cert });
+    const bad = await call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', enviNFe([await sign(divergent.xml, 'infNFe', cert)], '1'), { cert });
     expect(bad.cStats).toEqual(['104', '467']);
 
-    const ok = await call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', enviNFe([sign(nfe.xml, 'infNFe', cert)], '1'), { cert });
+    const ok = await call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', enviNFe([await sign(nfe.xml, 'infNFe', cert)], '1'), { cert });
     expect(ok.cStats).toEqual(['104', '100']);
     expect((await consulta(nfe.chave)).cStats[0]).toBe('100');
   });
@@ -162,7 +162,7 @@ describe('EPEC blocking (142) and late authorisation (150)', () => {
     expect(blocked.body).toContain(`<chNFePend>${pending.chave}</chNFePend>`);
     expect(blocked.body).not.toContain('<nProt>');
 
-    const late = await call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', enviNFe([sign(pending.xml, 'infNFe', otherCert)], '1'), { cert });
+    const late = await call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', enviNFe([await sign(pending.xml, 'infNFe', otherCert)], '1'), { cert });
     expect(late.cStats).toEqual(['104', '150']);
     expect(tagValue(late.body, 'nProt')).toMatch(/^135\d{12}$/);
     expect((await consulta(pending.chave)).cStats[0]).toBe('150');
@@ -172,16 +172,16 @@ describe('EPEC blocking (142) and late authorisation (150)', () => {
 
 describe('NFeInutilizacao4', () => {
   it('102 with nProt, 563 for the same range, 241 for a range holding an authorised number', async () => {
-    const r = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', inutNFe({ nIni: 80000, nFin: 80005 }, cert), { cert });
+    const r = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', await inutNFe({ nIni: 80000, nFin: 80005 }, cert), { cert });
     expect(r.cStats).toEqual(['102']);
     expect(tagValue(r.body, 'nProt')).toMatch(/^135\d{12}$/);
     expect(r.body).toContain('<nNFIni>80000</nNFIni><nNFFin>80005</nNFFin>');
-    const again = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', inutNFe({ nIni: 80000, nFin: 80005 }, cert), { cert });
+    const again = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', await inutNFe({ nIni: 80000, nFin: 80005 }, cert), { cert });
     expect(again.cStats).toEqual(['563']);
-    const overlap = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', inutNFe({ nIni: 80004, nFin: 80010 }, cert), { cert });
+    const overlap = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', await inutNFe({ nIni: 80004, nFin: 80010 }, cert), { cert });
     expect(overlap.cStats).toEqual(['256']);
     const used = await authorized();
-    const clash = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', inutNFe({ nIni: used.nNF, nFin: used.nNF + 1 }, cert), { cert });
+    const clash = await call(sim.httpsUrl, sim.ca, '/SP/NFeInutilizacao4', 'NFeInutilizacao4', await inutNFe({ nIni: used.nNF, nFin: used.nNF + 1 }, cert), { cert });
     expect(clash.cStats).toEqual(['241']);
     const voided = await authorized({ nNF: 80003 });
     expect(voided.cStats).toEqual(['104', '206']);

@@ -22,9 +22,9 @@ afterEach(async () => {
 const status = (o: { timeoutMs?: number } = {}) =>
   call(sim.httpsUrl, sim.ca, '/SP/NFeStatusServico4', 'NFeStatusServico4', consStatServ('35'), { cert, ...o });
 const addFault = (fault: object) => adminCall(sim.httpsUrl, sim.ca, 'POST', '/__admin/faults', fault);
-const signedNfe = () => {
+const signedNfe = async () => {
   const nfe = buildNfe({ nNF: nextNumber++ });
-  return { ...nfe, signed: sign(nfe.xml, 'infNFe', cert) };
+  return { ...nfe, signed: await sign(nfe.xml, 'infNFe', cert) };
 };
 const authorize = (nfes: string[], indSinc: '0' | '1' = '1') =>
   call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', enviNFe(nfes, indSinc), { cert });
@@ -85,7 +85,7 @@ describe('fault modes over HTTPS', () => {
   it('paralisado: status and autorização answer 108/109 without processing', async () => {
     await addFault({ authorizer: 'SP', service: '*', mode: 'paralisado', cStat: '109' });
     expect((await status()).cStats).toEqual(['109']);
-    const nfe = signedNfe();
+    const nfe = await signedNfe();
     const r = await authorize([nfe.signed]);
     expect(r.cStats).toEqual(['109']);
     expect(tagValue(r.body, 'xMotivo')).toBe('Serviço Paralisado sem Previsão');
@@ -96,14 +96,14 @@ describe('fault modes over HTTPS', () => {
 
   it('reject 999 times 1: the next autorização answers 999 per NF-e, then normal', async () => {
     await addFault({ authorizer: 'SP', service: 'NFeAutorizacao4', mode: 'reject', cStat: '999', times: 1 });
-    const nfe = signedNfe();
+    const nfe = await signedNfe();
     expect((await authorize([nfe.signed])).cStats).toEqual(['104', '999']);
     expect((await authorize([nfe.signed])).cStats).toEqual(['104', '100']);
   });
 
   it('lose-response: processed and stored, client gets a reset, consulta answers 100, resend 204', async () => {
     await addFault({ authorizer: 'SP', service: 'NFeAutorizacao4', mode: 'lose-response', times: 1 });
-    const nfe = signedNfe();
+    const nfe = await signedNfe();
     await expect(authorize([nfe.signed])).rejects.toThrow(/socket hang up|ECONNRESET/);
     const c = await call(sim.httpsUrl, sim.ca, '/SP/NFeConsultaProtocolo4', 'NFeConsultaProtocolo4', consSitNFe(nfe.chave), { cert });
     expect(c.cStats).toEqual(['100', '100']);
@@ -130,7 +130,7 @@ describe('fault modes over HTTPS', () => {
 });
 
 it('holds an async lote as 105 during processingDelayMs, then 104', async () => {
-  const r = await authorize([signedNfe().signed, signedNfe().signed], '0');
+  const r = await authorize([(await signedNfe()).signed, (await signedNfe()).signed], '0');
   expect(r.cStats).toEqual(['103']);
   const nRec = tagValue(r.body, 'nRec')!;
   const poll = () => call(sim.httpsUrl, sim.ca, '/SP/NFeRetAutorizacao4', 'NFeRetAutorizacao4', consReciNFe(nRec), { cert });

@@ -160,7 +160,7 @@ export function buildNfe(p: NfeParams): BuiltNfe {
   return { chave, xml, dhEmi };
 }
 
-export function sign(xml: string, tag: string, cert: IssuedCertificate): string {
+export function sign(xml: string, tag: string, cert: IssuedCertificate): Promise<string> {
   return signXml(xml, { tag, keyPem: cert.keyPem, certPem: cert.certPem });
 }
 
@@ -190,7 +190,7 @@ export interface EventoParams {
   dhEvento?: Date;
 }
 
-export function evento(p: EventoParams, cert: IssuedCertificate): string {
+export function evento(p: EventoParams, cert: IssuedCertificate): Promise<string> {
   const nSeq = p.nSeq ?? 1;
   const dh = formatDateTime(p.dhEvento ?? new Date(), '-03:00');
   const xml = `<evento xmlns="${NS}" versao="1.00"><infEvento Id="ID${p.tpEvento}${p.chave}${String(nSeq).padStart(2, '0')}">` +
@@ -220,7 +220,7 @@ export const detEpec = (dhEmi: string, vNF = '500.00') =>
   `<tpNF>1</tpNF><IE>${EMIT_IE}</IE><dest><UF>SP</UF><CNPJ>${DEST_CNPJ}</CNPJ><IE>112006603110</IE><vNF>${vNF}</vNF>` +
   `<vICMS>0.00</vICMS><vST>0.00</vST></dest>`;
 
-export function inutNFe(p: { nIni: number; nFin: number; serie?: number; cnpj?: string; ano?: string }, cert: IssuedCertificate): string {
+export function inutNFe(p: { nIni: number; nFin: number; serie?: number; cnpj?: string; ano?: string }, cert: IssuedCertificate): Promise<string> {
   const serie = p.serie ?? 1;
   const cnpj = p.cnpj ?? EMIT_CNPJ;
   const ano = p.ano ?? String(new Date().getUTCFullYear() % 100).padStart(2, '0');

@@ -31,15 +31,15 @@ describe('async lotes on the injected clock', () => {
   const poll = (nRec: string) => call(sim.httpsUrl, sim.ca, '/SP/NFeRetAutorizacao4', 'NFeRetAutorizacao4', consReciNFe(nRec), { cert });
   const sendLote = async () => {
     const [a, b] = [nextNumber++, nextNumber++];
-    const r = await authorize([signed(a), signed(b)], '0');
+    const r = await authorize([await signed(a), await signed(b)], '0');
     expect(r.cStats).toEqual(['103']);
     return { nRec: tagValue(r.body, 'nRec')!, a, b };
   };
 
   it('635 for a number inside a lote still processing (same or other key); 204/539 once processed', async () => {
     const lote = await sendLote();
-    const sameKey = signed(lote.a);
-    const otherKey = signed(lote.b, '56473829');
+    const sameKey = await signed(lote.a);
+    const otherKey = await signed(lote.b, '56473829');
     expect((await authorize([sameKey], '1')).cStats).toEqual(['104', '635']);
     expect((await authorize([otherKey], '1')).cStats).toEqual(['104', '635']);
     expect((await poll(lote.nRec)).cStats).toEqual(['105']);
@@ -77,7 +77,7 @@ describe('restart with an on-disk dataDir', () => {
     const first = await startSimulator({ dataDir: dir });
     const cert = companyCert(first.ca);
     const built = buildNfe({ nNF: 1 });
-    const nfe = sign(built.xml, 'infNFe', cert);
+    const nfe = await sign(built.xml, 'infNFe', cert);
     let nProt: string;
     try {
       const r = await authorize(first, first.ca, cert, nfe);
@@ -97,7 +97,7 @@ describe('restart with an on-disk dataDir', () => {
       const again = await authorize(second, second.ca, cert, nfe);
       expect(again.cStats).toEqual(['104', '204']);
       expect(again.body).toContain(`[nProt:${nProt}]`);
-      const next = await authorize(second, second.ca, cert, sign(buildNfe({ nNF: 2 }).xml, 'infNFe', cert));
+      const next = await authorize(second, second.ca, cert, await sign(buildNfe({ nNF: 2 }).xml, 'infNFe', cert));
       expect(next.cStats).toEqual(['104', '100']);
       expect(BigInt(tagValue(next.body, 'nProt')!)).toBeGreaterThan(BigInt(nProt));
     } finally {
