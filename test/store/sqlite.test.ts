@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import { openStore, SecretBox } from '../../src/store';
 import { initialSchema } from '../../src/store/migrations/001-initial';
-import { openSqliteDatabase, sqliteDialect, SQLITE_FILE_NAME } from '../../src/store/sqlite';
+import { openSqliteDatabase, SqliteDriver, sqliteDialect, SQLITE_FILE_NAME, WalSync } from '../../src/store/sqlite';
 import { runStoreContract, TEST_MASTER_KEY } from './store.contract';
 
 function tempDir(): string {
@@ -35,11 +35,11 @@ describe('sqlite file specifics', () => {
   beforeEach(() => (dir = tempDir()));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('opens with WAL, synchronous FULL, foreign keys and a busy timeout', () => {
+  it('opens with WAL, synchronous NORMAL (the driver fsyncs the WAL itself), foreign keys and a busy timeout', () => {
     const db = openSqliteDatabase({ dataDir: dir });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
     } finally {
@@ -139,5 +139,112 @@ describe('sqlite file specifics', () => {
 
   it('refuses to open without a data directory', async () => {
     await expect(openStore({ kind: 'sqlite' }, box)).rejects.toThrow('dataDir');
+  });
+});
+
+describe('durable commits: the WAL fsync runs off the event loop and answers wait for it', () => {
+  let dir: string;
+  beforeEach(() => (dir = tempDir()));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** A driver whose fsyncs are held until the test releases (or fails) them. */
+  function heldDriver() {
+    const db = openSqliteDatabase({ dataDir: dir });
+    db.exec('CREATE TABLE t (v INTEGER NOT NULL)');
+    const pending: { fd: number; release: () => void; fail: (e: Error) => void }[] = [];
+    const fsync = (fd: number) => new Promise<void>((release, fail) => pending.push({ fd, release, fail }));
+    const driver = new SqliteDriver(db, new WalSync(`${db.name}-wal`, fsync));
+    const insert = (v: number) => driver.tx((q) => q.exec('INSERT INTO t (v) VALUES (@v)', { v }));
+    const settled = (p: Promise<unknown>) => {
+      let done = false;
+      void p.then(() => (done = true), () => (done = true));
+      return () => done;
+    };
+    const tick = () => new Promise((r) => setImmediate(r));
+    return { db, driver, pending, insert, settled, tick };
+  }
+
+  it('a transaction is answered only once the fsync after its COMMIT is done', async () => {
+    const { driver, pending, insert, settled, tick } = heldDriver();
+    const first = insert(1);
+    const isDone = settled(first);
+    await tick();
+    expect(pending).toHaveLength(1);
+    expect(fs.fstatSync(pending[0]!.fd).ino).toBe(fs.statSync(path.join(dir, `${SQLITE_FILE_NAME}-wal`)).ino);
+    expect(isDone()).toBe(false);
+    pending[0]!.release();
+    await expect(first).resolves.toBe(1);
+    await driver.close();
+  });
+
+  it('transactions arriving during an fsync are committed together, behind it', async () => {
+    const { driver, pending, insert, tick } = heldDriver();
+    const first = insert(1);
+    await tick();
+    const later = [insert(2), insert(3), insert(4)];
+    await tick();
+    expect(pending).toHaveLength(1);
+    pending[0]!.release();
+    await first;
+    await tick();
+    expect(pending).toHaveLength(2);
+    pending[1]!.release();
+    await expect(Promise.all(later)).resolves.toEqual([1, 1, 1]);
+    expect(await driver.run((q) => q.all('SELECT COUNT(*) AS n FROM t'))).toEqual([{ n: 4 }]);
+    await driver.close();
+  });
+
+  it('a failed fsync fails every caller of its batch (their commit may not be on disk)', async () => {
+    const { driver, pending, insert, tick } = heldDriver();
+    const batch = [insert(1), insert(2)];
+    await tick();
+    pending[0]!.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    for (const p of batch) await expect(p).rejects.toThrow(/EIO/);
+    const after = insert(3);
+    await tick();
+    pending[1]!.release();
+    await expect(after).resolves.toBe(1);
+    await driver.close();
+  });
+
+  it('an autocommit write through run() waits for the fsync too; a read does not ask for one', async () => {
+    const { driver, pending, settled, tick } = heldDriver();
+    expect(await driver.run((q) => q.all('SELECT COUNT(*) AS n FROM t'))).toEqual([{ n: 0 }]);
+    expect(pending).toHaveLength(0);
+    const write = driver.run((q) => q.exec('INSERT INTO t (v) VALUES (1)'));
+    const isDone = settled(write);
+    await tick();
+    expect(pending).toHaveLength(1);
+    expect(isDone()).toBe(false);
+    pending[0]!.release();
+    await expect(write).resolves.toBe(1);
+    await driver.close();
+  });
+
+  it('WalSync reopens the file when the WAL was recreated under another inode', async () => {
+    const file = path.join(dir, 'x-wal');
+    fs.writeFileSync(file, 'a');
+    const fds: number[] = [];
+    const sync = new WalSync(file, async (fd) => void fds.push(fd));
+    await sync.flush();
+    const firstIno = fs.fstatSync(fds[0]!).ino;
+    // The old inode stays allocated while our descriptor holds it, so the new file gets another one.
+    fs.rmSync(file);
+    fs.writeFileSync(file, 'b');
+    expect(fs.statSync(file).ino).not.toBe(firstIno);
+    await sync.flush();
+    expect(fs.fstatSync(fds[1]!).ino).toBe(fs.statSync(file).ino);
+    sync.close();
+  });
+
+  it('many concurrent transactions through the store all land and survive a reopening', async () => {
+    const box = new SecretBox(TEST_MASTER_KEY);
+    const store = await openStore({ kind: 'sqlite', dataDir: dir }, box);
+    const names = Array.from({ length: 40 }, (_, i) => `Parceiro ${i}`);
+    await Promise.all(names.map((n) => store.createPartner(n)));
+    await store.close();
+    const again = await openStore({ kind: 'sqlite', dataDir: dir }, box);
+    expect((await again.listPartners()).map((p) => p.name).sort()).toEqual([...names].sort());
+    await again.close();
   });
 });
