@@ -49,7 +49,6 @@ function fdatasync(fd: number): Promise<void> {
 /** fsyncs the WAL file of a database in WAL mode, off the event loop. */
 export class WalSync {
   #fd: number | undefined;
-  #ino: number | undefined;
 
   constructor(
     private readonly walPath: string,
@@ -57,22 +56,14 @@ export class WalSync {
     private readonly fsync: (fd: number) => Promise<void> = fdatasync,
   ) {}
 
-  /** Makes every commit written so far durable. */
+  /**
+   * Makes every commit written so far durable. The descriptor is opened once: checkpoints rewrite the
+   * WAL in place, and SQLite deletes it only when the last connection closes — never while ours is
+   * open. fsync flushes the file's dirty pages whatever descriptor asks, so read-only is enough.
+   */
   async flush(): Promise<void> {
-    await this.fsync(this.#descriptor());
-  }
-
-  // The WAL keeps its inode across checkpoints (it is rewritten from the start); it is only deleted
-  // when the last connection closes, so a changed inode means another process recreated it.
-  #descriptor(): number {
-    const ino = fs.statSync(this.walPath).ino;
-    if (this.#fd === undefined || ino !== this.#ino) {
-      this.close();
-      // fsync flushes the file's dirty pages whatever descriptor asks for it; read-only is enough.
-      this.#fd = fs.openSync(this.walPath, 'r');
-      this.#ino = ino;
-    }
-    return this.#fd;
+    this.#fd ??= fs.openSync(this.walPath, 'r');
+    await this.fsync(this.#fd);
   }
 
   close(): void {
