@@ -1,11 +1,14 @@
 // Verification of SEFAZ-style XMLDSig, answering with the SEFAZ rejection code a real authorizer
-// would use. xml-crypto's checkSignature only proves the XML was signed with the key it is given,
-// so the shape (298/404), the certificate (290–296) and the anti-wrapping rules are checked here
-// first, and xml-crypto then checks digest and signature value (297) with the embedded certificate.
+// would use. The shape (298/404), the anti-wrapping rules and the certificate (290–293) are checked
+// first; then the digest of the referenced element and the signature over SignedInfo (297) are
+// computed here, the way the signer (xmldsig.ts) produces them: inclusive C14N 1.0 by xml-crypto's
+// C14nCanonicalization over the xmldom tree already parsed for the checks, SHA-1 and Node's RSA-SHA1.
+// xml-crypto's SignedXml.checkSignature did the same but re-parsed the document and found every node
+// with the `xpath` package, which made it half of the simulator's CPU per NF-e (measured).
 //
 // | cStat | xMotivo (MOC 7.0)                                              | used when                                   |
 // |-------|----------------------------------------------------------------|---------------------------------------------|
-// | 290   | Rejeição: Certificado Assinatura inválido                       | unreadable, CA certificate, key usage lacks digitalSignature/nonRepudiation |
+// | 290   | Rejeição: Certificado Assinatura inválido                       | unreadable, CA certificate, key usage lacks digitalSignature/nonRepudiation, not RSA |
 // | 291   | Rejeição: Certificado Assinatura Data Validade                  | expired or not yet valid at `now`           |
 // | 292   | Rejeição: Certificado Assinatura sem CNPJ                       | neither CNPJ nor CPF (otherName or CN)      |
 // | 293   | Rejeição: Certificado Assinatura - erro Cadeia de Certificação  | not issued by a valid CA of trustedCaPems   |
@@ -15,11 +18,14 @@
 // | 297   | Rejeição: Assinatura difere do calculado                        | DigestValue or SignatureValue do not match  |
 // | 298   | Rejeição: Assinatura difere do padrão do Sistema                | missing/extra Signature, wrong structure, algorithms, transforms, Reference URI, duplicated Id, ≠ 1 X509Certificate |
 // | 404   | Rejeição: Uso de prefixo de namespace não permitido             | prefixed (ds:) signature elements           |
-import { X509Certificate } from 'node:crypto';
-import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
+import { createHash, verify } from 'node:crypto';
+import { DOMParser, type Document, type Element, type Node } from '@xmldom/xmldom';
+import { C14nCanonicalization } from 'xml-crypto';
+// Not re-exported by the package index; findAncestorNs would find the element again with XPath.
+import { findAncestorNsForElement } from 'xml-crypto/lib/utils';
 import { XmlInputError, assertXmlSafe } from '../xml/parse';
-import { CertificateError, describeCertificate, splitPemCertificates, type CertificateInfo } from './certinfo';
+import { isIssuedBy, signerCertificate, trustedCas, type SignerCertificate } from './certcache';
+import type { CertificateInfo } from './certinfo';
 import { C14N, DSIG_NS, ENVELOPED_SIGNATURE, RSA_SHA1, SHA1 } from './dsig';
 
 export const SIGNATURE_REJECTIONS = {
@@ -79,7 +85,9 @@ function algorithmIs(el: Element, expected: string, what: string): Failure | und
 }
 
 interface SignatureParts {
+  signedInfo: Element;
   digestValue: string;
+  signatureValue: string;
   certificateBase64: string;
 }
 
@@ -110,35 +118,31 @@ function checkShape(signature: Element, id: string): SignatureParts | Failure {
   const uri = reference.getAttribute('URI');
   if (uri !== `#${id}`) return reject('298', `Reference URI ${uri ?? '(ausente)'} difere do Id do elemento assinado (#${id})`);
   const digest = digestValue.textContent?.trim() ?? '';
-  if (!digest || !signatureValue.textContent?.trim()) return reject('298', 'DigestValue ou SignatureValue vazio');
-  return { digestValue: digest, certificateBase64: (certificates[0]!.textContent ?? '').replace(/\s+/g, '') };
+  const value = signatureValue.textContent?.trim() ?? '';
+  if (!digest || !value) return reject('298', 'DigestValue ou SignatureValue vazio');
+  return { signedInfo, digestValue: digest, signatureValue: value, certificateBase64: (certificates[0]!.textContent ?? '').replace(/\s+/g, '') };
 }
 
 function hasPrefixedElement(el: Element): boolean {
   return !!el.prefix || elementChildren(el).some(hasPrefixedElement);
 }
 
-function isIssuedByTrustedCa(leaf: X509Certificate, trustedCaPems: string[], now: Date): boolean {
-  return trustedCaPems.flatMap(splitPemCertificates).some((pem) => {
-    const ca = new X509Certificate(pem);
-    const valid = now >= new Date(ca.validFrom) && now <= new Date(ca.validTo);
-    return ca.ca && valid && leaf.checkIssued(ca) && leaf.verify(ca.publicKey);
-  });
+function isIssuedByTrustedCa(leaf: SignerCertificate, trustedCaPems: string[], now: Date): boolean {
+  return trustedCaPems.some((pem) =>
+    trustedCas(pem).some((ca) => ca.isCa && now >= ca.notBefore && now <= ca.notAfter && isIssuedBy(leaf, ca)),
+  );
 }
 
 /** SEFAZ checks on the signer's certificate (sefaz-nfe.md §8.2). */
-function checkCertificate(leaf: X509Certificate, options: VerifyOptions): CertificateInfo | Failure {
-  let info: CertificateInfo;
-  try {
-    info = describeCertificate(leaf);
-  } catch (err) {
-    if (err instanceof CertificateError) return reject('290', err.message);
-    throw err;
-  }
+function checkCertificate(leaf: SignerCertificate, options: VerifyOptions): CertificateInfo | Failure {
+  const { info } = leaf;
+  if (info instanceof Error) return reject('290', info.message);
   if (info.isCa) return reject('290', 'Certificado de AC não pode assinar documentos');
   if (!info.keyUsage?.digitalSignature || !info.keyUsage.nonRepudiation) {
     return reject('290', 'Certificado sem uso de chave digitalSignature/nonRepudiation');
   }
+  // RSA-SHA1 is the only SignatureMethod accepted; another key type could not have produced it.
+  if (leaf.publicKey.asymmetricKeyType !== 'rsa') return reject('290', 'Certificado sem chave RSA');
   const now = options.now ?? new Date();
   if (now < info.notBefore || now > info.notAfter) {
     return reject('291', `Certificado válido de ${info.notBefore.toISOString()} a ${info.notAfter.toISOString()}`);
@@ -150,7 +154,34 @@ function checkCertificate(leaf: X509Certificate, options: VerifyOptions): Certif
   return info;
 }
 
-function parse(xml: string): Document {
+const canonicalizer = new C14nCanonicalization();
+
+/** Inclusive C14N 1.0 of `el` with the namespaces it inherits from its ancestors. */
+function canonical(el: Element): Buffer {
+  // xml-crypto types its DOM arguments with the browser DOM; xmldom nodes are what it walks at run time.
+  return Buffer.from(canonicalizer.process(el as never, { ancestorNamespaces: findAncestorNsForElement(el as never) }), 'utf8');
+}
+
+/** Digest of the referenced element and SignatureValue over the document's own SignedInfo (297). */
+function checkValues(target: Element, parts: SignatureParts, leaf: SignerCertificate): Failure | undefined {
+  // The enveloped-signature transform removes the Signature from the referenced element; here it
+  // removes nothing, because the Signature was checked to be the element's following sibling.
+  const digest = createHash('sha1').update(canonical(target)).digest();
+  if (!digest.equals(Buffer.from(parts.digestValue, 'base64'))) return reject('297', 'DigestValue não confere com o conteúdo assinado');
+  // SignedInfo is canonicalised as found (not rebuilt from our template): other signers' whitespace,
+  // attribute order and inherited namespaces are what they signed.
+  if (!verify('sha1', canonical(parts.signedInfo), leaf.publicKey, Buffer.from(parts.signatureValue, 'base64'))) {
+    return reject('297', 'SignatureValue não confere com o SignedInfo');
+  }
+  return undefined;
+}
+
+/**
+ * The DOM verification walks: DOCTYPE/ENTITY refused and well-formedness checked first (as every
+ * parse of untrusted XML), then xmldom. Throws XmlInputError. Callers that also read the document
+ * parse it once with this and hand the Document to verifyXmlSignature.
+ */
+export function parseForVerification(xml: string): Document {
   assertXmlSafe(xml);
   const parser = new DOMParser({
     onError: (level, message) => {
@@ -170,7 +201,7 @@ function countElementsWithId(doc: Document, id: string): number {
   return count;
 }
 
-function verifyElement(xml: string, doc: Document, target: Element, options: VerifyOptions): VerifyResult {
+function verifyElement(doc: Document, target: Element, options: VerifyOptions): VerifyResult {
   const id = target.getAttribute('Id');
   if (!id) return reject('298', `Elemento ${options.tag} sem atributo Id`);
   // Signature wrapping: the Reference must resolve to this element and to nothing else.
@@ -189,26 +220,19 @@ function verifyElement(xml: string, doc: Document, target: Element, options: Ver
   }
   const parts = checkShape(signature, id);
   if ('ok' in parts) return parts;
-  let leaf: X509Certificate;
+  let leaf: SignerCertificate;
   try {
-    leaf = new X509Certificate(Buffer.from(parts.certificateBase64, 'base64'));
+    leaf = signerCertificate(parts.certificateBase64);
   } catch {
     return reject('290', 'X509Certificate ilegível');
   }
   const info = checkCertificate(leaf, options);
   if ('ok' in info) return info;
-  const verifier = new SignedXml({ publicCert: leaf.publicKey });
-  verifier.loadSignature(new XMLSerializer().serializeToString(signature));
-  let valid = false;
-  try {
-    valid = verifier.checkSignature(xml);
-  } catch {
-    valid = false;
-  }
-  if (!valid) return reject('297', 'DigestValue ou SignatureValue não conferem com o conteúdo assinado');
+  const wrongValue = checkValues(target, parts, leaf);
+  if (wrongValue) return wrongValue;
   return {
     ok: true,
-    certPem: leaf.toString(),
+    certPem: leaf.pem,
     ...(info.cnpj ? { cnpj: info.cnpj } : {}),
     ...(info.cpf ? { cpf: info.cpf } : {}),
     digestValue: parts.digestValue,
@@ -216,21 +240,22 @@ function verifyElement(xml: string, doc: Document, target: Element, options: Ver
 }
 
 /**
- * Verifies a document holding exactly one `tag` element (NFe, evento, inutNFe…).
- * Throws XmlInputError for malformed XML or a DOCTYPE (not a signature matter).
+ * Verifies a document holding exactly one `tag` element (NFe, evento, inutNFe…), as text or as
+ * parsed by parseForVerification. Throws XmlInputError for malformed XML or a DOCTYPE (not a
+ * signature matter).
  */
-export function verifyXmlSignature(xml: string, options: VerifyOptions): VerifyResult {
-  const doc = parse(xml);
+export function verifyXmlSignature(xml: string | Document, options: VerifyOptions): VerifyResult {
+  const doc = typeof xml === 'string' ? parseForVerification(xml) : xml;
   const targets = doc.getElementsByTagNameNS('*', options.tag);
   if (targets.length !== 1) return reject('298', `O documento deve conter exatamente um elemento ${options.tag} (encontrados: ${targets.length})`);
-  return verifyElement(xml, doc, targets.item(0)!, options);
+  return verifyElement(doc, targets.item(0)!, options);
 }
 
 /** Verifies every `tag` element of a batch (enviNFe, envEvento), in document order. */
 export function verifyXmlSignatures(xml: string, options: VerifyOptions): VerifyResult[] {
-  const doc = parse(xml);
+  const doc = parseForVerification(xml);
   const targets = doc.getElementsByTagNameNS('*', options.tag);
   const results: VerifyResult[] = [];
-  for (let i = 0; i < targets.length; i++) results.push(verifyElement(xml, doc, targets.item(i)!, options));
+  for (let i = 0; i < targets.length; i++) results.push(verifyElement(doc, targets.item(i)!, options));
   return results;
 }

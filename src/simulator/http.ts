@@ -90,7 +90,20 @@ function readBody(req: IncomingMessage): Promise<Body | undefined> {
 
 type Transmitter = { ok: true; cnpj?: string } | { ok: false; rejection: Rejection };
 
+// The client certificate cannot change within a TLS connection, and ERPs keep connections alive:
+// reading and describing it once per connection instead of once per request.
+const transmitters = new WeakMap<TLSSocket, Transmitter>();
+
 function transmitterOf(socket: TLSSocket): Transmitter {
+  let transmitter = transmitters.get(socket);
+  if (!transmitter) {
+    transmitter = readTransmitter(socket);
+    transmitters.set(socket, transmitter);
+  }
+  return transmitter;
+}
+
+function readTransmitter(socket: TLSSocket): Transmitter {
   const peer = socket.getPeerCertificate();
   if (!peer?.raw) return { ok: false, rejection: reject('280', 'certificado cliente não apresentado') };
   if (!socket.authorized) {

@@ -1,12 +1,13 @@
 // Business rules on one NF-e/NFC-e (validation step 6 of sefaz-nfe.md §13), pure: facts in, first
 // rejection out. Duplicity, EPEC and QR checks need the state and live in autorizacao.ts.
+import type { Document, Element } from '@xmldom/xmldom';
 import { chaveDv, isAcceptableCnf, isChaveFormat } from '../fiscal/chave';
 import { parseDateTime } from '../fiscal/datetime';
 import { svcTpEmis, ufFromCode, type Model } from '../fiscal/ufs';
 import { servesUf, type Authorizer } from './authorizers';
 import { reject, type Rejection } from './cstat';
 import type { DocSummary } from './state';
-import { node, readRoot, text, type XmlNode } from './xmlread';
+import { child, childText } from './xmlread';
 
 export const HOMOLOGACAO_DEST_NAME = 'NF-E EMITIDA EM AMBIENTE DE HOMOLOGACAO - SEM VALOR FISCAL';
 export const HOMOLOGACAO_FIRST_ITEM = 'NOTA FISCAL EMITIDA EM AMBIENTE DE HOMOLOGACAO - SEM VALOR FISCAL';
@@ -41,34 +42,33 @@ export interface NfeFacts {
 }
 
 
-/** Reads the fields the rules need from a signed NFe element. */
-export function nfeFacts(nfeXml: string): NfeFacts {
-  const nfe = readRoot(nfeXml, 'NFe', ['det']);
-  const inf = node(nfe.infNFe);
-  const ide = node(inf.ide);
-  const emit = node(inf.emit);
-  const dest = inf.dest === undefined ? undefined : node(inf.dest);
-  const det = Array.isArray(inf.det) ? node(inf.det[0]) : {};
-  const tot = node(node(inf.total).ICMSTot);
-  const supl = node(nfe.infNFeSupl);
-  const id = (inf['@_Id'] as string | undefined) ?? '';
-  const t = (o: XmlNode, k: string) => text(o[k]) ?? '';
+/** Reads the fields the rules need from a signed NFe element, parsed once for this and its signature. */
+export function nfeFacts(doc: Document): NfeFacts {
+  const nfe = doc.documentElement?.localName === 'NFe' ? doc.documentElement : undefined;
+  const inf = child(nfe, 'infNFe');
+  const ide = child(inf, 'ide');
+  const emit = child(inf, 'emit');
+  const dest = child(inf, 'dest');
+  const supl = child(nfe, 'infNFeSupl');
+  const tot = child(child(inf, 'total'), 'ICMSTot');
+  const id = inf?.getAttribute('Id') ?? '';
+  const t = (el: Element | undefined, name: string) => childText(el, name) ?? '';
   return {
     id,
     chave: id.replace(/^NFe/, ''),
     cUF: t(ide, 'cUF'), cNF: t(ide, 'cNF'), mod: t(ide, 'mod'), serie: t(ide, 'serie'), nNF: t(ide, 'nNF'),
     dhEmi: t(ide, 'dhEmi'), tpNF: t(ide, 'tpNF'), tpEmis: t(ide, 'tpEmis'), cDV: t(ide, 'cDV'), tpAmb: t(ide, 'tpAmb'),
-    dhCont: text(ide.dhCont), xJust: text(ide.xJust),
-    emitDoc: text(emit.CNPJ) ?? text(emit.CPF) ?? '',
+    dhCont: childText(ide, 'dhCont'), xJust: childText(ide, 'xJust'),
+    emitDoc: childText(emit, 'CNPJ') ?? childText(emit, 'CPF') ?? '',
     emitIE: t(emit, 'IE'),
-    destDoc: dest && (text(dest.CNPJ) ?? text(dest.CPF) ?? text(dest.idEstrangeiro)),
-    destName: dest && text(dest.xNome),
-    destUF: dest && text(node(dest.enderDest).UF),
-    destIE: dest && text(dest.IE),
-    firstXProd: text(node(det.prod).xProd),
+    destDoc: dest && (childText(dest, 'CNPJ') ?? childText(dest, 'CPF') ?? childText(dest, 'idEstrangeiro')),
+    destName: dest && childText(dest, 'xNome'),
+    destUF: dest && childText(child(dest, 'enderDest'), 'UF'),
+    destIE: dest && childText(dest, 'IE'),
+    firstXProd: childText(child(child(inf, 'det'), 'prod'), 'xProd'),
     vNF: t(tot, 'vNF'), vICMS: t(tot, 'vICMS'), vST: t(tot, 'vST'),
-    qrCode: text(supl.qrCode)?.trim(),
-    urlChave: text(supl.urlChave)?.trim(),
+    qrCode: childText(supl, 'qrCode')?.trim(),
+    urlChave: childText(supl, 'urlChave')?.trim(),
   };
 }
 

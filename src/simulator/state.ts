@@ -127,6 +127,8 @@ function toEvent(r: Row): EventRecord {
 
 export class SimulatorState {
   readonly db: Database.Database;
+  // Compiling a statement cost more than running it (better-sqlite3 `prepare` showed up per request).
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file = ':memory:') {
     this.db = new Database(file);
@@ -138,84 +140,85 @@ export class SimulatorState {
     this.db.close();
   }
 
+  /** The prepared statement for `sql`, compiled on first use. */
+  private sql(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   /** Next value of a named sequence (nRec, nProt), persisted so numbers never repeat. */
   nextSeq(name: string): number {
-    const row = this.db
-      .prepare('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value')
+    const row = this.sql('INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value')
       .get(name) as { value: number };
     return row.value;
   }
 
   getDocument(chave: string, tpAmb: string): DocumentRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM documents WHERE chave = ? AND tpAmb = ?').get(chave, tpAmb) as Row | undefined;
+    const r = this.sql('SELECT * FROM documents WHERE chave = ? AND tpAmb = ?').get(chave, tpAmb) as Row | undefined;
     return r && toDocument(r);
   }
 
   findByNumber(tpAmb: string, cnpj: string, mod: string, serie: number, nNF: number): DocumentRecord | undefined {
-    const r = this.db
-      .prepare('SELECT * FROM documents WHERE tpAmb = ? AND cnpj = ? AND mod = ? AND serie = ? AND nNF = ?')
+    const r = this.sql('SELECT * FROM documents WHERE tpAmb = ? AND cnpj = ? AND mod = ? AND serie = ? AND nNF = ?')
       .get(tpAmb, cnpj, mod, serie, nNF) as Row | undefined;
     return r && toDocument(r);
   }
 
   insertDocument(d: DocumentRecord): void {
-    this.db
-      .prepare(`INSERT INTO documents VALUES (@chave, @tpAmb, @authorizer, @cnpj, @mod, @serie, @nNF, @status, @cStat,
+    this.sql(`INSERT INTO documents VALUES (@chave, @tpAmb, @authorizer, @cnpj, @mod, @serie, @nNF, @status, @cStat,
         @nProt, @dhRecbto, @digVal, @authorizedAtMs, @nfeXml, @protXml, @summary)`)
       .run({ ...d, summary: JSON.stringify(d.summary) });
   }
 
   setStatus(chave: string, tpAmb: string, status: DocStatus): void {
-    this.db.prepare('UPDATE documents SET status = ? WHERE chave = ? AND tpAmb = ?').run(status, chave, tpAmb);
+    this.sql('UPDATE documents SET status = ? WHERE chave = ? AND tpAmb = ?').run(status, chave, tpAmb);
   }
 
   /** Any authorised/denied document of that emitter/model/série inside [ini, fin]. */
   usedNumberInRange(tpAmb: string, cnpj: string, mod: string, serie: number, ini: number, fin: number): DocumentRecord | undefined {
-    const r = this.db
-      .prepare('SELECT * FROM documents WHERE tpAmb = ? AND cnpj = ? AND mod = ? AND serie = ? AND nNF BETWEEN ? AND ? LIMIT 1')
+    const r = this.sql('SELECT * FROM documents WHERE tpAmb = ? AND cnpj = ? AND mod = ? AND serie = ? AND nNF BETWEEN ? AND ? LIMIT 1')
       .get(tpAmb, cnpj, mod, serie, ini, fin) as Row | undefined;
     return r && toDocument(r);
   }
 
   inutilizacoesOverlapping(tpAmb: string, cnpj: string, mod: string, serie: number, ini: number, fin: number): InutRecord[] {
-    return this.db
-      .prepare('SELECT * FROM inutilizacoes WHERE tpAmb = ? AND cnpj = ? AND mod = ? AND serie = ? AND nNFIni <= ? AND nNFFin >= ?')
+    return this.sql('SELECT * FROM inutilizacoes WHERE tpAmb = ? AND cnpj = ? AND mod = ? AND serie = ? AND nNFIni <= ? AND nNFFin >= ?')
       .all(tpAmb, cnpj, mod, serie, fin, ini) as InutRecord[];
   }
 
   insertInutilizacao(i: InutRecord): void {
-    this.db
-      .prepare('INSERT INTO inutilizacoes (tpAmb, cnpj, mod, serie, nNFIni, nNFFin, nProt, createdAtMs) VALUES (@tpAmb, @cnpj, @mod, @serie, @nNFIni, @nNFFin, @nProt, @createdAtMs)')
+    this.sql('INSERT INTO inutilizacoes (tpAmb, cnpj, mod, serie, nNFIni, nNFFin, nProt, createdAtMs) VALUES (@tpAmb, @cnpj, @mod, @serie, @nNFIni, @nNFFin, @nProt, @createdAtMs)')
       .run(i);
   }
 
   insertEvent(e: EventRecord): void {
-    this.db
-      .prepare(`INSERT INTO events (tpAmb, chave, tpEvento, nSeqEvento, nProt, dhRegEvento, procXml, summary, createdAtMs)
+    this.sql(`INSERT INTO events (tpAmb, chave, tpEvento, nSeqEvento, nProt, dhRegEvento, procXml, summary, createdAtMs)
         VALUES (@tpAmb, @chave, @tpEvento, @nSeqEvento, @nProt, @dhRegEvento, @procXml, @summary, @createdAtMs)`)
       .run({ ...e, summary: e.summary ? JSON.stringify(e.summary) : null });
   }
 
   eventsOf(chave: string, tpAmb: string, tpEvento?: string): EventRecord[] {
     const rows = tpEvento
-      ? this.db.prepare('SELECT * FROM events WHERE chave = ? AND tpAmb = ? AND tpEvento = ? ORDER BY id').all(chave, tpAmb, tpEvento)
-      : this.db.prepare('SELECT * FROM events WHERE chave = ? AND tpAmb = ? ORDER BY id').all(chave, tpAmb);
+      ? this.sql('SELECT * FROM events WHERE chave = ? AND tpAmb = ? AND tpEvento = ? ORDER BY id').all(chave, tpAmb, tpEvento)
+      : this.sql('SELECT * FROM events WHERE chave = ? AND tpAmb = ? ORDER BY id').all(chave, tpAmb);
     return (rows as Row[]).map(toEvent);
   }
 
   /** EPEC registered for the same emitter/model/série/number (whatever the rest of the key). */
   epecByNumber(tpAmb: string, chave: string): EventRecord | undefined {
     // chave positions: CNPJ 7-20, mod 21-22, série 23-25, nNF 26-34 (1-based, as substr counts).
-    const r = this.db
-      .prepare(`SELECT * FROM events WHERE tpAmb = ? AND tpEvento = '110140' AND substr(chave, 7, 28) = ? LIMIT 1`)
+    const r = this.sql(`SELECT * FROM events WHERE tpAmb = ? AND tpEvento = '110140' AND substr(chave, 7, 28) = ? LIMIT 1`)
       .get(tpAmb, chave.slice(6, 34)) as Row | undefined;
     return r && toEvent(r);
   }
 
   /** Keys of the emitter's EPECs registered before `beforeMs` whose NF-e never reached the authorizer. */
   pendingEpecs(tpAmb: string, cnpj: string, beforeMs: number, limit: number): string[] {
-    const rows = this.db
-      .prepare(`SELECT e.chave FROM events e WHERE e.tpAmb = ? AND e.tpEvento = '110140' AND substr(e.chave, 7, 14) = ?
+    const rows = this.sql(`SELECT e.chave FROM events e WHERE e.tpAmb = ? AND e.tpEvento = '110140' AND substr(e.chave, 7, 14) = ?
         AND e.createdAtMs < ? AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.chave = e.chave AND d.tpAmb = e.tpAmb)
         ORDER BY e.id LIMIT ?`)
       .all(tpAmb, cnpj, beforeMs, limit) as { chave: string }[];
@@ -223,8 +226,8 @@ export class SimulatorState {
   }
 
   insertLote(l: LoteRecord, numbers: LoteNumber[]): void {
-    const lote = this.db.prepare('INSERT INTO lotes VALUES (@nRec, @tpAmb, @authorizer, @cUF, @transmitter, @receivedAtMs, @readyAtMs, @protXmls)');
-    const number = this.db.prepare('INSERT INTO lote_numbers VALUES (@nRec, @tpAmb, @cnpj, @mod, @serie, @nNF)');
+    const lote = this.sql('INSERT INTO lotes VALUES (@nRec, @tpAmb, @authorizer, @cUF, @transmitter, @receivedAtMs, @readyAtMs, @protXmls)');
+    const number = this.sql('INSERT INTO lote_numbers VALUES (@nRec, @tpAmb, @cnpj, @mod, @serie, @nNF)');
     this.db.transaction(() => {
       lote.run({ ...l, protXmls: JSON.stringify(l.protXmls) });
       for (const n of numbers) number.run({ ...n, nRec: l.nRec, tpAmb: l.tpAmb });
@@ -233,47 +236,46 @@ export class SimulatorState {
 
   /** nRec of a lote still processing at `nowMs` that carries this emitter/model/série/number. */
   numberInProcessing(tpAmb: string, n: LoteNumber, nowMs: number): string | undefined {
-    const r = this.db
-      .prepare(`SELECT l.nRec FROM lote_numbers n JOIN lotes l ON l.nRec = n.nRec
+    const r = this.sql(`SELECT l.nRec FROM lote_numbers n JOIN lotes l ON l.nRec = n.nRec
         WHERE n.tpAmb = ? AND n.cnpj = ? AND n.mod = ? AND n.serie = ? AND n.nNF = ? AND l.readyAtMs > ? LIMIT 1`)
       .get(tpAmb, n.cnpj, n.mod, n.serie, n.nNF, nowMs) as { nRec: string } | undefined;
     return r?.nRec;
   }
 
   getLote(nRec: string): LoteRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM lotes WHERE nRec = ?').get(nRec) as Row | undefined;
+    const r = this.sql('SELECT * FROM lotes WHERE nRec = ?').get(nRec) as Row | undefined;
     return r && { ...(r as unknown as LoteRecord), protXmls: JSON.parse(r.protXmls as string) as string[] };
   }
 
   registerCsc(cnpj: string, idCsc: number, csc: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO cscs VALUES (?, ?, ?)').run(cnpj, idCsc, csc);
+    this.sql('INSERT OR REPLACE INTO cscs VALUES (?, ?, ?)').run(cnpj, idCsc, csc);
   }
 
   getCsc(cnpj: string, idCsc: number): string | undefined {
-    const r = this.db.prepare('SELECT csc FROM cscs WHERE cnpj = ? AND idCsc = ?').get(cnpj, idCsc) as { csc: string } | undefined;
+    const r = this.sql('SELECT csc FROM cscs WHERE cnpj = ? AND idCsc = ?').get(cnpj, idCsc) as { csc: string } | undefined;
     return r?.csc;
   }
 
   setDenial(d: Denial): void {
-    this.db.prepare('INSERT OR REPLACE INTO denials VALUES (@cnpj, @role, @cStat)').run(d);
+    this.sql('INSERT OR REPLACE INTO denials VALUES (@cnpj, @role, @cStat)').run(d);
   }
 
   clearDenials(): void {
-    this.db.prepare('DELETE FROM denials').run();
+    this.sql('DELETE FROM denials').run();
   }
 
   denialFor(emitCnpj: string, destDoc: string | undefined): Denial | undefined {
-    const rows = this.db.prepare('SELECT * FROM denials WHERE cnpj IN (?, ?)').all(emitCnpj, destDoc ?? '') as Denial[];
+    const rows = this.sql('SELECT * FROM denials WHERE cnpj IN (?, ?)').all(emitCnpj, destDoc ?? '') as Denial[];
     return rows.find((d) => d.role === 'emit' && d.cnpj === emitCnpj) ?? rows.find((d) => d.role === 'dest' && d.cnpj === destDoc);
   }
 
   setSvcActive(uf: string, tpAmb: string, active: boolean): void {
-    this.db.prepare('INSERT OR REPLACE INTO svc_flags VALUES (?, ?, ?)').run(uf, tpAmb, active ? 1 : 0);
+    this.sql('INSERT OR REPLACE INTO svc_flags VALUES (?, ?, ?)').run(uf, tpAmb, active ? 1 : 0);
   }
 
   /** SVC activation per origin UF; homologação defaults to active (sefaz-nfe.md §7.3), produção to inactive. */
   isSvcActive(uf: string, tpAmb: string): boolean {
-    const r = this.db.prepare('SELECT active FROM svc_flags WHERE uf = ? AND tpAmb = ?').get(uf, tpAmb) as { active: number } | undefined;
+    const r = this.sql('SELECT active FROM svc_flags WHERE uf = ? AND tpAmb = ?').get(uf, tpAmb) as { active: number } | undefined;
     return r ? r.active === 1 : tpAmb === '2';
   }
 }

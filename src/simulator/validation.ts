@@ -1,5 +1,6 @@
 // Validation steps shared by the services: XSD (step 4) and XMLDSig + certificate CNPJ (step 5).
 import * as path from 'node:path';
+import type { Document } from '@xmldom/xmldom';
 import { cnpjRoot } from '../fiscal/cnpj';
 import { verifyXmlSignature } from '../signing/xmldsig';
 import { loadXsdValidator } from '../xml/xsd';
@@ -19,8 +20,9 @@ export type SignatureCheck = { ok: true; digestValue: string } | { ok: false; re
 /**
  * Verifies the enveloped signature of `tag` against the simulator CA and that the signing
  * certificate belongs to the same CNPJ root as `ownerCnpj` (213). CPF owners are compared whole.
+ * `xml` may be the document already parsed by parseForVerification.
  */
-export function checkSignature(core: SimulatorCore, xml: string, tag: string, ownerCnpj: string | undefined): SignatureCheck {
+export function checkSignature(core: SimulatorCore, xml: string | Document, tag: string, ownerCnpj: string | undefined): SignatureCheck {
   const result = verifyXmlSignature(xml, { tag, trustedCaPems: [core.ca.certPem], now: core.now() });
   if (!result.ok) return { ok: false, rejection: { cStat: result.cStat, xMotivo: result.xMotivo } };
   if (ownerCnpj && (!result.cnpj || cnpjRoot(result.cnpj) !== cnpjRoot(ownerCnpj))) {

@@ -1,4 +1,6 @@
-// Tiny accessors over fast-xml-parser object output (values stay strings; attributes as "@_name").
+// Tiny accessors over fast-xml-parser object output (values stay strings; attributes as "@_name"),
+// and over an xmldom tree where one is parsed anyway (the NF-e, whose signature is verified on it).
+import type { Element } from '@xmldom/xmldom';
 import { parseXml } from '../xml/parse';
 
 export type XmlNode = Record<string, unknown>;
@@ -17,4 +19,15 @@ export function text(v: unknown): string | undefined {
 /** The root element `root` of an already well-formed business message. */
 export function readRoot(xml: string, root: string, arrays: readonly string[] = []): XmlNode {
   return node(parseXml(xml, { arrays })[root]);
+}
+
+/** First child element named `name` (local name); undefined when `el` is. */
+export function child(el: Element | undefined, name: string): Element | undefined {
+  for (let c = el?.firstChild; c; c = c.nextSibling) if (c.nodeType === c.ELEMENT_NODE && (c as Element).localName === name) return c as Element;
+  return undefined;
+}
+
+/** Text of the first child element named `name`; undefined when absent. */
+export function childText(el: Element | undefined, name: string): string | undefined {
+  return child(el, name)?.textContent ?? undefined;
 }

@@ -1,6 +1,8 @@
 // NFeAutorizacao4: enviNFe → retEnviNFe. Lote-level checks, then per NF-e: signature (297/298/29x,
 // 213), business rules, NFC-e QR (394/397/398/462/464), EPEC reconciliation (467/468), duplicity
 // (635/204/205/539/206), configured denial (301/302) or authorisation (100, or 150 when late).
+import type { Document } from '@xmldom/xmldom';
+import { parseForVerification } from '../../signing/verify';
 import { XmlInputError } from '../../xml/parse';
 import { digestValueHex, parseQrCodeV2, verifyQrHashV2 } from '../../fiscal/qrcode';
 import { answerCuf } from '../authorizers';
@@ -52,9 +54,9 @@ function numberOf(f: NfeFacts): LoteNumber {
 }
 
 /** Processes one NF-e and returns its protNFe. */
-function processNfe(core: SimulatorCore, ctx: ServiceContext, nfeXml: string, f: NfeFacts, forced?: string): string {
+function processNfe(core: SimulatorCore, ctx: ServiceContext, nfeXml: string, nfeDoc: Document, f: NfeFacts, forced?: string): string {
   const base = { chNFe: f.chave, dhRecbto: dhRecbto(ctx) };
-  const sig = checkSignature(core, nfeXml, 'infNFe', f.emitDoc);
+  const sig = checkSignature(core, nfeDoc, 'infNFe', f.emitDoc);
   if (!sig.ok) return protNFe(ctx, { ...base, ...sig.rejection });
   const digVal = sig.digestValue;
   if (forced) return protNFe(ctx, { ...base, digVal, cStat: forced, xMotivo: xMotivo(forced) });
@@ -87,12 +89,14 @@ function checkEpec(core: SimulatorCore, ctx: ServiceContext, f: NfeFacts): Rejec
 
 export async function autorizacao(core: SimulatorCore, ctx: ServiceContext, xml: string): Promise<string> {
   const nfes = sliceElements(xml, 'NFe');
-  let facts: NfeFacts[];
+  // Each NF-e is parsed once: the facts are read from, and the signature verified on, the same tree.
+  let docs: Document[];
   try {
-    facts = nfes.map(nfeFacts);
+    docs = nfes.map(parseForVerification);
   } catch (e) {
     return retEnviNFe(ctx, '225', reject('225', e instanceof XmlInputError ? e.message : undefined).xMotivo, answerCuf(ctx.auth));
   }
+  const facts = docs.map(nfeFacts);
   const cUF = answerCuf(ctx.auth, facts[0]?.cUF);
   const lote = (cStat: string, detail?: string) => retEnviNFe(ctx, cStat, reject(cStat, detail).xMotivo, cUF);
   const schema = await schemaError(core, 'enviNFe_v4.00.xsd', xml);
@@ -105,7 +109,7 @@ export async function autorizacao(core: SimulatorCore, ctx: ServiceContext, xml:
 
   const rejectFault = ctx.takeFault(['reject']);
   const forced = rejectFault ? (rejectFault.cStat ?? '999') : undefined;
-  const prots = nfes.map((nfe, i) => processNfe(core, ctx, nfe, facts[i]!, forced));
+  const prots = nfes.map((nfe, i) => processNfe(core, ctx, nfe, docs[i]!, facts[i]!, forced));
   if (indSinc === '1') return retEnviNFe(ctx, '104', xMotivo('104'), cUF, prots[0]);
 
   const nRec = nextRecibo(core, ctx, cUF);
