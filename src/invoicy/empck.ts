@@ -58,21 +58,19 @@ const ENCODINGS: readonly EmpCKEncoding[] = ['utf-8', 'windows-1252'];
 
 /**
  * Checks a received EmpCK; returns the name of the matching candidate ("trim/utf-8" …) or undefined.
- * Compares in constant time; every candidate is tried so timing does not tell which one matched.
+ * Each comparison is constant-time; the search stops at the first match (the raw text, for almost
+ * every client): which form matched is no secret, the access key is.
  */
 export function verifyEmpCK(accessKey: string, documentText: string, empCK: string, options: { strict?: boolean } = {}): string | undefined {
   const received = Buffer.from(empCK.trim().toLowerCase(), 'latin1');
   // ASCII-only input has the same bytes in both encodings: one hash per candidate is enough.
   const encodings = /^[\x00-\x7f]*$/.test(accessKey + documentText) ? ENCODINGS.slice(0, 1) : ENCODINGS;
-  let match: string | undefined;
   for (const candidate of empCKCandidates(documentText, options)) {
     for (const encoding of encodings) {
       const hex = computeEmpCK(accessKey, candidate.text, encoding);
       if (hex === undefined || hex.length !== received.length) continue;
-      if (crypto.timingSafeEqual(Buffer.from(hex, 'latin1'), received) && match === undefined) {
-        match = `${candidate.name}/${encoding}`;
-      }
+      if (crypto.timingSafeEqual(Buffer.from(hex, 'latin1'), received)) return `${candidate.name}/${encoding}`;
     }
   }
-  return match;
+  return undefined;
 }
