@@ -150,7 +150,8 @@ function locate(xml: string, rootName: string): Located {
   if (!root) throw garbage(`elemento ${rootName} não encontrado`);
   const text = sliceOf(xml, root);
   try {
-    obj = (parseXml(text, { removeNSPrefix: true, arrays: ['protNFe', 'retEvento', 'procEventoNFe', 'chNFePend'] })[rootName] ?? {}) as Obj;
+    // A whole element of the text checked above.
+    obj = (parseXml(text, { removeNSPrefix: true, checked: true, arrays: ['protNFe', 'retEvento', 'procEventoNFe', 'chNFePend'] })[rootName] ?? {}) as Obj;
   } catch (e) {
     throw garbage((e as Error).message);
   }

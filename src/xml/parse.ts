@@ -29,6 +29,8 @@ export interface ParseOptions {
   arrays?: readonly string[];
   /** Strip namespace prefixes from element names (attributes keep theirs). */
   removeNSPrefix?: boolean;
+  /** The text already passed assertXmlSafe (itself, or the document it was cut from whole). */
+  checked?: boolean;
 }
 
 const baseOptions = {
@@ -46,7 +48,7 @@ const baseOptions = {
 
 /** Object-mode parse of untrusted XML (refuses DTDs, validates well-formedness first). */
 export function parseXml(text: string, options: ParseOptions = {}): Record<string, unknown> {
-  assertXmlSafe(text);
+  if (!options.checked) assertXmlSafe(text);
   const arrays = new Set(options.arrays ?? []);
   const parser = new XMLParser({
     ...baseOptions,
