@@ -1,7 +1,7 @@
 // Envio of one NF-e/NFC-e up to "ready to transmit": layout → checks → number → key → persisted
 // `numbered` → signed (+ NFC-e QR) → persisted `signed` → XSD. Then the synchronous transmission.
 // Each step persists before its side effect (architecture principle 1).
-import { parseNfeEnvio, renderNfe, type NfeDraft } from '../layout';
+import { nfeChave, parseNfeEnvio, renderNfe, type NfeDraft } from '../layout';
 import { signXml, digestValueOf } from '../signing/xmldsig';
 import { loadXsdValidator } from '../xml/xsd';
 import { escapeText } from '../xml/parse';
@@ -11,7 +11,7 @@ import { formatDateTime, parseDateTime } from '../fiscal/datetime';
 import { ufOffset } from '../fiscal/ufs';
 import { qrCodeBaseUrl, urlChaveConsulta } from '../sefaz/endpoints';
 import { SefazTransportError } from '../sefaz/errors';
-import type { DocModel, DocumentRecord } from '../store/port';
+import type { DocModel, DocumentPatch, DocumentRecord } from '../store/port';
 import { DOC_STATUS } from '../store/port';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { addLogContext, log } from '../log/logger';
@@ -50,15 +50,19 @@ export function insertInfNFeSupl(signedXml: string, qrCode: string, urlChave: st
   return signedXml.slice(0, at) + supl + signedXml.slice(at);
 }
 
+/** What a number fixes: the random cNF and the access key, written with the number itself (stage `numbered`). */
+type Numbered = (numero: number) => DocumentPatch;
+
 /**
  * Resolves the document row for the requested number: a fresh allocation, a new row for a client
  * number, the re-use of a rejected row, or an answer from the stored state (idempotent resend).
+ * A row it creates or re-uses is already `numbered`.
  */
-async function claimNumber(ctx: CompanyContext, draft: NfeDraft, model: DocModel, layoutXml: string): Promise<DocumentRecord | DocumentResult> {
+async function claimNumber(ctx: CompanyContext, draft: NfeDraft, model: DocModel, layoutXml: string, numbered: Numbered): Promise<DocumentRecord | DocumentResult> {
   const modelo = modeloName(model);
   const serie = Number(draft.serie);
-  const base = { tpAmb: ctx.tpAmb, model, serie, tpEmis: '1', docStatus: DOC_STATUS.PENDENTE, stage: 'received' as const, layoutXml };
-  if (draft.nNF === undefined) return ctx.store.allocateAndInsertDocument(ctx.company.id, base);
+  const base = { tpAmb: ctx.tpAmb, model, serie, tpEmis: '1', docStatus: DOC_STATUS.PENDENTE, layoutXml };
+  if (draft.nNF === undefined) return ctx.store.allocateAndInsertDocument(ctx.company.id, base, numbered);
 
   const numero = Number(draft.nNF);
   const existing = await ctx.store.findDocumentByNumber(ctx.company.id, ctx.tpAmb, model, serie, numero);
@@ -67,7 +71,7 @@ async function claimNumber(ctx: CompanyContext, draft: NfeDraft, model: DocModel
       return { modelo, replyXml: rejectionReply(modelo, 206, `Rejeição: número ${numero} da série ${serie} já está inutilizado`, { numero, serie }) };
     }
     try {
-      return await ctx.store.insertDocument(ctx.company.id, { ...base, numero });
+      return await ctx.store.insertDocument(ctx.company.id, { ...base, ...numbered(numero), numero });
     } catch (err) {
       // Another call inserted the same number meanwhile: answer its state below.
       const raced = await ctx.store.findDocumentByNumber(ctx.company.id, ctx.tpAmb, model, serie, numero);
@@ -84,7 +88,7 @@ async function claimNumber(ctx: CompanyContext, draft: NfeDraft, model: DocModel
     // A rejected number may be sent again after correction; the guard makes one resend win.
     const reused = await ctx.store.updateDocument(
       ctx.company.id, existing.id,
-      { ...base, chave: null, cStat: null, xMotivo: null, nProt: null, dhAut: null, xmlSigned: null, xmlProc: null, digestValue: null, nRec: null, cNF: null },
+      { ...base, cStat: null, xMotivo: null, nProt: null, dhAut: null, xmlSigned: null, xmlProc: null, digestValue: null, nRec: null, ...numbered(numero) },
       { docStatus: [DOC_STATUS.REJEITADO], stage: ['settled'] },
     );
     if (reused) return reused;
@@ -150,22 +154,24 @@ export async function prepareDraft(ctx: CompanyContext, draft: NfeDraft, layoutX
     qr = { qrCode: draft.infSuplem?.qrCode, urlChave, csc };
   }
 
-  const claimed = await claimNumber(ctx, draft, model, layoutXml);
+  const dhEmi = emissionDateTime(ctx, draft, uf);
+  const numbered: Numbered = (n) => {
+    const cNF = randomCnf(String(n));
+    return {
+      stage: 'numbered', chave: nfeChave(draft, { nNF: String(n), cNF, dhEmi, tpEmis: '1' }), cNF, tpEmis: '1', dhEmi: parseDateTime(dhEmi) ?? null,
+      destDoc: draft.destDoc?.cnpj ?? draft.destDoc?.cpf ?? draft.destDoc?.idEstrangeiro ?? null,
+      destName: draft.destDoc?.xNome ?? null, totalValue: draft.vNF ?? null,
+    };
+  };
+  const claimed = await claimNumber(ctx, draft, model, layoutXml, numbered);
   if (!isRecord(claimed)) return { result: claimed };
   let doc = claimed;
   const numero = String(doc.numero);
-  addLogContext({ numero, serie: String(doc.serie), modelo });
-
-  const dhEmi = emissionDateTime(ctx, draft, uf);
-  const cNF = randomCnf(numero);
-  const rendered = renderNfe(draft, { nNF: numero, cNF, dhEmi, tpEmis: '1', tpAmb: ctx.tpAmb, verProc: ctx.deps.verProc });
-  addLogContext({ chave: rendered.chave });
-  doc = await update(ctx, doc, {
-    stage: 'numbered', chave: rendered.chave, cNF, tpEmis: '1', dhEmi: parseDateTime(dhEmi) ?? null,
-    destDoc: draft.destDoc?.cnpj ?? draft.destDoc?.cpf ?? draft.destDoc?.idEstrangeiro ?? null,
-    destName: draft.destDoc?.xNome ?? null, totalValue: draft.vNF ?? null,
-  });
+  addLogContext({ numero, serie: String(doc.serie), modelo, chave: doc.chave ?? undefined });
   log.info('nf-e numerada');
+
+  const rendered = renderNfe(draft, { nNF: numero, cNF: doc.cNF!, dhEmi, tpEmis: '1', tpAmb: ctx.tpAmb, verProc: ctx.deps.verProc });
+  if (rendered.chave !== doc.chave) throw new Error(`chave renderizada ${rendered.chave} difere da numerada ${doc.chave}`);
 
   let signed = await signXml(rendered.xml, { tag: 'infNFe', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
   const digestValue = digestValueOf(signed);

@@ -188,6 +188,12 @@ function withGroup(node: LayoutNode, name: string, list: LayoutNode[]): LayoutNo
 
 type Injected = Partial<RenderOptions> & Pick<RenderOptions, 'tpEmis'>;
 
+/** The access key the rendering gives these values (throws when a part is malformed). */
+export function nfeChave(draft: NfeDraft, o: Pick<RenderOptions, 'nNF' | 'cNF' | 'dhEmi' | 'tpEmis'>): string {
+  const aamm = o.dhEmi.slice(2, 4) + o.dhEmi.slice(5, 7);
+  return buildChave({ cUF: draft.cUF, aamm, cnpj: draft.emitCnpj ?? draft.emitCpf ?? '', mod: draft.modelo, serie: draft.serie, nNF: o.nNF, tpEmis: o.tpEmis, cNF: o.cNF });
+}
+
 export interface RenderOutcome { xml: string; chave: string; errors: LayoutError[] }
 
 /** Renders and reports (instead of throwing) everything SEFAZ's schema would reject. */
@@ -206,11 +212,9 @@ export function renderChecked(draft: NfeDraft, opts: Injected): RenderOutcome {
   if (draft.modelo === '65' && !ide.fields.has('tpImp')) ideSet.tpImp = '4';
   for (const k of ['nNF', 'cNF', 'dhEmi', 'tpAmb', 'verProc'] as const) if (ideSet[k] === undefined) delete ideSet[k];
 
-  const doc = draft.emitCnpj ?? draft.emitCpf ?? '';
-  const dhEmi = opts.dhEmi ?? '';
   let chave = '';
   try {
-    chave = buildChave({ cUF: draft.cUF, aamm: dhEmi.slice(2, 4) + dhEmi.slice(5, 7), cnpj: doc, mod: draft.modelo, serie: draft.serie, nNF: opts.nNF ?? '', tpEmis: opts.tpEmis, cNF: opts.cNF ?? '' });
+    chave = nfeChave(draft, { nNF: opts.nNF ?? '', cNF: opts.cNF ?? '', dhEmi: opts.dhEmi ?? '', tpEmis: opts.tpEmis });
     ideSet.cDV = chave.slice(43);
   } catch {
     // Field errors below say what is wrong; a dry run still reports them all.

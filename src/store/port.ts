@@ -416,8 +416,11 @@ export interface Store {
 
   /** Inserts a document with a client-given number (moves the sequence forward when higher). */
   insertDocument(companyId: string, doc: NewDocument): Promise<DocumentRecord>;
-  /** Atomically allocates the next free number of the sequence and inserts the document with it. */
-  allocateAndInsertDocument(companyId: string, doc: NewUnnumberedDocument): Promise<DocumentRecord>;
+  /**
+   * Atomically allocates the next free number of the sequence and inserts the document with it;
+   * `numbered` adds the fields that depend on the number (key, cNF…), so they are written at once.
+   */
+  allocateAndInsertDocument(companyId: string, doc: NewUnnumberedDocument, numbered?: (numero: number) => DocumentPatch): Promise<DocumentRecord>;
   /** Moves the sequence past a client-given number when it is higher. */
   noteClientNumber(key: SequenceKey, numero: number): Promise<void>;
   /** Next number the sequence would try (before skipping used numbers). */

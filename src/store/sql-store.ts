@@ -391,7 +391,7 @@ export class SqlStore implements Store {
     return record;
   }
 
-  async allocateAndInsertDocument(companyId: string, doc: NewUnnumberedDocument): Promise<DocumentRecord> {
+  async allocateAndInsertDocument(companyId: string, doc: NewUnnumberedDocument, numbered?: (numero: number) => DocumentPatch): Promise<DocumentRecord> {
     const key: SequenceKey = { companyId, tpAmb: doc.tpAmb, model: doc.model, serie: doc.serie };
     return this.db.tx(async (q) => {
       await this.ensureSequence(q, key);
@@ -408,7 +408,7 @@ export class SqlStore implements Store {
         if (end === undefined) break;
         n = end + 1;
       }
-      const record = this.newDocument(companyId, { ...doc, numero: n });
+      const record = this.newDocument(companyId, { ...doc, ...numbered?.(n), numero: n });
       await this.insertDocumentRow(q, record);
       await q.exec(`UPDATE number_sequences SET next_numero = @next, updated_at = @now WHERE ${SEQ_KEY}`, { ...seqParams(key), next: n + 1, now: new Date() });
       return record;

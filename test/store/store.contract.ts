@@ -165,6 +165,17 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(got).toMatchObject({ numero: 10, serie: 1, attempts: 0, discardRequested: false, nProt: null, tpEmis: '1' });
       });
 
+      it('writes the fields that depend on the allocated number with the number itself', async () => {
+        const { company } = await partnerWithCompany();
+        const seen: number[] = [];
+        const doc = await store.allocateAndInsertDocument(company.id, { tpAmb: '2', model: '55', serie: 7 }, (n) => {
+          seen.push(n);
+          return { stage: 'numbered', chave: `chave-${n}`, cNF: String(n + 1).padStart(8, '0') };
+        });
+        expect(seen).toEqual([doc.numero]);
+        expect(await store.getDocument(company.id, doc.id)).toMatchObject({ stage: 'numbered', chave: `chave-${doc.numero}`, cNF: String(doc.numero + 1).padStart(8, '0') });
+      });
+
       it('keeps each XML value until it is replaced or cleared, whatever else an update changes', async () => {
         const { company } = await partnerWithCompany();
         const layout = `<Envio>${'ç'.repeat(5000)}</Envio>`;
