@@ -28,7 +28,7 @@ export type DocStage = 'received' | 'numbered' | 'signed' | 'sending' | 'answere
 
 /** Failures the caller can act on; `message` is Portuguese, meant for ERPs and support staff. */
 export class StoreError extends Error {
-  constructor(readonly code: 'conflict' | 'not_found' | 'invalid', message: string) {
+  constructor(readonly code: 'conflict' | 'not_found' | 'invalid' | 'unavailable', message: string) {
     super(message);
     this.name = 'StoreError';
   }

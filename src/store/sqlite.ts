@@ -10,13 +10,15 @@
 // each COMMIT it fsyncs the WAL file from libuv's thread pool and answers the callers only then. While
 // that fsync runs the event loop keeps working and new transactions queue; they are committed
 // together (group commit), each in its own SAVEPOINT so a failing one rolls back alone. Reads queue
-// behind the fsync too, so nobody is ever answered from a write that is not yet on disk. SQLite's own
-// checkpoints (every 1000 WAL pages) still fsync on the event loop; they are rare.
+// behind the fsync too, so nobody is ever answered from a write that is not yet on disk. A failed
+// fsync stops the store (see #diskFailure). SQLite's own checkpoints (every 1000 WAL pages) still
+// fsync on the event loop; they are rare.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Dialect, SqlDriver, SqlExecutor, SqlParams } from './driver';
 import type { SecretBox } from './secrets';
+import { StoreError } from './port';
 import { SqlStore } from './sql-store';
 
 export const SQLITE_FILE_NAME = 'fiscal-gateway.db';
@@ -80,6 +82,11 @@ export class SqliteDriver implements SqlDriver {
   readonly #executor: SqlExecutor;
   /** A write ran outside a transaction (autocommit) since the last flush. */
   #wroteOutsideTx = false;
+  /**
+   * Set once an fsync failed. Linux may drop the unwritten pages and report success on the next
+   * fsync, so no later write could be trusted durable: the store stops, as PostgreSQL does.
+   */
+  #diskFailure: StoreError | undefined;
 
   constructor(private readonly db: Database.Database, private readonly wal: WalSync | undefined) {
     this.#executor = {
@@ -109,13 +116,25 @@ export class SqliteDriver implements SqlDriver {
 
   run<T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T> {
     return this.#serialise(async () => {
+      if (this.#diskFailure) throw this.#diskFailure;
       const value = await fn(this.#executor);
       if (this.#wroteOutsideTx) {
         this.#wroteOutsideTx = false;
-        await this.wal?.flush();
+        await this.#flush();
       }
       return value;
     });
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      await this.wal?.flush();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'erro desconhecido';
+      this.#diskFailure = new StoreError('unavailable',
+        `Falha ao gravar o banco de dados no disco (${code}): nenhuma gravação posterior seria confiável; verifique o disco e reinicie o gateway.`);
+      throw this.#diskFailure;
+    }
   }
 
   tx<T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T> {
@@ -130,6 +149,7 @@ export class SqliteDriver implements SqlDriver {
     const batch = this.#batch.splice(0);
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
+      if (this.#diskFailure) throw this.#diskFailure;
       this.db.exec('BEGIN IMMEDIATE');
       for (const item of batch) {
         this.db.exec('SAVEPOINT tx');
@@ -144,7 +164,7 @@ export class SqliteDriver implements SqlDriver {
       }
       this.db.exec('COMMIT');
       this.#wroteOutsideTx = false;
-      await this.wal?.flush();
+      await this.#flush();
     } catch (err) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       // Also after a failed fsync: the commit may not be on disk, so nobody may take it as done.
