@@ -195,6 +195,10 @@ function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined
   out.push(`  one-item NF-e/s              ${f1(one.docsPerSecond).padStart(8)}   target ≥ ${TARGETS.oneItemDocsPerSecond}   ${verdict(one.docsPerSecond >= TARGETS.oneItemDocsPerSecond)}`);
   out.push(`  gateway CPU ms/one-item NF-e ${f2(one.gatewayCpuMsPerDoc).padStart(8)}   target ≤ ${TARGETS.gatewayCpuMsPerOneItemDoc}     ${verdict(one.gatewayCpuMsPerDoc <= TARGETS.gatewayCpuMsPerOneItemDoc)}`);
   if (soak) {
+    // The soak is the steady state: judged too, beside the first phase (which includes the JIT warming up).
+    const l = soak.load;
+    out.push(`  one-item NF-e/s, soak        ${f1(l.docsPerSecond).padStart(8)}   target ≥ ${TARGETS.oneItemDocsPerSecond}   ${verdict(l.docsPerSecond >= TARGETS.oneItemDocsPerSecond)}`);
+    out.push(`  gateway CPU ms/NF-e, soak    ${f2(l.gatewayCpuMsPerDoc).padStart(8)}   target ≤ ${TARGETS.gatewayCpuMsPerOneItemDoc}     ${verdict(l.gatewayCpuMsPerDoc <= TARGETS.gatewayCpuMsPerOneItemDoc)}`);
     const judged = soak.durationS >= TARGETS.rssSoakSeconds ? verdict(Math.abs(soak.driftPct) <= TARGETS.rssDriftPct) : `not judged (soak ${soak.durationS} s < ${TARGETS.rssSoakSeconds} s)`;
     out.push(`  gateway RSS drift            ${(f1(soak.driftPct) + ' %').padStart(8)}   target within ±${TARGETS.rssDriftPct} % over ${TARGETS.rssSoakSeconds / 60} min   ${judged}`);
   } else {
