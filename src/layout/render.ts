@@ -221,6 +221,25 @@ export function renderChecked(draft: NfeDraft, opts: Injected): RenderOutcome {
   }
   root = withGroup(root, 'ide', [withFields(ide, ideSet)]);
 
+  const out: string[] = [`<NFe xmlns="http://www.portalfiscal.inf.br/nfe"><infNFe versao="4.00" Id="NFe${chave}">`];
+  const [ideParticle] = def.sefaz.content ?? [];
+  // The body cache below relies on it: everything that varies per rendering lives in <ide>.
+  if (!ideParticle || isGroup(ideParticle) || ideParticle.name !== 'ide') throw new Error('Definição do layout: ide deve ser o primeiro elemento de infNFe');
+  renderParticle(ideParticle, root, 'infNFe', out, ctx);
+  const body = renderedBody(draft, tpAmb);
+  out.push(body.xml, '</infNFe></NFe>');
+  return { xml: out.join(''), chave, errors: [...ctx.errors, ...body.errors] };
+}
+
+// Everything after <ide> depends only on the draft and tpAmb (the number, key, dates and tpEmis all
+// live in <ide>): rendered once per draft — by the parse's dry run — and reused when the document is
+// numbered, issued in contingency or re-rendered.
+const bodies = new WeakMap<NfeDraft, { tpAmb: string | undefined; xml: string; errors: LayoutError[] }>();
+
+function renderedBody(draft: NfeDraft, tpAmb: string | undefined): { xml: string; errors: LayoutError[] } {
+  const cached = bodies.get(draft);
+  if (cached && cached.tpAmb === tpAmb) return cached;
+  let root = draft.tree;
   // nItem numbers the items in document order (InvoiCy has no such field).
   const items = root.groups.get('det');
   if (items) root = withGroup(root, 'det', items.map((d, i) => withFields(d, { nItem: String(i + 1) })));
@@ -234,11 +253,13 @@ export function renderChecked(draft: NfeDraft, opts: Injected): RenderOutcome {
       root = withGroup(root, 'det', [withGroup(det[0]!, 'prod', [withFields(prod, { xProd: HOMOLOGACAO_XPROD })]), ...det.slice(1)]);
     }
   }
-
-  const out: string[] = [`<NFe xmlns="http://www.portalfiscal.inf.br/nfe"><infNFe versao="4.00" Id="NFe${chave}">`];
-  renderContent(def.sefaz.content ?? [], root, 'infNFe', out, ctx);
-  out.push('</infNFe></NFe>');
-  return { xml: out.join(''), chave, errors: ctx.errors };
+  const def = nfeLayout();
+  const ctx: Ctx = { def, errors: [] };
+  const out: string[] = [];
+  renderContent((def.sefaz.content ?? []).slice(1), root, 'infNFe', out, ctx);
+  const fresh = { tpAmb, xml: out.join(''), errors: ctx.errors };
+  bodies.set(draft, fresh);
+  return fresh;
 }
 
 /** The unsigned, minified NF-e/NFC-e; throws when the draft cannot form a schema-valid document. */

@@ -81,6 +81,20 @@ describe('InvoiCy conventions', () => {
     expect(out).toContain('<tpImp>4</tpImp>');
   });
 
+  test('one draft rendered again: the number and dates change, the body follows tpAmb (never a stale copy)', () => {
+    const d = draftOf(base.replace(/<xNome_dest>[^<]*<\/xNome_dest>/, '<xNome_dest>Cliente de Teste</xNome_dest>'));
+    const first = renderNfe(d, opts);
+    const renumbered = renderNfe(d, { ...opts, nNF: '795', cNF: '55667788', dhEmi: '2026-02-11T11:00:00-03:00' });
+    expect(renumbered.xml).toContain('<nNF>795</nNF>');
+    expect(renumbered.xml).toContain('<dhEmi>2026-02-11T11:00:00-03:00</dhEmi>');
+    expect(renumbered.chave).not.toBe(first.chave);
+    expect(renumbered.xml.slice(renumbered.xml.indexOf('</ide>'))).toBe(first.xml.slice(first.xml.indexOf('</ide>')));
+    const homologacao = renderNfe(d, { ...opts, tpAmb: '2' }).xml;
+    expect(homologacao).toContain(`<xNome>${HOMOLOGACAO_DEST_XNOME}</xNome>`);
+    expect(renderNfe(d, opts).xml).toBe(first.xml);
+    expect(first.xml).toContain('<xNome>Cliente de Teste</xNome>');
+  });
+
   test('all layout errors are reported at once, with path, rule and value in Portuguese', () => {
     const xml = base.replace(/<natOp>[^<]*<\/natOp>/, '').replace(/<vProd>([^<]*)<\/vProd>/, '<vProd>12,50</vProd>')
       .replace('<ide>', '<ide><campoInventado>1</campoInventado>').replace(/<xProd>[^<]*<\/xProd>/, `<xProd>${'x'.repeat(130)}</xProd>`);
