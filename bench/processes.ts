@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 
 const OUTPUT_TAIL_LINES = 40;
 
@@ -46,17 +47,10 @@ export class ProcessGroup {
     const lines = new AsyncLineSource();
     // Always drain both pipes: a full pipe would block the child and distort the measurement.
     for (const stream of [proc.stdout!, proc.stderr!]) {
-      let buffer = '';
-      stream.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        let i: number;
-        while ((i = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, i);
-          buffer = buffer.slice(i + 1);
-          tailLines.push(line);
-          if (tailLines.length > OUTPUT_TAIL_LINES) tailLines.shift();
-          lines.push(line);
-        }
+      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+        tailLines.push(line);
+        if (tailLines.length > OUTPUT_TAIL_LINES) tailLines.shift();
+        lines.push(line);
       });
     }
     const child = { name, process: proc, pid: proc.pid, tail: () => tailLines.join('\n'), lines };

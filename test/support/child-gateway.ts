@@ -2,6 +2,7 @@
 // on an ephemeral port, its sandbox keys read from the first-start banner, stopped by a signal.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 
 const MAIN = path.resolve(__dirname, '../../dist/src/cli/main.js');
 
@@ -23,18 +24,11 @@ export function startChildGateway(env: NodeJS.ProcessEnv, timeoutMs = 60_000): P
   const out: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('serve did not start: ' + out.join('\n'))), timeoutMs);
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let i: number;
-      while ((i = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        out.push(line);
-        if (line.includes('fiscal-gateway no ar')) {
-          clearTimeout(timer);
-          resolve({ child, url: (JSON.parse(line) as { url: string }).url.replace(/\/arecepcao\.aspx$/, ''), out });
-        }
+    createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', (line) => {
+      out.push(line);
+      if (line.includes('fiscal-gateway no ar')) {
+        clearTimeout(timer);
+        resolve({ child, url: (JSON.parse(line) as { url: string }).url.replace(/\/arecepcao\.aspx$/, ''), out });
       }
     });
     child.stderr!.on('data', (c: Buffer) => out.push('[stderr] ' + c.toString()));
