@@ -26,22 +26,28 @@ const BASE_FORMS: readonly [string, (d: string) => string][] = [
   ['no-tab-cr-lf', (d) => d.replace(/[\t\r\n]/g, '')],
 ];
 
-/** Each base form as is, trimmed, with a trailing CRLF, and trimmed + trailing CRLF; duplicates dropped. */
-export function empCKCandidates(documentText: string, options: { strict?: boolean } = {}): EmpCKCandidate[] {
-  if (options.strict) return [{ name: 'raw', text: documentText }];
-  const out = new Map<string, string>();
-  const add = (name: string, text: string) => {
-    if (!out.has(text)) out.set(text, name);
-  };
+/**
+ * Each base form as is, trimmed, with a trailing CRLF, and trimmed + trailing CRLF; duplicates dropped.
+ * Lazy: the raw text matches for almost every client, and each form costs a pass over the document.
+ */
+export function* empCKCandidates(documentText: string, options: { strict?: boolean } = {}): Generator<EmpCKCandidate> {
+  yield { name: 'raw', text: documentText };
+  if (options.strict) return;
+  const seen = new Set([documentText]);
   for (const [name, fn] of BASE_FORMS) {
     const base = fn(documentText);
     const trimmed = base.trim();
-    add(name, base);
-    add(`${name}+trim`, trimmed);
-    add(`${name}+crlf-end`, `${base}\r\n`);
-    add(`${name}+trim+crlf-end`, `${trimmed}\r\n`);
+    for (const candidate of [
+      { name, text: base },
+      { name: `${name}+trim`, text: trimmed },
+      { name: `${name}+crlf-end`, text: `${base}\r\n` },
+      { name: `${name}+trim+crlf-end`, text: `${trimmed}\r\n` },
+    ]) {
+      if (seen.has(candidate.text)) continue;
+      seen.add(candidate.text);
+      yield candidate;
+    }
   }
-  return [...out].map(([text, name]) => ({ name, text }));
 }
 
 function encode(text: string, encoding: EmpCKEncoding): Buffer | undefined {

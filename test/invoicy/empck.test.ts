@@ -70,7 +70,7 @@ describe('EmpCK tolerant check', () => {
   });
 
   test('candidate list has no duplicate texts and keeps the raw text first', () => {
-    const list = empCKCandidates(RECEIVED);
+    const list = [...empCKCandidates(RECEIVED)];
     expect(list[0]).toEqual({ name: 'raw', text: RECEIVED });
     expect(new Set(list.map((c) => c.text)).size).toBe(list.length);
     expect(new Set(list.map((c) => c.name)).size).toBe(list.length);
