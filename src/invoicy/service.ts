@@ -77,7 +77,7 @@ export function createInvoicyRouter(options: InvoicyRouterOptions): express.Rout
       let outcome: Pick<ExecuteOutcome, 'kind' | 'documents' | 'codes' | 'docCodes' | 'company' | 'keyMatch'> = { kind: 'none', documents: 0, codes: [] };
       try {
         const body = await readBody(req, limit);
-        const parsed = parseExecuteEnvelope(body);
+        const parsed = await parseExecuteEnvelope(body);
         if (!parsed.ok) {
           const err = parsed.error;
           if (err.kind === 'fault') {

@@ -13,10 +13,15 @@ export class XmlInputError extends Error {
 
 const DTD_RE = /<!DOCTYPE|<!ENTITY/i;
 
-export function assertXmlSafe(text: string): void {
+/** Refuses any DOCTYPE or entity declaration (for parsers that check well-formedness themselves). */
+export function assertNoDtd(text: string): void {
   if (DTD_RE.test(text)) {
     throw new XmlInputError('XML com declaração DOCTYPE/ENTITY não é aceito', 'dtd');
   }
+}
+
+export function assertXmlSafe(text: string): void {
+  assertNoDtd(text);
   const result = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (result !== true) {
     const e = result.err;

@@ -10,14 +10,14 @@ type Tree = Record<string, any>;
 const read = (rel: string) => fs.readFileSync(path.join(INVOICY_SAMPLES, rel), 'utf8');
 
 /** Puts our partner key and CNPJ in a sample and recomputes EmpCK over the real first document text. */
-function adapt(xml: string, sampleCnpj: string): string {
+async function adapt(xml: string, sampleCnpj: string): Promise<string> {
   const withCompany = xml.split(sampleCnpj).join(CNPJ).replace(/(<(?:\w+:)?EmpPK>)[^<]*/, `$1${PARTNER_KEY}`);
-  const parsed = parseExecuteEnvelope(withCompany);
+  const parsed = await parseExecuteEnvelope(withCompany);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
   return withCompany.replace(/(<(?:\w+:)?EmpCK>)[^<]*/, `$1${md5(ACCESS_KEY + parsed.request.items[0]!.documento)}`);
 }
 
-const SAMPLES: [string, () => string, string, string][] = [
+const SAMPLES: [string, () => Promise<string>, string, string][] = [
   ['NF-e emission (escaped, indented)', () => adapt(read('Emissão/Exemplos XML/NFe/Exemplo envio SOAP NFe 4.0.xml'), '99999999999999'), 'Envio', 'NFe'],
   ['NFS-e consulta', () => adapt(read('Consulta de documentos/Emitidos/Exemplos Envio XML/Consulta SOAP NFSe.xml'), '99958984000999'), 'Consulta', 'NFSe'],
   ['NFC-e descarte', () => adapt(read('Emissão/Exemplos XML/NFCe/exemplo_descarte_NFCe_soap.xml'), '12345678901234'), 'DescartarDocumento', 'NFCe'],
@@ -45,7 +45,7 @@ afterAll(() => s.close());
 
 test.each(SAMPLES)('%s: accepted, reply in the InvoiCy shape', async (_name, build, kind, modelo) => {
   const before = s.backend.calls.length;
-  const r = await postSoap(s.port, build());
+  const r = await postSoap(s.port, await build());
   expect(r.status).toBe(200);
   expect(r.body.startsWith('<?xml version="1.0" encoding="utf-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"')).toBe(true);
   expect(r.body).toContain('<recepcao.ExecuteResponse xmlns="InvoiCy"><Invoicyretorno><Mensagem><MensagemItem><Codigo>100</Codigo>');
@@ -61,12 +61,12 @@ test.each(SAMPLES)('%s: accepted, reply in the InvoiCy shape', async (_name, bui
 
 test('NFS-e consulta passes ParametrosConsulta as received', async () => {
   const before = s.backend.calls.length;
-  await postSoap(s.port, SAMPLES[1]![1]());
+  await postSoap(s.port, await SAMPLES[1]![1]());
   expect(s.backend.calls[before]![0]!.parametrosXml).toMatch(/^\n\t+<ParametrosConsulta>\n[\s\S]*<\/ParametrosConsulta>\n\t+$/);
 });
 
 test('NF-e sample: reply byte for byte', async () => {
-  const body = SAMPLES[0]![1]();
+  const body = await SAMPLES[0]![1]();
   const r = await postSoap(s.port, body);
   const inner = buildDocumentoReply({ DocModelo: 'NFe', DocNumero: 1, DocSerie: 1, DocEvenSeq: 0, DocEveTp: 0, Situacao: { SitCodigo: 100, SitDescricao: 'Processado Envio' } });
   expect(inner).toBe(

@@ -1,0 +1,55 @@
+import { parseExecuteEnvelope } from '../../src/invoicy/envelope';
+import { loadLibxml2 } from '../../src/xml/libxml2';
+
+function envelope(documento: string, declaration = ''): string {
+  return `${declaration}<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:inv="InvoiCy"><soapenv:Body>` +
+    '<inv:recepcao.Execute><inv:Invoicyrecepcao><inv:Cabecalho><inv:EmpPK>pk</inv:EmpPK><inv:EmpCK>ck</inv:EmpCK></inv:Cabecalho>' +
+    `<inv:Dados><inv:DadosItem><inv:Documento>${documento}</inv:Documento></inv:DadosItem></inv:Dados>` +
+    '</inv:Invoicyrecepcao></inv:recepcao.Execute></soapenv:Body></soapenv:Envelope>';
+}
+
+async function documentoOf(body: string | Buffer): Promise<string> {
+  const parsed = await parseExecuteEnvelope(body);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+  return parsed.request.items[0]!.documento;
+}
+
+describe('envelope reading', () => {
+  test('a declared ISO-8859-1 encoding is not applied again to a UTF-8 body', async () => {
+    const body = Buffer.from(envelope('&lt;xNome&gt;AÇÃO&lt;/xNome&gt;', '<?xml version="1.0" encoding="ISO-8859-1"?>'), 'utf8');
+    expect(await documentoOf(body)).toBe('<xNome>AÇÃO</xNome>');
+  });
+
+  test('escaped text and CDATA come back exactly as sent, whitespace included', async () => {
+    expect(await documentoOf(envelope('\n\t&lt;a&gt;x &amp;amp; y&lt;/a&gt;\r\n'))).toBe('\n\t<a>x &amp; y</a>\n');
+    expect(await documentoOf(envelope('<![CDATA[ <a>é</a> ]]>'))).toBe(' <a>é</a> ');
+  });
+
+  test('a Documento larger than libxml2\'s 10 MB text limit is read whole', async () => {
+    const big = `&lt;Envio&gt;${'x'.repeat(10_500_000)}&lt;/Envio&gt;`;
+    expect((await documentoOf(envelope(big))).length).toBe(10_500_000 + '<Envio></Envio>'.length);
+  });
+
+  test.each([
+    ['an undeclared prefix', envelope('x').replace('<inv:Dados>', '<zz:Dados>').replace('</inv:Dados>', '</zz:Dados>')],
+    ['a bare ampersand', envelope('a & b')],
+    ['an unquoted attribute', envelope('x').replace('<inv:Dados>', '<inv:Dados a=1>')],
+  ])('%s is a SOAP Fault', async (_name, body) => {
+    const parsed = await parseExecuteEnvelope(body);
+    expect(parsed).toEqual({ ok: false, error: expect.objectContaining({ kind: 'fault', faultcode: 'SOAP-ENV:Client' }) });
+  });
+
+  test('every parsed envelope is freed from the wasm heap', async () => {
+    const { XmlDocument } = await loadLibxml2();
+    const disposed = jest.spyOn(XmlDocument.prototype, 'dispose');
+    try {
+      for (const body of [envelope('x'), envelope('x').replace('soapenv:Body', 'soapenv:Header').replace('soapenv:Body', 'soapenv:Header')]) {
+        disposed.mockClear();
+        await parseExecuteEnvelope(body);
+        expect(disposed).toHaveBeenCalledTimes(1);
+      }
+    } finally {
+      disposed.mockRestore();
+    }
+  });
+});
