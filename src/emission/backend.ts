@@ -25,6 +25,8 @@ const EMISSION_MODELS = ['NFe', 'NFCe'];
 
 export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
   const store = deps.store;
+  // The row read to authenticate a call serves its processing too (read a moment before).
+  const authenticated = new WeakMap<AuthenticatedCompany, Company>();
   return {
     async findCompany(partnerKey, cnpj, tpAmb) {
       const partner = await store.findPartnerByKey(partnerKey);
@@ -38,7 +40,9 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
       if (!company) return undefined;
       const accessKey = await store.getCompanyAccessKey(company.id);
       if (!accessKey) return undefined;
-      return { id: company.id, partnerId: company.partnerId, cnpj: company.cnpj, uf: company.uf, enabled: company.enabled, accessKey };
+      const auth: AuthenticatedCompany = { id: company.id, partnerId: company.partnerId, cnpj: company.cnpj, uf: company.uf, enabled: company.enabled, accessKey };
+      authenticated.set(auth, company);
+      return auth;
     },
 
     async recordRequest(entry) {
@@ -47,7 +51,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
     },
 
     async process(auth: AuthenticatedCompany, docs: DocumentRequest[], call: { requestId: string }): Promise<DocumentResult[]> {
-      const company: Company | undefined = await store.getCompany(auth.id);
+      const company: Company | undefined = authenticated.get(auth) ?? (await store.getCompany(auth.id));
       if (!company) throw new Error(`empresa ${auth.id} não encontrada`);
       const ctx = new CompanyContext(deps, company);
       const results: (DocumentResult | undefined)[] = new Array(docs.length);

@@ -18,9 +18,29 @@ function derive(masterKey: string, purpose: string): Buffer {
   return Buffer.from(crypto.hkdfSync('sha256', Buffer.from(masterKey, 'utf8'), 'fiscal-gateway', purpose, 32));
 }
 
+/** Entries kept by each memo below before it starts over: far more than the companies of one gateway. */
+const MEMO_ENTRIES = 1024;
+
+/** A bounded memo of a pure function of a string (each call otherwise costs a cipher or HMAC setup). */
+function memoised<T>(fn: (key: string) => T): (key: string) => T {
+  const memo = new Map<string, T>();
+  return (key) => {
+    let value = memo.get(key);
+    if (value === undefined) {
+      value = fn(key);
+      if (memo.size >= MEMO_ENTRIES) memo.clear();
+      memo.set(key, value);
+    }
+    return value;
+  };
+}
+
 export class SecretBox {
   readonly #sealKey: Buffer;
   readonly #lookupKey: Buffer;
+  // Every call to the gateway looks its partner up and opens its company's access key.
+  readonly #openText = memoised((sealed) => this.open(sealed).toString('utf8'));
+  readonly #lookupHash = memoised((value) => crypto.createHmac('sha256', this.#lookupKey).update(value, 'utf8').digest('hex'));
 
   constructor(masterKey: string) {
     if (typeof masterKey !== 'string' || masterKey.length < MIN_MASTER_KEY_CHARS) {
@@ -54,12 +74,12 @@ export class SecretBox {
   }
 
   openText(sealed: string): string {
-    return this.open(sealed).toString('utf8');
+    return this.#openText(sealed);
   }
 
   /** HMAC-SHA256 hex: finds a record by a key without storing the key. */
   lookupHash(value: string): string {
-    return crypto.createHmac('sha256', this.#lookupKey).update(value, 'utf8').digest('hex');
+    return this.#lookupHash(value);
   }
 }
 

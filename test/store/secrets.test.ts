@@ -50,6 +50,23 @@ describe('SecretBox', () => {
   });
 });
 
+describe('SecretBox memo', () => {
+  it('answers repeated and many distinct calls as a fresh box does, and never remembers a failure', () => {
+    const box = new SecretBox(KEY);
+    const values = Array.from({ length: 2500 }, (_, i) => `chave-${i}`);
+    const sealed = values.map((v) => box.seal(v));
+    for (let round = 0; round < 2; round++) {
+      values.forEach((v, i) => {
+        expect(box.openText(sealed[i]!)).toBe(v);
+        expect(box.lookupHash(v)).toBe(new SecretBox(KEY).lookupHash(v));
+      });
+    }
+    const foreign = new SecretBox(`${KEY}-outra`).seal('x');
+    expect(() => box.openText(foreign)).toThrow(SecretError);
+    expect(() => box.openText(foreign)).toThrow(SecretError);
+  });
+});
+
 describe('key generation', () => {
   it.each([
     [generatePartnerKey, /^[A-Za-z0-9_-]{22}==$/],
