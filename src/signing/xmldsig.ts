@@ -69,7 +69,7 @@ export async function signXml(xml: string, options: SignOptions): Promise<string
   if (!location.id) throw new XmlSignatureError(`O elemento ${options.tag} não tem o atributo Id exigido pela assinatura`);
   const signer = signerFor(options.keyPem, options.certPem);
   // The enveloped-signature transform removes nothing here: the Signature goes after the element.
-  const canonical = await canonicalElement(xml, location.path);
+  const canonical = location.canonical ?? (await canonicalElement(xml, location.path));
   const digestValue = createHash('sha1').update(canonical, 'utf8').digest('base64');
   const signatureValue = sign('sha1', Buffer.from(signedInfo(location.id, digestValue, true), 'utf8'), signer.key).toString('base64');
   const signature = `<Signature xmlns="${DSIG_NS}">${signedInfo(location.id, digestValue, false)}<SignatureValue>${signatureValue}</SignatureValue>` +

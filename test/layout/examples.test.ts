@@ -1,5 +1,8 @@
-// Every official InvoiCy <Envio> example becomes an NF-e/NFC-e that validates against the SEFAZ XSD.
+// Every official InvoiCy <Envio> example becomes an NF-e/NFC-e that validates against the SEFAZ XSD,
+// and whose infNFe the signer can canonicalise straight from the text.
 import { parseNfeEnvio, renderNfe } from '../../src/layout';
+import { canonicalElement } from '../../src/signing/c14n';
+import { locateSignedElement } from '../../src/signing/xmlscan';
 import { loadXsdValidator } from '../../src/xml/xsd';
 import { envioExamples, nfeXsd, withPlaceholderSignature, withTestEmitter } from './helpers';
 
@@ -36,6 +39,9 @@ describe('official InvoiCy examples', () => {
       const { xml: nfe, chave } = renderNfe(d, { nNF: d.nNF ?? '1', cNF: '10293847', dhEmi, tpEmis: '1', tpAmb, verProc: 'fiscal-gateway 0.1' });
       const result = (await loadXsdValidator(nfeXsd)).validate(withPlaceholderSignature(nfe, chave));
       expect(result).toEqual({ ok: true });
+      // The signer reads the canonical infNFe off our rendering: it must be libxml2's C14N, byte for byte.
+      const location = locateSignedElement(nfe, 'infNFe');
+      expect(location.canonical).toBe(await canonicalElement(nfe, location.path));
     }
   });
 });

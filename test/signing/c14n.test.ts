@@ -4,6 +4,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { C14nCanonicalization, findAncestorNs } from 'xml-crypto';
 import { canonicalElement } from '../../src/signing/c14n';
 import { XmlSignatureError } from '../../src/signing/dsig';
+import { locateSignedElement } from '../../src/signing/xmlscan';
 
 function viaXmlCrypto(xml: string, path: string[]): string {
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
@@ -37,4 +38,44 @@ test.each([
   ['wrong root', `<NFe xmlns="${NS}"><infNFe Id="1"/></NFe>`, ['evento', 'infNFe']],
 ])('refuses: %s', async (_label, xml, path) => {
   await expect(canonicalElement(xml, path)).rejects.toThrow(XmlSignatureError);
+});
+
+// The signer reads the canonical form straight off text that is already canonical but for its start
+// tag (our own messages); everything else must be left to libxml2 (canonical undefined).
+describe('canonical form read off the text', () => {
+  const nfe = (inner: string, root = `<NFe xmlns="${NS}">`) => `${root}<infNFe versao="4.00" Id="NFe1">${inner}</infNFe></NFe>`;
+  test.each([
+    ['our NF-e shape: inherited xmlns, apex attributes sorted', nfe('<ide><cUF>35</cUF></ide><det nItem="1"><prod><xProd>A &amp; B &lt;C&gt; "D" \'E\'\tF\nG</xProd></prod></det>')],
+    ['evento, deeper path, sibling and declaration around it', `<?xml version="1.0" encoding="UTF-8"?><envEvento xmlns="${NS}"><evento versao="1.00"><infEvento Id="ID1"><detEvento versao="1.00"><xJust>x</xJust></detEvento></infEvento></evento></envEvento>`],
+    ['NFC-e: infNFeSupl with CDATA after the element', `${nfe('<v>1</v>').slice(0, -6)}<infNFeSupl><qrCode><![CDATA[a<b]]></qrCode></infNFeSupl></NFe>`],
+    ['no namespace at all', '<r><infInut Id="ID1"><a>1</a></infInut></r>'],
+    ['accents and other scripts', nfe('<xNome>JOÃO AÇÃO € 漢字</xNome>')],
+  ])('%s: same bytes as xml-crypto', (_label, xml) => {
+    const location = locateSignedElement(xml, xml.includes('infEvento') ? 'infEvento' : xml.includes('infInut') ? 'infInut' : 'infNFe');
+    expect(location.canonical).toBeDefined();
+    expect(location.canonical).toBe(viaXmlCrypto(xml, location.path));
+  });
+
+  test.each([
+    ['raw > in text', nfe('<a>1 > 0</a>')],
+    ['carriage return in text', nfe('<a>x\r\ny</a>')],
+    ['character reference', nfe('<a>&#233;</a>')],
+    ['&quot; in text', nfe('<a>&quot;</a>')],
+    ['self-closing element', nfe('<a/>')],
+    ['comment inside', nfe('<a>1</a><!-- c -->')],
+    ['CDATA inside', nfe('<a><![CDATA[x]]></a>')],
+    ['inner attributes out of order', nfe('<a z="1" b="2">x</a>')],
+    ['single-quoted attribute', nfe("<a b='2'>x</a>")],
+    ['attribute with a reference', nfe('<a b="&amp;">x</a>')],
+    ['default namespace redeclared inside', nfe('<a xmlns="urn:x">x</a>')],
+    ['prefixed element inside', nfe('<x:a xmlns:x="urn:x">x</x:a>')],
+    ['prefixed namespace declared above', nfe('<a>x</a>', `<NFe xmlns="${NS}" xmlns:x="urn:x">`)],
+    ['xml:lang above', nfe('<a>x</a>', `<NFe xmlns="${NS}" xml:lang="pt">`)],
+    ['space before >', nfe('<a >x</a>')],
+    ['end tag with space', nfe('<a>x</a >')],
+    ['mismatched end tag', nfe('<a>x</b>')],
+    ['DOCTYPE', `<!DOCTYPE NFe>${nfe('<a>x</a>')}`],
+  ])('%s: left to libxml2', (_label, xml) => {
+    expect(locateSignedElement(xml, 'infNFe').canonical).toBeUndefined();
+  });
 });
