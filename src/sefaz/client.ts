@@ -16,6 +16,7 @@ import {
   type RetEnviNFe,
   type RetEnvEvento,
   type RetInutNFe,
+  type ResponseParseOptions,
 } from './responses';
 import type { SefazCredentials, SefazTransport, TransportTimeouts } from './transport';
 import { stripXmlDeclaration } from './xml-text';
@@ -43,12 +44,13 @@ export class SefazClient {
     credentials: SefazCredentials,
     service: SefazService,
     bodyXml: string,
-    parse: (xml: string) => T,
+    parse: (xml: string, options: ResponseParseOptions) => T,
   ): Promise<SefazReply<T>> {
     const authorizer = t.authorizer ?? authorizerFor(t.uf, t.model, '1');
     const endpoint = this.resolver.resolve({ model: t.model, authorizer, tpAmb: t.tpAmb, service });
     const res = await this.transport.send({ endpoint, bodyXml, credentials, timeouts: t.timeouts });
-    return { ...parse(res.xml), xml: res.xml, endpoint, durationMs: res.durationMs };
+    // The transport checked the whole answer before cutting the ret… element out of it.
+    return { ...parse(res.xml, { checked: true }), xml: res.xml, endpoint, durationMs: res.durationMs };
   }
 
   statusServico(t: SefazTarget, c: SefazCredentials): Promise<SefazReply<RetConsStatServ>> {

@@ -136,12 +136,17 @@ interface Located {
   obj: Obj;
 }
 
+export interface ResponseParseOptions {
+  /** The text is an element cut whole from an answer that already passed assertXmlSafe (the transport's). */
+  checked?: boolean;
+}
+
 /** Finds the expected root by local name and parses just that element. */
-function locate(xml: string, rootName: string): Located {
+function locate(xml: string, rootName: string, options: ResponseParseOptions): Located {
   let spans: ElementSpan[];
   let obj: Obj;
   try {
-    assertXmlSafe(xml);
+    if (!options.checked) assertXmlSafe(xml);
     spans = scanElements(xml);
   } catch (e) {
     throw garbage((e as Error).message);
@@ -211,8 +216,8 @@ function retEvento(o: Obj, raw: string): RetEvento {
   };
 }
 
-export function parseRetEnviNFe(xml: string): RetEnviNFe {
-  const l = locate(xml, 'retEnviNFe');
+export function parseRetEnviNFe(xml: string, options: ResponseParseOptions = {}): RetEnviNFe {
+  const l = locate(xml, 'retEnviNFe', options);
   const infRec = l.obj.infRec as Obj | undefined;
   return {
     ...base(l.obj, 'retEnviNFe'),
@@ -224,8 +229,8 @@ export function parseRetEnviNFe(xml: string): RetEnviNFe {
   };
 }
 
-export function parseRetConsReciNFe(xml: string): RetConsReciNFe {
-  const l = locate(xml, 'retConsReciNFe');
+export function parseRetConsReciNFe(xml: string, options: ResponseParseOptions = {}): RetConsReciNFe {
+  const l = locate(xml, 'retConsReciNFe', options);
   return {
     ...base(l.obj, 'retConsReciNFe'),
     nRec: req(l.obj, 'nRec', 'retConsReciNFe'),
@@ -237,8 +242,8 @@ export function parseRetConsReciNFe(xml: string): RetConsReciNFe {
   };
 }
 
-export function parseRetConsSitNFe(xml: string): RetConsSitNFe {
-  const l = locate(xml, 'retConsSitNFe');
+export function parseRetConsSitNFe(xml: string, options: ResponseParseOptions = {}): RetConsSitNFe {
+  const l = locate(xml, 'retConsSitNFe', options);
   const procSpans = findElements(l.spans, 'procEventoNFe', l.root);
   const procs = list(l.obj, 'procEventoNFe');
   if (procSpans.length !== procs.length) throw garbage('procEventoNFe inconsistente');
@@ -259,8 +264,8 @@ export function parseRetConsSitNFe(xml: string): RetConsSitNFe {
   };
 }
 
-export function parseRetConsStatServ(xml: string): RetConsStatServ {
-  const l = locate(xml, 'retConsStatServ');
+export function parseRetConsStatServ(xml: string, options: ResponseParseOptions = {}): RetConsStatServ {
+  const l = locate(xml, 'retConsStatServ', options);
   return {
     ...base(l.obj, 'retConsStatServ'),
     cUF: req(l.obj, 'cUF', 'retConsStatServ'),
@@ -271,8 +276,8 @@ export function parseRetConsStatServ(xml: string): RetConsStatServ {
   };
 }
 
-export function parseRetInutNFe(xml: string): RetInutNFe {
-  const l = locate(xml, 'retInutNFe');
+export function parseRetInutNFe(xml: string, options: ResponseParseOptions = {}): RetInutNFe {
+  const l = locate(xml, 'retInutNFe', options);
   const inf = l.obj.infInut as Obj | undefined;
   if (!inf) throw garbage('retInutNFe sem infInut');
   return {
@@ -291,8 +296,8 @@ export function parseRetInutNFe(xml: string): RetInutNFe {
   };
 }
 
-export function parseRetEnvEvento(xml: string): RetEnvEvento {
-  const l = locate(xml, 'retEnvEvento');
+export function parseRetEnvEvento(xml: string, options: ResponseParseOptions = {}): RetEnvEvento {
+  const l = locate(xml, 'retEnvEvento', options);
   const spans = findElements(l.spans, 'retEvento', l.root);
   const rets = list(l.obj, 'retEvento');
   if (spans.length !== rets.length) throw garbage('retEvento inconsistente');

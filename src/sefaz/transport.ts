@@ -57,7 +57,7 @@ export interface SoapRequest {
 }
 
 export interface SoapResponse {
-  /** The ret… element exactly as received (located by local name inside the SOAP Body). */
+  /** The ret… element exactly as received (located by local name inside the SOAP Body of an answer that passed assertXmlSafe). */
   xml: string;
   httpStatus: number;
   durationMs: number;
