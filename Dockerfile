@@ -28,6 +28,5 @@ VOLUME ["/var/lib/fiscal-gateway", "/var/log/fiscal-gateway"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-# GATEWAY_NODE_FLAGS (src/project.ts)
-ENTRYPOINT ["node", "--max-semi-space-size=32", "dist/src/cli/main.js"]
+ENTRYPOINT ["node", "dist/src/cli/main.js"]
 CMD ["serve"]

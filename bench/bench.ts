@@ -14,7 +14,6 @@ import { runLoad, type LoadResult } from './load';
 import { cpuTimeMs, peakRssMb, rssMb } from './procfs';
 import { ProcessGroup, startGateway, startSimulator, type Child, type GatewayProcess } from './processes';
 import { SoapClient } from './soap';
-import { GATEWAY_NODE_FLAGS } from '../src/project';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TARGETS = { oneItemDocsPerSecond: 100, gatewayCpuMsPerOneItemDoc: 5, rssDriftPct: 10, rssSoakSeconds: 300 } as const;
@@ -187,7 +186,7 @@ function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined
   const out: string[] = [];
   out.push('');
   out.push(`fiscal-gateway bench — node ${process.version}, ${os.cpus().length} CPU(s), concurrency ${s.concurrency}, ` +
-    `XSD validation ${s.schemasDir ? 'on' : 'off'}, one document per SOAP call, gateway started with ${GATEWAY_NODE_FLAGS.join(' ')}`);
+    `XSD validation ${s.schemasDir ? 'on' : 'off'}, one document per SOAP call`);
   out.push('');
   out.push(table(rows));
   out.push('');

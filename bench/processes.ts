@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { GATEWAY_NODE_FLAGS } from '../src/project';
 
 const OUTPUT_TAIL_LINES = 40;
 
@@ -178,8 +177,7 @@ export async function startSimulator(group: ProcessGroup, o: SystemOptions): Pro
 export async function startGateway(group: ProcessGroup, o: SystemOptions, simulatorUrl: string): Promise<GatewayProcess> {
   // At LOG_LEVEL=warn the "no ar" line (with the port) is not printed, so the port is chosen here.
   const port = await freePort();
-  // Started as `npm start` and the Docker image start it.
-  const child = group.spawn('gateway', [...GATEWAY_NODE_FLAGS, ...(o.gatewayNodeArgs ?? []), path.join(o.root, 'dist/src/cli/main.js'), 'serve'], cleanEnv({
+  const child = group.spawn('gateway', [...(o.gatewayNodeArgs ?? []), path.join(o.root, 'dist/src/cli/main.js'), 'serve'], cleanEnv({
     PORT: String(port), HOST: '127.0.0.1', DATA_DIR: o.dataDir, SEFAZ_MODE: 'simulator', SIM_URL: simulatorUrl,
     SCHEMAS_DIR: o.schemasDir ?? '', LOG_LEVEL: 'warn', MASTER_KEY: '', MSSQL_URL: '',
   }));
