@@ -50,6 +50,11 @@ export class Mapper<T extends object> {
     return `SELECT ${alias}.*${xml.join('')} FROM ${this.table} ${alias}`;
   }
 
+  /** The row's own columns (no detached values, no extra columns such as sealed secrets), comma-separated. */
+  columns(): string {
+    return this.#fields.filter(([, , codec]) => !codec.detached).map(([, column]) => column).join(', ');
+  }
+
   /** The detached fields present (not undefined) in obj; their column name is their kind in the side table. */
   detachedIn(obj: Partial<T>): { field: keyof T & string; column: string; value: string | null }[] {
     return this.#fields.filter(([f, , codec]) => codec.detached && obj[f] !== undefined)

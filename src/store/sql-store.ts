@@ -81,11 +81,12 @@ function ownedBy(id: string, companyId: string): Where {
   return new Where().add('id = @w_id AND company_id = @w_company', { w_id: id, w_company: companyId });
 }
 
-// Every emission reads the company's active certificate; opening its three sealed secrets (AES-GCM)
-// each time was a measurable share of a small NF-e. The opened values are kept by certificate id and
-// reused only while the row still holds the very same sealed text.
+// Every emission reads the company's active certificate; reading and opening its three sealed secrets
+// (AES-GCM, ~10 KB) each time was a measurable share of a small NF-e. A certificate row's secrets never
+// change (a new certificate is a new row; only `active` is ever updated), so they are read and opened
+// once per certificate id.
 const MAX_OPENED_CERTIFICATES = 64;
-type OpenedCertificate = { sealed: string; keyPem: string; pfx: Buffer; password: string };
+type OpenedCertificate = { keyPem: string; pfx: Buffer; password: string };
 
 export class SqlStore implements Store {
   readonly kind: StoreKind;
@@ -301,15 +302,15 @@ export class SqlStore implements Store {
   }
 
   async getActiveCertificate(companyId: string): Promise<ActiveCertificate | undefined> {
-    const rows = await this.db.run((q) => q.all('SELECT * FROM certificates WHERE company_id = @c AND active = @on', { c: companyId, on: true }));
-    const r = rows[0];
-    if (!r) return undefined;
-    const info = T.certificates.fromRow(r);
-    const sealed = `${String(r.key_pem_sealed)}|${String(r.pfx_sealed)}|${String(r.password_sealed)}`;
+    const info = await this.db.run((q) => this.one(q, T.certificates,
+      `SELECT ${T.certificates.columns()} FROM certificates WHERE company_id = @c AND active = @on`, { c: companyId, on: true }));
+    if (!info) return undefined;
     let opened = this.openedCertificates.get(info.id);
-    if (opened?.sealed !== sealed) {
+    if (!opened) {
+      const rows = await this.db.run((q) => q.all('SELECT key_pem_sealed, pfx_sealed, password_sealed FROM certificates WHERE id = @id', { id: info.id }));
+      const r = rows[0];
+      if (!r) return undefined;
       opened = {
-        sealed,
         keyPem: this.secrets.openText(String(r.key_pem_sealed)),
         pfx: this.secrets.open(String(r.pfx_sealed)),
         password: this.secrets.openText(String(r.password_sealed)),
