@@ -10,20 +10,30 @@ export function newNode(src: string, parent?: LayoutNode, def?: IField): LayoutN
   return { src, parent, def, fields: new Map(), groups: new Map() };
 }
 
-function child(node: LayoutNode, name: string, repeated: boolean, src: string): LayoutNode {
-  const list = node.groups.get(name) ?? [];
-  node.groups.set(name, list);
-  if (repeated || list.length === 0) list.push(newNode(src, node));
+function child(node: LayoutNode, name: string, repeated: boolean, src: () => string): LayoutNode {
+  let list = node.groups.get(name);
+  if (!list) node.groups.set(name, (list = []));
+  if (repeated || list.length === 0) list.push(newNode(src(), node));
   return list[list.length - 1]!;
 }
 
+// Definition paths split once per definition (the walk follows one per element).
+const splitPaths = new Map<string, { segs: string[]; last: string }>();
+
 /** Follows a definition path ("a/b", "../x", "") from node; the last segment is returned apart. */
-function descend(node: LayoutNode, to: string, src: string): { at: LayoutNode; last: string } {
-  const segs = to.split('/');
-  const last = segs.pop()!;
+function descend(node: LayoutNode, to: string): { at: LayoutNode; last: string } {
+  let path = splitPaths.get(to);
+  if (!path) {
+    const segs = to.split('/');
+    const last = segs.pop()!;
+    splitPaths.set(to, (path = { segs, last }));
+  }
   let at = node;
-  for (const s of segs) at = s === '..' ? at.parent! : child(at, s, false, `${at.src}/${s}`);
-  return { at, last };
+  for (const s of path.segs) {
+    const parent = at;
+    at = s === '..' ? at.parent! : child(at, s, false, () => `${parent.src}/${s}`);
+  }
+  return { at, last: path.last };
 }
 
 export interface WalkResult {
@@ -33,8 +43,9 @@ export interface WalkResult {
   errors: LayoutError[];
 }
 
-// Child definitions by lower-cased name, built once per definition node: a linear, case-folding scan
-// per element was the largest cost of the walk (groups such as ICMS have over a hundred fields).
+// Child definitions by name as defined and lower-cased, built once per definition node: a linear,
+// case-folding scan per element was the largest cost of the walk (groups such as ICMS have over a
+// hundred fields). Most ERPs spell names as defined, which spares lower-casing each one.
 const childIndex = new WeakMap<IField, Map<string, IField>>();
 
 function childDef(idef: IField, name: string): IField | undefined {
@@ -42,9 +53,10 @@ function childDef(idef: IField, name: string): IField | undefined {
   if (!index) {
     index = new Map();
     for (const f of idef.children ?? []) if (!index.has(f.name.toLowerCase())) index.set(f.name.toLowerCase(), f);
+    for (const f of idef.children ?? []) if (!index.has(f.name)) index.set(f.name, index.get(f.name.toLowerCase())!);
     childIndex.set(idef, index);
   }
-  return index.get(name.toLowerCase());
+  return index.get(name) ?? index.get(name.toLowerCase());
 }
 
 export function buildTree(envio: OrderedNode[], def: IField, modelo: '55' | '65' | undefined): WalkResult {
@@ -67,7 +79,6 @@ export function buildTree(envio: OrderedNode[], def: IField, modelo: '55' | '65'
       const i = (seen.get(cdef.name) ?? 0) + 1;
       seen.set(cdef.name, i);
       const csrc = `${src}/${cdef.name}${cdef.max !== 1 ? `[${i}]` : ''}`;
-      const cpath = `${defPath}/${cdef.name}`;
       const text = cdef.group ? '' : textOf(kids).trim();
       const filled = cdef.group ? kids.some((k) => tagOf(k)) : text !== '';
       if (filled && modelo && !cdef.models.includes(modelo)) {
@@ -80,20 +91,22 @@ export function buildTree(envio: OrderedNode[], def: IField, modelo: '55' | '65'
         if (keep) {
           if (cdef.to === '') target = node;
           else {
-            const { at, last } = descend(node, cdef.to!, csrc);
-            target = child(at, last, cdef.repeated === true, csrc);
+            const { at, last } = descend(node, cdef.to!);
+            target = child(at, last, cdef.repeated === true, () => csrc);
             target.def = cdef;
           }
         }
-        walk(kids, cdef, target, csrc, cpath);
+        walk(kids, cdef, target, csrc, `${defPath}/${cdef.name}`);
       } else if (text !== '') {
         if (!keep) {
-          dropped.set(cpath, text);
+          dropped.set(`${defPath}/${cdef.name}`, text);
           continue;
         }
-        const { at, last } = descend(node, cdef.to!, csrc);
+        const { at, last } = descend(node, cdef.to!);
         const v: LayoutValue = { value: text, src: csrc };
-        at.fields.set(last, [...(at.fields.get(last) ?? []), v]);
+        const values = at.fields.get(last);
+        if (values) values.push(v);
+        else at.fields.set(last, [v]);
       }
     }
   };
