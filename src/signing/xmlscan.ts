@@ -34,28 +34,32 @@ const INHERITED_RE = /(?:^|\s)(?:xmlns:|xml:)/;
 // Text C14N would write differently.
 const NON_CANONICAL_TEXT_RE = /[>\r]|&(?!(?:amp|lt|gt);)/;
 
-/** Attribute names of a PLAIN_ATTRS_RE run, or undefined when one is a namespace declaration. */
-function plainAttrNames(attrs: string): string[] | undefined {
-  const names = [...attrs.matchAll(ATTR_RE)].map((m) => m[1]!);
-  return names.includes('xmlns') ? undefined : names;
+type Attr = readonly [name: string, value: string];
+
+/** The attributes of a start tag written exactly as C14N writes them, or undefined (also for xmlns). */
+function plainAttrs(attrs: string): Attr[] | undefined {
+  if (attrs === '') return [];
+  if (!PLAIN_ATTRS_RE.test(attrs)) return undefined;
+  const pairs = [...attrs.matchAll(ATTR_RE)].map((m): Attr => [m[1]!, m[2]!]);
+  return pairs.some(([n]) => n === 'xmlns') ? undefined : pairs;
 }
 
-const sorted = (names: string[]) => names.every((n, i) => i === 0 || names[i - 1]! < n);
+/** In C14N order (by local name, all unqualified); a repeated name fails too. */
+const inOrder = (pairs: Attr[]) => pairs.every(([n], i) => i === 0 || pairs[i - 1]![0] < n);
 
-/** Inner start tags must already be canonical: plain attributes in C14N order (by local name). */
+/** Inner start tags must already be canonical. */
 function canonicalInnerTag(qname: string, attrs: string, selfClose: string | undefined): boolean {
-  if (selfClose || qname.includes(':') || !PLAIN_ATTRS_RE.test(attrs)) return false;
-  const names = plainAttrNames(attrs);
-  return names !== undefined && sorted(names);
+  if (selfClose || qname.includes(':')) return false;
+  const pairs = plainAttrs(attrs);
+  return pairs !== undefined && inOrder(pairs);
 }
 
 /** The apex start tag in C14N form: inherited default namespace first, attributes sorted. */
 function canonicalApexTag(qname: string, attrs: string, ns: string): string | undefined {
-  if (qname.includes(':') || !PLAIN_ATTRS_RE.test(attrs) || /["<&\t\n\r]/.test(ns)) return undefined;
-  const pairs = [...attrs.matchAll(ATTR_RE)].map((m) => [m[1]!, m[2]!] as const);
-  if (pairs.some(([n]) => n === 'xmlns')) return undefined;
+  const pairs = plainAttrs(attrs);
+  if (!pairs || qname.includes(':') || /["<&\t\n\r]/.test(ns)) return undefined;
   pairs.sort(([a], [b]) => (a < b ? -1 : 1));
-  if (!sorted(pairs.map(([n]) => n))) return undefined; // a repeated attribute: let libxml2 refuse it
+  if (!inOrder(pairs)) return undefined; // a repeated attribute: let libxml2 refuse it
   return `<${qname}${ns ? ` xmlns="${ns}"` : ''}${pairs.map(([n, v]) => ` ${n}="${v}"`).join('')}>`;
 }
 
@@ -101,11 +105,11 @@ export function locateSignedElement(xml: string, tag: string): SignedElementLoca
       continue;
     }
     const parent = stack[stack.length - 1];
-    const declared = DEFAULT_NS_RE.exec(attrs);
+    const declared = attrs && DEFAULT_NS_RE.exec(attrs);
     const open: Open = {
       qname,
       ns: declared ? (declared[1] ?? declared[2] ?? '') : (parent?.ns ?? ''),
-      plain: (parent?.plain ?? true) && !INHERITED_RE.test(attrs),
+      plain: (parent?.plain ?? true) && !(attrs && INHERITED_RE.test(attrs)),
     };
     if (localName(qname) === tag) {
       count++;
