@@ -50,7 +50,7 @@ export class Mapper<T extends object> {
     return `SELECT ${alias}.*${xml.join('')} FROM ${this.table} ${alias}`;
   }
 
-  /** The row's own columns (no detached values, no extra columns such as sealed secrets), comma-separated. */
+  /** The mapped columns (detached values left out), comma-separated: unlike `*`, no unmapped column such as a sealed secret. */
   columns(): string {
     return this.#fields.filter(([, , codec]) => !codec.detached).map(([, column]) => column).join(', ');
   }
