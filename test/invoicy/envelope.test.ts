@@ -34,6 +34,7 @@ describe('envelope reading', () => {
     ['an undeclared prefix', envelope('x').replace('<inv:Dados>', '<zz:Dados>').replace('</inv:Dados>', '</zz:Dados>')],
     ['a bare ampersand', envelope('a & b')],
     ['an unquoted attribute', envelope('x').replace('<inv:Dados>', '<inv:Dados a=1>')],
+    ['100,000 nested elements', envelope('x').replace('<inv:Dados>', `${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}<inv:Dados>`)],
   ])('%s is a SOAP Fault', async (_name, body) => {
     const parsed = await parseExecuteEnvelope(body);
     expect(parsed).toEqual({ ok: false, error: expect.objectContaining({ kind: 'fault', faultcode: 'SOAP-ENV:Client' }) });
