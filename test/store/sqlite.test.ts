@@ -35,13 +35,14 @@ describe('sqlite file specifics', () => {
   beforeEach(() => (dir = tempDir()));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('opens with WAL, synchronous NORMAL (the driver fsyncs the WAL itself), foreign keys and a busy timeout', () => {
+  it('opens with WAL, synchronous NORMAL (the driver fsyncs the WAL itself), foreign keys, a busy timeout and temp_store MEMORY', () => {
     const db = openSqliteDatabase({ dataDir: dir });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('synchronous', { simple: true })).toBe(1);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+      expect(db.pragma('temp_store', { simple: true })).toBe(2); // MEMORY: no temp file per savepoint sub-journal
     } finally {
       db.close();
     }
