@@ -48,5 +48,10 @@ export interface SqlDriver {
   run<T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs fn in one serializable transaction; commits on success, rolls back on error. */
   tx<T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * A number that changes whenever another connection has committed; absent when the database cannot
+   * tell cheaply (then the store caches nothing, see read-cache.ts).
+   */
+  changeCounter?(): number;
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { isUf } from '../fiscal/ufs';
 import type { SqlDriver, SqlExecutor, SqlParams } from './driver';
 import { inList, type Mapper } from './mapping';
 import { migrate } from './migrations';
+import { ReadCache } from './read-cache';
 import {
   StoreError,
   type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
@@ -91,9 +92,12 @@ type OpenedCertificate = { keyPem: string; pfx: Buffer; password: string };
 export class SqlStore implements Store {
   readonly kind: StoreKind;
   private readonly openedCertificates = new Map<string, OpenedCertificate>();
+  /** Partners, companies, certificates and contingency state: read on every call, rarely written. */
+  private readonly cache: ReadCache;
 
   private constructor(private readonly db: SqlDriver, private readonly secrets: SecretBox) {
     this.kind = db.dialect.name;
+    this.cache = new ReadCache(db.changeCounter?.bind(db));
   }
 
   /** Runs migrations and checks that the MASTER_KEY is the one this database was sealed with. */
@@ -166,10 +170,14 @@ export class SqlStore implements Store {
     });
   }
 
-  private async sealedColumn(table: string, column: string, where: string, params: SqlParams): Promise<string | undefined> {
-    const rows = await this.db.run((q) => q.all(`SELECT ${column} AS v FROM ${table} WHERE ${where}`, params));
-    const v = rows[0]?.v;
-    return v === null || v === undefined ? undefined : this.secrets.openText(String(v));
+  /** A sealed secret of a cached table, opened (the sealed text is what the cache keeps). */
+  private async sealedColumn(table: string, column: string, id: string): Promise<string | undefined> {
+    const sealed = await this.cache.get(`${table}.${column}:${id}`, async () => {
+      const rows = await this.db.run((q) => q.all(`SELECT ${column} AS v FROM ${table} WHERE id = @id`, { id }));
+      const v = rows[0]?.v;
+      return v === null || v === undefined ? undefined : String(v);
+    });
+    return sealed === undefined ? undefined : this.secrets.openText(sealed);
   }
 
   // ------------------------------------------------------------ partners
@@ -180,16 +188,17 @@ export class SqlStore implements Store {
     const partnerKey = generatePartnerKey();
     const accessKey = generateAccessKey();
     const ins = T.partners.insert(partner, { key_hash: this.secrets.lookupHash(partnerKey), access_key_sealed: this.secrets.seal(accessKey) });
-    await this.db.run((q) => q.exec(ins.sql, ins.params));
+    await this.cache.write(() => this.db.run((q) => q.exec(ins.sql, ins.params)));
     return { partner, partnerKey, accessKey };
   }
 
   findPartnerByKey(partnerKey: string): Promise<Partner | undefined> {
-    return this.db.run((q) => this.one(q, T.partners, 'SELECT * FROM partners WHERE key_hash = @h', { h: this.secrets.lookupHash(partnerKey) }));
+    const h = this.secrets.lookupHash(partnerKey);
+    return this.cache.get(`partners.key:${h}`, () => this.db.run((q) => this.one(q, T.partners, 'SELECT * FROM partners WHERE key_hash = @h', { h })));
   }
 
   getPartner(id: string): Promise<Partner | undefined> {
-    return this.db.run((q) => this.one(q, T.partners, 'SELECT * FROM partners WHERE id = @id', { id }));
+    return this.cache.get(`partners:${id}`, () => this.db.run((q) => this.one(q, T.partners, 'SELECT * FROM partners WHERE id = @id', { id })));
   }
 
   listPartners(): Promise<Partner[]> {
@@ -197,7 +206,7 @@ export class SqlStore implements Store {
   }
 
   getPartnerAccessKey(partnerId: string): Promise<string | undefined> {
-    return this.sealedColumn('partners', 'access_key_sealed', 'id = @id', { id: partnerId });
+    return this.sealedColumn('partners', 'access_key_sealed', partnerId);
   }
 
   // ------------------------------------------------------------ companies
@@ -220,7 +229,7 @@ export class SqlStore implements Store {
       access_key_sealed: this.secrets.seal(accessKey),
       csc_sealed: input.csc ? this.secrets.seal(input.csc) : null,
     });
-    await this.db.tx(async (q) => {
+    await this.cache.write(() => this.db.tx(async (q) => {
       if (!(await q.all('SELECT id FROM partners WHERE id = @id', { id: input.partnerId })).length) {
         throw new StoreError('not_found', `Parceiro não encontrado: ${input.partnerId}.`);
       }
@@ -230,18 +239,18 @@ export class SqlStore implements Store {
         if (this.d.isUniqueViolation(err)) throw new StoreError('conflict', `O CNPJ ${cnpj} já está cadastrado no ambiente de ${input.environment}.`);
         throw err;
       }
-    });
+    }));
     return { company, accessKey };
   }
 
   findCompanyForPartner(partnerId: string, cnpj: string, environment: Environment): Promise<Company | undefined> {
-    return this.db.run((q) => this.one(q, T.companies,
-      'SELECT * FROM companies WHERE partner_id = @p AND cnpj = @cnpj AND environment = @env',
-      { p: partnerId, cnpj: normalizeCnpj(cnpj), env: environment }));
+    const params = { p: partnerId, cnpj: normalizeCnpj(cnpj), env: environment };
+    return this.cache.get(`companies.partner:${params.p}:${params.cnpj}:${params.env}`, () => this.db.run((q) => this.one(q, T.companies,
+      'SELECT * FROM companies WHERE partner_id = @p AND cnpj = @cnpj AND environment = @env', params)));
   }
 
   getCompany(id: string): Promise<Company | undefined> {
-    return this.db.run((q) => this.one(q, T.companies, 'SELECT * FROM companies WHERE id = @id', { id }));
+    return this.cache.get(`companies:${id}`, () => this.db.run((q) => this.one(q, T.companies, 'SELECT * FROM companies WHERE id = @id', { id })));
   }
 
   listCompanies(partnerId?: string): Promise<Company[]> {
@@ -256,27 +265,27 @@ export class SqlStore implements Store {
     const { set, params } = T.companies.setList({ ...fields, updatedAt: new Date() });
     const extra = csc === undefined ? '' : ', csc_sealed = @csc_sealed';
     const all: SqlParams = { ...params, w_id: id, csc_sealed: csc ? this.secrets.seal(csc) : null };
-    return this.db.tx(async (q) => {
+    return this.cache.write(() => this.db.tx(async (q) => {
       if (!(await q.exec(`UPDATE companies SET ${set}${extra} WHERE id = @w_id`, all))) return undefined;
       return this.one(q, T.companies, 'SELECT * FROM companies WHERE id = @id', { id });
-    });
+    }));
   }
 
   getCompanyAccessKey(id: string): Promise<string | undefined> {
-    return this.sealedColumn('companies', 'access_key_sealed', 'id = @id', { id });
+    return this.sealedColumn('companies', 'access_key_sealed', id);
   }
 
   async rotateCompanyAccessKey(id: string): Promise<string | undefined> {
     const accessKey = generateAccessKey();
-    const n = await this.db.run((q) => q.exec('UPDATE companies SET access_key_sealed = @s, updated_at = @now WHERE id = @id', {
+    const n = await this.cache.write(() => this.db.run((q) => q.exec('UPDATE companies SET access_key_sealed = @s, updated_at = @now WHERE id = @id', {
       s: this.secrets.seal(accessKey), now: new Date(), id,
-    }));
+    })));
     return n ? accessKey : undefined;
   }
 
   async getCompanyCsc(id: string): Promise<CompanyCsc | undefined> {
-    const rows = await this.db.run((q) => q.all('SELECT csc_id, csc_sealed FROM companies WHERE id = @id', { id }));
-    const r = rows[0];
+    const r = await this.cache.get(`companies.csc:${id}`, async () =>
+      (await this.db.run((q) => q.all('SELECT csc_id, csc_sealed FROM companies WHERE id = @id', { id })))[0]);
     if (!r || r.csc_id == null || r.csc_sealed == null) return undefined;
     return { cscId: String(r.csc_id), csc: this.secrets.openText(String(r.csc_sealed)) };
   }
@@ -291,19 +300,19 @@ export class SqlStore implements Store {
     const ins = T.certificates.insert(info, {
       pfx_sealed: this.secrets.seal(cert.pfx), password_sealed: this.secrets.seal(cert.password), key_pem_sealed: this.secrets.seal(cert.keyPem),
     });
-    await this.db.tx(async (q) => {
+    await this.cache.write(() => this.db.tx(async (q) => {
       if (!(await q.all(`SELECT id FROM companies${this.d.lockRow} WHERE id = @id`, { id: companyId })).length) {
         throw new StoreError('not_found', `Empresa não encontrada: ${companyId}.`);
       }
       await q.exec('UPDATE certificates SET active = @off WHERE company_id = @c AND active = @on', { c: companyId, on: true, off: false });
       await q.exec(ins.sql, ins.params);
-    });
+    }));
     return info;
   }
 
   async getActiveCertificate(companyId: string): Promise<ActiveCertificate | undefined> {
-    const info = await this.db.run((q) => this.one(q, T.certificates,
-      `SELECT ${T.certificates.columns()} FROM certificates WHERE company_id = @c AND active = @on`, { c: companyId, on: true }));
+    const info = await this.cache.get(`certificates.active:${companyId}`, () => this.db.run((q) => this.one(q, T.certificates,
+      `SELECT ${T.certificates.columns()} FROM certificates WHERE company_id = @c AND active = @on`, { c: companyId, on: true })));
     if (!info) return undefined;
     let opened = this.openedCertificates.get(info.id);
     if (!opened) {
@@ -608,8 +617,8 @@ export class SqlStore implements Store {
   }
 
   getContingency(scope: ContingencyScope): Promise<ContingencyRecord | undefined> {
-    return this.db.run((q) => this.one(q, T.contingencies,
-      'SELECT * FROM contingency_state WHERE tp_amb = @tp_amb AND uf = @uf AND model = @model', this.scopeParams(scope)));
+    return this.cache.get(`contingency_state:${scope.tpAmb}:${scope.uf}:${scope.model}`, () => this.db.run((q) => this.one(q, T.contingencies,
+      'SELECT * FROM contingency_state WHERE tp_amb = @tp_amb AND uf = @uf AND model = @model', this.scopeParams(scope))));
   }
 
   setContingency(scope: ContingencyScope, value: ContingencyStateInput, opts: { ifState?: 'normal' | 'contingency' } = {}): Promise<boolean> {
@@ -617,7 +626,7 @@ export class SqlStore implements Store {
       ...scope, state: value.state, since: value.since, cause: value.cause, detectingDocumentId: value.detectingDocumentId ?? null,
       nextProbeAt: value.nextProbeAt ?? null, probeFailures: value.probeFailures, updatedAt: new Date(),
     };
-    return this.db.tx(async (q) => {
+    return this.cache.write(() => this.db.tx(async (q) => {
       const rows = await q.all(`SELECT state FROM contingency_state${this.d.lockRow} WHERE tp_amb = @tp_amb AND uf = @uf AND model = @model`,
         this.scopeParams(scope));
       const current = rows[0] ? String(rows[0].state) : 'normal';
@@ -630,7 +639,7 @@ export class SqlStore implements Store {
         await q.exec(ins.sql, ins.params);
       }
       return true;
-    });
+    }));
   }
 
   listContingencies(state?: 'normal' | 'contingency'): Promise<ContingencyRecord[]> {

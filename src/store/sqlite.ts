@@ -174,6 +174,10 @@ export class SqliteDriver implements SqlDriver {
     batch.forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));
   }
 
+  changeCounter(): number {
+    return this.#stmt('PRAGMA data_version').pluck().get() as number;
+  }
+
   close(): Promise<void> {
     return this.#serialise(async () => {
       if (this.db.open) this.db.close();

@@ -138,6 +138,53 @@ describe('sqlite file specifics', () => {
     expect(rows).toMatch(/"access_key_sealed":"v1:/);
   });
 
+  it("sees what another process committed to cached rows: partner, company, access key, certificate, contingency", async () => {
+    const gateway = await openStore({ kind: 'sqlite', dataDir: dir }, box);
+    const cli = await openStore({ kind: 'sqlite', dataDir: dir }, box);
+    try {
+      const { partner, partnerKey } = await cli.createPartner('Parceiro');
+      const { company } = await cli.createCompany({ partnerId: partner.id, cnpj: withCnpjCheckDigits('112223330001'), uf: 'SP', name: 'Antes', environment: 'homologacao' });
+      const base = { certPem: 'PEM', subject: 'CN=X', cnpj: company.cnpj, pfx: Buffer.from('pfx'), password: 'p', notBefore: new Date(0), notAfter: new Date(2e12) };
+      await cli.saveCertificate(company.id, { ...base, keyPem: 'KEY1', serial: '01' });
+      const scope = { tpAmb: '2' as const, uf: 'SP', model: '55' as const };
+      await cli.setContingency(scope, { state: 'normal', since: new Date(), cause: 'inicial', probeFailures: 0 });
+      const read = async () => ({
+        partner: (await gateway.findPartnerByKey(partnerKey))?.name,
+        company: (await gateway.findCompanyForPartner(partner.id, company.cnpj, 'homologacao'))?.name,
+        accessKey: await gateway.getCompanyAccessKey(company.id),
+        serial: (await gateway.getActiveCertificate(company.id))?.serial,
+        contingency: (await gateway.getContingency(scope))?.state,
+      });
+      const before = await read();
+      expect(await read()).toEqual(before); // read twice: the second time from the cache
+      expect(before).toMatchObject({ partner: 'Parceiro', company: 'Antes', serial: '01', contingency: 'normal' });
+
+      await cli.updateCompany(company.id, { name: 'Depois' });
+      const rotated = await cli.rotateCompanyAccessKey(company.id);
+      await cli.saveCertificate(company.id, { ...base, keyPem: 'KEY2', serial: '02' });
+      await cli.setContingency(scope, { state: 'contingency', since: new Date(), cause: 'teste', probeFailures: 0 });
+      expect(await read()).toEqual({ partner: 'Parceiro', company: 'Depois', accessKey: rotated, serial: '02', contingency: 'contingency' });
+    } finally {
+      await cli.close();
+      await gateway.close();
+    }
+  });
+
+  it('hands out cached records frozen, so no caller can change what the next one reads', async () => {
+    const store = await openStore({ kind: 'sqlite', dataDir: dir }, box);
+    try {
+      const { partner } = await store.createPartner('Parceiro');
+      const { company } = await store.createCompany({ partnerId: partner.id, cnpj: withCnpjCheckDigits('112223330001'), uf: 'SP', name: 'Empresa', environment: 'homologacao' });
+      await store.getCompany(company.id);
+      const cached = (await store.getCompany(company.id))!;
+      expect(() => Object.assign(cached, { name: 'mudado' })).toThrow(TypeError);
+      expect(() => Object.assign(cached.contingency, { '55': {} })).toThrow(TypeError);
+      expect((await store.getCompany(company.id))?.name).toBe('Empresa');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses to open without a data directory', async () => {
     await expect(openStore({ kind: 'sqlite' }, box)).rejects.toThrow('dataDir');
   });

@@ -121,6 +121,27 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(await store.updateCompany('nao-existe', { name: 'x' })).toBeUndefined();
       });
 
+      it('reads a company, its access key and CSC as last written, also when they were read just before', async () => {
+        const { partner, company, partnerKey } = await partnerWithCompany();
+        const read = async () => ({
+          found: await store.findCompanyForPartner(partner.id, company.cnpj, 'homologacao'),
+          byId: await store.getCompany(company.id),
+          partner: await store.findPartnerByKey(partnerKey),
+          accessKey: await store.getCompanyAccessKey(company.id),
+          csc: await store.getCompanyCsc(company.id),
+        });
+        const before = await read();
+        expect(before.found).toMatchObject({ name: company.name, enabled: true });
+        expect(before.partner?.id).toBe(partner.id);
+        await store.updateCompany(company.id, { name: 'Renomeada', enabled: false, cscId: '000002', csc: 'CSC-NOVO' });
+        const rotated = await store.rotateCompanyAccessKey(company.id);
+        const after = await read();
+        expect(after.found).toMatchObject({ name: 'Renomeada', enabled: false, cscId: '000002' });
+        expect(after.byId).toMatchObject({ name: 'Renomeada', enabled: false });
+        expect(after.accessKey).toBe(rotated);
+        expect(after.csc).toEqual({ cscId: '000002', csc: 'CSC-NOVO' });
+      });
+
       it("does not return another partner's company", async () => {
         const a = await partnerWithCompany();
         const b = await partnerWithCompany();
