@@ -2,16 +2,16 @@
 // xmlC14NExecute (the canonicaliser behind PHP's DOMNode::C14N, which sped-nfe signs with). It took
 // over from xml-crypto's C14N over an xmldom tree in the signer: xmldom's parser alone cost ~0.44 ms
 // of a small NF-e; libxml2 parses and canonicalises the same document in ~0.14 ms (measured).
-import { loadLibxml2 } from '../xml/libxml2';
+import { loadLibxml2, parseText, type LibxmlDocument } from '../xml/libxml2';
 import { XmlSignatureError } from './dsig';
 
 /** Canonical form of the element at `path` (local names from the root) of the document `xml`. */
 export async function canonicalElement(xml: string, path: readonly string[]): Promise<string> {
-  const { XmlDocument, XmlElement, XmlC14NMode } = await loadLibxml2();
-  let doc: InstanceType<typeof XmlDocument>;
+  const lib = await loadLibxml2();
+  const { XmlElement, XmlC14NMode } = lib;
+  let doc: LibxmlDocument;
   try {
-    // The text is already decoded: a declared encoding (ISO-8859-1…) must not be applied to it again.
-    doc = XmlDocument.fromString(xml, { encoding: 'utf-8' });
+    doc = parseText(lib, xml);
   } catch (err) {
     throw new XmlSignatureError(`XML mal formado: ${err instanceof Error ? err.message.trim() : String(err)}`);
   }

@@ -13,3 +13,14 @@ export function loadLibxml2(): Promise<Libxml2> {
   })();
   return libxml2;
 }
+
+export type LibxmlDocument = InstanceType<Libxml2['XmlDocument']>;
+
+/**
+ * Parses already-decoded text as its UTF-8 bytes, so a declared encoding (ISO-8859-1…) is not
+ * applied to it a second time. Through a Buffer because libxml2-wasm's fromString encodes the string
+ * in a JavaScript loop (measured on a 10 KB NF-e: ~80 µs to parse this way, ~120 µs by fromString).
+ */
+export function parseText(lib: Libxml2, xml: string, option?: number): LibxmlDocument {
+  return lib.XmlDocument.fromBuffer(Buffer.from(xml, 'utf8'), { encoding: 'utf-8', ...(option === undefined ? {} : { option }) });
+}

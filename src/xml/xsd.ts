@@ -2,7 +2,7 @@
 // compiling the NF-e set costs far more than validating a document.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadLibxml2, type Libxml2 } from './libxml2';
+import { loadLibxml2, parseText, type Libxml2, type LibxmlDocument } from './libxml2';
 
 export type XsdResult = { ok: true } | { ok: false; errors: string[] };
 
@@ -27,7 +27,8 @@ export function loadXsdValidator(xsdPath: string): Promise<XsdValidator> {
 }
 
 async function compile(xsdPath: string): Promise<XsdValidator> {
-  const { XmlDocument, XsdValidator: LibXsdValidator, XmlLibError } = await loadLibxml2();
+  const lib = await loadLibxml2();
+  const { XmlDocument, XsdValidator: LibXsdValidator, XmlLibError } = lib;
   // Read as a Buffer: some official schemas (xmldsig) start with a UTF-8 BOM.
   const schemaDoc = XmlDocument.fromBuffer(readFileSync(xsdPath), { url: xsdPath });
   let validator: InstanceType<Libxml2['XsdValidator']>;
@@ -38,9 +39,9 @@ async function compile(xsdPath: string): Promise<XsdValidator> {
   }
   return {
     validate(xml: string): XsdResult {
-      let doc: InstanceType<Libxml2['XmlDocument']> | undefined;
+      let doc: LibxmlDocument | undefined;
       try {
-        doc = XmlDocument.fromString(xml);
+        doc = parseText(lib, xml);
         validator.validate(doc);
         return { ok: true };
       } catch (err) {

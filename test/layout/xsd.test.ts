@@ -23,6 +23,17 @@ describe('loadXsdValidator', () => {
     }
   });
 
+  test('validates the text as given: a declared ISO-8859-1 is not applied to it a second time', async () => {
+    const v = await loadXsdValidator(nfeXsd);
+    // "€" is outside the schema's Latin-1 string pattern; read again as ISO-8859-1 its three UTF-8
+    // bytes would become three Latin-1 characters and pass.
+    const declaredLatin1 = sample.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace('<xNome>PMZ CENTRO NORTE S/A</xNome>', '<xNome>PMZ € S/A</xNome>');
+    const r = v.validate(declaredLatin1);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.join(' ')).toMatch(/xNome/);
+    expect(v.validate(sample.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace('PMZ CENTRO NORTE S/A', 'PMZ AÇÃO S/A')).ok).toBe(true);
+  });
+
   test('reports malformed XML instead of throwing', async () => {
     const v = await loadXsdValidator(nfeXsd);
     const r = v.validate('<NFe><infNFe></NFe>');
