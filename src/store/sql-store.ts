@@ -1,10 +1,10 @@
 // The Store port over any SqlDriver: all SQL of the gateway lives here, written once for both
 // databases. Writes that read-then-write run in driver transactions (SQLite: BEGIN IMMEDIATE on a
 // serialised connection; SQL Server: SERIALIZABLE with UPDLOCK/HOLDLOCK hints from the dialect).
-import crypto from 'node:crypto';
 import { isValidCnpj, normalizeCnpj } from '../fiscal/cnpj';
 import { isUf } from '../fiscal/ufs';
 import type { SqlDriver, SqlExecutor, SqlParams } from './driver';
+import { newId } from './ids';
 import { inList, type Mapper } from './mapping';
 import { migrate } from './migrations';
 import { ReadCache } from './read-cache';
@@ -184,7 +184,7 @@ export class SqlStore implements Store {
 
   async createPartner(name: string): Promise<CreatedPartner> {
     if (!name?.trim()) throw new StoreError('invalid', 'Nome do parceiro é obrigatório.');
-    const partner: Partner = { id: crypto.randomUUID(), name: name.trim(), createdAt: new Date() };
+    const partner: Partner = { id: newId(), name: name.trim(), createdAt: new Date() };
     const partnerKey = generatePartnerKey();
     const accessKey = generateAccessKey();
     const ins = T.partners.insert(partner, { key_hash: this.secrets.lookupHash(partnerKey), access_key_sealed: this.secrets.seal(accessKey) });
@@ -220,7 +220,7 @@ export class SqlStore implements Store {
     }
     const now = new Date();
     const company: Company = {
-      id: crypto.randomUUID(), partnerId: input.partnerId, cnpj, uf: input.uf, name: input.name, ie: input.ie ?? null,
+      id: newId(), partnerId: input.partnerId, cnpj, uf: input.uf, name: input.name, ie: input.ie ?? null,
       environment: input.environment, enabled: input.enabled ?? true, cscId: input.cscId ?? null, hasCsc: !!input.csc,
       contingency: input.contingency ?? {}, createdAt: now, updatedAt: now,
     };
@@ -294,7 +294,7 @@ export class SqlStore implements Store {
 
   async saveCertificate(companyId: string, cert: NewCertificate): Promise<CertificateInfo> {
     const info: CertificateInfo = {
-      id: crypto.randomUUID(), companyId, certPem: cert.certPem, subject: cert.subject, cnpj: cert.cnpj, serial: cert.serial,
+      id: newId(), companyId, certPem: cert.certPem, subject: cert.subject, cnpj: cert.cnpj, serial: cert.serial,
       notBefore: cert.notBefore, notAfter: cert.notAfter, active: true, createdAt: new Date(),
     };
     const ins = T.certificates.insert(info, {
@@ -374,7 +374,7 @@ export class SqlStore implements Store {
   private newDocument(companyId: string, doc: NewDocument): DocumentRecord {
     const now = new Date();
     const clean = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as NewDocument;
-    return { ...DOCUMENT_NULLS, ...DOCUMENT_DEFAULTS, ...clean, id: crypto.randomUUID(), companyId, createdAt: now, updatedAt: now };
+    return { ...DOCUMENT_NULLS, ...DOCUMENT_DEFAULTS, ...clean, id: newId(), companyId, createdAt: now, updatedAt: now };
   }
 
   private async insertDocumentRow(q: SqlExecutor, doc: DocumentRecord): Promise<void> {
@@ -483,7 +483,7 @@ export class SqlStore implements Store {
     const clean = Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined)) as NewEvent;
     const record: EventRecord = {
       status: 'pending', cStat: null, xMotivo: null, nProt: null, dhReg: null, xmlSigned: null, xmlProc: null, requestXml: null,
-      attempts: 0, nextAttemptAt: null, lastError: null, ...clean, id: crypto.randomUUID(), companyId, createdAt: now, updatedAt: now,
+      attempts: 0, nextAttemptAt: null, lastError: null, ...clean, id: newId(), companyId, createdAt: now, updatedAt: now,
     };
     const ins = T.events.insert(record);
     await this.db.tx(async (q) => {
@@ -531,7 +531,7 @@ export class SqlStore implements Store {
     const clean = Object.fromEntries(Object.entries(inut).filter(([, v]) => v !== undefined)) as NewInutilizacao;
     const record: InutilizacaoRecord = {
       status: 'pending', cStat: null, xMotivo: null, nProt: null, dhReg: null, xmlProc: null,
-      ...clean, id: crypto.randomUUID(), companyId, createdAt: now, updatedAt: now,
+      ...clean, id: newId(), companyId, createdAt: now, updatedAt: now,
     };
     const ins = T.inutilizacoes.insert(record);
     await this.db.tx(async (q) => {
