@@ -616,9 +616,13 @@ export class SqlStore implements Store {
     return { tp_amb: scope.tpAmb, uf: scope.uf, model: scope.model };
   }
 
-  getContingency(scope: ContingencyScope): Promise<ContingencyRecord | undefined> {
-    return this.cache.get(`contingency_state:${scope.tpAmb}:${scope.uf}:${scope.model}`, () => this.db.run((q) => this.one(q, T.contingencies,
-      'SELECT * FROM contingency_state WHERE tp_amb = @tp_amb AND uf = @uf AND model = @model', this.scopeParams(scope))));
+  async getContingency(scope: ContingencyScope): Promise<ContingencyRecord | undefined> {
+    // A scope never in contingency has no row, and is asked about on every emission: its absence is
+    // cached too, as null (the cache keeps only defined values).
+    const record = await this.cache.get(`contingency_state:${scope.tpAmb}:${scope.uf}:${scope.model}`, async () =>
+      (await this.db.run((q) => this.one(q, T.contingencies,
+        'SELECT * FROM contingency_state WHERE tp_amb = @tp_amb AND uf = @uf AND model = @model', this.scopeParams(scope)))) ?? null);
+    return record ?? undefined;
   }
 
   setContingency(scope: ContingencyScope, value: ContingencyStateInput, opts: { ifState?: 'normal' | 'contingency' } = {}): Promise<boolean> {

@@ -146,8 +146,8 @@ describe('sqlite file specifics', () => {
       const { company } = await cli.createCompany({ partnerId: partner.id, cnpj: withCnpjCheckDigits('112223330001'), uf: 'SP', name: 'Antes', environment: 'homologacao' });
       const base = { certPem: 'PEM', subject: 'CN=X', cnpj: company.cnpj, pfx: Buffer.from('pfx'), password: 'p', notBefore: new Date(0), notAfter: new Date(2e12) };
       await cli.saveCertificate(company.id, { ...base, keyPem: 'KEY1', serial: '01' });
+      // No contingency row yet: its absence is cached too.
       const scope = { tpAmb: '2' as const, uf: 'SP', model: '55' as const };
-      await cli.setContingency(scope, { state: 'normal', since: new Date(), cause: 'inicial', probeFailures: 0 });
       const read = async () => ({
         partner: (await gateway.findPartnerByKey(partnerKey))?.name,
         company: (await gateway.findCompanyForPartner(partner.id, company.cnpj, 'homologacao'))?.name,
@@ -157,7 +157,7 @@ describe('sqlite file specifics', () => {
       });
       const before = await read();
       expect(await read()).toEqual(before); // read twice: the second time from the cache
-      expect(before).toMatchObject({ partner: 'Parceiro', company: 'Antes', serial: '01', contingency: 'normal' });
+      expect(before).toMatchObject({ partner: 'Parceiro', company: 'Antes', serial: '01', contingency: undefined });
 
       await cli.updateCompany(company.id, { name: 'Depois' });
       const rotated = await cli.rotateCompanyAccessKey(company.id);
