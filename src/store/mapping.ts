@@ -61,6 +61,11 @@ export class Mapper<T extends object> {
       .map(([field, column]) => ({ field, column, value: obj[field] as string | null }));
   }
 
+  /** The detached fields present in obj, by field name. */
+  detachedValues(obj: Partial<T>): Record<string, string | null> {
+    return Object.fromEntries(this.detachedIn(obj).map(({ field, value }) => [field, value]));
+  }
+
   /** A record read with select(alias, known), completed with the known detached values. */
   withKnown(record: T, known: Partial<T>): T {
     const out = { ...record } as Record<string, unknown>;

@@ -8,6 +8,7 @@ import { newId } from './ids';
 import { inList, type Mapper } from './mapping';
 import { migrate } from './migrations';
 import { ReadCache } from './read-cache';
+import { XmlMemo } from './xml-memo';
 import {
   StoreError,
   type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
@@ -94,10 +95,12 @@ export class SqlStore implements Store {
   private readonly openedCertificates = new Map<string, OpenedCertificate>();
   /** Partners, companies, certificates and contingency state: read on every call, rarely written. */
   private readonly cache: ReadCache;
+  private readonly xmlMemo: XmlMemo;
 
   private constructor(private readonly db: SqlDriver, private readonly secrets: SecretBox) {
     this.kind = db.dialect.name;
     this.cache = new ReadCache(db.changeCounter?.bind(db));
+    this.xmlMemo = new XmlMemo(db.changeCounter?.bind(db));
   }
 
   /** Runs migrations and checks that the MASTER_KEY is the one this database was sealed with. */
@@ -154,20 +157,38 @@ export class SqlStore implements Store {
       if (!fresh) await q.exec(`DELETE FROM ${table} WHERE owner_id = @owner AND kind = @kind`, { owner: ownerId, kind });
       if (value !== null) await q.exec(`INSERT INTO ${table} (owner_id, kind, content) VALUES (@owner, @kind, @content)`, { owner: ownerId, kind, content: value });
     }
+    this.xmlMemo.note(`${mapper.table}:${ownerId}`, mapper.detachedValues(values));
   }
 
   /**
    * Updates one entity row (when `where` matches), then its detached XML, and returns the record. Only
-   * the patch's columns are written, and the XML the patch carries is not read back.
+   * the patch's columns are written, and XML the patch carries or the memo holds is not read back.
    */
-  private updateEntity<R extends { updatedAt: Date }>(mapper: Mapper<R>, id: string, patch: NoInfer<Partial<R>>, where: Where): Promise<R | undefined> {
+  private async updateEntity<R extends { updatedAt: Date }>(mapper: Mapper<R>, id: string, patch: NoInfer<Partial<R>>, where: Where): Promise<R | undefined> {
     const { set, params } = mapper.setList({ ...patch, updatedAt: new Date() });
-    return this.db.tx(async (q) => {
-      if (!(await q.exec(`UPDATE ${mapper.table} SET ${set} WHERE ${where.sql}`, { ...params, ...where.params }))) return undefined;
-      await this.writeXml(q, mapper, id, patch);
-      const record = await this.one(q, mapper, `${mapper.select('t', patch)} WHERE id = @id`, { id });
-      return record && mapper.withKnown(record, patch);
-    });
+    const key = `${mapper.table}:${id}`;
+    try {
+      return await this.db.tx(async (q) => {
+        try {
+          if (!(await q.exec(`UPDATE ${mapper.table} SET ${set} WHERE ${where.sql}`, { ...params, ...where.params }))) return undefined;
+          await this.writeXml(q, mapper, id, patch);
+          const known = { ...this.xmlMemo.known(key), ...patch } as Partial<R>;
+          const record = await this.one(q, mapper, `${mapper.select('t', known)} WHERE id = @id`, { id });
+          if (!record) return undefined;
+          const full = mapper.withKnown(record, known);
+          this.xmlMemo.note(key, mapper.detachedValues(full));
+          return full;
+        } catch (err) {
+          // Rolled back to its savepoint: what it noted was never written.
+          this.xmlMemo.forget(key);
+          throw err;
+        }
+      });
+    } catch (err) {
+      // Or its whole group commit failed.
+      this.xmlMemo.forget(key);
+      throw err;
+    }
   }
 
   /** A sealed secret of a cached table, opened (the sealed text is what the cache keeps). */

@@ -7,6 +7,8 @@ import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import { openStore, SecretBox } from '../../src/store';
 import { initialSchema } from '../../src/store/migrations/001-initial';
 import { openSqliteDatabase, SqliteDriver, sqliteDialect, SQLITE_FILE_NAME, WalSync } from '../../src/store/sqlite';
+import type { SqlDriver, SqlExecutor } from '../../src/store/driver';
+import { SqlStore } from '../../src/store/sql-store';
 import { runStoreContract, TEST_MASTER_KEY } from './store.contract';
 
 function tempDir(): string {
@@ -182,6 +184,36 @@ describe('sqlite file specifics', () => {
       expect((await store.getCompany(company.id))?.name).toBe('Empresa');
     } finally {
       await store.close();
+    }
+  });
+
+  it("a state update does not read back the XML it holds, yet returns another connection's XML change", async () => {
+    const seen: string[] = [];
+    const spy = (q: SqlExecutor): SqlExecutor => ({ all: (sql, p) => (seen.push(sql), q.all(sql, p)), exec: (sql, p) => q.exec(sql, p) });
+    const inner = new SqliteDriver(openSqliteDatabase({ dataDir: dir }), new WalSync(path.join(dir, `${SQLITE_FILE_NAME}-wal`)));
+    const driver: SqlDriver = {
+      dialect: inner.dialect, run: (fn) => inner.run((q) => fn(spy(q))), tx: (fn) => inner.tx((q) => fn(spy(q))),
+      changeCounter: () => inner.changeCounter(), close: () => inner.close(),
+    };
+    const gateway = await SqlStore.open(driver, box);
+    const other = await openStore({ kind: 'sqlite', dataDir: dir }, box);
+    try {
+      const { partner } = await gateway.createPartner('Parceiro');
+      const { company } = await gateway.createCompany({ partnerId: partner.id, cnpj: withCnpjCheckDigits('112223330001'), uf: 'SP', name: 'Empresa', environment: 'homologacao' });
+      const doc = await gateway.insertDocument(company.id, { tpAmb: '2', model: '55', serie: 1, numero: 1, layoutXml: '<Envio/>' });
+      await gateway.updateDocument(company.id, doc.id, { stage: 'signed', xmlSigned: '<NFe>assinada</NFe>' });
+
+      seen.length = 0;
+      const sending = await gateway.updateDocument(company.id, doc.id, { stage: 'sending', attempts: 1 });
+      expect(sending).toMatchObject({ stage: 'sending', layoutXml: '<Envio/>', xmlSigned: '<NFe>assinada</NFe>', xmlProc: null });
+      expect(seen.filter((sql) => sql.includes('document_xml'))).toEqual([]);
+
+      await other.updateDocument(company.id, doc.id, { xmlSigned: '<NFe>trocada por outro processo</NFe>' });
+      const after = await gateway.updateDocument(company.id, doc.id, { attempts: 2 });
+      expect(after).toMatchObject({ attempts: 2, layoutXml: '<Envio/>', xmlSigned: '<NFe>trocada por outro processo</NFe>' });
+    } finally {
+      await other.close();
+      await gateway.close();
     }
   });
 
