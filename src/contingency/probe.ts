@@ -7,7 +7,7 @@ import type { SefazClient } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import { SefazTransportError } from '../sefaz/errors';
 import { CertificateProblem, CompanyContext, type EmissionDeps } from '../emission/context';
-import { log } from '../log/logger';
+import { processScope, type LogScope } from '../log/logger';
 import { DEFAULT_PROBE_INTERVALS, probeDelay, type ProbeIntervals } from './policy';
 
 export type CredentialsFor = (uf: string, model: DocModel, tpAmb: TpAmb) => Promise<SefazCredentials | undefined>;
@@ -21,6 +21,8 @@ export interface ProbeDeps {
   intervals?: ProbeIntervals;
   /** Stops before the next scope (job stop or maximum run time). */
   signal?: AbortSignal;
+  /** Scope of the run's lines (the job's). */
+  log?: LogScope;
 }
 
 export type ProbeSummary = { probed: number; recovered: number; stillDown: number };
@@ -56,7 +58,7 @@ async function askStatus(deps: ProbeDeps, scope: ContingencyScope & { model: '55
   const credentials = await deps.credentialsFor(scope.uf, scope.model, scope.tpAmb);
   if (!credentials) return { ok: false, cause: 'nenhuma empresa da UF com certificado válido para consultar o status' };
   try {
-    const ret = await deps.sefaz.statusServico({ uf: scope.uf, model: scope.model, tpAmb: scope.tpAmb }, credentials);
+    const ret = await deps.sefaz.statusServico({ uf: scope.uf, model: scope.model, tpAmb: scope.tpAmb, log: deps.log }, credentials);
     return { ok: ret.cStat === '107', cause: `${ret.cStat} - ${ret.xMotivo}` };
   } catch (err) {
     if (err instanceof SefazTransportError) return { ok: false, cause: err.message };
@@ -66,6 +68,7 @@ async function askStatus(deps: ProbeDeps, scope: ContingencyScope & { model: '55
 
 export async function probeScopes(deps: ProbeDeps): Promise<ProbeSummary> {
   const intervals = deps.intervals ?? DEFAULT_PROBE_INTERVALS;
+  const log = deps.log ?? processScope;
   const summary: ProbeSummary = { probed: 0, recovered: 0, stillDown: 0 };
   for (const rec of await deps.store.listContingencies('contingency')) {
     // CT-e status (CTeStatusServicoV4) is not in the SEFAZ client yet.

@@ -2,7 +2,7 @@
 // minimal version records the entry (cause and detecting document) so that later documents of the
 // scope stay away from the normal authorizer; probes, SVC/EPEC routing and the exit come next.
 import type { ContingencyScope, Store } from '../store/port';
-import { log } from '../log/logger';
+import { processScope, type LogScope } from '../log/logger';
 
 export type { ContingencyScope };
 
@@ -17,7 +17,7 @@ export class ContingencyState {
    * Persists the switch before the caller answers. Only the first detecting document is recorded
    * (`ifState: 'normal'`), so concurrent failures do not overwrite the cause.
    */
-  async enterContingency(scope: ContingencyScope, cause: string, documentId?: string): Promise<void> {
+  async enterContingency(scope: ContingencyScope, cause: string, documentId?: string, log: LogScope = processScope): Promise<void> {
     const entered = await this.store.setContingency(
       scope,
       { state: 'contingency', since: this.clock(), cause, detectingDocumentId: documentId ?? null, probeFailures: 0 },

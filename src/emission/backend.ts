@@ -1,9 +1,9 @@
 // The emission layer behind the InvoiCy SOAP layer: authenticates companies through the store and
 // dispatches each document by kind and model. Several NF-e (55) of one call travel as one async
 // lote; every other document is handled on its own. Replies keep the order of the request.
-import type { AuthenticatedCompany, DocumentRequest, DocumentResult, InvoicyBackend } from '../invoicy/types';
+import type { AuthenticatedCompany, CallContext, DocumentRequest, DocumentResult, InvoicyBackend } from '../invoicy/types';
 import type { Company, Environment } from '../store/port';
-import { log, withLogContext } from '../log/logger';
+import type { LogScope } from '../log/logger';
 import { CompanyContext, type EmissionDeps } from './context';
 import { TEXT } from './codes';
 import { rejectionReply } from './replies';
@@ -50,15 +50,16 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
       await store.recordRequest({ ...entry, codes: [...entry.codes.map(String), ...entry.docCodes] });
     },
 
-    async process(auth: AuthenticatedCompany, docs: DocumentRequest[], call: { requestId: string }): Promise<DocumentResult[]> {
+    async process(auth: AuthenticatedCompany, docs: DocumentRequest[], call: CallContext): Promise<DocumentResult[]> {
       const company: Company | undefined = authenticated.get(auth) ?? (await store.getCompany(auth.id));
       if (!company) throw new Error(`empresa ${auth.id} não encontrada`);
-      const ctx = new CompanyContext(deps, company);
+      const ctx = new CompanyContext(deps, company, call.log);
       const results: (DocumentResult | undefined)[] = new Array(docs.length);
-      const ready: { index: number; doc: ReadyDocument }[] = [];
+      // Each ready document keeps its own context: its lines go on carrying its number and chave.
+      const ready: { index: number; doc: ReadyDocument; ctx: CompanyContext }[] = [];
 
       // One document's unexpected failure must not take the others of the call down with it.
-      const guarded = async (indexes: number[], fn: () => Promise<void>): Promise<void> => {
+      const guarded = async (log: LogScope, indexes: number[], fn: () => Promise<void>): Promise<void> => {
         try {
           await fn();
         } catch (err) {
@@ -71,10 +72,11 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
 
       // Sequential preparation keeps numbering and log context per document simple; signing is ms.
       for (const [i, req] of docs.entries()) {
-        await withLogContext({ modelo: req.modelo, documento: req.index }, () => guarded([i], () => prepare(i, req)));
+        const docCtx = ctx.withLog({ modelo: req.modelo, documento: req.index });
+        await guarded(docCtx.log, [i], () => prepare(docCtx, i, req));
       }
 
-      async function prepare(i: number, req: DocumentRequest): Promise<void> {
+      async function prepare(ctx: CompanyContext, i: number, req: DocumentRequest): Promise<void> {
         if (req.kind === 'Envio') {
           if (!EMISSION_MODELS.includes(req.modelo)) {
             results[i] = notSupported(req, TEXT.modeloNaoSuportado(req.modelo || '(não informado)'));
@@ -83,7 +85,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
           await applySubstituirDocumento(ctx, req);
           const prepared = await prepareEnvio(ctx, req);
           if ('result' in prepared) results[i] = prepared.result;
-          else ready.push({ index: i, doc: prepared.ready });
+          else ready.push({ index: i, doc: prepared.ready, ctx });
         } else if (req.kind === 'EnvioEvento') {
           results[i] = await processEvento(ctx, req);
         } else if (req.kind === 'Inutilizacao') {
@@ -102,26 +104,26 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
       for (let i = 0; nfe.length > 1 && i < nfe.length; i += MAX_LOTE) lotes.push(nfe.slice(i, i + MAX_LOTE));
       const single = ready.filter((r) => !lotes.some((l) => l.includes(r)));
       await Promise.all([
-        ...lotes.map((lote) => guarded(lote.map((l) => l.index), async () => {
+        ...lotes.map((lote) => guarded(ctx.log, lote.map((l) => l.index), async () => {
           // A trailing chunk of one NF-e cannot go async (452): it goes synchronously.
           if (lote.length === 1) {
-            results[lote[0]!.index] = await sendSync(ctx, lote[0]!.doc);
+            results[lote[0]!.index] = await sendSync(lote[0]!.ctx, lote[0]!.doc);
             return;
           }
           const out = await sendLote(ctx, lote.map((l) => l.doc));
           lote.forEach((l, k) => (results[l.index] = out[k]));
         })),
-        ...single.map((r) => guarded([r.index], async () => {
-          results[r.index] = await withLogContext({ numero: String(r.doc.doc.numero), chave: r.doc.doc.chave ?? undefined }, () => sendSync(ctx, r.doc));
+        ...single.map((r) => guarded(r.ctx.log, [r.index], async () => {
+          results[r.index] = await sendSync(r.ctx, r.doc);
         })),
       ]);
       // Focus transition mode: a document just answered 108 is re-issued in the reserved série.
       for (const r of ready.filter((x) => company.contingency[x.doc.doc.model]?.transitionMode === 'focus')) {
         const doc = await store.getDocument(company.id, r.doc.doc.id);
-        const reissued = doc && (await withLogContext({ numero: String(doc.numero) }, () => reissueInReservedSerie(ctx, doc)));
+        const reissued = doc && (await reissueInReservedSerie(r.ctx, doc));
         if (reissued) results[r.index] = reissued;
       }
-      log.debug('documentos processados', { documentos: docs.length });
+      ctx.log.debug('documentos processados', { documentos: docs.length });
       return results.map((r, i) => r ?? notSupported(docs[i]!, 'Documento não processado'));
     },
   };

@@ -8,6 +8,7 @@ import type { SefazCredentials } from '../sefaz/transport';
 import { ufOffset } from '../fiscal/ufs';
 import { ContingencyState } from '../contingency/state';
 import type { SvcAuthorizer } from '../contingency/policy';
+import { LogScope, type LogContext } from '../log/logger';
 import { SitCodigo, TEXT } from './codes';
 
 export interface LotePolling {
@@ -52,12 +53,19 @@ export class CompanyContext {
   readonly tpAmb: TpAmb;
   readonly offset: string;
   readonly contingency: ContingencyState;
-  private cert?: Promise<{ cert: ActiveCertificate; credentials: SefazCredentials }>;
+  /** Shared with the contexts made by withLog: the certificate is loaded once per call. */
+  private readonly loaded: { cert?: Promise<{ cert: ActiveCertificate; credentials: SefazCredentials }> } = {};
 
-  constructor(readonly deps: EmissionDeps, readonly company: Company) {
+  /** `log`: the scope of the call or job run; every line about this company's work goes through it. */
+  constructor(readonly deps: EmissionDeps, readonly company: Company, readonly log: LogScope = new LogScope()) {
     this.tpAmb = environmentTpAmb(company.environment);
     this.offset = ufOffset(company.uf);
     this.contingency = new ContingencyState(deps.store, this.now.bind(this));
+  }
+
+  /** The same context with a narrower log scope (one document of the call). */
+  withLog(fields: LogContext): CompanyContext {
+    return Object.create(this, { log: { value: this.log.child(fields) } }) as CompanyContext;
   }
 
   get store(): Store {
@@ -74,8 +82,8 @@ export class CompanyContext {
 
   /** The active certificate, checked for validity now; throws CertificateProblem (104/103). */
   certificate(): Promise<{ cert: ActiveCertificate; credentials: SefazCredentials }> {
-    this.cert ??= this.loadCertificate();
-    return this.cert;
+    this.loaded.cert ??= this.loadCertificate();
+    return this.loaded.cert;
   }
 
   private async loadCertificate(): Promise<{ cert: ActiveCertificate; credentials: SefazCredentials }> {

@@ -6,7 +6,6 @@ import { normalizeCnpj } from '../fiscal/cnpj';
 import { XmlInputError } from '../xml/parse';
 import { DOC_STATUS, type DocModel, type DocumentRecord } from '../store/port';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
-import { log } from '../log/logger';
 import type { CompanyContext } from './context';
 import { SitCodigo, TEXT } from './codes';
 import { InputError, readDescartarDocumento, readSubstituirDocumento, type DescarteInput } from './inputs';
@@ -48,7 +47,7 @@ export async function requestDiscard(ctx: CompanyContext, model: DocModel, ref: 
     substituteNumero: ref.numeroSubstituta ?? doc.substituteNumero,
     substituteSerie: ref.numeroSubstituta === undefined ? doc.substituteSerie : (ref.serieSubstituta ?? ref.serie),
   });
-  log.info('descarte agendado', { descartado: `${doc.numero}/${doc.serie}`, chaveDescartada: doc.chave, substituto: ref.numeroSubstituta });
+  ctx.log.info('descarte agendado', { descartado: `${doc.numero}/${doc.serie}`, chaveDescartada: doc.chave, substituto: ref.numeroSubstituta });
   return { kind: 'scheduled', doc: marked ?? doc };
 }
 
@@ -86,11 +85,11 @@ export async function applySubstituirDocumento(ctx: CompanyContext, req: Documen
     ref = readSubstituirDocumento(req.parametrosXml);
   } catch (err) {
     if (!(err instanceof InputError || err instanceof XmlInputError)) throw err;
-    log.warn('SubstituirDocumento ignorado: parâmetros inválidos', { error: err.message });
+    ctx.log.warn('SubstituirDocumento ignorado: parâmetros inválidos', { error: err.message });
     return;
   }
   const model = ref && modelCode(ref.modelo || req.modelo);
   if (!ref || !model) return;
   const mark = await requestDiscard(ctx, model, ref);
-  if (mark.kind === 'refused') log.warn('SubstituirDocumento recusado', { motivo: mark.text });
+  if (mark.kind === 'refused') ctx.log.warn('SubstituirDocumento recusado', { motivo: mark.text });
 }

@@ -15,7 +15,6 @@ import { XmlInputError } from '../xml/parse';
 import type { DocumentRecord, EventRecord } from '../store/port';
 import { DOC_STATUS } from '../store/port';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
-import { addLogContext, log } from '../log/logger';
 import { CertificateProblem, type CompanyContext } from './context';
 import { SitCodigo, TEXT } from './codes';
 import { InputError, readEnvioEvento, type EventoInput } from './inputs';
@@ -137,7 +136,7 @@ export async function issueEvent(
   const signed = await signXml(unsigned, { tag: 'infEvento', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
   const persisted = await persistEvent(ctx, doc, p, signed, opts.requestXml);
   if ('stored' in persisted) return persisted;
-  log.info('evento enviado', { tpEvento: p.tpEvento, nSeq: p.nSeq });
+  ctx.log.info('evento enviado', { tpEvento: p.tpEvento, nSeq: p.nSeq });
   return transmitEvent(ctx, doc, persisted, signed);
 }
 
@@ -149,14 +148,14 @@ export async function transmitEvent(ctx: CompanyContext, doc: DocumentRecord, ev
   const { credentials } = await ctx.certificate();
   const uf = docUf(ctx, doc);
   // An NF-e authorised by an SVC has its events at that SVC (its key's tpEmis says which).
-  const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model as Model, doc.tpEmis) };
+  const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model as Model, doc.tpEmis), log: ctx.log };
   let ret;
   try {
     ret = await ctx.sefaz.recepcaoEvento(target, credentials, { idLote: newIdLote(), signedEventoXmls: [signed] });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'pending', cStat: String(SitCodigo.pendente), xMotivo: TEXT.eventoPendente, lastError: err.message })) ?? ev;
-    log.warn('evento pendente', { error: err.message });
+    ctx.log.warn('evento pendente', { error: err.message });
     return { doc, ev };
   }
   const r = ret.retEventos[0];
@@ -219,7 +218,7 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
   let p: EventPlan;
   try {
     doc = await findDocument(ctx, input, model);
-    addLogContext({ chave: doc.chave ?? undefined, numero: String(doc.numero), serie: String(doc.serie) });
+    ctx.log.add({ chave: doc.chave ?? undefined, numero: String(doc.numero), serie: String(doc.serie) });
     p = await plan(ctx, input, doc);
     await ctx.certificate();
   } catch (err) {
@@ -235,7 +234,7 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
   const ev = issued.ev;
   doc = issued.doc;
   if (ev.status === 'pending') return { modelo, replyXml: eventReply(doc, ev, ctx.offset) };
-  addLogContext({ cStat: ev.cStat ?? undefined });
-  log.info('evento respondido', { tpEvento: p.tpEvento, cStat: ev.cStat });
+  ctx.log.add({ cStat: ev.cStat ?? undefined });
+  ctx.log.info('evento respondido', { tpEvento: p.tpEvento, cStat: ev.cStat });
   return { modelo: modeloName(doc.model), replyXml: eventReply(doc, ev, ctx.offset) };
 }

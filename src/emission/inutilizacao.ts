@@ -10,7 +10,6 @@ import { ufCode } from '../fiscal/ufs';
 import { XmlInputError } from '../xml/parse';
 import { DOC_STATUS, type InutilizacaoRecord } from '../store/port';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
-import { addLogContext, log } from '../log/logger';
 import { CertificateProblem, type CompanyContext } from './context';
 import { SitCodigo, TEXT } from './codes';
 import { InputError, readInutilizacao, type InutilizacaoInput } from './inputs';
@@ -48,11 +47,11 @@ export async function sendInutilizacao(ctx: CompanyContext, range: InutilizacaoR
   let inut: InutilizacaoRecord = await ctx.store.insertInutilizacao(ctx.company.id, {
     tpAmb: ctx.tpAmb, model, serie, nIni, nFin, justificativa: xJust, status: 'pending',
   });
-  log.info('inutilização enviada');
+  ctx.log.info('inutilização enviada');
 
   let ret;
   try {
-    ret = await ctx.sefaz.inutilizar({ uf, model, tpAmb: ctx.tpAmb }, cert.credentials, signed);
+    ret = await ctx.sefaz.inutilizar({ uf, model, tpAmb: ctx.tpAmb, log: ctx.log }, cert.credentials, signed);
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     // Fate unknown: the range stays pending (its numbers blocked) until SEFAZ confirms.
@@ -94,7 +93,7 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
   if (input.nIni < 1 || input.nIni > input.nFin || input.nFin > MAX_NUMBER) {
     return refuse(SitCodigo.layout, 'Erro no layout da inutilização: faixa inválida (NumeroInicial deve ser ≥ 1 e ≤ NumeroFinal)');
   }
-  addLogContext({ serie: String(input.serie), numero: `${input.nIni}-${input.nFin}` });
+  ctx.log.add({ serie: String(input.serie), numero: `${input.nIni}-${input.nFin}` });
 
   const used = await ctx.store.queryDocuments(ctx.company.id, {
     tpAmb: ctx.tpAmb, model, serie: input.serie, numeroFrom: input.nIni, numeroTo: input.nFin, docStatus: USED_STATUSES, limit: 10,
@@ -111,7 +110,7 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
   }
 
   const inut = await sendInutilizacao(ctx, { model, serie: input.serie, nIni: input.nIni, nFin: input.nFin, xJust }, cert);
-  addLogContext({ cStat: inut.cStat ?? undefined });
-  log.info('inutilização respondida', { cStat: inut.cStat });
+  ctx.log.add({ cStat: inut.cStat ?? undefined });
+  ctx.log.info('inutilização respondida', { cStat: inut.cStat });
   return { modelo, replyXml: inutilizacaoReply(inut, ctx.offset) };
 }

@@ -14,7 +14,6 @@ import { SefazTransportError } from '../sefaz/errors';
 import type { DocModel, DocumentPatch, DocumentRecord } from '../store/port';
 import { DOC_STATUS } from '../store/port';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
-import { addLogContext, log } from '../log/logger';
 import path from 'node:path';
 import { CertificateProblem, type CompanyContext } from './context';
 import { FINAL_STATUSES, SitCodigo, TEXT } from './codes';
@@ -79,7 +78,7 @@ async function claimNumber(ctx: CompanyContext, draft: NfeDraft, model: DocModel
       return resultOf(ctx, raced);
     }
   }
-  addLogContext({ numero: String(numero), serie: String(serie), chave: existing.chave ?? undefined });
+  ctx.log.add({ numero: String(numero), serie: String(serie), chave: existing.chave ?? undefined });
   if (FINAL_STATUSES.includes(existing.docStatus)) return resultOf(ctx, existing);
   if (existing.docStatus === DOC_STATUS.INUTILIZADO) {
     return { modelo, replyXml: rejectionReply(modelo, 206, `Rejeição: número ${numero} da série ${serie} já está inutilizado`, { numero, serie }) };
@@ -167,8 +166,8 @@ export async function prepareDraft(ctx: CompanyContext, draft: NfeDraft, layoutX
   if (!isRecord(claimed)) return { result: claimed };
   let doc = claimed;
   const numero = String(doc.numero);
-  addLogContext({ numero, serie: String(doc.serie), modelo, chave: doc.chave ?? undefined });
-  log.info('nf-e numerada');
+  ctx.log.add({ numero, serie: String(doc.serie), modelo, chave: doc.chave ?? undefined });
+  ctx.log.info('nf-e numerada');
 
   const rendered = renderNfe(draft, { nNF: numero, cNF: doc.cNF!, dhEmi, tpEmis: '1', tpAmb: ctx.tpAmb, verProc: ctx.deps.verProc });
   if (rendered.chave !== doc.chave) throw new Error(`chave renderizada ${rendered.chave} difere da numerada ${doc.chave}`);
@@ -184,7 +183,7 @@ export async function prepareDraft(ctx: CompanyContext, draft: NfeDraft, layoutX
     signed = insertInfNFeSupl(signed, qrCode!, qr.urlChave);
   }
   doc = await update(ctx, doc, { stage: 'signed', xmlSigned: signed, digestValue });
-  log.info('nf-e assinada');
+  ctx.log.info('nf-e assinada');
 
   const invalid = await schemaErrors(ctx, signed);
   if (invalid) {
@@ -192,7 +191,7 @@ export async function prepareDraft(ctx: CompanyContext, draft: NfeDraft, layoutX
       docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(SitCodigo.schema),
       xMotivo: `Rejeição: Falha no Schema XML da NF-e: ${invalid.slice(0, 3).join('; ')}`,
     });
-    log.info('nf-e rejeitada na validação de schema');
+    ctx.log.info('nf-e rejeitada na validação de schema');
     return { result: resultOf(ctx, doc), doc };
   }
 
@@ -218,7 +217,7 @@ export function newIdLote(): string {
 export async function sendSync(ctx: CompanyContext, ready: ReadyDocument): Promise<DocumentResult> {
   let doc = await update(ctx, ready.doc, { stage: 'sending', attempts: ready.doc.attempts + 1 });
   const { credentials } = await ctx.certificate();
-  log.info('nf-e enviada', { indSinc: 1 });
+  ctx.log.info('nf-e enviada', { indSinc: 1 });
   let ret;
   try {
     ret = await ctx.sefaz.autorizar(sefazTarget(ctx, doc), credentials, { idLote: newIdLote(), indSinc: '1', signedNfeXmls: [ready.signedXml] });

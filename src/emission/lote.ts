@@ -5,7 +5,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SefazTransportError } from '../sefaz/errors';
 import type { DocumentRecord } from '../store/port';
 import type { DocumentResult } from '../invoicy/types';
-import { log } from '../log/logger';
 import { DEFAULT_LOTE_POLLING, type CompanyContext } from './context';
 import { SitCodigo } from './codes';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
@@ -22,7 +21,7 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
   let docs = await patchAll(ctx, readies.map((r) => r.doc), (d) => ({ stage: 'sending', attempts: d.attempts + 1 }));
   const target = sefazTarget(ctx, docs[0]!);
   const { credentials } = await ctx.certificate();
-  log.info('lote enviado', { documentos: docs.length, indSinc: 0 });
+  ctx.log.info('lote enviado', { documentos: docs.length, indSinc: 0 });
 
   const finish = async (list: DocumentRecord[]) => {
     const fresh = await Promise.all(list.map(async (d) => (await ctx.store.getDocument(ctx.company.id, d.id)) ?? d));
@@ -54,7 +53,7 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
   docs = await patchAll(ctx, docs, () => ({
     nRec, docStatus: 1, cStat: String(SitCodigo.pendente), xMotivo: `Lote em processamento na SEFAZ (recibo ${nRec}); consulte a situação do documento`,
   }));
-  log.info('lote recebido pela SEFAZ', { nRec });
+  ctx.log.info('lote recebido pela SEFAZ', { nRec });
 
   const open = new Map(docs.map((d) => [d.chave, d]));
   const deadline = Date.now() + polling.maxWaitMs;
@@ -67,7 +66,7 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
       rec = await ctx.sefaz.retAutorizacao(target, credentials, nRec);
     } catch (err) {
       if (!(err instanceof SefazTransportError)) throw err;
-      log.warn('consulta de recibo falhou', { nRec, error: err.message });
+      ctx.log.warn('consulta de recibo falhou', { nRec, error: err.message });
       continue;
     }
     if (rec.cStat === '105') continue;
@@ -84,9 +83,9 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
       // Recibo unknown to SEFAZ: the truth comes from each key.
       for (const [chave, d] of open) if (await settleByConsulta(ctx, d)) open.delete(chave);
     }
-    log.warn('recibo sem resultado', { nRec, cStat: rec.cStat });
+    ctx.log.warn('recibo sem resultado', { nRec, cStat: rec.cStat });
     break;
   }
-  if (open.size > 0) log.warn('lote ainda em processamento; documentos deixados para o job', { nRec, documentos: open.size });
+  if (open.size > 0) ctx.log.warn('lote ainda em processamento; documentos deixados para o job', { nRec, documentos: open.size });
   return finish(docs);
 }

@@ -8,7 +8,6 @@ import type { ProtNFe } from '../sefaz/responses';
 import { SefazTransportError } from '../sefaz/errors';
 import { parseDateTime } from '../fiscal/datetime';
 import { ufFromCode, type Model } from '../fiscal/ufs';
-import { addLogContext, log } from '../log/logger';
 import type { DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo } from './codes';
@@ -20,7 +19,7 @@ export function docUf(ctx: CompanyContext, doc: DocumentRecord): string {
 }
 
 export function sefazTarget(ctx: CompanyContext, doc: DocumentRecord) {
-  return { uf: docUf(ctx, doc), model: doc.model as Model, tpAmb: doc.tpAmb };
+  return { uf: docUf(ctx, doc), model: doc.model as Model, tpAmb: doc.tpAmb, log: ctx.log };
 }
 
 /** The reply of a stored document with the request code its state implies. */
@@ -42,8 +41,8 @@ export function resultOf(ctx: CompanyContext, doc: DocumentRecord): DocumentResu
 async function save(ctx: CompanyContext, doc: DocumentRecord, patch: Partial<DocumentRecord>): Promise<DocumentRecord> {
   const updated = await ctx.store.updateDocument(ctx.company.id, doc.id, patch);
   if (!updated) throw new Error(`documento ${doc.id} desapareceu do banco`);
-  addLogContext({ cStat: updated.cStat ?? undefined });
-  log.info('nf-e respondida', { docStatus: updated.docStatus, cStat: updated.cStat });
+  ctx.log.add({ cStat: updated.cStat ?? undefined });
+  ctx.log.info('nf-e respondida', { docStatus: updated.docStatus, cStat: updated.cStat });
   return updated;
 }
 
@@ -91,7 +90,7 @@ export async function settleByConsulta(ctx: CompanyContext, doc: DocumentRecord)
     ret = await ctx.sefaz.consultaProtocolo(sefazTarget(ctx, doc), credentials, doc.chave);
   } catch (err) {
     if (err instanceof SefazTransportError) {
-      log.warn('consulta por chave falhou', { error: err.message });
+      ctx.log.warn('consulta por chave falhou', { error: err.message });
       return undefined;
     }
     throw err;
@@ -118,6 +117,6 @@ export async function markUnknownFate(ctx: CompanyContext, doc: DocumentRecord, 
     xMotivo: `Entrada da SEFAZ em contingência: ${cause}`,
     lastError: cause,
   });
-  await ctx.contingency.enterContingency({ tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model }, cause, doc.id);
+  await ctx.contingency.enterContingency({ tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model }, cause, doc.id, ctx.log);
   return updated;
 }

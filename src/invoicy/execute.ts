@@ -1,13 +1,12 @@
 // One recepcao.Execute call after the envelope is read: classify → authenticate (company by EmpPK +
 // emitter CNPJ of the first document, EmpCK over that document) → backend → reply grouped per model.
 // Request-level codes (MensagemItem/Codigo) and document-level codes (Situacao/SitCodigo) stay apart.
-import { addLogContext } from '../log/logger';
 import { REQUEST_CODES, type RequestCode } from './codes';
 import { classifyDocument, toDocumentRequest, type ClassifiedDocument } from './dispatch';
 import { verifyEmpCK } from './empck';
 import { buildExecuteResponse, buildRequestError, type ReplyMessage } from './reply';
 import { buildDocumentoReply } from './reply-documents';
-import type { AuthenticatedCompany, DocumentKind, DocumentRequest, DocumentResult, ExecuteRequest, InvoicyBackend } from './types';
+import type { AuthenticatedCompany, CallContext, DocumentKind, DocumentRequest, DocumentResult, ExecuteRequest, InvoicyBackend } from './types';
 
 export interface ExecuteOptions {
   backend: InvoicyBackend;
@@ -71,7 +70,7 @@ function groupDescricao(code: RequestCode, kinds: readonly (DocumentKind | undef
   return known.size === 1 ? KIND_DESCRICAO[[...known][0]!] : REQUEST_CODES[100];
 }
 
-export async function executeRequest(req: ExecuteRequest, options: ExecuteOptions, ctx: { requestId: string }): Promise<ExecuteOutcome> {
+export async function executeRequest(req: ExecuteRequest, options: ExecuteOptions, call: CallContext): Promise<ExecuteOutcome> {
   const docs = req.items.map(classifyDocument);
   const first = docs[0]!;
   // Without a parseable first document and its emitter CNPJ the company (and its key) is unknown.
@@ -85,7 +84,7 @@ export async function executeRequest(req: ExecuteRequest, options: ExecuteOption
   const company = req.empPK ? await options.backend.findCompany(req.empPK, first.cnpj, first.tpAmb) : undefined;
   const keyMatch = company && company.cnpj === first.cnpj ? verifyEmpCK(company.accessKey, first.documentXml, req.empCK, { strict: options.strictEmpCK }) : undefined;
   if (!company || !keyMatch) return requestLevel(INVALID_KEY, docs.length);
-  addLogContext({ partner: company.partnerId, cnpj: company.cnpj });
+  call.log.add({ partner: company.partnerId, cnpj: company.cnpj });
   if (!company.enabled) return { ...requestLevel(606, docs.length), company, keyMatch };
 
   // A company only touches its own documents: any other emitter is rejected, never processed.
@@ -99,7 +98,7 @@ export async function executeRequest(req: ExecuteRequest, options: ExecuteOption
     } else accepted.push(toDocumentRequest({ ...doc, kind: doc.kind!, cnpj: doc.cnpj }));
   }
   if (accepted.length) {
-    const processed = await options.backend.process(company, accepted, ctx);
+    const processed = await options.backend.process(company, accepted, call);
     if (processed.length !== accepted.length) {
       throw new Error(`backend devolveu ${processed.length} resultados para ${accepted.length} documentos`);
     }

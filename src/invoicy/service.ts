@@ -3,7 +3,7 @@
 // read here (with a byte limit) because the EmpCK hash depends on the exact bytes received.
 import crypto from 'node:crypto';
 import express, { type Request, type Response } from 'express';
-import { log, withLogContext } from '../log/logger';
+import { LogScope } from '../log/logger';
 import { parseExecuteEnvelope } from './envelope';
 import { executeRequest, type ExecuteOutcome } from './execute';
 import { buildRequestError, buildSoapFault } from './reply';
@@ -73,45 +73,44 @@ export function createInvoicyRouter(options: InvoicyRouterOptions): express.Rout
   router.post(SERVICE_PATH, async (req, res) => {
     const requestId = crypto.randomUUID();
     const started = process.hrtime.bigint();
-    await withLogContext({ requestId }, async () => {
-      let outcome: Pick<ExecuteOutcome, 'kind' | 'documents' | 'codes' | 'docCodes' | 'company' | 'keyMatch'> = { kind: 'none', documents: 0, codes: [] };
-      try {
-        const body = await readBody(req, limit);
-        const parsed = await parseExecuteEnvelope(body);
-        if (!parsed.ok) {
-          const err = parsed.error;
-          if (err.kind === 'fault') {
-            outcome = { ...outcome, kind: 'fault' };
-            sendXml(res, 500, buildSoapFault(err.faultstring, err.faultcode));
-          } else {
-            outcome = { ...outcome, codes: [err.code] };
-            sendXml(res, 200, buildRequestError(err.code, err.descricao));
-          }
-        } else {
-          const result = await executeRequest(parsed.request, options, { requestId });
-          outcome = result;
-          sendXml(res, 200, result.xml);
-        }
-      } catch (e) {
-        if (e instanceof BodyTooLarge) {
+    const log = new LogScope({ requestId });
+    let outcome: Pick<ExecuteOutcome, 'kind' | 'documents' | 'codes' | 'docCodes' | 'company' | 'keyMatch'> = { kind: 'none', documents: 0, codes: [] };
+    try {
+      const body = await readBody(req, limit);
+      const parsed = await parseExecuteEnvelope(body);
+      if (!parsed.ok) {
+        const err = parsed.error;
+        if (err.kind === 'fault') {
           outcome = { ...outcome, kind: 'fault' };
-          res.set('Connection', 'close');
-          sendXml(res, 413, buildSoapFault(`Requisição recusada: o corpo excede o limite de ${limit} bytes`));
-          res.once('finish', () => req.destroy());
+          sendXml(res, 500, buildSoapFault(err.faultstring, err.faultcode));
         } else {
-          const err = e instanceof Error ? e : new Error(String(e));
-          log.error('erro interno na chamada SOAP', { error: err.message, stack: err.stack });
-          outcome = { ...outcome, codes: [999] };
-          sendXml(res, 200, buildRequestError(999, `Erro interno: ${requestId}`));
+          outcome = { ...outcome, codes: [err.code] };
+          sendXml(res, 200, buildRequestError(err.code, err.descricao));
         }
+      } else {
+        const result = await executeRequest(parsed.request, options, { requestId, log });
+        outcome = result;
+        sendXml(res, 200, result.xml);
       }
-      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
-      const { kind, documents, codes, docCodes, company, keyMatch } = outcome;
-      log.info('soap call', { kind, documents, codes, ...(docCodes ? { docCodes } : {}), durationMs, ...(keyMatch ? { keyMatch } : {}) });
-      await options.backend
-        .recordRequest?.({ requestId, partnerId: company?.partnerId, companyId: company?.id, kind, documents, codes, docCodes: docCodes ?? [], durationMs })
-        .catch((e: unknown) => log.warn('falha ao registrar a chamada SOAP', { error: e instanceof Error ? e.message : String(e) }));
-    });
+    } catch (e) {
+      if (e instanceof BodyTooLarge) {
+        outcome = { ...outcome, kind: 'fault' };
+        res.set('Connection', 'close');
+        sendXml(res, 413, buildSoapFault(`Requisição recusada: o corpo excede o limite de ${limit} bytes`));
+        res.once('finish', () => req.destroy());
+      } else {
+        const err = e instanceof Error ? e : new Error(String(e));
+        log.error('erro interno na chamada SOAP', { error: err.message, stack: err.stack });
+        outcome = { ...outcome, codes: [999] };
+        sendXml(res, 200, buildRequestError(999, `Erro interno: ${requestId}`));
+      }
+    }
+    const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+    const { kind, documents, codes, docCodes, company, keyMatch } = outcome;
+    log.info('soap call', { kind, documents, codes, ...(docCodes ? { docCodes } : {}), durationMs, ...(keyMatch ? { keyMatch } : {}) });
+    await options.backend
+      .recordRequest?.({ requestId, partnerId: company?.partnerId, companyId: company?.id, kind, documents, codes, docCodes: docCodes ?? [], durationMs })
+      .catch((e: unknown) => log.warn('falha ao registrar a chamada SOAP', { error: e instanceof Error ? e.message : String(e) }));
   });
 
   router.all(SERVICE_PATH, (_req, res) => {

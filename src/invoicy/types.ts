@@ -1,7 +1,14 @@
 // The contract between the InvoiCy SOAP layer and the emission layer that implements it. The SOAP
 // layer authenticates, classifies and groups; the backend processes documents and returns the inner
 // reply documents (built with reply-documents.ts).
+import type { LogScope } from '../log/logger';
 import type { OrderedNode } from '../xml/parse';
+
+/** One SOAP call: its id (in the reply of an internal error) and the log scope of its lines. */
+export interface CallContext {
+  requestId: string;
+  log: LogScope;
+}
 
 export interface AuthenticatedCompany {
   id: string;
@@ -40,7 +47,7 @@ export interface InvoicyBackend {
   /** tpAmb of the first document, when it carries one: homologação and produção are separate
    *  companies with separate access keys (the partner key is the same). */
   findCompany(partnerKey: string, cnpj: string, tpAmb?: string): Promise<AuthenticatedCompany | undefined>;
-  process(company: AuthenticatedCompany, docs: DocumentRequest[], ctx: { requestId: string }): Promise<DocumentResult[]>;
+  process(company: AuthenticatedCompany, docs: DocumentRequest[], call: CallContext): Promise<DocumentResult[]>;
   recordRequest?(entry: {
     requestId: string;
     partnerId?: string;

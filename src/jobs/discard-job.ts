@@ -5,5 +5,5 @@ import type { JobDefinition } from './scheduler';
 import { JOBS } from './schedules';
 
 export function discardJob(deps: FollowUpDeps, schedule: string = JOBS['discard']): JobDefinition {
-  return { name: 'discard', schedule, run: ({ now, signal }) => runDiscards(new JobRun(deps, now, signal)) };
+  return { name: 'discard', schedule, run: ({ now, signal, log }) => runDiscards(new JobRun(deps, now, signal, log)) };
 }

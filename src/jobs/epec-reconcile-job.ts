@@ -6,5 +6,5 @@ import type { JobDefinition } from './scheduler';
 import { JOBS } from './schedules';
 
 export function epecReconcileJob(deps: FollowUpDeps, schedule: string = JOBS['epec-reconcile']): JobDefinition {
-  return { name: 'epec-reconcile', schedule, run: ({ now, signal }) => reconcileContingencyDocuments(new JobRun(deps, now, signal)) };
+  return { name: 'epec-reconcile', schedule, run: ({ now, signal, log }) => reconcileContingencyDocuments(new JobRun(deps, now, signal, log)) };
 }

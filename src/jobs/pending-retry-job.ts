@@ -8,8 +8,8 @@ export function pendingRetryJob(deps: FollowUpDeps, schedule: string = JOBS['pen
   return {
     name: 'pending-retry',
     schedule,
-    async run({ now, signal }) {
-      const run = new JobRun(deps, now, signal);
+    async run({ now, signal, log }) {
+      const run = new JobRun(deps, now, signal, log);
       const docs = await retryPendingDocuments(run);
       const events = await retryPendingEvents(run);
       return { ...docs, eventsTried: events.tried, eventsSettled: events.settled, eventsGaveUp: events.gaveUp };

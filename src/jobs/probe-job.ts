@@ -4,5 +4,5 @@ import type { JobDefinition } from './scheduler';
 import { JOBS } from './schedules';
 
 export function contingencyProbeJob(deps: Omit<ProbeDeps, 'now' | 'signal'>, schedule: string = JOBS['contingency-probe']): JobDefinition {
-  return { name: 'contingency-probe', schedule, run: ({ now, signal }) => probeScopes({ ...deps, now, signal }) };
+  return { name: 'contingency-probe', schedule, run: ({ now, signal, log }) => probeScopes({ ...deps, now, signal, log }) };
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Store } from '../store/port';
-import { log, withLogContext } from '../log/logger';
+import { log, LogScope } from '../log/logger';
 import { AT_START, DEFAULT_JOB_MAX_RUN_MS, isValidSchedule } from './schedules';
 
 export type JobSummary = Record<string, number | string>;
@@ -15,6 +15,8 @@ export interface JobContext {
   now: Date;
   /** Aborted when the run exceeds the maximum run time (its lease may be taken) or on stop(). */
   signal: AbortSignal;
+  /** The run's log scope (its lines carry the job's name). */
+  log: LogScope;
 }
 
 export interface JobDefinition {
@@ -147,7 +149,7 @@ export class JobScheduler {
     const timer = setTimeout(() => controller.abort(new Error('tempo máximo de execução excedido')), this.maxRunMs);
     timer.unref();
     try {
-      const summary = await withLogContext({ job: name }, () => job.def.run({ now: this.clock(), signal: controller.signal }));
+      const summary = await job.def.run({ now: this.clock(), signal: controller.signal, log: new LogScope({ job: name }) });
       const durationMs = elapsed();
       log.info('job', { job: name, durationMs, ...summary });
       return { status: 'done', summary, durationMs };

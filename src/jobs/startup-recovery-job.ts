@@ -5,5 +5,5 @@ import type { JobDefinition } from './scheduler';
 import { JOBS } from './schedules';
 
 export function startupRecoveryJob(deps: FollowUpDeps, schedule: string = JOBS['startup-recovery']): JobDefinition {
-  return { name: 'startup-recovery', schedule, run: ({ now, signal }) => recoverAfterCrash(new JobRun(deps, now, signal)) };
+  return { name: 'startup-recovery', schedule, run: ({ now, signal, log }) => recoverAfterCrash(new JobRun(deps, now, signal, log)) };
 }

@@ -1,6 +1,7 @@
 // Typed façade over endpoint resolution, SOAP transport and response parsing: one method per SEFAZ
 // service. Messages that must be signed (NFe, inutNFe, evento) arrive already signed.
 import { ufCode, type Model } from '../fiscal/ufs';
+import type { LogScope } from '../log/logger';
 import { authorizerFor, type EndpointResolver, type ResolvedEndpoint, type SefazService, type TpAmb } from './endpoints';
 import { consReciNFe, consSitNFe, consStatServ, enviNFe, envEvento } from './messages';
 import {
@@ -28,6 +29,8 @@ export interface SefazTarget {
   /** Defaults to the UF's normal authorizer; pass 'SVCAN'/'SVCRS'/'AN' (see authorizerFor). */
   authorizer?: string;
   timeouts?: TransportTimeouts;
+  /** Scope of the transport's lines about this call (the caller's request, document or job). */
+  log?: LogScope;
 }
 
 /** Parsed answer plus the ret… element exactly as received (storage/audit) and call metadata. */
@@ -48,7 +51,7 @@ export class SefazClient {
   ): Promise<SefazReply<T>> {
     const authorizer = t.authorizer ?? authorizerFor(t.uf, t.model, '1');
     const endpoint = this.resolver.resolve({ model: t.model, authorizer, tpAmb: t.tpAmb, service });
-    const res = await this.transport.send({ endpoint, bodyXml, credentials, timeouts: t.timeouts });
+    const res = await this.transport.send({ endpoint, bodyXml, credentials, timeouts: t.timeouts, log: t.log });
     // The transport checked the whole answer before cutting the ret… element out of it.
     return { ...parse(res.xml, { checked: true }), xml: res.xml, endpoint, durationMs: res.durationMs };
   }

@@ -5,7 +5,7 @@ import https from 'node:https';
 import fs from 'node:fs';
 import tls, { type TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { log } from '../log/logger';
+import { processScope, type LogScope } from '../log/logger';
 import { assertXmlSafe, parseXml } from '../xml/parse';
 import { SefazTransportError, type SefazTransportErrorKind } from './errors';
 import { findElements, scanElements, sliceOf, type ElementSpan } from './xml-text';
@@ -54,6 +54,8 @@ export interface SoapRequest {
   bodyXml: string;
   credentials: SefazCredentials;
   timeouts?: TransportTimeouts;
+  /** Scope of the lines about this exchange (the caller's request, document or job). */
+  log?: LogScope;
 }
 
 export interface SoapResponse {
@@ -147,10 +149,10 @@ export class SefazTransport {
         const durationMs = Math.round(performance.now() - started);
         if (outcome instanceof SefazTransportError) {
           request.destroy();
-          log.warn('Falha na comunicação com a SEFAZ', { url: req.endpoint.url, kind: outcome.kind, requestSent: outcome.requestSent, httpStatus: outcome.httpStatus, durationMs, error: outcome.message });
+          (req.log ?? processScope).warn('Falha na comunicação com a SEFAZ', { url: req.endpoint.url, kind: outcome.kind, requestSent: outcome.requestSent, httpStatus: outcome.httpStatus, durationMs, error: outcome.message });
           reject(outcome);
         } else {
-          log.debug('SEFAZ respondeu', { url: req.endpoint.url, httpStatus: outcome.httpStatus, durationMs });
+          (req.log ?? processScope).debug('SEFAZ respondeu', { url: req.endpoint.url, httpStatus: outcome.httpStatus, durationMs });
           resolve({ ...outcome, durationMs });
         }
       };

@@ -1,29 +1,7 @@
-import { Writable } from 'node:stream';
-import winston from 'winston';
-import { log } from '../../src/log/logger';
 import { openStore, SecretBox, type Store } from '../../src/store';
 import { JobScheduler, type JobContext, type JobSummary } from '../../src/jobs/scheduler';
 import { AT_START, JOBS, loadJobConfig } from '../../src/jobs/schedules';
-
-interface LogLine {
-  level: string;
-  message: string;
-  [k: string]: unknown;
-}
-
-/** Captures every winston line written while the test runs. */
-function captureLogs(): { lines: LogLine[]; detach(): void } {
-  const lines: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) lines.push(JSON.parse(l) as LogLine);
-      done();
-    },
-  });
-  const transport = new winston.transports.Stream({ stream });
-  log.add(transport);
-  return { lines, detach: () => log.remove(transport) };
-}
+import { captureLogs } from '../support/logs';
 
 function deferred(): { promise: Promise<void>; resolve(): void } {
   let resolve!: () => void;

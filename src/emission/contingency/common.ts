@@ -2,7 +2,6 @@
 // stored state of a contingency transmission whose answer never came.
 import type { NfeDraft } from '../../layout';
 import { DOC_STATUS, type DocumentPatch, type DocumentRecord } from '../../store/port';
-import { addLogContext, log } from '../../log/logger';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
 
@@ -25,7 +24,7 @@ export type RouteOutcome =
 export async function saveDoc(ctx: CompanyContext, doc: DocumentRecord, patch: DocumentPatch): Promise<DocumentRecord> {
   const updated = await ctx.store.updateDocument(ctx.company.id, doc.id, patch);
   if (!updated) throw new Error(`documento ${doc.id} desapareceu do banco`);
-  if (patch.chave) addLogContext({ chave: patch.chave });
+  if (patch.chave) ctx.log.add({ chave: patch.chave });
   return updated;
 }
 
@@ -35,7 +34,7 @@ export async function saveDoc(ctx: CompanyContext, doc: DocumentRecord, patch: D
  * tpEmis kept, so the pending job settles it by consulta at that authorizer before anything else.
  */
 export async function sentWithoutAnswer(ctx: CompanyContext, doc: DocumentRecord, cause: string): Promise<DocumentRecord> {
-  log.warn('contingência: envio sem resposta; documento pendente', { tpEmis: doc.tpEmis, error: cause });
+  ctx.log.warn('contingência: envio sem resposta; documento pendente', { tpEmis: doc.tpEmis, error: cause });
   return saveDoc(ctx, doc, {
     docStatus: DOC_STATUS.PENDENTE, stage: 'sending', cStat: String(SitCodigo.pendente), xMotivo: TEXT.pendenteContingencia, lastError: cause,
   });

@@ -10,7 +10,6 @@ import { signXml } from '../../signing/xmldsig';
 import { formatDateTime, parseDateTime } from '../../fiscal/datetime';
 import { ufCode } from '../../fiscal/ufs';
 import { DOC_STATUS, type EventPatch, type EventRecord } from '../../store/port';
-import { log } from '../../log/logger';
 import type { CompanyContext } from '../context';
 import { newIdLote } from '../issue-nfe';
 import { renderForContingency } from './render';
@@ -54,11 +53,11 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
     ? await saveEvent(ctx, previous, sending)
     : await ctx.store.insertEvent(ctx.company.id, { documentId: doc.id, tpEvento: TP_EVENTO.epec, nSeq: 1, ...sending });
   doc = await saveDoc(ctx, doc, { stage: 'sending', attempts: doc.attempts + 1 });
-  log.info('epec enviado ao Ambiente Nacional', { chave: rendition.chave });
+  ctx.log.info('epec enviado ao Ambiente Nacional', { chave: rendition.chave });
 
   let ret;
   try {
-    ret = await ctx.sefaz.recepcaoEvento({ uf, model: '55', tpAmb: ctx.tpAmb, authorizer: 'AN' }, credentials, { idLote: newIdLote(), signedEventoXmls: [signed] });
+    ret = await ctx.sefaz.recepcaoEvento({ uf, model: '55', tpAmb: ctx.tpAmb, authorizer: 'AN', log: ctx.log }, credentials, { idLote: newIdLote(), signedEventoXmls: [signed] });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     if (!err.requestSent) {
@@ -83,6 +82,6 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
   doc = await saveDoc(ctx, doc, {
     docStatus: DOC_STATUS.EPEC, stage: 'answered', cStat: ret0.cStat, xMotivo: ret0.xMotivo, epecProtocol: ev.nProt, lastError: null,
   });
-  log.info('epec registrado', { nProt: ev.nProt });
+  ctx.log.info('epec registrado', { nProt: ev.nProt });
   return { done: doc };
 }

@@ -3,7 +3,6 @@
 // the transmission job sends later. Nothing goes to SEFAZ now; the ERP gets the signed NFC-e.
 import { DOC_STATUS } from '../../store/port';
 import { NFCE_OFFLINE_FORBIDDEN_UFS } from '../../contingency/policy';
-import { log } from '../../log/logger';
 import type { CompanyContext } from '../context';
 import { TEXT } from '../codes';
 import { renderForContingency } from './render';
@@ -20,6 +19,6 @@ export async function issueOffline(ctx: CompanyContext, input: RouteInput): Prom
     docStatus: DOC_STATUS.CONTINGENCIA_OFFLINE, stage: 'signed', tpEmis: '9', chave: rendition.chave,
     xmlSigned: rendition.xmlSigned, digestValue: rendition.digestValue, cStat: '100', xMotivo: TEXT.offline,
   });
-  log.info('nfc-e emitida em contingência off-line');
+  ctx.log.info('nfc-e emitida em contingência off-line');
   return { done: doc };
 }

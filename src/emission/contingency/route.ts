@@ -6,7 +6,6 @@ import { defaultOptions, nextOption } from '../../contingency/policy';
 import type { ContingencyOption } from '../../store/port';
 import { DOC_STATUS } from '../../store/port';
 import type { DocumentResult } from '../../invoicy/types';
-import { log } from '../../log/logger';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
 import { resultOf } from '../outcome';
@@ -38,7 +37,7 @@ export async function issueInContingency(ctx: CompanyContext, input: RouteInput)
     tried.push(option);
     const outcome = await ROUTES[option](ctx, input);
     if ('done' in outcome) {
-      log.info('contingência: documento emitido', { opcao: option, docStatus: outcome.done.docStatus, cStat: outcome.done.cStat });
+      ctx.log.info('contingência: documento emitido', { opcao: option, docStatus: outcome.done.docStatus, cStat: outcome.done.cStat });
       return { result: contingencyResult(ctx, outcome.done), doc: outcome.done };
     }
     if ('schema' in outcome) {
@@ -48,7 +47,7 @@ export async function issueInContingency(ctx: CompanyContext, input: RouteInput)
       });
       return { result: contingencyResult(ctx, doc), doc };
     }
-    log.warn('contingência: opção indisponível', { opcao: option, motivo: outcome.next });
+    ctx.log.warn('contingência: opção indisponível', { opcao: option, motivo: outcome.next });
   }
   // Pending with its normal (tpEmis 1) rendition: the pending job sends it once the scope is normal.
   const { chave, xmlSigned, digestValue } = input.doc;
@@ -56,6 +55,6 @@ export async function issueInContingency(ctx: CompanyContext, input: RouteInput)
     docStatus: DOC_STATUS.PENDENTE, stage: 'signed', tpEmis: '1', chave, xmlSigned, digestValue,
     cStat: String(SitCodigo.pendente), xMotivo: TEXT.pendente,
   });
-  log.info('contingência: nenhuma opção disponível; documento pendente', { tentadas: tried.join(',') || 'nenhuma' });
+  ctx.log.info('contingência: nenhuma opção disponível; documento pendente', { tentadas: tried.join(',') || 'nenhuma' });
   return { result: contingencyResult(ctx, doc), doc };
 }

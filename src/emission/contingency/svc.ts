@@ -5,7 +5,6 @@ import { svcFor, type SvcAuthorizer } from '../../contingency/policy';
 import { svcTpEmis } from '../../fiscal/ufs';
 import { SefazTransportError } from '../../sefaz/errors';
 import { DOC_STATUS } from '../../store/port';
-import { log } from '../../log/logger';
 import type { CompanyContext, EmissionDeps } from '../context';
 import { applyProtocol, recordRejection } from '../outcome';
 import { newIdLote } from '../issue-nfe';
@@ -48,12 +47,12 @@ export async function isSvcActive(ctx: CompanyContext, uf: string): Promise<bool
   if (hit && hit.until > ctx.now().getTime()) return hit.active;
   const { credentials } = await ctx.certificate();
   try {
-    const ret = await ctx.sefaz.statusServico({ uf, model: '55', tpAmb: ctx.tpAmb, authorizer: svc }, credentials);
-    log.info('contingência: status da SVC', { svc, uf, cStat: ret.cStat });
+    const ret = await ctx.sefaz.statusServico({ uf, model: '55', tpAmb: ctx.tpAmb, authorizer: svc, log: ctx.log }, credentials);
+    ctx.log.info('contingência: status da SVC', { svc, uf, cStat: ret.cStat });
     return remember(ctx, key, ret.cStat === '107' || ret.cStat === '113');
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
-    log.warn('contingência: status da SVC sem resposta', { svc, uf, error: err.message });
+    ctx.log.warn('contingência: status da SVC sem resposta', { svc, uf, error: err.message });
     return remember(ctx, key, false);
   }
 }
@@ -73,10 +72,10 @@ export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promi
     digestValue: rendition.digestValue, attempts: input.doc.attempts + 1,
   });
   const { credentials } = await ctx.certificate();
-  log.info('nf-e enviada à SVC', { svc, chave: rendition.chave });
+  ctx.log.info('nf-e enviada à SVC', { svc, chave: rendition.chave });
   let ret;
   try {
-    ret = await ctx.sefaz.autorizar({ uf, model: '55', tpAmb: ctx.tpAmb, authorizer: svc }, credentials, { idLote: newIdLote(), indSinc: '1', signedNfeXmls: [rendition.xmlSigned] });
+    ret = await ctx.sefaz.autorizar({ uf, model: '55', tpAmb: ctx.tpAmb, authorizer: svc, log: ctx.log }, credentials, { idLote: newIdLote(), indSinc: '1', signedNfeXmls: [rendition.xmlSigned] });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     if (!err.requestSent) {

@@ -6,7 +6,6 @@
 import { parseNfeEnvio, type NfeDraft } from '../../layout';
 import { DOC_STATUS, type DocumentRecord } from '../../store/port';
 import type { DocumentResult } from '../../invoicy/types';
-import { log, withLogContext } from '../../log/logger';
 import type { CompanyContext } from '../context';
 import { SitCodigo } from '../codes';
 import { prepareDraft, sendSync } from '../issue-nfe';
@@ -30,7 +29,7 @@ export function focusSerie(ctx: CompanyContext, doc: DocumentRecord): number | u
   if (settings?.transitionMode !== 'focus') return undefined;
   const serie = settings.transitionSerie;
   if (serie === undefined || !Number.isInteger(serie) || serie < 0 || serie > 999 || serie === doc.serie) {
-    log.error('contingência: modo focus sem série reservada válida (distinta da série do documento); respondendo 108', { transitionSerie: serie, serie: doc.serie });
+    ctx.log.error('contingência: modo focus sem série reservada válida (distinta da série do documento); respondendo 108', { transitionSerie: serie, serie: doc.serie });
     return undefined;
   }
   return serie;
@@ -40,23 +39,22 @@ export function focusSerie(ctx: CompanyContext, doc: DocumentRecord): number | u
  * Re-issues a document that has just been answered 108 when the company uses the focus mode;
  * undefined leaves the 108 answer (invoicy mode).
  */
-export async function reissueInReservedSerie(ctx: CompanyContext, original: DocumentRecord): Promise<DocumentResult | undefined> {
+export async function reissueInReservedSerie(callCtx: CompanyContext, original: DocumentRecord): Promise<DocumentResult | undefined> {
   if (original.docStatus !== DOC_STATUS.NECESSITA_INTERACAO || original.cStat !== String(SitCodigo.entradaContingencia)) return undefined;
-  const serie = focusSerie(ctx, original);
+  const serie = focusSerie(callCtx, original);
   if (serie === undefined || !original.layoutXml) return undefined;
   const parsed = parseNfeEnvio(original.layoutXml);
   if (!parsed.ok) return undefined;
-  return withLogContext({ serie: String(serie), numeroOriginal: String(original.numero) }, async () => {
-    const prepared = await prepareDraft(ctx, inReservedSerie(parsed.draft, serie), original.layoutXml!);
-    // The scope has just entered contingency, so the substitute is routed there; should another
-    // process have left contingency meanwhile, it goes to the normal authorizer instead.
-    const result = 'ready' in prepared ? await sendSync(ctx, prepared.ready) : prepared.result;
-    const substitute = 'ready' in prepared ? prepared.ready.doc : prepared.doc;
-    if (!substitute) return undefined; // refused before a number was taken: the 108 answer stands
-    await ctx.store.updateDocument(ctx.company.id, original.id, {
-      discardRequested: true, substituteNumero: substitute.numero, substituteSerie: substitute.serie,
-    });
-    log.info('contingência (modo focus): documento reemitido na série reservada', { numero: substitute.numero, serie: substitute.serie });
-    return result;
+  const ctx = callCtx.withLog({ serie: String(serie), numeroOriginal: String(original.numero) });
+  const prepared = await prepareDraft(ctx, inReservedSerie(parsed.draft, serie), original.layoutXml!);
+  // The scope has just entered contingency, so the substitute is routed there; should another
+  // process have left contingency meanwhile, it goes to the normal authorizer instead.
+  const result = 'ready' in prepared ? await sendSync(ctx, prepared.ready) : prepared.result;
+  const substitute = 'ready' in prepared ? prepared.ready.doc : prepared.doc;
+  if (!substitute) return undefined; // refused before a number was taken: the 108 answer stands
+  await ctx.store.updateDocument(ctx.company.id, original.id, {
+    discardRequested: true, substituteNumero: substitute.numero, substituteSerie: substitute.serie,
   });
+  ctx.log.info('contingência (modo focus): documento reemitido na série reservada', { numero: substitute.numero, serie: substitute.serie });
+  return result;
 }

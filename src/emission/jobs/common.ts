@@ -7,7 +7,7 @@ import { SefazTransportError } from '../../sefaz/errors';
 import type { RetConsSitNFe } from '../../sefaz/responses';
 import { TP_EVENTO } from '../../sefaz/messages';
 import { isContingencyTrigger } from '../../contingency/policy';
-import { log } from '../../log/logger';
+import { LogScope } from '../../log/logger';
 import { CompanyContext, type EmissionDeps } from '../context';
 import { applyProtocol, docUf, recordRejection, sefazTarget } from '../outcome';
 import { newIdLote } from '../issue-nfe';
@@ -71,7 +71,7 @@ export class JobRun {
   readonly options: FollowUpOptions;
   private readonly contexts = new Map<string, Promise<CompanyContext | undefined>>();
 
-  constructor(readonly deps: FollowUpDeps, readonly now: Date, readonly signal?: AbortSignal) {
+  constructor(readonly deps: FollowUpDeps, readonly now: Date, readonly signal?: AbortSignal, readonly log: LogScope = new LogScope()) {
     this.options = { ...DEFAULT_FOLLOW_UP, ...deps.options };
   }
 
@@ -87,7 +87,7 @@ export class JobRun {
   context(companyId: string): Promise<CompanyContext | undefined> {
     let ctx = this.contexts.get(companyId);
     if (!ctx) {
-      ctx = this.store.getCompany(companyId).then((c) => (c && c.enabled ? new CompanyContext(this.deps, c) : undefined));
+      ctx = this.store.getCompany(companyId).then((c) => (c && c.enabled ? new CompanyContext(this.deps, c, this.log) : undefined));
       this.contexts.set(companyId, ctx);
     }
     return ctx;
@@ -131,14 +131,14 @@ export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord): 
     ret = await ctx.sefaz.autorizar(sefazTarget(ctx, doc), credentials, { idLote: newIdLote(), indSinc: '1', signedNfeXmls: [doc.xmlSigned!] });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
-    if (isContingencyTrigger({ error: err })) await ctx.contingency.enterContingency(scope, err.message, doc.id);
+    if (isContingencyTrigger({ error: err })) await ctx.contingency.enterContingency(scope, err.message, doc.id, ctx.log);
     if (err.requestSent) return { kind: 'unknown', doc, cause: err.message };
     doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { stage: previousStage })) ?? doc;
     return { kind: 'not-sent', doc, cause: err.message };
   }
   if (TRY_LATER.includes(ret.cStat)) {
     const cause = `${ret.cStat} - ${ret.xMotivo}`;
-    if (isContingencyTrigger({ cStat: ret.cStat })) await ctx.contingency.enterContingency(scope, cause, doc.id);
+    if (isContingencyTrigger({ cStat: ret.cStat })) await ctx.contingency.enterContingency(scope, cause, doc.id, ctx.log);
     doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { stage: previousStage })) ?? doc;
     return { kind: 'not-sent', doc, cause, cStat: ret.cStat };
   }
@@ -164,7 +164,7 @@ export async function consultKey(ctx: CompanyContext, doc: DocumentRecord, chave
     return { kind: 'answer', cStat, xMotivo: ret.xMotivo, ret, cancelEventRegistered };
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
-    log.warn('consulta por chave falhou', { chave, error: err.message });
+    ctx.log.warn('consulta por chave falhou', { chave, error: err.message });
     return { kind: 'transport-error', cause: err.message };
   }
 }

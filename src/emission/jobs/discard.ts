@@ -9,7 +9,6 @@
 import { DOC_STATUS, type DocumentRecord } from '../../store/port';
 import { detCancelamento, TP_EVENTO } from '../../sefaz/messages';
 import { discardDecision, pendingBackoff, type DiscardDecision } from '../../contingency/policy';
-import { log, withLogContext } from '../../log/logger';
 import type { CompanyContext } from '../context';
 import { applyProtocol, settleByConsulta } from '../outcome';
 import { issueEvent, transmitEvent } from '../events';
@@ -59,7 +58,7 @@ async function retryLater(run: JobRun, ctx: CompanyContext, doc: DocumentRecord,
 }
 
 async function manual(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, reason: string): Promise<Outcome> {
-  log.error('descarte exige ação manual do suporte', { numero: doc.numero, serie: doc.serie, motivo: reason });
+  ctx.log.error('descarte exige ação manual do suporte', { numero: doc.numero, serie: doc.serie, motivo: reason });
   await save(ctx, doc, { discardState: DISCARD_STATE.manual, lastError: reason, nextAttemptAt: run.at(DAY) });
   return 'manual';
 }
@@ -127,7 +126,7 @@ async function discardOne(run: JobRun, ctx: CompanyContext, doc: DocumentRecord)
   }
   answers.sort((a, b) => PRIORITY.indexOf(a.decision.action) - PRIORITY.indexOf(b.decision.action));
   const { key, facts, decision } = answers[0]!;
-  log.info('descarte: consulta', { chaveConsultada: key, decisao: decision.action });
+  ctx.log.info('descarte: consulta', { chaveConsultada: key, decisao: decision.action });
   switch (decision.action) {
     case 'cancel':
       if (key !== doc.chave || facts.kind !== 'answer') return manual(run, ctx, doc, `chave anterior ${key} autorizada: cancele-a manualmente`);
@@ -177,7 +176,7 @@ export async function runDiscards(run: JobRun): Promise<DiscardSummary> {
       continue;
     }
     summary.consulted += 1;
-    const outcome = await withLogContext({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }, () => discardOne(run, ctx, doc));
+    const outcome = await discardOne(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc);
     summary[outcome] += 1;
   }
   const unreferenced = await run.store.findDocumentsForJob({ docStatus: [DOC_STATUS.NECESSITA_INTERACAO], discardRequested: false, dueBefore: run.now, limit: run.options.batchSize });
@@ -188,7 +187,7 @@ export async function runDiscards(run: JobRun): Promise<DiscardSummary> {
       summary.waiting += 1;
       continue;
     }
-    if (await withLogContext({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }, () => settleUnreferenced(run, ctx, doc))) summary.settled += 1;
+    if (await settleUnreferenced(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc)) summary.settled += 1;
   }
   return summary;
 }

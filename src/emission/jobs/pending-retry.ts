@@ -8,7 +8,6 @@ import { applyProtocol, recordRejection, sefazTarget } from '../outcome';
 import { transmitEvent } from '../events';
 import { PENDING_MAX_ATTEMPTS, pendingBackoff } from '../../contingency/policy';
 import { SefazTransportError } from '../../sefaz/errors';
-import { log, withLogContext } from '../../log/logger';
 import type { CompanyContext } from '../context';
 import { consultKey, scopeIsNormal, transmitStored, type JobRun } from './common';
 
@@ -110,7 +109,7 @@ export async function retryPendingDocuments(run: JobRun): Promise<PendingSummary
       continue;
     }
     summary.tried += 1;
-    const step = await withLogContext({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }, () => retryDocument(run, ctx, doc));
+    const step = await retryDocument(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc);
     if (step === 'settled') summary.settled += 1;
     else if (step === 'gave-up') summary.gaveUp += 1;
     else summary.stillPending += 1;
@@ -144,11 +143,11 @@ export async function retryPendingEvents(run: JobRun): Promise<PendingSummary> {
       continue;
     }
     summary.tried += 1;
-    const step = await withLogContext({ chave: doc.chave ?? undefined, tpEvento: ev.tpEvento }, () => retryEvent(run, ctx, doc, ev));
+    const step = await retryEvent(run, ctx.withLog({ chave: doc.chave ?? undefined, tpEvento: ev.tpEvento }), doc, ev);
     if (step === 'settled') summary.settled += 1;
     else if (step === 'gave-up') summary.gaveUp += 1;
     else summary.stillPending += 1;
   }
-  if (summary.gaveUp > 0) log.warn('eventos pendentes desistidos após o limite de tentativas', { eventos: summary.gaveUp });
+  if (summary.gaveUp > 0) run.log.warn('eventos pendentes desistidos após o limite de tentativas', { eventos: summary.gaveUp });
   return summary;
 }

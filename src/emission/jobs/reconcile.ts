@@ -6,7 +6,6 @@
 // attempt. EPECs nearing the 168 h limit are logged, whatever the scope's state.
 import { DOC_STATUS, type DocumentRecord } from '../../store/port';
 import { epecWarning, pendingBackoff } from '../../contingency/policy';
-import { log, withLogContext } from '../../log/logger';
 import type { CompanyContext } from '../context';
 import { scopeIsNormal, transmitStored, type JobRun } from './common';
 
@@ -29,8 +28,8 @@ function warnIfOld(run: JobRun, doc: DocumentRecord): boolean {
   const level = epecWarning(epecInstant(doc), run.now, run.options.epecWarnAfterHours);
   if (level === 'ok') return false;
   const fields = { numero: doc.numero, serie: doc.serie, chave: doc.chave, epecEm: epecInstant(doc).toISOString() };
-  if (level === 'overdue') log.error('EPEC não conciliada há mais de 168 h: novas EPEC do emitente serão bloqueadas (142)', fields);
-  else log.warn('EPEC perto do limite de 168 h sem conciliação', fields);
+  if (level === 'overdue') run.log.error('EPEC não conciliada há mais de 168 h: novas EPEC do emitente serão bloqueadas (142)', fields);
+  else run.log.warn('EPEC perto do limite de 168 h sem conciliação', fields);
   return true;
 }
 
@@ -40,7 +39,7 @@ async function reconcileOne(run: JobRun, ctx: CompanyContext, doc: DocumentRecor
   if (sent.kind === 'answered') {
     if (sent.doc.docStatus === DOC_STATUS.AUTORIZADO) summary.authorised += 1;
     else summary.rejected += 1;
-    log.info(doc.docStatus === DOC_STATUS.EPEC ? 'EPEC conciliada' : 'NFC-e off-line transmitida', { docStatus: sent.doc.docStatus, cStat: sent.doc.cStat });
+    ctx.log.info(doc.docStatus === DOC_STATUS.EPEC ? 'EPEC conciliada' : 'NFC-e off-line transmitida', { docStatus: sent.doc.docStatus, cStat: sent.doc.cStat });
     return;
   }
   summary.retryLater += 1;
@@ -60,7 +59,7 @@ export async function reconcileContingencyDocuments(run: JobRun): Promise<Reconc
       summary.waiting += 1;
       continue;
     }
-    await withLogContext({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }, () => reconcileOne(run, ctx, doc, summary));
+    await reconcileOne(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc, summary);
   }
   return summary;
 }

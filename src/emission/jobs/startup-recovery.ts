@@ -9,7 +9,6 @@
 // * events left `sending` → pending (re-sent by the pending-retry job).
 // Only rows last touched before this run started are considered: newer ones belong to live requests.
 import { DOC_STATUS, type DocumentRecord } from '../../store/port';
-import { log, withLogContext } from '../../log/logger';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
 import { recordRejection } from '../outcome';
@@ -58,7 +57,7 @@ export async function recoverAfterCrash(run: JobRun): Promise<RecoverySummary> {
     summary.found += 1;
     const ctx = await run.context(doc.companyId);
     if (!ctx) continue;
-    const step = await withLogContext({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }, () => recoverDocument(run, ctx, doc));
+    const step = await recoverDocument(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc);
     summary[step] += 1;
   }
   const events = await run.store.findEventsForJob({ status: ['sending'], limit: RECOVERY_BATCH });
@@ -66,6 +65,6 @@ export async function recoverAfterCrash(run: JobRun): Promise<RecoverySummary> {
     await run.store.updateEvent(ev.companyId, ev.id, { status: 'pending', cStat: String(SitCodigo.pendente), xMotivo: TEXT.eventoPendente });
     summary.events += 1;
   }
-  if (summary.found > 0) log.warn('recuperação após queda: documentos encontrados em andamento', summary);
+  if (summary.found > 0) run.log.warn('recuperação após queda: documentos encontrados em andamento', summary);
   return summary;
 }
