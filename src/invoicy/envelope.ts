@@ -50,16 +50,26 @@ function parseOptions({ ParseOption: o }: Libxml2): number {
   return o.XML_PARSE_NONET | o.XML_PARSE_NO_XXE | o.XML_PARSE_HUGE;
 }
 
-function inInvoicyNs(el: Element): boolean {
-  return el.namespaceUri === INVOICY_NS || el.namespaceUri === '';
+/** An element child with its name and namespace, each read once (every read decodes a string out of wasm). */
+interface Child {
+  el: Element;
+  name: string;
+  ns: string;
 }
 
-function children(lib: Libxml2, parent: Element, localName: string, ns?: string): Element[] {
-  const found: Element[] = [];
+/** The element children of parent, walked once. */
+function childrenOf(lib: Libxml2, parent: Element | undefined): Child[] {
+  const found: Child[] = [];
+  if (!parent) return found;
   for (let n = parent.firstChild; n; n = n.next) {
-    if (n instanceof lib.XmlElement && n.name === localName && (ns === undefined ? inInvoicyNs(n) : n.namespaceUri === ns)) found.push(n);
+    if (n instanceof lib.XmlElement) found.push({ el: n, name: n.name, ns: n.namespaceUri });
   }
   return found;
+}
+
+/** The children named localName, in the InvoiCy namespace or none (or in ns when given). */
+function named(kids: Child[], localName: string, ns?: string): Element[] {
+  return kids.filter((k) => k.name === localName && (ns === undefined ? k.ns === INVOICY_NS || k.ns === '' : k.ns === ns)).map((k) => k.el);
 }
 
 const text = (el: Element | undefined): string | undefined => el?.content;
@@ -89,12 +99,11 @@ export async function parseExecuteEnvelope(body: Buffer | string): Promise<Envel
 }
 
 function readExecute(lib: Libxml2, root: Element): EnvelopeResult {
-  const child = (parent: Element | undefined, localName: string): Element | undefined =>
-    parent ? children(lib, parent, localName)[0] : undefined;
+  const child = (parent: Element | undefined, localName: string): Element | undefined => named(childrenOf(lib, parent), localName)[0];
   if (root.name === 'Envelope' && root.namespaceUri === SOAP12_NS) {
     return fault('SOAP 1.2 não é suportado por este serviço; utilize SOAP 1.1', 'SOAP-ENV:VersionMismatch');
   }
-  const soapBody = root.name === 'Envelope' && root.namespaceUri === SOAP11_NS ? children(lib, root, 'Body', SOAP11_NS)[0] : undefined;
+  const soapBody = root.name === 'Envelope' && root.namespaceUri === SOAP11_NS ? named(childrenOf(lib, root), 'Body', SOAP11_NS)[0] : undefined;
   const execute = child(soapBody, 'recepcao.Execute');
   if (!execute) {
     return fault('Requisição SOAP inválida: esperado um Envelope SOAP 1.1 com Body/recepcao.Execute');
@@ -102,9 +111,8 @@ function readExecute(lib: Libxml2, root: Element): EnvelopeResult {
   const recepcao = child(execute, 'Invoicyrecepcao');
   if (!recepcao) return fault('Requisição SOAP inválida: recepcao.Execute sem o elemento Invoicyrecepcao');
 
-  const cabecalho = child(recepcao, 'Cabecalho');
-  const dados = child(recepcao, 'Dados');
-  const dadosItems = dados ? children(lib, dados, 'DadosItem') : [];
+  const parts = childrenOf(lib, recepcao);
+  const dadosItems = named(childrenOf(lib, named(parts, 'Dados')[0]), 'DadosItem');
   if (dadosItems.length === 0) {
     return requestError(145, 'Nenhum documento informado: envie de 1 a 50 DadosItem por chamada');
   }
@@ -115,16 +123,18 @@ function readExecute(lib: Libxml2, root: Element): EnvelopeResult {
     );
   }
   const items: DadosItem[] = dadosItems.map((item) => {
-    const parametros = text(child(item, 'Parametros'));
-    return { documento: text(child(item, 'Documento')) ?? '', ...(parametros === undefined ? {} : { parametros }) };
+    const fields = childrenOf(lib, item);
+    const parametros = text(named(fields, 'Parametros')[0]);
+    return { documento: text(named(fields, 'Documento')[0]) ?? '', ...(parametros === undefined ? {} : { parametros }) };
   });
-  const empCO = text(child(cabecalho, 'EmpCO'));
-  const texto = text(child(child(recepcao, 'Informacoes'), 'Texto'));
+  const cabecalho = childrenOf(lib, named(parts, 'Cabecalho')[0]);
+  const empCO = text(named(cabecalho, 'EmpCO')[0]);
+  const texto = text(child(named(parts, 'Informacoes')[0], 'Texto'));
   return {
     ok: true,
     request: {
-      empPK: (text(child(cabecalho, 'EmpPK')) ?? '').trim(),
-      empCK: (text(child(cabecalho, 'EmpCK')) ?? '').trim(),
+      empPK: (text(named(cabecalho, 'EmpPK')[0]) ?? '').trim(),
+      empCK: (text(named(cabecalho, 'EmpCK')[0]) ?? '').trim(),
       ...(empCO === undefined ? {} : { empCO }),
       ...(texto === undefined ? {} : { texto }),
       items,
