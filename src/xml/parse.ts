@@ -1,8 +1,9 @@
-// The one place that turns untrusted XML text into data. fast-xml-parser never expands external
-// entities, but we refuse any DOCTYPE or entity declaration outright (InvoiCy code 145) so that no
-// input can make us read files or blow up memory; values stay strings (fiscal data must not become
-// numbers: chaves, CNPJs and cNF keep their leading zeros).
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+// The one place that turns untrusted XML text into data. Any DOCTYPE or entity declaration is refused
+// outright (InvoiCy code 145), so no input can make us read files or blow up memory; fast-xml-parser's
+// validator then checks well-formedness, and the trees are built here; values stay strings (fiscal
+// data must not become numbers: chaves, CNPJs and cNF keep their leading zeros).
+import { XMLValidator } from 'fast-xml-parser';
+import { tagOf } from './ordered';
 
 export class XmlInputError extends Error {
   constructor(message: string, readonly kind: 'malformed' | 'dtd') {
@@ -38,42 +39,15 @@ export interface ParseOptions {
   checked?: boolean;
 }
 
-const baseOptions = {
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: true,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  cdataPropName: false as const,
-  // true (the default) builds each element's path string for callbacks we never read (measured: a
-  // quarter of the parse time); false hands them a matcher instead.
-  jPath: false,
-};
-
-/** Object-mode parse of untrusted XML (refuses DTDs, validates well-formedness first). */
-export function parseXml(text: string, options: ParseOptions = {}): Record<string, unknown> {
-  if (!options.checked) assertXmlSafe(text);
-  const arrays = new Set(options.arrays ?? []);
-  const parser = new XMLParser({
-    ...baseOptions,
-    removeNSPrefix: options.removeNSPrefix ?? false,
-    isArray: (name: string) => arrays.has(name),
-  });
-  return parser.parse(text) as Record<string, unknown>;
-}
-
 export type OrderedNode = Record<string, unknown>;
 
-// The order-preserving tree is built by one regex pass over text the validator has accepted, in the
-// shape of fast-xml-parser's preserveOrder output with the options above (held equal to it on every
-// official example and a table of edge cases by the tests): elements as { name: children[] } with
-// ':@' attributes, text and CDATA as '#text' nodes, comments and PIs dropped, the five predefined
-// entities decoded. fast-xml-parser's builder took ~3.5× as long (measured on a one-item NF-e,
-// validation aside: ~160 → ~45 µs), and every SOAP call parses its documents this way.
+// Trees are built by one regex pass over text the validator has accepted, in the shapes of
+// fast-xml-parser's preserveOrder and object output (values as strings, attributes as "@_" keys; the
+// tests hold both equal to fast-xml-parser on every shared XML file and a table of edge cases): in
+// the ordered tree elements are { name: children[] } with ':@' attributes, text and CDATA are '#text'
+// nodes, comments and PIs are dropped, the five predefined entities are decoded. fast-xml-parser's
+// builders took 3.5–5× as long (measured: a one-item NF-e ~160 → ~45 µs, a 10 KB nfeProc ~450 →
+// ~100 µs), and every SOAP call and SEFAZ answer is parsed this way.
 const TOKEN_RE = /<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>|<\?[\s\S]*?\?>|<![^>]*>|<(\/?)([^\s/>]+)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
 const ATTR_RE = /([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const ENTITY_RE = /&(lt|gt|amp|quot|apos);/g;
@@ -95,10 +69,18 @@ function attributesOf(attrs: string, removeNSPrefix: boolean): Record<string, st
   return out;
 }
 
-/** Order-preserving parse of untrusted XML (checked by fast-xml-parser's validator first). */
-export function parseXmlOrdered(text: string, options: Pick<ParseOptions, 'removeNSPrefix'> = {}): OrderedNode[] {
-  assertXmlSafe(text);
-  const removeNSPrefix = options.removeNSPrefix ?? false;
+// Element names become object keys: as in fast-xml-parser, those that could reach a prototype are
+// refused and those that would shadow Object.prototype methods get a "__" prefix.
+const CRITICAL_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+const SHADOWING_NAMES = new Set(['hasOwnProperty', 'toString', 'valueOf', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+
+function safeName(name: string): string {
+  if (CRITICAL_NAMES.has(name)) throw new XmlInputError(`XML recusado: o nome de elemento "${name}" não é aceito`, 'malformed');
+  return SHADOWING_NAMES.has(name) ? `__${name}` : name;
+}
+
+/** The ordered tree of text the validator has accepted. */
+function buildOrdered(text: string, removeNSPrefix: boolean): OrderedNode[] {
   const xml = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   const root: OrderedNode[] = [];
   const open: OrderedNode[][] = [root];
@@ -125,7 +107,7 @@ export function parseXmlOrdered(text: string, options: Pick<ParseOptions, 'remov
     } else {
       const kids: OrderedNode[] = [];
       const node: OrderedNode = {};
-      node[removeNSPrefix ? withoutPrefix(qname) : qname] = kids;
+      node[safeName(removeNSPrefix ? withoutPrefix(qname) : qname)] = kids;
       const attributes = attrs && attributesOf(attrs, removeNSPrefix);
       if (attributes) node[':@'] = attributes;
       children.push(node);
@@ -133,6 +115,51 @@ export function parseXmlOrdered(text: string, options: Pick<ParseOptions, 'remov
     }
   }
   return root;
+}
+
+/** Order-preserving parse of untrusted XML (checked by fast-xml-parser's validator first). */
+export function parseXmlOrdered(text: string, options: Pick<ParseOptions, 'removeNSPrefix'> = {}): OrderedNode[] {
+  assertXmlSafe(text);
+  return buildOrdered(text, options.removeNSPrefix ?? false);
+}
+
+/**
+ * fast-xml-parser's object form of an ordered tree (its `compress`): an element with text only is its
+ * text, an empty one is '', attributes are '@_' keys beside the children, a repeated name becomes an
+ * array (or always, for the names in `arrays`), text among children is joined under '#text'.
+ */
+function toObject(nodes: OrderedNode[], arrays: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let text: string | undefined;
+  for (const node of nodes) {
+    const name = tagOf(node);
+    if (name === undefined) {
+      if (typeof node['#text'] === 'string') text = (text ?? '') + node['#text'];
+      continue;
+    }
+    const obj = toObject(node[name] as OrderedNode[], arrays);
+    const attributes = node[':@'] as Record<string, string> | undefined;
+    let value: unknown = obj;
+    if (attributes) Object.assign(obj, attributes);
+    else {
+      const keys = Object.keys(obj);
+      if (keys.length === 0) value = '';
+      else if (keys.length === 1 && obj['#text'] !== undefined) value = obj['#text'];
+    }
+    const existing = Object.hasOwn(out, name) ? out[name] : undefined;
+    if (existing !== undefined) {
+      if (Array.isArray(existing)) existing.push(value);
+      else out[name] = [existing, value];
+    } else out[name] = arrays.has(name) ? [value] : value;
+  }
+  if (text) out['#text'] = text;
+  return out;
+}
+
+/** Object-mode parse of untrusted XML (refuses DTDs, validates well-formedness first). */
+export function parseXml(text: string, options: ParseOptions = {}): Record<string, unknown> {
+  if (!options.checked) assertXmlSafe(text);
+  return toObject(buildOrdered(text, options.removeNSPrefix ?? false), new Set(options.arrays));
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };

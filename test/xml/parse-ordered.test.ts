@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { parseXmlOrdered, type OrderedNode } from '../../src/xml/parse';
+import { parseXml, parseXmlOrdered, type OrderedNode } from '../../src/xml/parse';
 
 const shared = path.resolve(__dirname, '../../../shared');
 
@@ -60,4 +60,47 @@ test.each([
 test('malformed XML and DTDs are still refused', () => {
   expect(() => parseXmlOrdered('<a><b></a>')).toThrow(/mal formado/);
   expect(() => parseXmlOrdered('<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')).toThrow(/DOCTYPE/);
+});
+
+describe('parseXml (object form)', () => {
+  const ARRAYS = ['protNFe', 'retEvento', 'det', 'pag'];
+  function referenceObject(xml: string, removeNSPrefix: boolean): Record<string, unknown> {
+    const parser = new XMLParser({
+      ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, parseAttributeValue: false, trimValues: false,
+      processEntities: true, htmlEntities: false, ignoreDeclaration: true, ignorePiTags: true, cdataPropName: false, removeNSPrefix,
+      isArray: (name: string) => ARRAYS.includes(name),
+    });
+    const out = parser.parse(xml) as Record<string, unknown>;
+    delete out['#text']; // text beside the root element
+    return out;
+  }
+
+  test.each(files.map((f) => [path.relative(shared, f), f]))('%s: same object as fast-xml-parser', (_name, file) => {
+    const xml = fs.readFileSync(file, 'utf8');
+    let expected: Record<string, unknown>;
+    try {
+      expected = referenceObject(xml, true);
+    } catch {
+      return;
+    }
+    expect(parseXml(xml, { removeNSPrefix: true, arrays: ARRAYS })).toEqual(expected);
+    expect(parseXml(xml, { arrays: ARRAYS })).toEqual(referenceObject(xml, false));
+  });
+
+  test.each([
+    ['text only, empty, attributes with and without text', '<r><a>x</a><b/><c></c><d k="1"/><e k="2">t</e><f> </f></r>'],
+    ['repeated names become arrays; listed names always are', '<r><x>1</x><x>2</x><protNFe><n>1</n></protNFe><y><z>a</z>mixed</y></r>'],
+    ['names of Object.prototype methods get a "__" prefix', '<r><toString>2</toString><hasOwnProperty/><valueOf>v</valueOf></r>'],
+    ['other Object.prototype names are plain keys', '<r><isPrototypeOf>1</isPrototypeOf><toLocaleString>2</toLocaleString></r>'],
+  ])('%s', (_name, xml) => {
+    expect(parseXml(xml, { arrays: ARRAYS })).toEqual(referenceObject(xml, false));
+  });
+
+  test.each(['__proto__', 'constructor', 'prototype'])('an element named %s is refused, as fast-xml-parser refuses it', (name) => {
+    const xml = `<r><${name}><polluted>sim</polluted></${name}></r>`;
+    expect(() => referenceObject(xml, false)).toThrow();
+    expect(() => parseXml(xml)).toThrow(/não é aceito/);
+    expect(() => parseXmlOrdered(xml)).toThrow(/não é aceito/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 });
