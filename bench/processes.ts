@@ -31,6 +31,9 @@ export interface SystemOptions {
   /** Extra node arguments per child, e.g. --cpu-prof (not allowed in NODE_OPTIONS). */
   gatewayNodeArgs?: string[];
   simulatorNodeArgs?: string[];
+  /** CPU lists (taskset -c) the children run on; undefined lets the scheduler place them. */
+  gatewayCpus?: string;
+  simulatorCpus?: string;
 }
 
 export class ProcessGroup {
@@ -39,9 +42,11 @@ export class ProcessGroup {
   onUnexpectedExit: (child: Child, code: number | null, signal: NodeJS.Signals | null) => void = () => undefined;
   private stopping = false;
 
-  spawn(name: string, args: string[], env: NodeJS.ProcessEnv): Child & { lines: AsyncLineSource } {
+  /** `cpus`: started through taskset on those CPUs (taskset execs node: the pid is node's). */
+  spawn(name: string, args: string[], env: NodeJS.ProcessEnv, cpus?: string): Child & { lines: AsyncLineSource } {
+    const [command, argv] = cpus ? ['taskset', ['-c', cpus, process.execPath, ...args]] : [process.execPath, args];
     // Own process group: a terminal Ctrl-C reaches only the bench, which then stops the children in order.
-    const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const proc = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     if (proc.pid === undefined) throw new Error(`could not start ${name}`);
     const tailLines: string[] = [];
     const lines = new AsyncLineSource();
@@ -167,7 +172,7 @@ export async function startSimulator(group: ProcessGroup, o: SystemOptions): Pro
   const child = group.spawn('simulator', [...(o.simulatorNodeArgs ?? []), path.join(o.root, 'dist/src/cli/main.js'), 'simulator'], cleanEnv({
     SIM_PORT: '0', SIM_HTTP_PORT: '', SIM_DATA_DIR: path.join(o.dataDir, 'simulator'), SIM_PROCESSING_DELAY_MS: '0',
     SCHEMAS_DIR: o.schemasDir ?? '',
-  }));
+  }), o.simulatorCpus);
   const url = await child.lines.find((l) => /HTTPS \(TLS mútuo\): (https:\/\/\S+)/.exec(l)?.[1], o.startupTimeoutMs, 'the simulator URL')
     .catch((err: Error) => { throw new Error(`${err.message}\n${child.tail()}`); });
   child.lines.detach();
@@ -180,7 +185,7 @@ export async function startGateway(group: ProcessGroup, o: SystemOptions, simula
   const child = group.spawn('gateway', [...(o.gatewayNodeArgs ?? []), path.join(o.root, 'dist/src/cli/main.js'), 'serve'], cleanEnv({
     PORT: String(port), HOST: '127.0.0.1', DATA_DIR: o.dataDir, SEFAZ_MODE: 'simulator', SIM_URL: simulatorUrl,
     SCHEMAS_DIR: o.schemasDir ?? '', LOG_LEVEL: 'warn', MASTER_KEY: '', MSSQL_URL: '',
-  }));
+  }), o.gatewayCpus);
   const field = (re: RegExp, what: string) =>
     child.lines.find((l) => re.exec(l)?.[1], o.startupTimeoutMs, what).catch((err: Error) => { throw new Error(`${err.message}\n${child.tail()}`); });
   const cnpj = await field(/CNPJ do emitente:\s+(\d{14})/, 'the sandbox CNPJ');
