@@ -424,9 +424,14 @@ export class SqlStore implements Store {
 
   async allocateAndInsertDocument(companyId: string, doc: NewUnnumberedDocument, numbered?: (numero: number) => DocumentPatch): Promise<DocumentRecord> {
     const key: SequenceKey = { companyId, tpAmb: doc.tpAmb, model: doc.model, serie: doc.serie };
+    const nextNumero = (q: SqlExecutor) => q.all(`SELECT next_numero FROM number_sequences${this.d.lockRow} WHERE ${SEQ_KEY}`, seqParams(key));
     return this.db.tx(async (q) => {
-      await this.ensureSequence(q, key);
-      const seq = await q.all(`SELECT next_numero FROM number_sequences${this.d.lockRow} WHERE ${SEQ_KEY}`, seqParams(key));
+      // The sequence row exists but for a série's first document (locked on SQL Server either way).
+      let seq = await nextNumero(q);
+      if (!seq.length) {
+        await this.ensureSequence(q, key);
+        seq = await nextNumero(q);
+      }
       let n = Math.max(Number(seq[0]?.next_numero ?? 1), 1);
       for (;;) {
         checkNumero(n, 'Próximo número da sequência');
