@@ -34,10 +34,6 @@ export class LogScope {
     Object.assign(this.fields, fields);
   }
 
-  get context(): Readonly<LogContext> {
-    return this.fields;
-  }
-
   error(message: string, meta?: Record<string, unknown>): void {
     this.write('error', message, meta);
   }
