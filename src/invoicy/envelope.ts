@@ -50,11 +50,10 @@ function parseOptions({ ParseOption: o }: Libxml2): number {
   return o.XML_PARSE_NONET | o.XML_PARSE_NO_XXE | o.XML_PARSE_HUGE;
 }
 
-/** An element child with its name and namespace, each read once (every read decodes a string out of wasm). */
+/** An element child with its name, read once (every read decodes a string out of wasm). */
 interface Child {
   el: Element;
   name: string;
-  ns: string;
 }
 
 /** The element children of parent, walked once. */
@@ -62,14 +61,15 @@ function childrenOf(lib: Libxml2, parent: Element | undefined): Child[] {
   const found: Child[] = [];
   if (!parent) return found;
   for (let n = parent.firstChild; n; n = n.next) {
-    if (n instanceof lib.XmlElement) found.push({ el: n, name: n.name, ns: n.namespaceUri });
+    if (n instanceof lib.XmlElement) found.push({ el: n, name: n.name });
   }
   return found;
 }
 
-/** The children named localName, in the InvoiCy namespace or none (or in ns when given). */
+/** The children named localName, in the InvoiCy namespace or none (or in ns when given); namespaces are read for those only. */
 function named(kids: Child[], localName: string, ns?: string): Element[] {
-  return kids.filter((k) => k.name === localName && (ns === undefined ? k.ns === INVOICY_NS || k.ns === '' : k.ns === ns)).map((k) => k.el);
+  const inNs = (uri: string) => (ns === undefined ? uri === INVOICY_NS || uri === '' : uri === ns);
+  return kids.filter((k) => k.name === localName && inNs(k.el.namespaceUri)).map((k) => k.el);
 }
 
 const text = (el: Element | undefined): string | undefined => el?.content;
