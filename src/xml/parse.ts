@@ -3,7 +3,7 @@
 // validator then checks well-formedness, and the trees are built here; values stay strings (fiscal
 // data must not become numbers: chaves, CNPJs and cNF keep their leading zeros).
 import { XMLValidator } from 'fast-xml-parser';
-import { tagOf } from './ordered';
+import { localName, tagOf } from './ordered';
 
 export class XmlInputError extends Error {
   constructor(message: string, readonly kind: 'malformed' | 'dtd') {
@@ -54,7 +54,6 @@ const ENTITY_RE = /&(lt|gt|amp|quot|apos);/g;
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 const decodeEntities = (s: string): string => (s.includes('&') ? s.replace(ENTITY_RE, (_, e: string) => ENTITIES[e]!) : s);
-const withoutPrefix = (qname: string): string => qname.slice(qname.indexOf(':') + 1);
 
 function attributesOf(attrs: string, removeNSPrefix: boolean): Record<string, string> | undefined {
   let out: Record<string, string> | undefined;
@@ -62,7 +61,7 @@ function attributesOf(attrs: string, removeNSPrefix: boolean): Record<string, st
     let name = m[1]!;
     if (removeNSPrefix) {
       if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
-      name = withoutPrefix(name);
+      name = localName(name);
     }
     (out ??= {})[`@_${name}`] = decodeEntities(m[2] ?? m[3] ?? '');
   }
@@ -107,7 +106,7 @@ function buildOrdered(text: string, removeNSPrefix: boolean): OrderedNode[] {
     } else {
       const kids: OrderedNode[] = [];
       const node: OrderedNode = {};
-      node[safeName(removeNSPrefix ? withoutPrefix(qname) : qname)] = kids;
+      node[safeName(removeNSPrefix ? localName(qname) : qname)] = kids;
       const attributes = attrs && attributesOf(attrs, removeNSPrefix);
       if (attributes) node[':@'] = attributes;
       children.push(node);
