@@ -292,7 +292,7 @@ async function main(): Promise<number> {
     const simulator = await startSimulator(group, options);
     const gateway = await startGateway(group, options, simulator.url);
     bench = new Bench(s, gateway, simulator);
-    process.stderr.write(`bench: warm-up (${s.warmup} one-item${s.n50 > 0 ? ` + ${fiftyItemWarmup(s.warmup)} fifty-item` : ''} documents)…\n`);
+    process.stderr.write(`bench: warm-up (${s.n50 > 0 ? `${fiftyItemWarmup(s.warmup)} fifty-item, then ` : ''}${s.warmup} one-item documents)…\n`);
     await bench.warmUp();
     const phases: PhaseResult[] = [];
     process.stderr.write(`bench: ${s.n1} one-item NF-e…\n`);
