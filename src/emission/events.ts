@@ -159,9 +159,9 @@ function checkState(ctx: CompanyContext, tpEvento: string, doc: DocumentRecord, 
   if (r) refuseWith(r);
 }
 
-/** The detEvento content of a signed evento. */
-function detOf(xmlSigned: string | null): string | undefined {
-  return xmlSigned ? /<detEvento[^>]*>([\s\S]*)<\/detEvento>/.exec(xmlSigned)?.[1] : undefined;
+/** The detEvento content of a signed evento (or of the procEventoNFe holding it). */
+function detOf(xml: string | null): string | undefined {
+  return xml ? /<detEvento[^>]*>([\s\S]*?)<\/detEvento>/.exec(xml)?.[1] : undefined;
 }
 
 /**
@@ -274,7 +274,10 @@ async function registeredAtSefaz(ctx: CompanyContext, target: SefazTarget, crede
   if (!doc.chave) return undefined;
   try {
     const sit = await ctx.sefaz.consultaProtocolo(target, credentials, doc.chave);
-    const found = sit.eventos.find((p) => p.retEvento.tpEvento === ev.tpEvento && Number(p.retEvento.nSeqEvento) === ev.nSeq && REGISTERED.includes(p.retEvento.cStat));
+    // A CC-e SEFAZ holds under this sequence with another text is not this one: adopting it would drop this text.
+    const same = (raw: string) => ev.tpEvento !== TP_EVENTO.cartaCorrecao || detOf(raw) === detOf(ev.xmlSigned);
+    const found = sit.eventos.find((p) => p.retEvento.tpEvento === ev.tpEvento && Number(p.retEvento.nSeqEvento) === ev.nSeq
+      && REGISTERED.includes(p.retEvento.cStat) && same(p.raw));
     return found && { ...found.retEvento, xmlProc: found.raw };
   } catch (err) {
     if (err instanceof SefazTransportError) return undefined;

@@ -137,3 +137,21 @@ test('a sequence reserved but never signed (a crash) is freed by the jobs and us
   expect([sit(d).SitCodigo, d.DocEvenSeq]).toEqual(['135', '1']);
   expect(await h.store.getEvent(h.main.company.id, crashed.event.id)).toMatchObject({ status: 'registered', attempts: 2 });
 });
+
+test('a sequence SEFAZ already holds with another text is not adopted: 573, and the next CC-e takes the following sequence', async () => {
+  const nfe = await authorise(h, 106, { serie: 31 });
+  const chave = String(nfe.DocChaAcesso);
+  const first = (await h.call([evento({ chave, tp: '110110', det: cceDet(correcao(1)) })])).documentos[0]!;
+  expect(sit(first).SitCodigo).toBe('135');
+  // The gateway's record diverged from SEFAZ's (as after a reply it could not read): it thinks seq 1 is free.
+  const [row] = await localEvents(chave);
+  await h.store.updateEvent(h.main.company.id, row!.id, { status: 'rejected', cStat: '999', xMotivo: 'Rejeição: resposta ilegível' });
+
+  const clash = (await h.call([evento({ chave, tp: '110110', det: cceDet(correcao(2)) })])).documentos[0]!;
+  expect([sit(clash).SitCodigo, clash.DocEvenSeq]).toEqual(['573', '1']);
+  const next = (await h.call([evento({ chave, tp: '110110', det: cceDet(correcao(2)) })])).documentos[0]!;
+  expect([sit(next).SitCodigo, next.DocEvenSeq]).toEqual(['135', '2']);
+  expect(decodeB64(next.DocXMLBase64)).toContain(`<xCorrecao>${correcao(2)}</xCorrecao>`);
+  const registered = simEvents(chave, '110110');
+  expect(registered.map((e) => [e.nSeqEvento, e.procXml.includes(correcao(1)), e.procXml.includes(correcao(2))])).toEqual([[1, true, false], [2, false, true]]);
+});
