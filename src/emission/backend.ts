@@ -5,7 +5,7 @@ import type { AuthenticatedCompany, CallContext, DocumentRequest, DocumentResult
 import type { Company, Environment } from '../store/port';
 import type { LogScope } from '../log/logger';
 import { CompanyContext, type EmissionDeps } from './context';
-import { TEXT } from './codes';
+import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { rejectionReply } from './replies';
 import { prepareEnvio, sendSync, type ReadyDocument } from './issue-nfe';
 import { MAX_LOTE, sendLote } from './lote';
@@ -17,8 +17,8 @@ import { reissueInReservedSerie } from './contingency/transition';
 
 export type { EmissionDeps } from './context';
 
-function notSupported(req: DocumentRequest, text: string): DocumentResult {
-  return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, 999, text) };
+function refusal(req: DocumentRequest, code: number, text: string): DocumentResult {
+  return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, code, text) };
 }
 
 const EMISSION_MODELS = ['NFe', 'NFCe'];
@@ -65,7 +65,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
         } catch (err) {
           log.error('erro interno ao processar documento', { error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
           for (const i of indexes) {
-            results[i] ??= notSupported(docs[i]!, `Erro interno ao processar o documento (requisição ${call.requestId}); consulte o documento antes de reenviá-lo`);
+            results[i] ??= refusal(docs[i]!, SitCodigo.erroInterno, `Erro interno ao processar o documento (requisição ${call.requestId}); consulte o documento antes de reenviá-lo`);
           }
         }
       };
@@ -79,7 +79,8 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
       async function prepare(ctx: CompanyContext, i: number, req: DocumentRequest): Promise<void> {
         if (req.kind === 'Envio') {
           if (!EMISSION_MODELS.includes(req.modelo)) {
-            results[i] = notSupported(req, TEXT.modeloNaoSuportado(req.modelo || '(não informado)'));
+            const r = modelRefusal(req.modelo);
+            results[i] = refusal(req, r.code, r.text);
             return;
           }
           await applySubstituirDocumento(ctx, req);
@@ -95,7 +96,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
         } else if (req.kind === 'DescartarDocumento') {
           results[i] = await processDescarte(ctx, req);
         } else {
-          results[i] = notSupported(req, TEXT.operacaoNaoSuportada('Consulta de cadastro'));
+          results[i] = refusal(req, SitCodigo.naoDisponivel, TEXT.operacaoNaoSuportada('Consulta de cadastro'));
         }
       }
 
@@ -124,7 +125,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
         if (reissued) results[r.index] = reissued;
       }
       ctx.log.debug('documentos processados', { documentos: docs.length });
-      return results.map((r, i) => r ?? notSupported(docs[i]!, 'Documento não processado'));
+      return results.map((r, i) => r ?? refusal(docs[i]!, SitCodigo.erroInterno, 'Documento não processado'));
     },
   };
 }

@@ -21,9 +21,22 @@ export const SitCodigo = {
   naoEncontrado: 106,
   entradaContingencia: 108,
   layout: 145,
+  /** ModeloDocumento unknown (InvoiCy "Tipo de documento não identificado"). */
+  tipoNaoIdentificado: 176,
+  /**
+   * A model, event or operation InvoiCy has but this service does not offer yet: InvoiCy's "module
+   * not available to the company" code, so the ERP treats it as final (not a layout error to fix,
+   * not a failure to retry).
+   */
+  naoDisponivel: 607,
   schema: 225,
   consultaNaoLocalizado: 117,
+  /** Genuine internal errors only (the text carries the request id). */
+  erroInterno: 999,
 } as const;
+
+/** InvoiCy models (contract §8) this service does not emit yet. */
+const MODELS_NOT_YET_SUPPORTED = ['cte', 'mdfe', 'nfse', 'nfcom'];
 
 export const TEXT = {
   semCertificado: 'Certificado digital não informado para a empresa',
@@ -33,7 +46,10 @@ export const TEXT = {
   pdfIndisponivel: 'PDF não disponível nesta versão',
   emProcessamento: 'Documento em processamento; consulte a situação antes de reenviar',
   modeloNaoSuportado: (modelo: string) => `Modelo de documento ${modelo} ainda não suportado por este serviço`,
+  modeloNaoIdentificado: (modelo: string) => `Tipo de documento não identificado: ModeloDocumento "${modelo}" inválido (use NFe ou NFCe)`,
   operacaoNaoSuportada: (op: string) => `${op} ainda não disponível nesta versão do serviço`,
+  eventoEmProcessamento: (tpEvento: string, nSeq: number) =>
+    `Evento ${tpEvento} sequência ${nSeq} em processamento; consulte a situação (Eventos=S) antes de reenviar`,
   xJustContingencia: 'SEFAZ indisponível - emissão em contingência',
   pendenteContingencia: 'Documento pendente: transmitido em contingência sem resposta da SEFAZ; a situação será confirmada automaticamente, consulte antes de reenviar',
   offline: 'Emitida em contingência off-line; a NFC-e será transmitida automaticamente à SEFAZ',
@@ -43,3 +59,9 @@ export const TEXT = {
   jaCancelado: 'Documento já cancelado',
   jaInutilizado: 'Número já inutilizado',
 } as const;
+
+/** Refusal of a ModeloDocumento this service does not handle: unknown (176) or not offered yet (607). */
+export function modelRefusal(modelo: string): { code: number; text: string } {
+  if (MODELS_NOT_YET_SUPPORTED.includes(modelo.toLowerCase())) return { code: SitCodigo.naoDisponivel, text: TEXT.modeloNaoSuportado(modelo) };
+  return { code: SitCodigo.tipoNaoIdentificado, text: TEXT.modeloNaoIdentificado(modelo) };
+}

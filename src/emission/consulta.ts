@@ -7,7 +7,7 @@ import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import type { DocStatus, DocumentQuery, DocumentRecord } from '../store/port';
 import { XmlInputError } from '../xml/parse';
 import type { CompanyContext } from './context';
-import { SitCodigo, TEXT } from './codes';
+import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readConsulta, type ConsultaInput } from './inputs';
 import { consultaReply, modelCode } from './replies';
 
@@ -65,7 +65,10 @@ export async function processConsulta(ctx: CompanyContext, req: DocumentRequest)
   }
   const modelo = req.modelo || input.modelo;
   const model = modelCode(modelo);
-  if (model !== '55' && model !== '65') return message(modelo, 999, TEXT.modeloNaoSuportado(modelo || '(não informado)'));
+  if (model !== '55' && model !== '65') {
+    const r = modelRefusal(modelo);
+    return message(modelo, r.code, r.text);
+  }
   let docs: DocumentRecord[];
   try {
     docs = await find(ctx, input, model);

@@ -7,7 +7,7 @@ import { XmlInputError } from '../xml/parse';
 import { DOC_STATUS, type DocModel, type DocumentRecord } from '../store/port';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
-import { SitCodigo, TEXT } from './codes';
+import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readDescartarDocumento, readSubstituirDocumento, type DescarteInput } from './inputs';
 import { modelCode, modeloName, rejectionReply } from './replies';
 
@@ -65,7 +65,10 @@ export async function processDescarte(ctx: CompanyContext, req: DocumentRequest)
   const modelo = req.modelo || input.modelo;
   const model = modelCode(modelo);
   const ids = { numero: input.numero, serie: input.serie };
-  if (!model) return { modelo, replyXml: rejectionReply(modelo, 999, TEXT.modeloNaoSuportado(modelo || '(não informado)'), ids) };
+  if (!model) {
+    const r = modelRefusal(modelo);
+    return { modelo, replyXml: rejectionReply(modelo, r.code, r.text, ids) };
+  }
   const mark = await requestDiscard(ctx, model, input);
   const name = modeloName(model);
   if (mark.kind === 'refused') return { modelo: name, replyXml: rejectionReply(name, mark.code, mark.text, ids) };

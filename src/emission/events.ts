@@ -1,6 +1,7 @@
 // EnvioEvento (contract §11.3) for NF-e/NFC-e: 110111 cancelamento, 110110 carta de correção and
-// 110112 cancelamento por substituição. Checked before sending (document state, deadlines, texts),
-// stored before and after the SEFAZ call; a transport failure leaves the event pending (105).
+// 110112 cancelamento por substituição. Fields, document state, deadlines and dates are checked before
+// anything is sent; the sequence is reserved in the store (concurrent requests never share one), the
+// event stored before and after the SEFAZ call; a transport failure leaves the event pending (105).
 import { evento, detCancelamento, detCartaCorrecao, detCancelamentoSubstituicao, TP_EVENTO } from '../sefaz/messages';
 import { procEventoNFe } from '../sefaz/proc';
 import { authorizerFor } from '../sefaz/endpoints';
@@ -11,14 +12,17 @@ import { signXml } from '../signing/xmldsig';
 import { formatDateTime, parseDateTime } from '../fiscal/datetime';
 import { ufCode, type Model } from '../fiscal/ufs';
 import { isValidChave } from '../fiscal/chave';
+import {
+  collapseText, dhEventoRefusal, eventDateTime, eventProtocol, freeTextProblem, maxSeqEvento, seqRefusal, type Refusal,
+} from '../fiscal/event-rules';
 import { XmlInputError } from '../xml/parse';
 import type { DocumentRecord, EventRecord } from '../store/port';
 import { DOC_STATUS } from '../store/port';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
-import { SitCodigo, TEXT } from './codes';
+import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readEnvioEvento, type EventoInput } from './inputs';
-import { eventReply, modelCode, modeloName, rejectionReply } from './replies';
+import { eventRefusalReply, eventReply, modelCode, modeloName, rejectionReply } from './replies';
 import { docUf } from './outcome';
 import { newIdLote } from './issue-nfe';
 
@@ -26,8 +30,14 @@ const HOUR = 3_600_000;
 /** Cancel deadlines from authorisation (sefaz-nfe.md §12): NF-e 24 h, NFC-e 30 min. */
 const CANCEL_DEADLINE_MS: Record<string, number> = { '55': 24 * HOUR, '65': 30 * 60_000 };
 const REGISTERED = ['135', '136', '155'];
-/** Duplicidade de evento. */
+/** Duplicidade de evento: SEFAZ already holds that sequence. */
 const DUPLICATE_EVENT = '573';
+const SUPPORTED: readonly string[] = [TP_EVENTO.cancelamento, TP_EVENTO.cartaCorrecao, TP_EVENTO.cancelamentoSubstituicao];
+/** EveTp values of InvoiCy's NF-e/NFC-e event layout this service does not send yet (manifestação, prorrogação …). */
+const NOT_YET_SUPPORTED: readonly string[] = [
+  '210200', '210210', '210220', '210240', '111500', '111501', '111502', '111503', '910111', '910112',
+  '110150', '110130', '110131', '110192', '110193', '110750', '110751',
+];
 
 class EventRefusal extends Error {
   constructor(readonly code: number | string, message: string) {
@@ -39,10 +49,53 @@ function refuse(code: number | string, text: string): never {
   throw new EventRefusal(code, text);
 }
 
+function refuseWith(r: Refusal): never {
+  return refuse(r.code, r.text);
+}
+
+function layoutError(problem: string): never {
+  return refuse(SitCodigo.layout, `Erro no layout do evento: ${problem}`);
+}
+
+/** 145 for an EveTp outside the layout (EPEC included: the service registers it itself), 607 for one not offered yet. */
+function checkType(tpEvento: string): void {
+  if (SUPPORTED.includes(tpEvento)) return;
+  if (NOT_YET_SUPPORTED.includes(tpEvento)) refuse(SitCodigo.naoDisponivel, TEXT.operacaoNaoSuportada(`Evento ${tpEvento}`));
+  if (tpEvento === TP_EVENTO.epec) {
+    layoutError('EveTp 110140 (EPEC) não é enviado pelo ERP: o serviço registra o EPEC sozinho quando a SEFAZ está em contingência e a empresa usa essa opção');
+  }
+  layoutError(`EveTp "${tpEvento}" inválido (use 110110 carta de correção, 110111 cancelamento ou 110112 cancelamento por substituição)`);
+}
+
 function requireText(value: string | undefined, field: string, min: number, max: number): string {
-  const v = value?.replace(/\s+/g, ' ').trim() ?? '';
-  if (v.length < min || v.length > max) refuse(SitCodigo.layout, `Erro no layout do evento: ${field} deve ter de ${min} a ${max} caracteres (recebido: ${v.length})`);
-  return v;
+  const text = collapseText(value);
+  const problem = freeTextProblem(text, field, min, max);
+  if (problem) layoutError(problem);
+  return text;
+}
+
+/** The request's own fields, as SEFAZ's schema would check them; nothing depends on the document yet. */
+interface EventFields {
+  dhEvento: string;
+  at: Date;
+  /** xJust or xCorrecao. */
+  text: string;
+}
+
+function checkFields(ctx: CompanyContext, input: EventoInput): EventFields {
+  const when = eventDateTime({ eveDh: input.eveDh, fuso: input.eveFuso, defaultOffset: ctx.offset, now: ctx.now() });
+  if ('problem' in when) layoutError(when.problem);
+  if (input.tpEvento === TP_EVENTO.cartaCorrecao) {
+    if (input.nSeq !== undefined) {
+      const r = seqRefusal(input.tpEvento, input.nSeq);
+      if (r) refuseWith(r);
+    }
+    return { ...when, text: requireText(input.xCorrecao, 'EveCorrecao', 15, 1000) };
+  }
+  if (input.tpEvento === TP_EVENTO.cancelamentoSubstituicao && (!input.chaveSubstituta || !isValidChave(input.chaveSubstituta))) {
+    layoutError('ChaAcessoSubstituta obrigatória (chave de acesso da NFC-e substituta)');
+  }
+  return { ...when, text: requireText(input.xJust, 'EvexJust', 15, 255) };
 }
 
 async function findDocument(ctx: CompanyContext, input: EventoInput, model: '55' | '65'): Promise<DocumentRecord> {
@@ -50,9 +103,40 @@ async function findDocument(ctx: CompanyContext, input: EventoInput, model: '55'
   if (input.chave) doc = await ctx.store.findDocumentByChave(ctx.company.id, input.chave);
   else if (input.numero !== undefined && input.serie !== undefined) {
     doc = await ctx.store.findDocumentByNumber(ctx.company.id, ctx.tpAmb, model, input.serie, input.numero);
-  } else refuse(SitCodigo.layout, 'Erro no layout do evento: informe ChaAcesso ou NtfNumero e NtfSerie');
+  } else layoutError('informe ChaAcesso ou NtfNumero e NtfSerie');
   if (!doc || doc.model !== model) refuse(SitCodigo.naoEncontrado, 'Documento não localizado na base de dados do emissor para este evento');
   return doc;
+}
+
+export interface EventPlan {
+  tpEvento: string;
+  /** The sequence to send; undefined: the next one free (a CC-e without EvenSeq). */
+  nSeq?: number;
+  det: string;
+}
+
+function cancelProtocol(input: EventoInput, doc: DocumentRecord): string {
+  const p = eventProtocol(input.nProt, doc.nProt);
+  if ('problem' in p) layoutError(p.problem);
+  if ('code' in p) refuseWith(p);
+  return p.nProt;
+}
+
+/** What will be signed: the detEvento and, but for a CC-e without EvenSeq, its sequence. */
+function plan(ctx: CompanyContext, input: EventoInput, doc: DocumentRecord, fields: EventFields): EventPlan {
+  switch (input.tpEvento) {
+    case TP_EVENTO.cancelamento:
+      return { tpEvento: input.tpEvento, nSeq: 1, det: detCancelamento({ nProt: cancelProtocol(input, doc), xJust: fields.text }) };
+    case TP_EVENTO.cartaCorrecao:
+      return { tpEvento: input.tpEvento, nSeq: input.nSeq, det: detCartaCorrecao({ xCorrecao: fields.text }) };
+    default:
+      return {
+        tpEvento: input.tpEvento, nSeq: 1,
+        det: detCancelamentoSubstituicao({
+          cOrgaoAutor: ufCode(docUf(ctx, doc)), verAplic: ctx.deps.verProc, nProt: cancelProtocol(input, doc), xJust: fields.text, chNFeRef: input.chaveSubstituta!,
+        }),
+      };
+  }
 }
 
 function requireAuthorised(doc: DocumentRecord): void {
@@ -62,82 +146,81 @@ function requireAuthorised(doc: DocumentRecord): void {
   }
 }
 
-export interface EventPlan {
-  tpEvento: string;
-  nSeq: number;
-  det: string;
-}
-
-async function plan(ctx: CompanyContext, input: EventoInput, doc: DocumentRecord): Promise<EventPlan> {
+/** The document's state, deadlines and dates, as SEFAZ would check them. */
+function checkState(ctx: CompanyContext, tpEvento: string, doc: DocumentRecord, at: Date): void {
+  if (tpEvento === TP_EVENTO.cartaCorrecao && doc.model !== '55') refuse(784, 'Rejeição: NFC-e não permite Carta de Correção');
+  if (tpEvento === TP_EVENTO.cancelamentoSubstituicao && doc.model !== '65') layoutError('cancelamento por substituição só existe para NFC-e');
+  requireAuthorised(doc);
   const now = ctx.now();
-  switch (input.tpEvento) {
-    case TP_EVENTO.cancelamento: {
-      requireAuthorised(doc);
-      const limit = CANCEL_DEADLINE_MS[doc.model]!;
-      if (doc.dhAut && now.getTime() - doc.dhAut.getTime() > limit) {
-        refuse(501, `Rejeição: prazo de cancelamento esgotado (${doc.model === '65' ? '30 minutos' : '24 horas'} após a autorização em ${formatDateTime(doc.dhAut, ctx.offset)})`);
-      }
-      const xJust = requireText(input.xJust, 'EvexJust', 15, 255);
-      const nProt = input.nProt && input.nProt !== '0' ? input.nProt : doc.nProt;
-      if (!nProt) refuse(SitCodigo.layout, 'Erro no layout do evento: protocolo de autorização não encontrado');
-      return { tpEvento: input.tpEvento, nSeq: 1, det: detCancelamento({ nProt, xJust }) };
-    }
-    case TP_EVENTO.cartaCorrecao: {
-      if (doc.model !== '55') refuse(784, 'Rejeição: NFC-e não permite Carta de Correção');
-      requireAuthorised(doc);
-      const xCorrecao = requireText(input.xCorrecao, 'EveCorrecao', 15, 1000);
-      const events = await ctx.store.listEvents(ctx.company.id, doc.id);
-      const last = Math.max(0, ...events.filter((e) => e.tpEvento === input.tpEvento && e.status === 'registered').map((e) => e.nSeq));
-      const nSeq = input.nSeq ?? last + 1;
-      if (nSeq < 1 || nSeq > 20) refuse(594, 'Rejeição: número de sequência da Carta de Correção deve estar entre 1 e 20');
-      return { tpEvento: input.tpEvento, nSeq, det: detCartaCorrecao({ xCorrecao }) };
-    }
-    case TP_EVENTO.cancelamentoSubstituicao: {
-      if (doc.model !== '65') refuse(SitCodigo.layout, 'Erro no layout do evento: cancelamento por substituição só existe para NFC-e');
-      requireAuthorised(doc);
-      if (!input.chaveSubstituta || !isValidChave(input.chaveSubstituta)) {
-        refuse(SitCodigo.layout, 'Erro no layout do evento: ChaAcessoSubstituta obrigatória (chave de acesso da NFC-e substituta)');
-      }
-      const xJust = requireText(input.xJust, 'EvexJust', 15, 255);
-      const nProt = input.nProt && input.nProt !== '0' ? input.nProt : doc.nProt;
-      if (!nProt) refuse(SitCodigo.layout, 'Erro no layout do evento: protocolo de autorização não encontrado');
-      return {
-        tpEvento: input.tpEvento, nSeq: 1,
-        det: detCancelamentoSubstituicao({ cOrgaoAutor: ufCode(docUf(ctx, doc)), verAplic: ctx.deps.verProc, nProt, xJust, chNFeRef: input.chaveSubstituta }),
-      };
-    }
-    default:
-      return refuse(999, TEXT.operacaoNaoSuportada(`Evento ${input.tpEvento}`));
+  if (tpEvento === TP_EVENTO.cancelamento && doc.dhAut && now.getTime() - doc.dhAut.getTime() > CANCEL_DEADLINE_MS[doc.model]!) {
+    refuse(501, `Rejeição: prazo de cancelamento esgotado (${doc.model === '65' ? '30 minutos' : '24 horas'} após a autorização em ${formatDateTime(doc.dhAut, ctx.offset)})`);
   }
+  const r = dhEventoRefusal(at, { now, dhEmi: doc.dhEmi, dhAut: doc.dhAut, tpEmis: doc.tpEmis, offset: ctx.offset });
+  if (r) refuseWith(r);
 }
 
-/** Stores the event (new, or the rejected/pending row of the same sequence) before sending. */
-async function persistEvent(ctx: CompanyContext, doc: DocumentRecord, p: EventPlan, xmlSigned: string, requestXml: string | null): Promise<EventRecord | { stored: EventRecord }> {
-  const existing = (await ctx.store.listEvents(ctx.company.id, doc.id)).find((e) => e.tpEvento === p.tpEvento && e.nSeq === p.nSeq);
-  if (existing?.status === 'registered' || existing?.status === 'sending') return { stored: existing };
-  const fields = { status: 'sending' as const, xmlSigned, requestXml, cStat: null, xMotivo: null, attempts: (existing?.attempts ?? 0) + 1 };
-  if (existing) return (await ctx.store.updateEvent(ctx.company.id, existing.id, fields)) ?? existing;
-  return ctx.store.insertEvent(ctx.company.id, { documentId: doc.id, tpEvento: p.tpEvento, nSeq: p.nSeq, ...fields });
+/** The detEvento content of a signed evento (or of the procEventoNFe holding it). */
+function detOf(xml: string | null): string | undefined {
+  return xml ? /<detEvento[^>]*>([\s\S]*?)<\/detEvento>/.exec(xml)?.[1] : undefined;
 }
 
 /**
- * Builds, signs, stores (before sending) and transmits one event of the document. `stored` when the
- * same event is already registered or in flight. Used by EnvioEvento and by the discard job.
+ * The answer to a request whose sequence is held by another row: in flight → 105 "em processamento";
+ * the same event (same detEvento) → its stored outcome; another text → 573, nothing sent.
+ */
+function takenReply(ctx: CompanyContext, doc: DocumentRecord, ev: EventRecord, det: string): string {
+  if (ev.status === 'sending') return eventRefusalReply(doc, ev, SitCodigo.pendente, TEXT.eventoEmProcessamento(ev.tpEvento, ev.nSeq));
+  if (detOf(ev.xmlSigned) === det) return eventReply(doc, ev, ctx.offset);
+  const held = ev.status === 'registered'
+    ? `já está registrada com outro texto${ev.nProt ? ` (protocolo ${ev.nProt})` : ''}`
+    : 'está pendente de envio à SEFAZ com outro texto';
+  const hint = ev.tpEvento === TP_EVENTO.cartaCorrecao ? '; para uma nova correção envie a Carta de Correção sem EvenSeq' : '';
+  return eventRefusalReply(doc, ev, DUPLICATE_EVENT, `Rejeição: Duplicidade de evento: a sequência ${ev.nSeq} do evento ${ev.tpEvento} ${held}${hint}`);
+}
+
+/** The row already holding the plan's sequence (not a rejected one: that one may be sent again). */
+async function holder(ctx: CompanyContext, doc: DocumentRecord, p: EventPlan): Promise<EventRecord | undefined> {
+  if (p.nSeq === undefined) return undefined;
+  return (await ctx.store.listEvents(ctx.company.id, doc.id)).find((e) => e.tpEvento === p.tpEvento && e.nSeq === p.nSeq && e.status !== 'rejected');
+}
+
+/**
+ * Reserves the event's sequence (atomically: concurrent requests never share one), then signs, stores
+ * and transmits it. `stored` when the sequence is held by another row (in flight, pending or
+ * registered); 594 when no sequence is left. Used by EnvioEvento and by the discard job.
  */
 export async function issueEvent(
   ctx: CompanyContext, doc: DocumentRecord, p: EventPlan, opts: { requestXml: string | null; dhEvento?: string },
 ): Promise<{ doc: DocumentRecord; ev: EventRecord } | { stored: EventRecord }> {
-  const cert = await ctx.certificate();
-  const unsigned = evento({
-    cOrgao: ufCode(docUf(ctx, doc)), tpAmb: doc.tpAmb, cnpj: ctx.company.cnpj, chNFe: doc.chave!,
-    dhEvento: opts.dhEvento ?? formatDateTime(ctx.now(), ctx.offset),
-    tpEvento: p.tpEvento, nSeqEvento: p.nSeq, detEventoInnerXml: p.det,
+  const maxSeq = maxSeqEvento(p.tpEvento);
+  const r = await ctx.store.reserveEvent(ctx.company.id, {
+    documentId: doc.id, tpEvento: p.tpEvento, nSeq: p.nSeq, maxSeq, heldBy: [DUPLICATE_EVENT], requestXml: opts.requestXml,
   });
-  const signed = await signXml(unsigned, { tag: 'infEvento', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
-  const persisted = await persistEvent(ctx, doc, p, signed, opts.requestXml);
-  if ('stored' in persisted) return persisted;
-  ctx.log.info('evento enviado', { tpEvento: p.tpEvento, nSeq: p.nSeq });
-  return transmitEvent(ctx, doc, persisted, signed);
+  if (r.kind === 'exhausted') {
+    refuse(594, `Rejeição: O número de sequencia do evento informado é maior que o permitido (as ${maxSeq} sequências do evento ${p.tpEvento} deste documento já foram usadas)`);
+  }
+  if (r.kind === 'taken') return { stored: r.event };
+  let ev = r.event;
+  let signed: string;
+  try {
+    const cert = await ctx.certificate();
+    const unsigned = evento({
+      cOrgao: ufCode(docUf(ctx, doc)), tpAmb: doc.tpAmb, cnpj: ctx.company.cnpj, chNFe: doc.chave!,
+      dhEvento: opts.dhEvento ?? formatDateTime(ctx.now(), ctx.offset),
+      tpEvento: p.tpEvento, nSeqEvento: ev.nSeq, detEventoInnerXml: p.det,
+    });
+    signed = await signXml(unsigned, { tag: 'infEvento', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
+    ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { xmlSigned: signed })) ?? ev;
+  } catch (err) {
+    // Never sent: the reserved sequence is freed for the next request.
+    await ctx.store.updateEvent(ctx.company.id, ev.id, {
+      status: 'rejected', cStat: String(SitCodigo.erroInterno), xMotivo: 'Erro interno ao assinar o evento; envie-o novamente',
+      lastError: err instanceof Error ? err.message : String(err),
+    });
+    throw err;
+  }
+  ctx.log.info('evento enviado', { tpEvento: p.tpEvento, nSeq: ev.nSeq });
+  return transmitEvent(ctx, doc, ev, signed);
 }
 
 /**
@@ -191,7 +274,10 @@ async function registeredAtSefaz(ctx: CompanyContext, target: SefazTarget, crede
   if (!doc.chave) return undefined;
   try {
     const sit = await ctx.sefaz.consultaProtocolo(target, credentials, doc.chave);
-    const found = sit.eventos.find((p) => p.retEvento.tpEvento === ev.tpEvento && Number(p.retEvento.nSeqEvento) === ev.nSeq && REGISTERED.includes(p.retEvento.cStat));
+    // A CC-e SEFAZ holds under this sequence with another text is not this one: adopting it would drop this text.
+    const same = (raw: string) => ev.tpEvento !== TP_EVENTO.cartaCorrecao || detOf(raw) === detOf(ev.xmlSigned);
+    const found = sit.eventos.find((p) => p.retEvento.tpEvento === ev.tpEvento && Number(p.retEvento.nSeqEvento) === ev.nSeq
+      && REGISTERED.includes(p.retEvento.cStat) && same(p.raw));
     return found && { ...found.retEvento, xmlProc: found.raw };
   } catch (err) {
     if (err instanceof SefazTransportError) return undefined;
@@ -212,29 +298,35 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
   const modelo = req.modelo || input.modelo;
   const model = modelCode(modelo);
   const ids = { numero: input.numero, serie: input.serie, chave: input.chave };
-  if (model !== '55' && model !== '65') return { modelo, replyXml: rejectionReply(modelo, 999, TEXT.modeloNaoSuportado(modelo || '(não informado)'), ids) };
+  if (model !== '55' && model !== '65') {
+    const r = modelRefusal(modelo);
+    return { modelo, replyXml: rejectionReply(modelo, r.code, r.text, ids) };
+  }
 
-  let doc: DocumentRecord;
-  let p: EventPlan;
   try {
-    doc = await findDocument(ctx, input, model);
+    checkType(input.tpEvento);
+    const fields = checkFields(ctx, input);
+    let doc = await findDocument(ctx, input, model);
     ctx.log.add({ chave: doc.chave ?? undefined, numero: String(doc.numero), serie: String(doc.serie) });
-    p = await plan(ctx, input, doc);
+    const p = plan(ctx, input, doc, fields);
+    // A sequence already in use is answered before the state checks: a resend of a registered
+    // cancellation gets its stored outcome although the document is cancelled by now.
+    const held = await holder(ctx, doc, p);
+    if (held) return { modelo: modeloName(doc.model), replyXml: takenReply(ctx, doc, held, p.det) };
+    checkState(ctx, p.tpEvento, doc, fields.at);
     await ctx.certificate();
+
+    const issued = await issueEvent(ctx, doc, p, { requestXml: req.documentXml, dhEvento: fields.dhEvento });
+    if ('stored' in issued) return { modelo: modeloName(doc.model), replyXml: takenReply(ctx, doc, issued.stored, p.det) };
+    const ev = issued.ev;
+    doc = issued.doc;
+    ctx.log.add({ cStat: ev.cStat ?? undefined });
+    if (ev.status !== 'pending') ctx.log.info('evento respondido', { tpEvento: p.tpEvento, nSeq: ev.nSeq, cStat: ev.cStat });
+    return { modelo: modeloName(doc.model), replyXml: eventReply(doc, ev, ctx.offset) };
   } catch (err) {
     if (err instanceof EventRefusal || err instanceof CertificateProblem) {
       return { modelo, replyXml: rejectionReply(modelo, err.code, err.message, ids) };
     }
     throw err;
   }
-
-  const dhEvento = input.eveDh ? `${input.eveDh}${input.eveFuso ?? ctx.offset}` : undefined;
-  const issued = await issueEvent(ctx, doc, p, { requestXml: req.documentXml, dhEvento });
-  if ('stored' in issued) return { modelo, replyXml: eventReply(doc, issued.stored, ctx.offset) };
-  const ev = issued.ev;
-  doc = issued.doc;
-  if (ev.status === 'pending') return { modelo, replyXml: eventReply(doc, ev, ctx.offset) };
-  ctx.log.add({ cStat: ev.cStat ?? undefined });
-  ctx.log.info('evento respondido', { tpEvento: p.tpEvento, cStat: ev.cStat });
-  return { modelo: modeloName(doc.model), replyXml: eventReply(doc, ev, ctx.offset) };
 }

@@ -7,15 +7,14 @@ import { SefazTransportError } from '../sefaz/errors';
 import { signXml } from '../signing/xmldsig';
 import { parseDateTime } from '../fiscal/datetime';
 import { ufCode } from '../fiscal/ufs';
+import { collapseText, freeTextProblem, inutilizacaoProblem } from '../fiscal/event-rules';
 import { XmlInputError } from '../xml/parse';
 import { DOC_STATUS, type InutilizacaoRecord } from '../store/port';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
-import { SitCodigo, TEXT } from './codes';
+import { modelRefusal, SitCodigo } from './codes';
 import { InputError, readInutilizacao, type InutilizacaoInput } from './inputs';
 import { inutilizacaoReply, modelCode, rejectionReply } from './replies';
-
-const MAX_NUMBER = 999_999_999;
 
 /** Numbers in these states are (or may be) used at SEFAZ: they can never be voided. */
 const USED_STATUSES = [
@@ -86,13 +85,15 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
   const model = modelCode(modelo);
   const ids = { numero: `${input.nIni}-${input.nFin}`, serie: input.serie };
   const refuse = (code: number | string, text: string): DocumentResult => ({ modelo, replyXml: rejectionReply(modelo, code, text, ids) });
-  if (model !== '55' && model !== '65') return refuse(999, TEXT.modeloNaoSuportado(modelo || '(não informado)'));
-  if (input.tpAmb && input.tpAmb !== ctx.tpAmb) return refuse(252, `Rejeição: ambiente informado (tpAmb ${input.tpAmb}) diverge do ambiente da empresa (tpAmb ${ctx.tpAmb})`);
-  const xJust = input.justificativa.replace(/\s+/g, ' ').trim();
-  if (xJust.length < 15 || xJust.length > 255) return refuse(SitCodigo.layout, 'Erro no layout da inutilização: Justificativa deve ter de 15 a 255 caracteres');
-  if (input.nIni < 1 || input.nIni > input.nFin || input.nFin > MAX_NUMBER) {
-    return refuse(SitCodigo.layout, 'Erro no layout da inutilização: faixa inválida (NumeroInicial deve ser ≥ 1 e ≤ NumeroFinal)');
+  if (model !== '55' && model !== '65') {
+    const r = modelRefusal(modelo);
+    return refuse(r.code, r.text);
   }
+  if (input.tpAmb && input.tpAmb !== ctx.tpAmb) return refuse(252, `Rejeição: ambiente informado (tpAmb ${input.tpAmb}) diverge do ambiente da empresa (tpAmb ${ctx.tpAmb})`);
+  // What SEFAZ's schema would refuse is answered here, without a call.
+  const xJust = collapseText(input.justificativa);
+  const problem = freeTextProblem(xJust, 'Justificativa', 15, 255) ?? inutilizacaoProblem(input);
+  if (problem) return refuse(SitCodigo.layout, `Erro no layout da inutilização: ${problem}`);
   ctx.log.add({ serie: String(input.serie), numero: `${input.nIni}-${input.nFin}` });
 
   const used = await ctx.store.queryDocuments(ctx.company.id, {

@@ -74,6 +74,19 @@ export function eventReply(doc: DocumentRecord, ev: EventRecord, offset: string)
   });
 }
 
+/** A refusal about one event sequence (in flight, duplicate): names the type and sequence, no protocol. */
+export function eventRefusalReply(doc: DocumentRecord, ev: Pick<EventRecord, 'tpEvento' | 'nSeq'>, code: number | string, text: string): string {
+  return buildDocumentoReply({
+    DocModelo: modeloName(doc.model),
+    DocNumero: doc.numero,
+    DocSerie: doc.serie,
+    DocChaAcesso: doc.chave ?? undefined,
+    DocEvenSeq: ev.nSeq,
+    DocEveTp: ev.tpEvento,
+    Situacao: { SitCodigo: code, SitDescricao: text },
+  });
+}
+
 export function inutilizacaoReply(inut: InutilizacaoRecord, offset: string): string {
   return buildDocumentoReply({
     DocModelo: modeloName(inut.model),

@@ -288,6 +288,30 @@ export interface EventRecord extends EventFields {
 export type NewEvent = { documentId: string; tpEvento: string; nSeq: number } & Partial<EventFields>;
 export type EventPatch = Partial<EventFields>;
 
+/** What reserveEvent needs to hand out one sequence of an event type of a document. */
+export interface EventReservation {
+  documentId: string;
+  tpEvento: string;
+  /** The sequence asked for; undefined: the one after the highest sequence in use. */
+  nSeq?: number;
+  /** Highest sequence the event type allows; beyond it the reservation is `exhausted`. */
+  maxSeq: number;
+  /**
+   * A rejected event frees its sequence (the authority may register it later), except when its cStat
+   * is one of these: the authority holds that sequence (e.g. 573, duplicate).
+   */
+  heldBy?: readonly string[];
+  requestXml: string | null;
+}
+
+export type EventReservationResult =
+  /** A new row, or the rejected row of that sequence taken over: status `sending`, no XML signed yet. */
+  | { kind: 'reserved'; event: EventRecord }
+  /** The sequence is held by this row (sending, pending or registered). */
+  | { kind: 'taken'; event: EventRecord }
+  /** No sequence left up to maxSeq. */
+  | { kind: 'exhausted' };
+
 export interface JobEventQuery {
   status?: EventStatus[];
   dueBefore?: Date;
@@ -436,6 +460,12 @@ export interface Store {
   findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentRecord[]>;
 
   insertEvent(companyId: string, event: NewEvent): Promise<EventRecord>;
+  /**
+   * Atomically reserves a sequence of an event type of the document (as allocateAndInsertDocument
+   * does for numbers): concurrent callers never get the same sequence, and a sequence in use (sending,
+   * pending, registered, or rejected with a `heldBy` cStat) is never handed out again.
+   */
+  reserveEvent(companyId: string, reservation: EventReservation): Promise<EventReservationResult>;
   updateEvent(companyId: string, id: string, patch: EventPatch): Promise<EventRecord | undefined>;
   getEvent(companyId: string, id: string): Promise<EventRecord | undefined>;
   listEvents(companyId: string, documentId: string): Promise<EventRecord[]>;

@@ -14,7 +14,7 @@ import {
   type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
   type ContingencyScope, type ContingencyStateInput, type CreatedCompany, type CreatedPartner, type DocModel,
   type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type Environment,
-  type EventPatch, type EventRecord, type InutilizacaoPatch, type InutilizacaoQuery, type InutilizacaoRecord,
+  type EventPatch, type EventRecord, type EventReservation, type EventReservationResult, type InutilizacaoPatch, type InutilizacaoQuery, type InutilizacaoRecord,
   type JobDocumentQuery, type JobEventQuery, type NewCertificate, type NewCompany, type NewDocument, type NewEvent,
   type NewInutilizacao, type NewUnnumberedDocument, type Partner, type RequestLogEntry, type RequestLogQuery,
   type RequestLogRecord, type SequenceKey, type Store, type StoreKind, type TpAmb,
@@ -525,6 +525,53 @@ export class SqlStore implements Store {
       await this.writeXml(q, T.events, record.id, record, true);
     });
     return record;
+  }
+
+  async reserveEvent(companyId: string, r: EventReservation): Promise<EventReservationResult> {
+    let taken: string | undefined;
+    try {
+      return await this.db.tx(async (q) => {
+        // The document row, locked, serialises the reservations of its events on SQL Server.
+        if (!(await q.all(`SELECT id FROM documents${this.d.lockRow} WHERE id = @id AND company_id = @c`, { id: r.documentId, c: companyId })).length) {
+          throw new StoreError('not_found', 'Documento do evento não encontrado para esta empresa.');
+        }
+        const rows = await q.all('SELECT id, n_seq, status, c_stat, attempts FROM events WHERE document_id = @d AND tp_evento = @tp',
+          { d: r.documentId, tp: r.tpEvento });
+        const held = new Set(r.heldBy ?? []);
+        const inUse = rows.filter((x) => x.status !== 'rejected' || held.has(String(x.c_stat))).map((x) => Number(x.n_seq));
+        const nSeq = r.nSeq ?? Math.max(0, ...inUse) + 1;
+        if (nSeq > r.maxSeq) return { kind: 'exhausted' };
+        const row = rows.find((x) => Number(x.n_seq) === nSeq);
+        if (row && row.status !== 'rejected') {
+          return { kind: 'taken', event: (await this.one(q, T.events, `${EVENTS} WHERE id = @id`, { id: row.id as string }))! };
+        }
+        const now = new Date();
+        const fields = {
+          status: 'sending', cStat: null, xMotivo: null, nProt: null, dhReg: null, xmlSigned: null, xmlProc: null,
+          requestXml: r.requestXml, nextAttemptAt: null, lastError: null, updatedAt: now,
+        } satisfies Partial<EventRecord>;
+        if (!row) {
+          const event: EventRecord = { ...fields, attempts: 1, id: newId(), companyId, documentId: r.documentId, tpEvento: r.tpEvento, nSeq, createdAt: now };
+          const ins = T.events.insert(event);
+          await q.exec(ins.sql, ins.params);
+          await this.writeXml(q, T.events, event.id, event, true);
+          return { kind: 'reserved', event };
+        }
+        // A rejected sequence is free again: its row is taken over (SEFAZ accepts a rejected nSeqEvento anew).
+        const id = String(row.id);
+        taken = `events:${id}`;
+        const patch = { ...fields, attempts: Number(row.attempts) + 1 };
+        const { set, params } = T.events.setList(patch);
+        await q.exec(`UPDATE events SET ${set} WHERE id = @w_id`, { ...params, w_id: id });
+        await this.writeXml(q, T.events, id, patch);
+        const record = await this.one(q, T.events, `${T.events.select('e', patch)} WHERE id = @id`, { id });
+        return { kind: 'reserved', event: T.events.withKnown(record!, patch) };
+      });
+    } catch (err) {
+      // Rolled back: what the takeover noted in the XML memo was never written.
+      if (taken) this.xmlMemo.forget(taken);
+      throw err;
+    }
   }
 
   updateEvent(companyId: string, id: string, patch: EventPatch): Promise<EventRecord | undefined> {

@@ -2,9 +2,9 @@
 // sending), CC-e sequence, NFC-e cancel by substitution, pending event on transport failure,
 // inutilização ok and refused for a range holding an authorised number.
 import { retryPendingEvents } from '../../src/emission/jobs/pending-retry';
-import { jobsRig } from './jobs-support';
+import { jobsRig, sit } from './jobs-support';
 import { startHarness, type Harness } from '../support/harness';
-import { simpleNfe, simpleNfce } from '../support/samples';
+import { authorise as authoriseDoc, CANCEL, eventoXml, inutXml, type EventoFields } from './event-support';
 import { decodeB64, ourVerify } from '../support/checks';
 
 let h: Harness;
@@ -20,25 +20,8 @@ afterEach(() => {
   h.sim.faults.reset();
 });
 
-const sit = (d: Record<string, unknown>) => d.Situacao as { SitCodigo: string; SitDescricao: string };
-
-function evento(o: { modelo?: string; numero?: number; serie?: number; chave?: string; tp: string; seq?: number; det: string; subst?: string }): string {
-  return (
-    `<EnvioEvento><ModeloDocumento>${o.modelo ?? 'NFe'}</ModeloDocumento><Versao>4.00</Versao><Evento><NtfCnpjEmissor>${h.main.cnpj}</NtfCnpjEmissor>` +
-    (o.numero !== undefined ? `<NtfNumero>${o.numero}</NtfNumero><NtfSerie>${o.serie}</NtfSerie>` : '') +
-    `<tpAmb>2</tpAmb>${o.chave ? `<ChaAcesso>${o.chave}</ChaAcesso>` : ''}${o.subst ? `<ChaAcessoSubstituta>${o.subst}</ChaAcessoSubstituta>` : ''}` +
-    `<EveInf><EveTp>${o.tp}</EveTp>${o.seq !== undefined ? `<EvenSeq>${o.seq}</EvenSeq>` : ''}<Evedet>${o.det}</Evedet></EveInf></Evento></EnvioEvento>`
-  );
-}
-
-const CANCEL = '<EveDesc>Cancelamento</EveDesc><EvexJust>cancelamento solicitado pelo cliente em teste</EvexJust><EvenProt>0</EvenProt>';
-
-async function authorise(nNF: number, serie = 1, nfce = false): Promise<Record<string, unknown>> {
-  const xml = nfce ? simpleNfce({ cnpj: h.main.cnpj, nNF, serie }) : simpleNfe({ cnpj: h.main.cnpj, nNF, serie });
-  const d = (await h.call([xml])).documentos[0]!;
-  expect(sit(d).SitCodigo).toBe('100');
-  return d;
-}
+const evento = (o: EventoFields) => eventoXml(h.main.cnpj, o);
+const authorise = (nNF: number, serie = 1, nfce = false) => authoriseDoc(h, nNF, { serie, nfce });
 
 test('cancel by number: 135, procEventoNFe, DocEveId, document becomes Cancelado (5)', async () => {
   const nfe = await authorise(1);
@@ -127,8 +110,8 @@ test('unknown document → 106', async () => {
   expect(sit(d).SitCodigo).toBe('106');
 });
 
-function inut(ini: number, fin: number, serie: number, just = 'inutilizacao por motivos de pulo de numeracao'): string {
-  return `<Inutilizacao><ModeloDocumento>NFe</ModeloDocumento><Versao>4.00</Versao><CnpjEmissor>${h.main.cnpj}</CnpjEmissor><Ambiente>2</Ambiente><NumeroInicial>${ini}</NumeroInicial><NumeroFinal>${fin}</NumeroFinal><Serie>${serie}</Serie><Justificativa>${just}</Justificativa></Inutilizacao>`;
+function inut(ini: number, fin: number, serie: number, just?: string): string {
+  return inutXml(h.main.cnpj, { ini, fin, serie, just });
 }
 
 test('inutilização: 102 with procInutNFe; a range holding an authorised number is refused before SEFAZ', async () => {

@@ -109,6 +109,15 @@ describe('carta de correção (110110)', () => {
     expect((await consulta(nfe.chave)).body.match(/<procEventoNFe /g)).toHaveLength(2);
   });
 
+  it('accepts sequences arriving out of order (573 is only a repeated sequence)', async () => {
+    const nfe = await authorized();
+    const cce = (nSeq: number) => evento({ chave: nfe.chave, tpEvento: '110110', nSeq, det: detCce(`Correcao numero ${nSeq} do endereco`) }, cert);
+    expect((await sendEvents([cce(3)])).cStats).toEqual(['128', '135']);
+    expect((await sendEvents([cce(1)])).cStats).toEqual(['128', '135']);
+    expect((await sendEvents([cce(1)])).cStats).toEqual(['128', '573']);
+    expect((await consulta(nfe.chave)).body.match(/<procEventoNFe /g)).toHaveLength(2);
+  });
+
   it('rejects a CC-e text shorter than 15 characters through the XSD (215)', async () => {
     const nfe = await authorized();
     const r = await sendEvents([evento({ chave: nfe.chave, tpEvento: '110110', det: detCce('curta') }, cert)]);

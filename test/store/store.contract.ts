@@ -358,6 +358,61 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(pending.some((e) => e.id === ev.id)).toBe(false);
       });
 
+      describe('event sequence reservation', () => {
+        const cce = (documentId: string, extra: { nSeq?: number; heldBy?: string[] } = {}) =>
+          ({ documentId, tpEvento: '110110', maxSeq: 20, requestXml: '<CCe/>', ...extra });
+
+        it('hands concurrent callers distinct sequences, each row sending, and refuses past the limit', async () => {
+          const { company } = await partnerWithCompany();
+          const doc = await store.insertDocument(company.id, newDoc(1));
+          const results = await Promise.all(Array.from({ length: 8 }, () => store.reserveEvent(company.id, { ...cce(doc.id), maxSeq: 6 })));
+          const reserved = results.flatMap((r) => (r.kind === 'reserved' ? [r.event] : []));
+          expect(reserved.map((e) => e.nSeq).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+          expect(results.filter((r) => r.kind === 'exhausted')).toHaveLength(2);
+          expect(reserved.every((e) => e.status === 'sending' && e.attempts === 1 && e.requestXml === '<CCe/>' && e.xmlSigned === null)).toBe(true);
+          expect((await store.listEvents(company.id, doc.id)).map((e) => e.nSeq).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+          // Other event types and documents have their own sequences.
+          expect(await store.reserveEvent(company.id, { ...cce(doc.id), tpEvento: '110111', maxSeq: 1 })).toMatchObject({ kind: 'reserved', event: { nSeq: 1 } });
+          const other = await store.insertDocument(company.id, newDoc(2));
+          expect(await store.reserveEvent(company.id, cce(other.id))).toMatchObject({ kind: 'reserved', event: { nSeq: 1, documentId: other.id } });
+        });
+
+        it('answers a sequence in use with its row, and takes a rejected one over unless the authority holds it', async () => {
+          const { company } = await partnerWithCompany();
+          const doc = await store.insertDocument(company.id, newDoc(1));
+          const first = await store.reserveEvent(company.id, cce(doc.id));
+          if (first.kind !== 'reserved') throw new Error(first.kind);
+          await store.updateEvent(company.id, first.event.id, { status: 'registered', cStat: '135', xmlSigned: '<evento seq="1"/>', xmlProc: '<proc/>' });
+          const taken = await store.reserveEvent(company.id, cce(doc.id, { nSeq: 1 }));
+          expect(taken).toMatchObject({ kind: 'taken', event: { id: first.event.id, status: 'registered', xmlSigned: '<evento seq="1"/>', xmlProc: '<proc/>' } });
+
+          const second = await store.reserveEvent(company.id, cce(doc.id));
+          if (second.kind !== 'reserved') throw new Error(second.kind);
+          expect(second.event.nSeq).toBe(2);
+          expect(await store.reserveEvent(company.id, cce(doc.id, { nSeq: 2 }))).toMatchObject({ kind: 'taken', event: { status: 'sending' } });
+          await store.updateEvent(company.id, second.event.id, { status: 'rejected', cStat: '577', xMotivo: 'Rejeição', xmlSigned: '<evento seq="2"/>' });
+          // The rejected sequence 2 is the next one again: its row is taken over, cleared, attempts counted.
+          const again = await store.reserveEvent(company.id, { ...cce(doc.id), requestXml: '<CCe2/>' });
+          expect(again).toMatchObject({ kind: 'reserved', event: { id: second.event.id, nSeq: 2, status: 'sending', attempts: 2, cStat: null, xMotivo: null, xmlSigned: null, requestXml: '<CCe2/>' } });
+          expect(await store.getEvent(company.id, second.event.id)).toMatchObject({ status: 'sending', xmlSigned: null, requestXml: '<CCe2/>' });
+
+          // Rejected as a duplicate (573): SEFAZ holds that sequence, the next one is handed out.
+          await store.updateEvent(company.id, second.event.id, { status: 'rejected', cStat: '573' });
+          expect(await store.reserveEvent(company.id, cce(doc.id, { heldBy: ['573'] }))).toMatchObject({ kind: 'reserved', event: { nSeq: 3 } });
+          // Named explicitly, a rejected sequence is taken over whatever the rejection.
+          expect(await store.reserveEvent(company.id, cce(doc.id, { nSeq: 2, heldBy: ['573'] }))).toMatchObject({ kind: 'reserved', event: { id: second.event.id, attempts: 3 } });
+          expect(await store.reserveEvent(company.id, cce(doc.id, { nSeq: 21 }))).toEqual({ kind: 'exhausted' });
+        });
+
+        it("never reserves on another company's document", async () => {
+          const a = await partnerWithCompany();
+          const b = await partnerWithCompany();
+          const doc = await store.insertDocument(a.company.id, newDoc(1));
+          await expect(store.reserveEvent(b.company.id, cce(doc.id))).rejects.toMatchObject({ code: 'not_found' });
+          expect(await store.listEvents(a.company.id, doc.id)).toEqual([]);
+        });
+      });
+
       it('keeps event and inutilização XML across updates and listings', async () => {
         const { company } = await partnerWithCompany();
         const doc = await store.insertDocument(company.id, newDoc(1));

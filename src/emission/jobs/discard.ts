@@ -6,7 +6,7 @@
 //
 // Also §5.3: a "necessita interação" document (4) NOT referenced for discard is settled by consulta:
 // authorised → adopted (2); unknown to SEFAZ → Rejeitado (3), so the ERP may send that number again.
-import { DOC_STATUS, type DocumentRecord } from '../../store/port';
+import { DOC_STATUS, type DocumentRecord, type EventRecord } from '../../store/port';
 import { detCancelamento, TP_EVENTO } from '../../sefaz/messages';
 import { discardDecision, pendingBackoff, type DiscardDecision } from '../../contingency/policy';
 import type { CompanyContext } from '../context';
@@ -77,10 +77,12 @@ async function cancel(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, fac
   doc = await save(ctx, doc, { discardState: DISCARD_STATE.cancelling });
   const plan = { tpEvento: TP_EVENTO.cancelamento, nSeq: 1, det: detCancelamento({ nProt: prot.nProt, xJust: run.options.cancelJustification }) };
   const issued = await issueEvent(ctx, doc, plan, { requestXml: null });
-  // Already stored: registered (a crash after SEFAZ answered) or left `sending` by a crash → send it again.
-  const { ev } = 'stored' in issued
-    ? issued.stored.status === 'registered' ? { ev: issued.stored } : await transmitEvent(ctx, doc, issued.stored, issued.stored.xmlSigned!)
-    : issued;
+  // Already stored: registered (a crash after SEFAZ answered); pending or sending → send it again (a
+  // second copy meets 573 and adopts SEFAZ's record); not signed yet → its request is still at it.
+  let ev: EventRecord;
+  if (!('stored' in issued)) ev = issued.ev;
+  else if (issued.stored.status === 'registered' || !issued.stored.xmlSigned) ev = issued.stored;
+  else ev = (await transmitEvent(ctx, doc, issued.stored, issued.stored.xmlSigned)).ev;
   if (ev.status === 'registered') {
     await save(ctx, doc, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado', discardState: DISCARD_STATE.cancelled, lastError: null });
     return 'cancelled';

@@ -20,6 +20,8 @@ export interface PendingSummary {
   waiting: number;
 }
 
+const EVENT_INTERRUPTED = 'Rejeição: processamento do evento interrompido antes do envio à SEFAZ; envie o evento novamente';
+
 function gaveUpText(cause: string): string {
   return `Rejeição: documento não transmitido após ${PENDING_MAX_ATTEMPTS} tentativas automáticas; último erro: ${cause}`;
 }
@@ -137,8 +139,14 @@ export async function retryPendingEvents(run: JobRun): Promise<PendingSummary> {
   for (const ev of events) {
     if (run.stopped) break;
     const ctx = await run.context(ev.companyId);
+    if (ctx && !ev.xmlSigned) {
+      // Reserved but never signed (a crash in between): certainly not sent, so its sequence is freed.
+      await ctx.store.updateEvent(ev.companyId, ev.id, { status: 'rejected', cStat: String(SitCodigo.erroInterno), xMotivo: EVENT_INTERRUPTED });
+      summary.gaveUp += 1;
+      continue;
+    }
     const doc = ctx && (await ctx.store.getDocument(ev.companyId, ev.documentId));
-    if (!ctx || !doc || !ev.xmlSigned || !(await scopeIsNormal(ctx, doc))) {
+    if (!ctx || !doc || !(await scopeIsNormal(ctx, doc))) {
       summary.waiting += 1;
       continue;
     }
@@ -148,6 +156,6 @@ export async function retryPendingEvents(run: JobRun): Promise<PendingSummary> {
     else if (step === 'gave-up') summary.gaveUp += 1;
     else summary.stillPending += 1;
   }
-  if (summary.gaveUp > 0) run.log.warn('eventos pendentes desistidos após o limite de tentativas', { eventos: summary.gaveUp });
+  if (summary.gaveUp > 0) run.log.warn('eventos pendentes desistidos (limite de tentativas, ou nunca assinados)', { eventos: summary.gaveUp });
   return summary;
 }

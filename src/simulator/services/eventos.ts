@@ -120,7 +120,9 @@ function cartaCorrecao(core: SimulatorCore, ctx: ServiceContext, e: EventInput):
   if (doc.status !== 'authorized') return reject('580');
   const dates = checkEventDates(doc, e);
   if (dates) return dates;
-  if (core.state.eventsOf(e.chave, ctx.tpAmb, '110110').some((x) => x.nSeqEvento >= e.nSeq)) return reject('573');
+  // 573 is a duplicate (cOrgao + tpEvento + chNFe + nSeqEvento), not an order rule: CC-e sent at once
+  // may arrive in any order, and the highest sequence is the one in force.
+  if (core.state.eventsOf(e.chave, ctx.tpAmb, '110110').some((x) => x.nSeqEvento === e.nSeq)) return reject('573');
   return { cStat: '135' };
 }
 
