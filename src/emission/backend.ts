@@ -82,7 +82,11 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
             results[i] = notSupported(req, TEXT.modeloNaoSuportado(req.modelo || '(não informado)'));
             return;
           }
-          await applySubstituirDocumento(ctx, req);
+          const refused = await applySubstituirDocumento(ctx, req);
+          if (refused) {
+            results[i] = refused;
+            return;
+          }
           const prepared = await prepareEnvio(ctx, req);
           if ('result' in prepared) results[i] = prepared.result;
           else ready.push({ index: i, doc: prepared.ready, ctx });
