@@ -6,6 +6,6 @@ export const MASKED_DTDS: [string, string][] = [
   ['comment + CDATA around it', `<!-- <![CDATA[ -->${DOCTYPE}<!-- ]]> -->`],
   ['PI + CDATA around it', `<?x <![CDATA[ ?>${DOCTYPE}<?x ]]> ?>`],
   ['a CDATA opened in a comment, closed in a PI', `<!-- <![CDATA[ -->${DOCTYPE}<?x ]]> ?>`],
-  ['a parameter entity', '<!DOCTYPE Envio [<!ENTITY % p "<!ENTITY e \'X\'>"> %p;]>'],
+  ['a parameter entity', `<!DOCTYPE Envio [<!ENTITY % p '<!ENTITY e "<xNome>X</xNome>">'> %p;]>`],
   ['an ENTITY in the internal subset', DOCTYPE],
 ];
