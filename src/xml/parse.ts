@@ -17,7 +17,7 @@ const DTD_RE = /<!(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)/i;
 const DTD_MESSAGE = 'XML com declaração DOCTYPE/ENTITY não é aceito';
 
 /** Refuses any DOCTYPE or markup declaration anywhere in the text, even as comment or CDATA text. */
-export function assertNoDtd(text: string): void {
+function assertNoDtd(text: string): void {
   if (DTD_RE.test(text)) throw new XmlInputError(DTD_MESSAGE, 'dtd');
 }
 
