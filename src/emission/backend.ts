@@ -83,7 +83,11 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
             results[i] = refusal(req, r.code, r.text);
             return;
           }
-          await applySubstituirDocumento(ctx, req);
+          const refused = await applySubstituirDocumento(ctx, req);
+          if (refused) {
+            results[i] = refused;
+            return;
+          }
           const prepared = await prepareEnvio(ctx, req);
           if ('result' in prepared) results[i] = prepared.result;
           else ready.push({ index: i, doc: prepared.ready, ctx });

@@ -78,21 +78,26 @@ export async function processDescarte(ctx: CompanyContext, req: DocumentRequest)
 }
 
 /**
- * `SubstituirDocumento` in the Parametros of an Envio: marks the referenced document. The Envio is
- * processed normally whatever happens here, so a bad reference is only logged.
+ * `SubstituirDocumento` in the Parametros of an Envio: marks the referenced document. A malformed
+ * one refuses the Envio (145, saying what is wrong) rather than emitting it without the discard the
+ * ERP asked for; a well-formed reference the discard cannot apply to is only logged, and the Envio
+ * is processed.
  */
-export async function applySubstituirDocumento(ctx: CompanyContext, req: DocumentRequest): Promise<void> {
-  if (!req.parametrosXml || !/SubstituirDocumento/i.test(req.parametrosXml)) return;
+export async function applySubstituirDocumento(ctx: CompanyContext, req: DocumentRequest): Promise<DocumentResult | undefined> {
+  if (!req.parametrosXml || !/SubstituirDocumento/i.test(req.parametrosXml)) return undefined;
+  const refuse = (why: string): DocumentResult =>
+    ({ modelo: req.modelo, replyXml: rejectionReply(req.modelo, SitCodigo.layout, `Erro no layout do SubstituirDocumento (Parametros): ${why}`) });
   let ref: DescarteInput | undefined;
   try {
     ref = readSubstituirDocumento(req.parametrosXml);
   } catch (err) {
-    if (!(err instanceof InputError || err instanceof XmlInputError)) throw err;
-    ctx.log.warn('SubstituirDocumento ignorado: parâmetros inválidos', { error: err.message });
-    return;
+    if (err instanceof InputError || err instanceof XmlInputError) return refuse(err.message);
+    throw err;
   }
-  const model = ref && modelCode(ref.modelo || req.modelo);
-  if (!ref || !model) return;
+  if (!ref) return undefined;
+  const model = modelCode(ref.modelo || req.modelo);
+  if (!model) return refuse(`modelo: valor inválido "${ref.modelo}" (use NFe ou NFCe)`);
   const mark = await requestDiscard(ctx, model, ref);
   if (mark.kind === 'refused') ctx.log.warn('SubstituirDocumento recusado', { motivo: mark.text });
+  return undefined;
 }

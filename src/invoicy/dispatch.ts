@@ -4,7 +4,7 @@
 // spellings and the SEFAZ ones.
 import { normalizeCnpj } from '../fiscal/cnpj';
 import { kidsOf, tagOf, textAt } from '../xml/ordered';
-import { parseXmlOrdered, XmlInputError, type OrderedNode } from '../xml/parse';
+import { assertXmlSafe, parseXmlOrdered, XmlInputError, type OrderedNode } from '../xml/parse';
 import type { DadosItem, DocumentKind, DocumentRequest } from './types';
 
 /** Root element → kind; `Consultar` is the Conector form of `Consulta`. */
@@ -69,6 +69,12 @@ export function normalizeModelo(value: string | undefined): string | undefined {
 // The Conector form carries its ParametrosConsulta inside the document: pass it on as received.
 const INNER_PARAMETROS_RE = /<ParametrosConsulta\b[^>]*>[\s\S]*?<\/ParametrosConsulta>/i;
 
+function structureError(e: unknown, inWhat: string, ofWhat: string): string {
+  return e instanceof XmlInputError && e.kind === 'dtd'
+    ? `Erro na estrutura do XML: declarações DOCTYPE/ENTITY não são aceitas ${inWhat}`
+    : `Erro na estrutura do XML ${ofWhat}. ${e instanceof Error ? e.message : ''}`.trim();
+}
+
 /** Classifies one DadosItem. Never throws: problems come back as code 145/176 in `problem`. */
 export function classifyDocument(item: DadosItem, index: number): ClassifiedDocument {
   const documentXml = item.documento;
@@ -80,11 +86,15 @@ export function classifyDocument(item: DadosItem, index: number): ClassifiedDocu
   try {
     parsed = parseXmlOrdered(documentXml, { removeNSPrefix: true });
   } catch (e) {
-    const descricao =
-      e instanceof XmlInputError && e.kind === 'dtd'
-        ? 'Erro na estrutura do XML: declarações DOCTYPE/ENTITY não são aceitas no documento'
-        : `Erro na estrutura do XML do documento. ${e instanceof Error ? e.message : ''}`.trim();
-    return { ...base, problem: { code: 145, descricao } };
+    return { ...base, problem: { code: 145, descricao: structureError(e, 'no documento', 'do documento') } };
+  }
+  // Parametros that cannot be read would be silently lost (a SubstituirDocumento, the flags of a consulta).
+  if (parametros !== undefined) {
+    try {
+      assertXmlSafe(parametros);
+    } catch (e) {
+      return { ...base, problem: { code: 145, descricao: structureError(e, 'nos Parametros', 'dos Parametros') } };
+    }
   }
   const rootNode = parsed.find((n) => tagOf(n) !== undefined);
   const root = rootNode && tagOf(rootNode);

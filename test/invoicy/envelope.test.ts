@@ -1,5 +1,7 @@
 import { parseExecuteEnvelope } from '../../src/invoicy/envelope';
 import { loadLibxml2 } from '../../src/xml/libxml2';
+import * as xmlParse from '../../src/xml/parse';
+import { MASKED_DTDS } from '../support/masked-dtds';
 
 function envelope(documento: string, declaration = ''): string {
   return `${declaration}<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:inv="InvoiCy"><soapenv:Body>` +
@@ -38,6 +40,42 @@ describe('envelope reading', () => {
   ])('%s is a SOAP Fault', async (_name, body) => {
     const parsed = await parseExecuteEnvelope(body);
     expect(parsed).toEqual({ ok: false, error: expect.objectContaining({ kind: 'fault', faultcode: 'SOAP-ENV:Client' }) });
+  });
+
+  const dtdFault = { ok: false, error: { kind: 'fault', faultcode: 'SOAP-ENV:Client', faultstring: expect.stringContaining('DOCTYPE/ENTITY') } };
+
+  test.each(MASKED_DTDS)('a DTD in the prolog, %s → Fault; the entity is never read', async (_name, prolog) => {
+    expect(await parseExecuteEnvelope(`${prolog}${envelope('&e;')}`)).toEqual(dtdFault);
+  });
+
+  test.each([
+    ['in a comment', '<!-- <!DOCTYPE x> -->'],
+    ['in a PI', '<?x <!DOCTYPE x> ?>'],
+    ['in a CDATA section inside a comment', '<!-- <![CDATA[ <!DOCTYPE x> ]]> -->'],
+  ])('a DOCTYPE %s of the envelope → Fault', async (_name, hidden) => {
+    expect(await parseExecuteEnvelope(envelope('x').replace('<soapenv:Body>', `<soapenv:Body>${hidden}`))).toEqual(dtdFault);
+  });
+
+  test('a DOCTYPE in the CDATA or escaped text of Documento belongs to the inner document (judged there)', async () => {
+    expect(await documentoOf(envelope('<![CDATA[<!DOCTYPE a><a/>]]>'))).toBe('<!DOCTYPE a><a/>');
+    expect(await documentoOf(envelope('&lt;!DOCTYPE a&gt;&lt;a/&gt;'))).toBe('<!DOCTYPE a><a/>');
+  });
+
+  test('a DTD that got past the markup scan is still refused: libxml2 reports it', async () => {
+    const scan = jest.spyOn(xmlParse, 'assertSafeMarkup').mockImplementation(() => undefined);
+    try {
+      expect(await parseExecuteEnvelope(`${MASKED_DTDS[0]![1]}${envelope('&e;')}`)).toEqual(dtdFault);
+      expect(scan).toHaveBeenCalled();
+    } finally {
+      scan.mockRestore();
+    }
+  });
+
+  test('an envelope over the limits → Fault naming the limit', async () => {
+    const attrs = Array.from({ length: 300 }, (_, i) => ` a${i}="1"`).join('');
+    expect(await parseExecuteEnvelope(envelope('x').replace('<inv:Dados>', `<inv:Dados${attrs}>`))).toEqual({
+      ok: false, error: { kind: 'fault', faultcode: 'SOAP-ENV:Client', faultstring: 'Requisição recusada: XML recusado: o número de atributos de um elemento excede o limite de 256' },
+    });
   });
 
   test('every parsed envelope is freed from the wasm heap', async () => {
