@@ -44,8 +44,8 @@ export function kilobytes(bytes: number): number {
 /**
  * Splits documents into lotes that respect both limits, in their order: a lote is closed when the next
  * document would make the message exceed `maxMessageBytes` (fixed part + documents) or `maxDocuments`.
- * A document too large even alone is a lote of its own (the sender refuses it before sending).
- * Returns the indexes of `documentBytes` per lote.
+ * A document too large even alone is set aside as a lote of its own (the sender refuses it before
+ * sending) without closing the current lote. Returns the indexes of `documentBytes` per lote.
  */
 export function packLotes(documentBytes: readonly number[], fixedBytes: number, limits: MessageLimits): number[][] {
   const maxDocuments = limits.maxDocuments ?? Number.POSITIVE_INFINITY;
@@ -53,6 +53,10 @@ export function packLotes(documentBytes: readonly number[], fixedBytes: number, 
   let current: number[] = [];
   let size = fixedBytes;
   for (const [i, bytes] of documentBytes.entries()) {
+    if (fixedBytes + bytes > limits.maxMessageBytes) {
+      lotes.push([i]);
+      continue;
+    }
     if (current.length > 0 && (size + bytes > limits.maxMessageBytes || current.length >= maxDocuments)) {
       lotes.push(current);
       current = [];

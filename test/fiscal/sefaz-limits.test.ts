@@ -35,8 +35,9 @@ describe('packLotes', () => {
     ['one byte over: the last one opens a new lote', [30, 30, 31], 10, [[0, 1], [2]]],
     ['count limit closes the lote', [1, 1, 1, 1, 1, 1, 1], 10, [[0, 1, 2], [3, 4, 5], [6]]],
     ['order is kept (no reordering to fill gaps)', [60, 50, 20, 10], 10, [[0], [1, 2, 3]]],
-    ['a document too large alone is a lote of its own', [20, 95, 20], 10, [[0], [1], [2]]],
-    ['too large first and last', [200, 10, 10, 300], 10, [[0], [1, 2], [3]]],
+    ['a document too large alone is set aside, the others stay together', [20, 95, 20], 10, [[1], [0, 2]]],
+    ['too large first and last', [200, 10, 10, 300], 10, [[0], [3], [1, 2]]],
+    ['exactly the limit alone fits; one byte more is set aside', [90, 91], 10, [[1], [0]]],
   ])('%s', (_name, sizes, fixed, expected) => {
     expect(packLotes(sizes, fixed, limits)).toEqual(expected);
   });
