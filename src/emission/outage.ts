@@ -61,8 +61,9 @@ export async function judgeTransportFailure(ctx: CompanyContext, doc: DocumentRe
   const first = failureVerdict(failure);
   if (first !== 'ask-status') return first;
   const scope: ContingencyScope = { tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model };
-  if (await ctx.contingency.isInContingency(scope)) return 'outage';
+  if (await ctx.contingency.isInContingency(scope)) return failureVerdict(failure, { scopeInContingency: true }) as Verdict;
   const status = await statusOf(ctx, scope);
+  // With the status given, the policy never asks for more.
   const verdict = failureVerdict(failure, { status }) as Verdict;
   const seen = status instanceof SefazTransportError ? { statusErro: status.message } : { statusCStat: status.cStat };
   if (verdict === 'outage') ctx.log.warn('falha de transmissão confirmada pelo status da SEFAZ', { ...seen, error: failure.message });
