@@ -12,7 +12,7 @@ import { discardJob } from './jobs/discard-job';
 import { epecReconcileJob } from './jobs/epec-reconcile-job';
 import { pendingRetryJob } from './jobs/pending-retry-job';
 import { startupRecoveryJob } from './jobs/startup-recovery-job';
-import { followUpOptionsFromEnv } from './emission/jobs/common';
+import { followUpOptionsFromEnv, type FollowUpOptions } from './emission/jobs/common';
 import { JobScheduler } from './jobs/scheduler';
 import { loadJobConfig } from './jobs/schedules';
 import { createInvoicyRouter } from './invoicy/service';
@@ -75,11 +75,11 @@ export function openConfiguredStore(config: GatewayConfig, memory = false): Prom
 }
 
 /** The scheduled jobs (schedules from JOB_SCHEDULE_* / JOB_MAX_RUN_MS, see src/jobs/schedules.ts). */
-function startJobs(store: Store, sefaz: SefazClient, deps: EmissionDeps): JobScheduler {
+function startJobs(store: Store, sefaz: SefazClient, deps: EmissionDeps, followUpOptions: Partial<FollowUpOptions>): JobScheduler {
   const { schedules, maxRunMs, probeIntervals } = loadJobConfig(process.env);
   const scheduler = new JobScheduler({ store, maxRunMs });
   scheduler.register(contingencyProbeJob({ store, sefaz, credentialsFor: companyCredentialsFor(deps), intervals: probeIntervals }, schedules['contingency-probe']));
-  const followUp = { ...deps, options: followUpOptionsFromEnv(process.env) };
+  const followUp = { ...deps, options: followUpOptions };
   scheduler.register(startupRecoveryJob(followUp, schedules['startup-recovery']));
   scheduler.register(pendingRetryJob(followUp, schedules['pending-retry']));
   scheduler.register(epecReconcileJob(followUp, schedules['epec-reconcile']));
@@ -112,6 +112,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   });
   const resolver = createEndpointResolver(sim ? { mode: 'simulator', baseUrl: sim.url } : { mode: 'real' });
   const sefaz = new SefazClient(resolver, transport);
+  const followUpOptions = followUpOptionsFromEnv(process.env);
   const emissionDeps: EmissionDeps = {
     store,
     sefaz,
@@ -121,9 +122,10 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     onNfceCsc: sim?.registerCsc,
     contingency: { svcMap: config.svcMap, xJust: config.contingencyXJust },
     lotePolling: opts.lotePolling,
+    unknownFateWaitMs: followUpOptions.unknownFateWaitMs,
   };
   const backend = createEmissionBackend(emissionDeps);
-  const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, sefaz, emissionDeps) : undefined;
+  const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, sefaz, emissionDeps, followUpOptions) : undefined;
 
   const app = express();
   app.disable('x-powered-by');

@@ -15,15 +15,55 @@ export type TransmissionOutcome = { error: unknown } | { cStat: string };
 
 const PARALISADO = ['108', '109'];
 
+/** How long a transmission with unknown fate may still sit in a SEFAZ queue (§5.2, §8): the wait before a 217 is trusted. */
+export const UNKNOWN_FATE_WAIT_MS = 3 * MINUTE;
+
+/** What a failure of a transmission to the normal authorizer means for the scope. */
+export type FailureVerdict =
+  /** SEFAZ is down: the scope enters contingency and the document gets 108 / DocStatus 4. */
+  | 'outage'
+  /** The request itself was at fault (over SEFAZ's size limit): never an outage; the document is refused (214). */
+  | 'request-fault'
+  /** SEFAZ answers: no contingency; a document whose fate is unknown is settled by consulta, never by a new number. */
+  | 'sefaz-up'
+  /** Not known yet: the status service of the scope must be asked (`FailureEvidence.status`). */
+  | 'ask-status';
+
+/** The status service's answer (cStat) or its own failure. */
+export type StatusEvidence = { cStat: string } | SefazTransportError;
+
+export interface FailureEvidence {
+  /** The scope is already in contingency: an earlier failure was confirmed (documents in flight get 108 too). */
+  scopeInContingency?: boolean;
+  /** The scope's normal status service (NFeStatusServico4), asked after this failure. */
+  status?: StatusEvidence;
+}
+
+/** An HTTP 4xx is the server refusing this request (e.g. our certificate): the server is up. */
+function refusedByServer(err: SefazTransportError): boolean {
+  return err.kind === 'http' && err.httpStatus !== undefined && err.httpStatus >= 400 && err.httpStatus < 500;
+}
+
+/** A status answer other than 108/109 (or a 4xx refusal) shows SEFAZ up; a failed status request or 108/109 shows it down. */
+export function statusShowsSefazUp(status: StatusEvidence): boolean {
+  if (status instanceof SefazTransportError) return refusedByServer(status);
+  return !PARALISADO.includes(status.cStat);
+}
+
 /**
- * Transport failures (could not send, or no usable answer) and SEFAZ 108/109 switch the scope into
- * contingency. An HTTP 4xx is not an outage (e.g. our certificate refused): only 5xx counts.
+ * The evidence rule: a scope enters contingency (for every company of the UF) only on evidence about
+ * SEFAZ, never about one caller's request. SEFAZ's own 108/109 answer is that evidence. A transport
+ * failure (no answer, reset, timeout, HTTP 5xx, unparseable reply) is confirmed by the status service of
+ * the scope — a small, well-formed request: it fails too or answers 108/109 → outage; it answers → SEFAZ
+ * is up. A message the gateway knows is over SEFAZ's limit never counts, nor does an HTTP 4xx refusal.
  */
-export function isContingencyTrigger(outcome: TransmissionOutcome): boolean {
-  if ('cStat' in outcome) return PARALISADO.includes(outcome.cStat);
-  const err = outcome.error;
-  if (!(err instanceof SefazTransportError)) return false;
-  return err.kind !== 'http' || err.httpStatus === undefined || err.httpStatus >= 500;
+export function failureVerdict(failure: SefazTransportError | { cStat: string }, evidence: FailureEvidence = {}): FailureVerdict {
+  if (!(failure instanceof SefazTransportError)) return PARALISADO.includes(failure.cStat) ? 'outage' : 'sefaz-up';
+  if (failure.kind === 'oversized') return 'request-fault';
+  if (refusedByServer(failure)) return 'sefaz-up';
+  if (evidence.scopeInContingency) return 'outage';
+  if (!evidence.status) return 'ask-status';
+  return statusShowsSefazUp(evidence.status) ? 'sefaz-up' : 'outage';
 }
 
 /**

@@ -1,6 +1,7 @@
 // The emission layer behind the InvoiCy SOAP layer: authenticates companies through the store and
-// dispatches each document by kind and model. Several NF-e (55) of one call travel as one async
-// lote; every other document is handled on its own. Replies keep the order of the request.
+// dispatches each document by kind and model. Several NF-e (55) of one call travel as async lotes
+// within SEFAZ's limits (count and message size); every other document is handled on its own.
+// Replies keep the order of the request.
 import type { AuthenticatedCompany, CallContext, DocumentRequest, DocumentResult, InvoicyBackend } from '../invoicy/types';
 import type { Company, Environment } from '../store/port';
 import type { LogScope } from '../log/logger';
@@ -8,7 +9,7 @@ import { CompanyContext, type EmissionDeps } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { rejectionReply } from './replies';
 import { prepareEnvio, sendSync, type ReadyDocument } from './issue-nfe';
-import { MAX_LOTE, sendLote } from './lote';
+import { planLotes, sendLote } from './lote';
 import { processConsulta } from './consulta';
 import { processEvento } from './events';
 import { processInutilizacao } from './inutilizacao';
@@ -105,12 +106,12 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
       }
 
       const nfe = ready.filter((r) => r.doc.doc.model === '55');
-      const lotes: (typeof ready)[] = [];
-      for (let i = 0; nfe.length > 1 && i < nfe.length; i += MAX_LOTE) lotes.push(nfe.slice(i, i + MAX_LOTE));
-      const single = ready.filter((r) => !lotes.some((l) => l.includes(r)));
+      const lotes = planLotes(nfe.map((r) => r.doc)).map((group) => group.map((k) => nfe[k]!));
+      if (lotes.length > 1) ctx.log.info('NF-e da chamada divididas em lotes (limites da SEFAZ)', { documentos: nfe.length, lotes: lotes.length });
+      const single = ready.filter((r) => r.doc.doc.model !== '55');
       await Promise.all([
         ...lotes.map((lote) => guarded(ctx.log, lote.map((l) => l.index), async () => {
-          // A trailing chunk of one NF-e cannot go async (452): it goes synchronously.
+          // A lote of one NF-e cannot go async (452): it goes synchronously.
           if (lote.length === 1) {
             results[lote[0]!.index] = await sendSync(lote[0]!.ctx, lote[0]!.doc);
             return;

@@ -51,6 +51,9 @@ export const TEXT = {
   eventoEmProcessamento: (tpEvento: string, nSeq: number) =>
     `Evento ${tpEvento} sequência ${nSeq} em processamento; consulte a situação (Eventos=S) antes de reenviar`,
   xJustContingencia: 'SEFAZ indisponível - emissão em contingência',
+  semResposta: 'Documento enviado à SEFAZ sem resposta (SEFAZ em operação); a situação será confirmada automaticamente, consulte antes de reenviar',
+  mensagemExcedeLimite: (kb: number, limitKb: number) =>
+    `Rejeição: Tamanho da mensagem excedeu o limite estabelecido: a NF-e gera uma mensagem de ${kb} KB e a SEFAZ aceita até ${limitKb} KB; documento não enviado, reduza o XML (itens, informações adicionais) e envie o número novamente`,
   pendenteContingencia: 'Documento pendente: transmitido em contingência sem resposta da SEFAZ; a situação será confirmada automaticamente, consulte antes de reenviar',
   offline: 'Emitida em contingência off-line; a NFC-e será transmitida automaticamente à SEFAZ',
   descarteAgendado: (numero: number, serie: number) =>

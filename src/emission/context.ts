@@ -31,6 +31,8 @@ export interface EmissionDeps {
   lotePolling?: Partial<LotePolling>;
   /** Contingency routing settings shared by every company (contingency-and-numbering.md §11). */
   contingency?: ContingencyRouting;
+  /** Wait before a document sent without answer (SEFAZ up) is consulted by the pending-retry job (JOB_UNKNOWN_FATE_WAIT_MS). */
+  unknownFateWaitMs?: number;
 }
 
 export interface ContingencyRouting {

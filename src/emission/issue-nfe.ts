@@ -19,6 +19,7 @@ import { CertificateProblem, type CompanyContext } from './context';
 import { FINAL_STATUSES, SitCodigo, TEXT } from './codes';
 import { modeloName, rejectionReply } from './replies';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
+import { judgeTransportFailure, settleTransportFailure } from './outage';
 import { issueInContingency } from './contingency/route';
 
 /** A signed, validated document waiting for transmission. */
@@ -213,7 +214,10 @@ export function newIdLote(): string {
   return String(Date.now()).slice(-12) + String(Math.floor(Math.random() * 1000)).padStart(3, '0');
 }
 
-/** Synchronous transmission (indSinc 1) of one document. */
+/**
+ * Synchronous transmission (indSinc 1) of one document. A transport failure is judged first (outage →
+ * 108 and contingency; SEFAZ up → pending; a message over SEFAZ's limit → 214, never sent).
+ */
 export async function sendSync(ctx: CompanyContext, ready: ReadyDocument): Promise<DocumentResult> {
   let doc = await update(ctx, ready.doc, { stage: 'sending', attempts: ready.doc.attempts + 1 });
   const { credentials } = await ctx.certificate();
@@ -223,7 +227,7 @@ export async function sendSync(ctx: CompanyContext, ready: ReadyDocument): Promi
     ret = await ctx.sefaz.autorizar(sefazTarget(ctx, doc), credentials, { idLote: newIdLote(), indSinc: '1', signedNfeXmls: [ready.signedXml] });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
-    return resultOf(ctx, await markUnknownFate(ctx, doc, err.message));
+    return resultOf(ctx, await settleTransportFailure(ctx, doc, err, await judgeTransportFailure(ctx, doc, err)));
   }
   if (ret.cStat === '108' || ret.cStat === '109') {
     return resultOf(ctx, await markUnknownFate(ctx, doc, `${ret.cStat} - ${ret.xMotivo}`));

@@ -1,16 +1,27 @@
-// Several NF-e of one company in one call → ONE asynchronous lote (indSinc 0, ≤ 50): nRec persisted
-// in every document before the first poll, recibo polled after ≈ tMed with back-off, bounded by
-// `maxWaitMs`; what is still open then stays `sending` with its nRec for a job (answer 105).
+// Several NF-e of one company in one call → asynchronous lotes (indSinc 0) within SEFAZ's limits
+// (fiscal/sefaz-limits.ts: ≤ 50 NF-e and ≤ 500 KB per message, measured on the message itself): nRec
+// persisted in every document before the first poll, recibo polled after ≈ tMed with back-off, bounded
+// by `maxWaitMs`; what is still open then stays `sending` with its nRec for a job (answer 105).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SefazTransportError } from '../sefaz/errors';
+import { enviNFeSizes } from '../sefaz/message-size';
+import { limitsOf, packLotes } from '../fiscal/sefaz-limits';
 import type { DocumentRecord } from '../store/port';
 import type { DocumentResult } from '../invoicy/types';
 import { DEFAULT_LOTE_POLLING, type CompanyContext } from './context';
 import { SitCodigo } from './codes';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
+import { judgeTransportFailure, settleTransportFailure } from './outage';
 import { newIdLote, type ReadyDocument } from './issue-nfe';
 
-export const MAX_LOTE = 50;
+/**
+ * The NF-e of one call grouped (indexes, in order) so that no enviNFe exceeds SEFAZ's count or size
+ * limit; a group of one goes synchronously, and one too large alone is refused there (214, not sent).
+ */
+export function planLotes(readies: readonly ReadyDocument[]): number[][] {
+  const { fixedBytes, nfeBytes } = enviNFeSizes(readies.map((r) => r.signedXml));
+  return packLotes(nfeBytes, fixedBytes, limitsOf('NFeAutorizacao4'));
+}
 
 async function patchAll(ctx: CompanyContext, docs: DocumentRecord[], patch: (d: DocumentRecord) => Parameters<CompanyContext['store']['updateDocument']>[2]): Promise<DocumentRecord[]> {
   return Promise.all(docs.map(async (d) => (await ctx.store.updateDocument(ctx.company.id, d.id, patch(d))) ?? d));
@@ -33,7 +44,8 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
     ret = await ctx.sefaz.autorizar(target, credentials, { idLote: newIdLote(), indSinc: '0', signedNfeXmls: readies.map((r) => r.signedXml) });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
-    for (const d of docs) await markUnknownFate(ctx, d, err.message);
+    const verdict = await judgeTransportFailure(ctx, docs[0]!, err);
+    for (const d of docs) await settleTransportFailure(ctx, d, err, verdict);
     return finish(docs);
   }
   if (ret.cStat === '108' || ret.cStat === '109') {

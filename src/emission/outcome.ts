@@ -1,16 +1,19 @@
 // Recording what SEFAZ said about one NF-e: authorisation or denial (nfeProc stored), rejection,
-// duplicity (204/539 → the truth is fetched by key), and unknown fate (108 + contingency entry).
-// Shared by the synchronous path, the recibo polling and the settling of "necessita interação".
+// duplicity (204/539 → the truth is fetched by key), unknown fate (108 + contingency entry, or pending
+// when SEFAZ is up) and the local 214 of a message over SEFAZ's limit. Shared by the synchronous
+// path, the lotes, the recibo polling and the settling of "necessita interação".
 import type { DocumentRecord } from '../store/port';
 import { DOC_STATUS } from '../store/port';
 import { nfeProc, protMatches } from '../sefaz/proc';
 import type { ProtNFe } from '../sefaz/responses';
-import { SefazTransportError } from '../sefaz/errors';
+import { SefazTransportError, type SefazMessageTooLarge } from '../sefaz/errors';
 import { parseDateTime } from '../fiscal/datetime';
+import { kilobytes } from '../fiscal/sefaz-limits';
+import { UNKNOWN_FATE_WAIT_MS } from '../contingency/policy';
 import { ufFromCode, type Model } from '../fiscal/ufs';
 import type { DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
-import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo } from './codes';
+import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from './codes';
 import { documentReply } from './replies';
 
 /** Emitter UF of a document: the chave's cUF, else the company's. */
@@ -79,10 +82,11 @@ export function recordRejection(ctx: CompanyContext, doc: DocumentRecord, cStat:
 
 /**
  * Asks SEFAZ what happened to the document's key and adopts it: authorised/denied → stored with its
- * protocol; unknown to SEFAZ (217) → rejected, so the ERP may send the number again (§5.3).
- * Undefined when SEFAZ could not be reached (state unchanged).
+ * protocol; unknown to SEFAZ (217) → rejected, so the ERP may send the number again (§5.3) — unless
+ * `notFound` is 'keep' (a transmission that may still sit in a SEFAZ queue).
+ * Undefined when SEFAZ could not be reached or gave no definitive answer (state unchanged).
  */
-export async function settleByConsulta(ctx: CompanyContext, doc: DocumentRecord): Promise<DocumentRecord | undefined> {
+export async function settleByConsulta(ctx: CompanyContext, doc: DocumentRecord, notFound: 'reject' | 'keep' = 'reject'): Promise<DocumentRecord | undefined> {
   if (!doc.chave) return undefined;
   const { credentials } = await ctx.certificate();
   let ret;
@@ -99,16 +103,17 @@ export async function settleByConsulta(ctx: CompanyContext, doc: DocumentRecord)
   if (prot && prot.chNFe === doc.chave && [...AUTHORISED_CSTATS, ...DENIAL_CSTATS].includes(prot.cStat)) {
     return applyProtocol(ctx, doc, prot);
   }
-  if (ret.cStat === '217') {
+  if (ret.cStat === '217' && notFound === 'reject') {
     return recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
   }
   return undefined;
 }
 
 /**
- * Transport failure or SEFAZ paralisada (108/109) on the normal authorizer: the document gets
- * 108 / DocStatus 4 and the scope enters contingency (contingency-and-numbering.md §2.2). Its fate
- * may be unknown, so it is never re-sent under this number by the gateway.
+ * A confirmed outage of the normal authorizer (failureVerdict 'outage': SEFAZ 108/109, or a transport
+ * failure its status service confirmed): the document gets 108 / DocStatus 4 and the scope enters
+ * contingency (contingency-and-numbering.md §2.2). Its fate may be unknown, so it is never re-sent
+ * under this number by the gateway.
  */
 export async function markUnknownFate(ctx: CompanyContext, doc: DocumentRecord, cause: string): Promise<DocumentRecord> {
   const updated = await save(ctx, doc, {
@@ -119,4 +124,29 @@ export async function markUnknownFate(ctx: CompanyContext, doc: DocumentRecord, 
   });
   await ctx.contingency.enterContingency({ tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model }, cause, doc.id, ctx.log);
   return updated;
+}
+
+/**
+ * A transport failure while SEFAZ is up (failureVerdict 'sefaz-up'): the fate is unknown but the scope
+ * stays normal. The document is persisted pending (105) with stage `sending` first, then SEFAZ is asked
+ * by key once (authorised/denied → adopted, e.g. a lost reply). Otherwise it waits for the pending-retry
+ * job, which consults again after the queue wait and re-sends the SAME key only on 217
+ * (settleUnknownFate): never lost, never authorised twice, no new number.
+ */
+export async function markUnknownFateSefazUp(ctx: CompanyContext, doc: DocumentRecord, cause: string): Promise<DocumentRecord> {
+  const wait = ctx.deps.unknownFateWaitMs ?? UNKNOWN_FATE_WAIT_MS;
+  const pending = await save(ctx, doc, {
+    docStatus: DOC_STATUS.PENDENTE, stage: 'sending', cStat: String(SitCodigo.pendente), xMotivo: TEXT.semResposta,
+    lastError: cause, nextAttemptAt: new Date(ctx.now().getTime() + wait),
+  });
+  return (await settleByConsulta(ctx, pending, 'keep')) ?? pending;
+}
+
+/**
+ * Never sent: the message would exceed SEFAZ's size limit, which SEFAZ answers with 214. Settled as
+ * that rejection, so the ERP may correct the document and send the number again.
+ */
+export function refuseOversized(ctx: CompanyContext, doc: DocumentRecord, err: SefazMessageTooLarge): Promise<DocumentRecord> {
+  ctx.log.warn('nf-e não enviada: mensagem acima do limite da SEFAZ', { servico: err.operation, bytes: err.messageBytes, limite: err.limitBytes });
+  return recordRejection(ctx, doc, '214', TEXT.mensagemExcedeLimite(kilobytes(err.messageBytes), kilobytes(err.limitBytes)));
 }

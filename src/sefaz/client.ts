@@ -1,6 +1,8 @@
 // Typed façade over endpoint resolution, SOAP transport and response parsing: one method per SEFAZ
-// service. Messages that must be signed (NFe, inutNFe, evento) arrive already signed.
+// service. Messages that must be signed (NFe, inutNFe, evento) arrive already signed. A message over
+// SEFAZ's size limit is never written (SefazMessageTooLarge): SEFAZ would refuse it whole (214).
 import { ufCode, type Model } from '../fiscal/ufs';
+import { limitsOf } from '../fiscal/sefaz-limits';
 import type { LogScope } from '../log/logger';
 import { authorizerFor, type EndpointResolver, type ResolvedEndpoint, type SefazService, type TpAmb } from './endpoints';
 import { consReciNFe, consSitNFe, consStatServ, enviNFe, envEvento } from './messages';
@@ -20,6 +22,8 @@ import {
   type ResponseParseOptions,
 } from './responses';
 import type { SefazCredentials, SefazTransport, TransportTimeouts } from './transport';
+import { SefazMessageTooLarge } from './errors';
+import { soapMessageBytes } from './message-size';
 import { stripXmlDeclaration } from './xml-text';
 
 export interface SefazTarget {
@@ -51,6 +55,9 @@ export class SefazClient {
   ): Promise<SefazReply<T>> {
     const authorizer = t.authorizer ?? authorizerFor(t.uf, t.model, '1');
     const endpoint = this.resolver.resolve({ model: t.model, authorizer, tpAmb: t.tpAmb, service });
+    const bytes = soapMessageBytes(endpoint.namespace, bodyXml);
+    const limit = limitsOf(endpoint.operation).maxMessageBytes;
+    if (bytes > limit) throw new SefazMessageTooLarge(endpoint.operation, bytes, limit);
     const res = await this.transport.send({ endpoint, bodyXml, credentials, timeouts: t.timeouts, log: t.log });
     // The transport checked the whole answer before cutting the ret… element out of it.
     return { ...parse(res.xml, { checked: true }), xml: res.xml, endpoint, durationMs: res.durationMs };

@@ -84,6 +84,11 @@ export function resolveEndpoint(q: EndpointQuery): ResolvedEndpoint {
   return { url: row.url, operation, method: row.method, version: row.version, soapAction: `${namespace}/${row.method}`, namespace };
 }
 
+/** The nfeDadosMsg namespace of a service (the same at every authorizer). */
+export function serviceNamespace(service: SefazService): string {
+  return WSDL_NS + OPERATION[service];
+}
+
 /**
  * Which authorizer receives a document of `uf`/`model` sent with `tpEmis`: 6 → SVC-AN, 7 → SVC-RS,
  * otherwise the UF's normal authorizer. `purpose: 'epec'` is the EPEC NF-e event (110140), which

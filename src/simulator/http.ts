@@ -1,13 +1,15 @@
 // Request routing and the per-request pipeline of a SEFAZ service, in SEFAZ's order with the fault
-// hooks in between: transport faults → slow → TLS transmitter (280–283, HTTP 403) → size 214 →
-// envelope 243/242/516/239/587/404 → paralisado 108/109 → service (reject fault inside autorização)
-// → lose-response.
+// hooks in between: transport faults → slow → TLS transmitter (280–283, HTTP 403) → size 214 (the
+// service's limit, fiscal/sefaz-limits.ts, answered in the service's ret… like SEFAZ, whatever the
+// size read) → envelope 243/242/516/239/587/404 → paralisado 108/109 → service (reject fault inside
+// autorização) → lose-response.
 //
 // Missing/invalid client certificate on a service path: HTTP 403 with a SOAP Fault whose text starts
 // with the cStat (280 none, 281 expired, 283 not chained to the simulator CA, 282 no CNPJ/CPF) — a real
 // SEFAZ refuses at the TLS layer, which a Node client sees the same way: no SOAP answer to parse.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { limitsOf } from '../fiscal/sefaz-limits';
 import { describeCertificate } from '../signing/certinfo';
 import { log } from '../log/logger';
 import { handleAdmin, type AdminDeps } from './admin';
@@ -25,9 +27,10 @@ import { statusServico } from './services/status';
 import { detectSoapVersion, extractBusinessXml, soapContentType, soapEnvelope, soapFault, type SoapVersion } from './soap';
 import { buildWsdl } from './wsdl';
 
-const MAX_MESSAGE_BYTES = 500 * 1024;
-/** Beyond this the body is not even buffered: the socket is dropped. */
-const MAX_READ_BYTES = 5 * 1024 * 1024;
+/** Past a message's limit the rest is read and discarded; past this guard it is answered 413 and the connection closed. */
+const MAX_READ_BYTES = 64 * 1024 * 1024;
+/** Admin API bodies (JSON) are small. */
+const MAX_ADMIN_BYTES = 500 * 1024;
 
 type Service = (core: SimulatorCore, ctx: ServiceContext, xml: string) => Promise<string>;
 
@@ -69,21 +72,26 @@ function route(pathname: string): Route | undefined {
 
 interface Body {
   text: string;
+  /** Larger than the limit: only the bytes up to it were kept. */
   tooLarge: boolean;
+  /** Larger than MAX_READ_BYTES: reading stopped there. */
+  overflow: boolean;
 }
 
-function readBody(req: IncomingMessage): Promise<Body | undefined> {
+function readBody(req: IncomingMessage, limitBytes: number): Promise<Body | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_READ_BYTES) {
-        req.socket.destroy();
-        resolve(undefined);
-      } else if (size <= MAX_MESSAGE_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_MESSAGE_BYTES }));
+        req.off('data', onData);
+        req.pause();
+        resolve({ text: '', tooLarge: true, overflow: true });
+      } else if (size <= limitBytes) chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > limitBytes, overflow: false }));
     req.on('error', () => resolve(undefined));
   });
 }
@@ -131,8 +139,12 @@ async function handleService(deps: HandlerDeps, req: IncomingMessage, res: Serve
     req.resume(); // accept the request and never answer; close() destroys the socket
     return;
   }
-  const body = await readBody(req);
+  const body = await readBody(req, limitsOf(r.operation).maxMessageBytes);
   if (!body) return;
+  if (body.overflow) {
+    res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Mensagem excede o limite de leitura do simulador', () => req.socket.destroy());
+    return;
+  }
   const version: SoapVersion = detectSoapVersion(body.text, req.headers['content-type']);
   if (transport?.mode === 'http-500') return send(res, 500, soapContentType(version), soapFault(version, 'Erro interno do servidor (falha simulada)'));
   if (transport?.mode === 'garbage') return send(res, 200, 'text/html; charset=utf-8', 'Service Unavailable - falha simulada, resposta sem XML');
@@ -173,7 +185,7 @@ export function createHandler(deps: HandlerDeps, secure: boolean): (req: Incomin
     const url = new URL(req.url ?? '/', 'http://localhost');
     const run = async () => {
       if (url.pathname.startsWith('/__admin/')) {
-        const body = await readBody(req);
+        const body = await readBody(req, MAX_ADMIN_BYTES);
         return handleAdmin(deps, req, res, url.pathname, body?.text ?? '');
       }
       const r = route(url.pathname);

@@ -4,7 +4,7 @@ import {
   DEFAULT_PROBE_INTERVALS,
   discardDecision,
   epecWarning,
-  isContingencyTrigger,
+  failureVerdict,
   isKnownUnprocessed,
   nextOption,
   pendingBackoff,
@@ -12,10 +12,12 @@ import {
   probeDelay,
   svcFor,
   type DiscardFacts,
+  type FailureEvidence,
+  type FailureVerdict,
   type OptionAvailability,
   type TransmissionOutcome,
 } from '../../src/contingency/policy';
-import { SefazTransportError, type SefazTransportErrorKind } from '../../src/sefaz/errors';
+import { SefazMessageTooLarge, SefazTransportError, type SefazTransportErrorKind } from '../../src/sefaz/errors';
 import type { ContingencyOption, DocModel } from '../../src/store/port';
 
 const MIN = 60_000;
@@ -25,26 +27,57 @@ function transport(kind: SefazTransportErrorKind, requestSent: boolean, httpStat
   return { error: new SefazTransportError(kind, 'falha', { requestSent, httpStatus }) };
 }
 
-describe('isContingencyTrigger / isKnownUnprocessed', () => {
-  test.each<[string, TransmissionOutcome, boolean, boolean]>([
-    ['connect refused', transport('connect', false), true, true],
-    ['TLS failure', transport('tls', false), true, true],
-    ['connect timeout', transport('timeout', false), true, true],
-    ['read timeout', transport('timeout', true), true, false],
-    ['connection reset after send', transport('reset', true), true, false],
-    ['HTTP 500', transport('http', true, 500), true, false],
-    ['HTTP 503', transport('http', true, 503), true, false],
-    ['HTTP 403 (certificate refused)', transport('http', true, 403), false, false],
-    ['empty body', transport('empty', true), true, false],
-    ['garbage body', transport('garbage', true), true, false],
-    ['cStat 108', { cStat: '108' }, true, true],
-    ['cStat 109', { cStat: '109' }, true, true],
-    ['cStat 100', { cStat: '100' }, false, false],
-    ['cStat 225 rejection', { cStat: '225' }, false, false],
-    ['programming error', { error: new TypeError('x') }, false, false],
-  ])('%s', (_name, outcome, trigger, unprocessed) => {
-    expect(isContingencyTrigger(outcome)).toBe(trigger);
+const error = (o: TransmissionOutcome): SefazTransportError => (o as { error: SefazTransportError }).error;
+
+describe('failureVerdict (the evidence rule) / isKnownUnprocessed', () => {
+  // A transport failure is confirmed by the status service before the scope enters contingency; SEFAZ's
+  // own 108/109 is evidence enough; a 4xx refusal shows the server up; an oversized message is our fault.
+  test.each<[string, TransmissionOutcome, FailureVerdict, boolean]>([
+    ['connect refused', transport('connect', false), 'ask-status', true],
+    ['TLS failure', transport('tls', false), 'ask-status', true],
+    ['connect timeout', transport('timeout', false), 'ask-status', true],
+    ['read timeout', transport('timeout', true), 'ask-status', false],
+    ['connection reset after send', transport('reset', true), 'ask-status', false],
+    ['HTTP 500', transport('http', true, 500), 'ask-status', false],
+    ['HTTP 503', transport('http', true, 503), 'ask-status', false],
+    ['HTTP 403 (certificate refused)', transport('http', true, 403), 'sefaz-up', false],
+    ['HTTP 413', transport('http', true, 413), 'sefaz-up', false],
+    ['empty body', transport('empty', true), 'ask-status', false],
+    ['garbage body', transport('garbage', true), 'ask-status', false],
+    ['message over the limit (never sent)', { error: new SefazMessageTooLarge('NFeAutorizacao4', 10 * 1024 * 1024, 500 * 1024) }, 'request-fault', true],
+    ['cStat 108', { cStat: '108' }, 'outage', true],
+    ['cStat 109', { cStat: '109' }, 'outage', true],
+    ['cStat 100', { cStat: '100' }, 'sefaz-up', false],
+    ['cStat 225 rejection', { cStat: '225' }, 'sefaz-up', false],
+  ])('%s', (_name, outcome, verdict, unprocessed) => {
+    expect(failureVerdict('cStat' in outcome ? outcome : error(outcome))).toBe(verdict);
     expect(isKnownUnprocessed(outcome)).toBe(unprocessed);
+  });
+
+  test('a programming error is neither a trigger nor known unprocessed', () => {
+    expect(isKnownUnprocessed({ error: new TypeError('x') })).toBe(false);
+  });
+
+  const reset = error(transport('reset', true));
+  test.each<[string, FailureEvidence, FailureVerdict]>([
+    ['status 107 (in operation) → SEFAZ up, no contingency', { status: { cStat: '107' } }, 'sefaz-up'],
+    ['status 656 (consumo indevido: it answers) → SEFAZ up', { status: { cStat: '656' } }, 'sefaz-up'],
+    ['status 108 → outage', { status: { cStat: '108' } }, 'outage'],
+    ['status 109 → outage', { status: { cStat: '109' } }, 'outage'],
+    ['status request fails too (connect) → outage', { status: error(transport('connect', false)) }, 'outage'],
+    ['status request times out → outage', { status: error(transport('timeout', true)) }, 'outage'],
+    ['status request HTTP 503 → outage', { status: error(transport('http', true, 503)) }, 'outage'],
+    ['status request refused HTTP 403 → SEFAZ up', { status: error(transport('http', true, 403)) }, 'sefaz-up'],
+    ['scope already in contingency (in-flight document) → outage', { scopeInContingency: true }, 'outage'],
+    ['no evidence yet → ask the status service', {}, 'ask-status'],
+  ])('reset after send + %s', (_name, evidence, verdict) => {
+    expect(failureVerdict(reset, evidence)).toBe(verdict);
+  });
+
+  test('evidence never turns an oversized message or a 4xx into an outage', () => {
+    const down = { scopeInContingency: true, status: { cStat: '109' } };
+    expect(failureVerdict(new SefazMessageTooLarge('NFeAutorizacao4', 600 * 1024, 500 * 1024), down)).toBe('request-fault');
+    expect(failureVerdict(error(transport('http', true, 403)), down)).toBe('sefaz-up');
   });
 });
 

@@ -59,6 +59,7 @@ describe('RS NF-e outage', () => {
 
   test('the detecting document gets 108/108 and status 4, and the scope enters contingency', async () => {
     h.sim.faults.add({ authorizer: 'RS', service: 'NFeAutorizacao4', mode: 'lose-response', times: 1 });
+    h.sim.faults.add({ authorizer: 'RS', service: 'NFeStatusServico4', mode: 'down', times: 1 });
     const reply = await h.call([simpleNfe({ cnpj: detecting.cnpj, nNF: 1, serie: 1 })], { as: detecting });
     expect(reply.messages[0]!.codigo).toBe(108);
     expect(sit(reply.documentos[0]!).SitCodigo).toBe('108');
@@ -165,6 +166,7 @@ test('NFC-e [OFFLINE] → 109/100 "off-line", DocStatus 11, signed NFC-e with an
 test('focus mode: the detecting document is re-issued under the reserved série and the original marked for discard', async () => {
   const c = await company('PR', '55', ['SVC'], { transitionMode: 'focus', transitionSerie: 2 });
   h.sim.faults.add({ authorizer: 'PR', service: 'NFeAutorizacao4', mode: 'lose-response', times: 1 });
+  h.sim.faults.add({ authorizer: 'PR', service: 'NFeStatusServico4', mode: 'down', times: 1 });
   const reply = await h.call([inUf(simpleNfe({ cnpj: c.cnpj, nNF: 5, serie: 1 }), 'PR')], { as: c });
   expect(reply.messages[0]!.codigo).toBe(109);
   const d = reply.documentos[0]!;

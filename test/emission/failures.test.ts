@@ -1,6 +1,7 @@
 // What the ERP sees when things go wrong: SEFAZ rejections passed through, denial (DocStatus 12,
-// number consumed), lost reply (108/108, status 4, contingency entered; a resend settles it by
-// consulta), XSD failure (225, nothing sent), certificate/CSC/environment/layout problems.
+// number consumed), lost reply while SEFAZ is down (108/108, status 4, contingency entered; a resend
+// settles it by consulta), XSD failure (225, nothing sent), certificate/CSC/environment/layout problems.
+// An outage needs evidence about SEFAZ: its status service fails too (fault on NFeStatusServico4).
 import { startHarness, type Harness } from '../support/harness';
 import { simpleNfe, simpleNfce } from '../support/samples';
 import { decodeB64 } from '../support/checks';
@@ -56,9 +57,10 @@ test('XSD failure → 225 with the validator message and nothing sent', async ()
   expect((await h.store.findDocumentByNumber(h.main.company.id, '2', '65', 1, 20))?.docStatus).toBe(3);
 });
 
-test('lost reply → 108/108 and status 4, contingency entered; a resend settles by consulta (100)', async () => {
+test('lost reply while SEFAZ is down → 108/108 and status 4, contingency entered; a resend settles by consulta (100)', async () => {
   const company = await h.addCompany({ uf: 'SP' });
   h.sim.faults.add({ authorizer: 'SP', service: 'NFeAutorizacao4', mode: 'lose-response', times: 1 });
+  h.sim.faults.add({ authorizer: 'SP', service: 'NFeStatusServico4', mode: 'down', times: 1 });
   const xml = simpleNfe({ cnpj: company.cnpj, nNF: 1, serie: 1 }).replace('<cUF>43</cUF>', '<cUF>35</cUF>').replace('<UF>RS</UF>', '<UF>SP</UF>');
   const lost = await h.call([xml], { as: company });
   expect(lost.messages[0]!.codigo).toBe(108);
@@ -83,9 +85,10 @@ test('lost reply → 108/108 and status 4, contingency entered; a resend settles
   expect((await h.store.findDocumentByNumber(company.company.id, '2', '55', 1, 1))?.docStatus).toBe(2);
 });
 
-test('transport failure (down) → 108 and status 4', async () => {
+test('transport failure (down) with the status service down too → 108 and status 4', async () => {
   const company = await h.addCompany({ uf: 'MG' });
   h.sim.faults.add({ authorizer: 'MG', service: 'NFeAutorizacao4', mode: 'down', times: 1 });
+  h.sim.faults.add({ authorizer: 'MG', service: 'NFeStatusServico4', mode: 'down', times: 1 });
   const xml = simpleNfe({ cnpj: company.cnpj, nNF: 1, serie: 1 }).replace('<cUF>43</cUF>', '<cUF>31</cUF>').replace('<UF>RS</UF>', '<UF>MG</UF>');
   const reply = await h.call([xml], { as: company });
   expect(reply.messages[0]!.codigo).toBe(108);

@@ -23,9 +23,13 @@ afterAll(async () => {
 });
 afterEach(() => h.sim.faults.reset());
 
-/** Sends number nNF while the simulator applies `mode` once: the ERP gets 108; the scope is reset to normal. */
+/**
+ * Sends number nNF while the simulator applies `mode` once and its status service is down (the outage
+ * evidence): the ERP gets 108; the scope is reset to normal.
+ */
 async function detecting(nNF: number, mode: 'lose-response' | 'down', discard: boolean) {
   h.sim.faults.add({ authorizer: UF, service: 'NFeAutorizacao4', mode, times: 1 });
+  h.sim.faults.add({ authorizer: UF, service: 'NFeStatusServico4', mode: 'down', times: 1 });
   const reply = await h.call([nfeFor(company, UF, nNF)], { as: company });
   expect(sit(reply.documentos[0]!).SitCodigo).toBe('108');
   await setScope(h, UF, 'normal');

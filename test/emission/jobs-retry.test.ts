@@ -84,6 +84,8 @@ test('pending retry: a lost reply is settled by consulta, never re-sent blindly'
   expect(unknown.nextAttemptAt!.getTime()).toBe(now.getTime() + 3 * MIN);
   const authorisedAtSefaz = h.sim.state.getDocument(doc.chave!, '2')!;
   expect(authorisedAtSefaz.cStat).toBe('100');
+  // The status service answers 107: a lost reply is no outage, the scope stays normal.
+  expect((await h.store.getContingency({ tpAmb: '2', uf: 'PR', model: '55' }))?.state).toBe('normal');
 
   await setScope(h, 'PR', 'normal');
   // Any authorisation now would be refused (so a blind resend would show): the consulta must settle it.
@@ -138,8 +140,8 @@ test('start-up recovery: a `sending` document is settled by consulta; a `signed`
   h.sim.faults.add({ authorizer: 'BA', service: 'NFeAutorizacao4', mode: 'down', times: 1 });
   await h.call([nfeFor(company, 'BA', 2)], { as: company });
   const [sent, signed] = await Promise.all([1, 2].map(async (n) => (await h.store.findDocumentByNumber(company.company.id, '2', '55', 1, n))!));
-  await h.store.updateDocument(company.company.id, sent!.id, { docStatus: 1, stage: 'sending', cStat: null, xMotivo: null });
-  await h.store.updateDocument(company.company.id, signed!.id, { docStatus: 1, stage: 'signed', cStat: null, xMotivo: null });
+  await h.store.updateDocument(company.company.id, sent!.id, { docStatus: 1, stage: 'sending', cStat: null, xMotivo: null, nextAttemptAt: null });
+  await h.store.updateDocument(company.company.id, signed!.id, { docStatus: 1, stage: 'signed', cStat: null, xMotivo: null, nextAttemptAt: null });
   await setScope(h, 'BA', 'normal');
 
   const summary = await recoverAfterCrash(rig.run(new Date(Date.now() + 1000)));

@@ -43,6 +43,7 @@ test('concurrent calls: each document line carries its own call, company, number
 test('a SEFAZ failure line names the document it was sending', async () => {
   const company = await h.addCompany({ uf: 'SP' });
   h.sim.faults.add({ authorizer: 'SP', service: 'NFeAutorizacao4', mode: 'lose-response', times: 1 });
+  h.sim.faults.add({ authorizer: 'SP', service: 'NFeStatusServico4', mode: 'down', times: 1 });
   const xml = simpleNfe({ cnpj: company.cnpj, nNF: 1, serie: 1 }).replace('<cUF>43</cUF>', '<cUF>35</cUF>').replace('<UF>RS</UF>', '<UF>SP</UF>');
   const reply = await h.call([xml], { as: company });
   expect(reply.messages[0]!.codigo).toBe(108);

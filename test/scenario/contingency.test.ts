@@ -89,8 +89,10 @@ describe('contingency scenario (RS): outage → routing → recovery → clean-u
   });
 
   test('step 2 — outage: A\'s NF-e 2 reply is lost (authorised at SEFAZ) and A\'s NFC-e 1 never arrives → 108/108, DocStatus 4', async () => {
-    // SEFAZ RS stores NF-e 2 and drops the connection before replying...
+    // SEFAZ RS stores NF-e 2 and drops the connection before replying, and its status service fails
+    // too (the evidence that SEFAZ, not the request, is down)...
     h.sim.faults.add({ authorizer: UF, service: 'NFeAutorizacao4', mode: 'lose-response', times: 1 });
+    h.sim.faults.add({ authorizer: UF, service: 'NFeStatusServico4', mode: 'down', times: 1 });
     const lost = await emit(A, simpleNfe({ cnpj: A.cnpj, nNF: 2, serie: 1 }));
     expect(lost).toMatchObject({ codigo: 108, sitCodigo: '108', sitDescricao: expect.stringMatching(/^Entrada da SEFAZ em contingência: ./) });
     chave.a2 = lost.chave;

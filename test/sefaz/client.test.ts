@@ -3,6 +3,9 @@ import { createEndpointResolver } from '../../src/sefaz/endpoints';
 import { SefazTransport, type SefazCredentials } from '../../src/sefaz/transport';
 import { findElements, scanElements, sliceOf } from '../../src/sefaz/xml-text';
 import { log } from '../../src/log/logger';
+import { SefazMessageTooLarge } from '../../src/sefaz/errors';
+import { enviNFeSizes } from '../../src/sefaz/message-size';
+import { SEFAZ_LIMITS } from '../../src/fiscal/sefaz-limits';
 import { sample } from './fixtures';
 import { startServer, type TestServer } from './https-server';
 import { createTestPki, type TestPki } from './tls-fixtures';
@@ -81,6 +84,21 @@ describe('SefazClient against a loopback SEFAZ (simulator endpoint mode)', () =>
     expect(r.prot).toBeUndefined();
     expect(srv.seen.at(-1)!.url).toBe('/producao/SVCAN/NFeConsultaProtocolo4');
     expect(srv.seen.at(-1)!.body).toContain('<tpAmb>1</tpAmb><xServ>CONSULTAR</xServ>');
+  });
+
+  it('a message over the service limit is never written: SefazMessageTooLarge (not sent), measured on the whole SOAP message', async () => {
+    const before = srv.seen.length;
+    const nfe = (bytes: number) => `<NFe xmlns="${NFE_NS}"><infNFe>${'x'.repeat(bytes)}</infNFe></NFe>`;
+    const { fixedBytes } = enviNFeSizes([]);
+    const room = SEFAZ_LIMITS.NFeAutorizacao4.maxMessageBytes - fixedBytes - nfe(0).length;
+    const err = await client.autorizar(target, creds, { idLote: '000000000000007', indSinc: '1', signedNfeXmls: [nfe(room + 1)] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SefazMessageTooLarge);
+    expect(err).toMatchObject({ kind: 'oversized', requestSent: false, operation: 'NFeAutorizacao4', messageBytes: SEFAZ_LIMITS.NFeAutorizacao4.maxMessageBytes + 1, limitBytes: 500 * 1024 });
+    expect((err as Error).message).toBe('Mensagem de 501 KB para NFeAutorizacao4 excede o limite de 500 KB da SEFAZ; não enviada');
+    expect(srv.seen.length).toBe(before);
+    // Exactly at the limit it goes (and the server sees that many bytes).
+    await client.autorizar(target, creds, { idLote: '000000000000007', indSinc: '1', signedNfeXmls: [nfe(room)] });
+    expect(Buffer.byteLength(srv.seen.at(-1)!.body)).toBe(SEFAZ_LIMITS.NFeAutorizacao4.maxMessageBytes);
   });
 
   it('an answer of the wrong type is garbage', async () => {

@@ -9,6 +9,8 @@ import {
   DEST_CNPJ,
 } from './helpers';
 import type { IssuedCertificate } from '../../src/signing/testca';
+import type { Operation } from '../../src/simulator/authorizers';
+import { limitsOf } from '../../src/fiscal/sefaz-limits';
 
 let sim: RunningSimulator;
 let cert: IssuedCertificate;
@@ -191,6 +193,35 @@ describe('limits and environments', () => {
     expect(r.body).toContain('<retEnviNFe versao="4.00"');
     const c = await call(sim.httpsUrl, sim.ca, '/SP/NFeConsultaProtocolo4', 'NFeConsultaProtocolo4', consSitNFe(nfe.chave), { cert });
     expect(c.cStats).toEqual(['217']);
+  });
+
+  it.each<[Operation, string]>([
+    ['NFeStatusServico4', 'retConsStatServ'],
+    ['NFeAutorizacao4', 'retEnviNFe'],
+    ['NFeRetAutorizacao4', 'retConsReciNFe'],
+    ['NFeConsultaProtocolo4', 'retConsSitNFe'],
+    ['NFeInutilizacao4', 'retInutNFe'],
+    ['NFeRecepcaoEvento4', 'retEnvEvento'],
+  ])('%s: a message over its limit (fiscal/sefaz-limits.ts) is answered 214 in %s, the SEFAZ way', async (operation, ret) => {
+    const limit = limitsOf(operation).maxMessageBytes;
+    const padding = `<!-- ${'x'.repeat(limit)} -->`;
+    const rawBody = envelope(operation, consStatServ('35')).replace('</soap:Body>', `${padding}</soap:Body>`);
+    const r = await call(sim.httpsUrl, sim.ca, `/SP/${operation}`, operation, '', { cert, rawBody });
+    expect(r.status).toBe(200);
+    expect(r.body).toContain(`<${ret} versao=`);
+    expect(r.cStats).toEqual(['214']);
+    expect(tagValue(r.body, 'xMotivo')).toBe('Rejeição: Tamanho da mensagem excedeu o limite estabelecido');
+  });
+
+  it('a lote of ~10 MB (past the old 5 MB read limit) gets 214 too, not a connection reset', async () => {
+    const nfe = buildNfe({ nNF: num() });
+    const padding = `<!-- ${'x'.repeat(10 * 1024 * 1024)} -->`;
+    const rawBody = envelope('NFeAutorizacao4', enviNFe([await sign(nfe.xml, 'infNFe', cert)], '1')).replace('</soap:Body>', `${padding}</soap:Body>`);
+    const r = await call(sim.httpsUrl, sim.ca, '/SP/NFeAutorizacao4', 'NFeAutorizacao4', '', { cert, rawBody });
+    expect(r.status).toBe(200);
+    expect(r.cStats).toEqual(['214']);
+    expect(r.body).toContain('<retEnviNFe versao="4.00"');
+    expect(sim.state.getDocument(nfe.chave, '2')).toBeUndefined();
   });
 
   it('serves produção under /producao/: tpAmb 1 is authorised there and unknown to homologação; tpAmb 2 → 252', async () => {

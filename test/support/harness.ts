@@ -26,6 +26,8 @@ export interface HarnessOptions {
   lotePolling?: Partial<LotePolling>;
   /** Register an NFC-e CSC for the main company (default true). */
   csc?: boolean;
+  /** InvoiCy request body limit (default 10 MB, the production default). */
+  bodyLimitBytes?: number;
 }
 
 export interface TestCompany {
@@ -55,9 +57,17 @@ export interface Harness {
   sefaz: SefazClient;
   main: TestCompany;
   csc: { idCsc: string; csc: string };
-  addCompany(opts?: { uf?: string; csc?: boolean; certificate?: 'valid' | 'expired' | 'none' }): Promise<TestCompany>;
+  /** A company of the harness's partner, or of a new partner of its own (`partner: 'new'`). */
+  addCompany(opts?: CompanyOptions): Promise<TestCompany>;
   call(documents: string[], opts?: { parametros?: (string | undefined)[]; as?: TestCompany }): Promise<CallReply>;
   close(): Promise<void>;
+}
+
+export interface CompanyOptions {
+  uf?: string;
+  csc?: boolean;
+  certificate?: 'valid' | 'expired' | 'none';
+  partner?: 'new';
 }
 
 let cnpjCounter = 0;
@@ -111,7 +121,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   // (tests run the jobs explicitly).
   const config: GatewayConfig = {
     port: 0, host: '127.0.0.1', dataDir: '/nonexistent', logDir: '/nonexistent', masterKey: 'unused-test-master-key', masterKeyGenerated: false,
-    sefazMode: 'simulator', schemasDir: SCHEMAS_DIR, bodyLimitBytes: 10 * 1024 * 1024, simulatorPort: 0,
+    sefazMode: 'simulator', schemasDir: SCHEMAS_DIR, bodyLimitBytes: opts.bodyLimitBytes ?? 10 * 1024 * 1024, simulatorPort: 0,
     sefazConnectTimeoutMs: 5000, sefazResponseTimeoutMs: 5000, jobsEnabled: false, svcMap: {},
   };
   const gateway = await startGateway(config, {
@@ -122,11 +132,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const { partner, partnerKey } = await store.createPartner('Parceiro de teste');
   const csc = { idCsc: '1', csc: 'CSC-TESTE-0123456789ABCDEF' };
 
-  async function addCompany(o: { uf?: string; csc?: boolean; certificate?: 'valid' | 'expired' | 'none' } = {}): Promise<TestCompany> {
+  async function addCompany(o: CompanyOptions = {}): Promise<TestCompany> {
     const cnpj = testCnpj();
     const withCsc = o.csc ?? true;
+    const owner = o.partner === 'new' ? await store.createPartner(`Parceiro de teste ${cnpj}`) : { partner, partnerKey };
     const { company, accessKey } = await store.createCompany({
-      partnerId: partner.id, cnpj, uf: o.uf ?? uf, name: `Empresa ${cnpj}`, ie: '9999999999', environment: 'homologacao',
+      partnerId: owner.partner.id, cnpj, uf: o.uf ?? uf, name: `Empresa ${cnpj}`, ie: '9999999999', environment: 'homologacao',
       ...(withCsc ? { cscId: csc.idCsc, csc: csc.csc } : {}),
     });
     if (o.certificate !== 'none') {
@@ -142,7 +153,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         serial: a1.serialNumber, notBefore: a1.notBefore, notAfter: a1.notAfter,
       });
     }
-    return { company, cnpj, accessKey, partnerKey };
+    return { company, cnpj, accessKey, partnerKey: owner.partnerKey };
   }
 
   const main = await addCompany({ csc: opts.csc });

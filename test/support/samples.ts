@@ -56,3 +56,22 @@ export function simpleNfe(o: AdaptOptions): string {
 export function simpleNfce(o: AdaptOptions): string {
   return adaptEnvio(readExample('NFCe', 'Exemplo_NFCe_Simples.xml'), o);
 }
+
+/**
+ * The simple NF-e with `items` items, each carrying the longest xProd (120) and infAdProd (500), totals
+ * kept consistent: ≈ 1.15 KB of signed NF-e per item (175 items ≈ 200 KB, 530 ≈ 600 KB).
+ */
+export function bigNfe(o: AdaptOptions & { items: number }): string {
+  const xml = simpleNfe(o);
+  const item = /<detItem>[\s\S]*<\/detItem>/.exec(xml)![0];
+  const long = item
+    .replace(/<xProd>[^<]*<\/xProd>/, `<xProd>${'MOTOCICLETA MARCA HONDA MODELO ESPECIAL '.repeat(4).slice(0, 120)}</xProd>`)
+    .replace('</prod>', `</prod><infADProd>${'Informação adicional do produto '.repeat(16).slice(0, 500)}</infADProd>`);
+  const total = (o.items * 100).toFixed(2);
+  return xml
+    .replace(item, long.repeat(o.items))
+    .replace(/<vProd_ttlnfe>[^<]*</, `<vProd_ttlnfe>${total}<`)
+    .replace(/<vNF>[^<]*</, `<vNF>${total}<`)
+    .replace(/<vPag>[^<]*</, `<vPag>${total}<`)
+    .replace(/>\s+</g, '><');
+}

@@ -3,16 +3,15 @@
 // the re-transmission of a stored signed NF-e and the consulta by key reduced to facts.
 import type { DocumentRecord, Store } from '../../store/port';
 import { ConfigError } from '../../config';
-import { SefazTransportError } from '../../sefaz/errors';
+import { SefazMessageTooLarge, SefazTransportError } from '../../sefaz/errors';
 import type { RetConsSitNFe } from '../../sefaz/responses';
 import { TP_EVENTO } from '../../sefaz/messages';
-import { isContingencyTrigger } from '../../contingency/policy';
+import { failureVerdict, UNKNOWN_FATE_WAIT_MS } from '../../contingency/policy';
 import { LogScope } from '../../log/logger';
 import { CompanyContext, type EmissionDeps } from '../context';
-import { applyProtocol, docUf, recordRejection, sefazTarget } from '../outcome';
+import { applyProtocol, docUf, recordRejection, refuseOversized, sefazTarget } from '../outcome';
+import { judgeTransportFailure } from '../outage';
 import { newIdLote } from '../issue-nfe';
-
-const MINUTE = 60_000;
 
 export interface FollowUpOptions {
   /** Documents (or events) handled per run; the rest waits for the next tick. */
@@ -31,7 +30,7 @@ export interface FollowUpOptions {
 
 export const DEFAULT_FOLLOW_UP: FollowUpOptions = {
   batchSize: 100,
-  unknownFateWaitMs: 3 * MINUTE,
+  unknownFateWaitMs: UNKNOWN_FATE_WAIT_MS,
   cancelJustification: 'Documento substituído por falha de comunicação',
   inutJustification: 'Número descartado: documento substituído por falha de comunicação com a SEFAZ',
   epecWarnAfterHours: 120,
@@ -116,8 +115,8 @@ const TRY_LATER = ['108', '109', '656'];
 /**
  * Sends the stored signed NF-e synchronously to the normal authorizer under its own key (tpEmis 1
  * pending, 4 EPEC, 9 off-line) and adopts the answer. Stage `sending` is persisted before the call
- * (start-up recovery settles it by consulta after a crash). A failure that is a contingency trigger
- * puts the scope back in contingency.
+ * (start-up recovery settles it by consulta after a crash). A failure confirmed as an outage
+ * (failureVerdict: SEFAZ 108/109, or its status service down too) puts the scope back in contingency.
  */
 export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord): Promise<Transmission> {
   const previousStage = doc.stage;
@@ -131,14 +130,16 @@ export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord): 
     ret = await ctx.sefaz.autorizar(sefazTarget(ctx, doc), credentials, { idLote: newIdLote(), indSinc: '1', signedNfeXmls: [doc.xmlSigned!] });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
-    if (isContingencyTrigger({ error: err })) await ctx.contingency.enterContingency(scope, err.message, doc.id, ctx.log);
+    const verdict = await judgeTransportFailure(ctx, doc, err);
+    if (verdict === 'outage') await ctx.contingency.enterContingency(scope, err.message, doc.id, ctx.log);
+    if (verdict === 'request-fault' && err instanceof SefazMessageTooLarge) return { kind: 'answered', doc: await refuseOversized(ctx, doc, err) };
     if (err.requestSent) return { kind: 'unknown', doc, cause: err.message };
     doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { stage: previousStage })) ?? doc;
     return { kind: 'not-sent', doc, cause: err.message };
   }
   if (TRY_LATER.includes(ret.cStat)) {
     const cause = `${ret.cStat} - ${ret.xMotivo}`;
-    if (isContingencyTrigger({ cStat: ret.cStat })) await ctx.contingency.enterContingency(scope, cause, doc.id, ctx.log);
+    if (failureVerdict({ cStat: ret.cStat }) === 'outage') await ctx.contingency.enterContingency(scope, cause, doc.id, ctx.log);
     doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { stage: previousStage })) ?? doc;
     return { kind: 'not-sent', doc, cause, cStat: ret.cStat };
   }

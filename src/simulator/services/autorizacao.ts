@@ -5,6 +5,7 @@ import type { Document } from '@xmldom/xmldom';
 import { parseForVerification } from '../../signing/verify';
 import { XmlInputError } from '../../xml/parse';
 import { digestValueHex, parseQrCodeV2, verifyQrHashV2 } from '../../fiscal/qrcode';
+import { SEFAZ_LIMITS } from '../../fiscal/sefaz-limits';
 import { answerCuf } from '../authorizers';
 import { reject, xMotivo, type Rejection } from '../cstat';
 import { dhRecbto, nextProtocol, nextRecibo, type ServiceContext, type SimulatorCore } from '../context';
@@ -14,7 +15,7 @@ import { sliceElements } from '../soap';
 import type { LoteNumber } from '../state';
 import { checkSignature, schemaError } from '../validation';
 
-const MAX_NFE_PER_LOTE = 50;
+const MAX_NFE_PER_LOTE = SEFAZ_LIMITS.NFeAutorizacao4.maxDocuments!;
 
 function checkQrCode(core: SimulatorCore, f: NfeFacts, digestValue: string): Rejection | undefined {
   if (!f.qrCode) return reject('394');

@@ -5,6 +5,7 @@
 import { chaveDv, isChaveFormat } from '../../fiscal/chave';
 import { cnpjRoot } from '../../fiscal/cnpj';
 import { parseDateTime } from '../../fiscal/datetime';
+import { SEFAZ_LIMITS } from '../../fiscal/sefaz-limits';
 import { ufFromCode, type Model } from '../../fiscal/ufs';
 import { servesUf } from '../authorizers';
 import { reject, xMotivo, type Rejection } from '../cstat';
@@ -23,6 +24,7 @@ const SCHEMAS: Record<string, string> = {
   '110140': 'envEPEC_v1.00.xsd',
 };
 
+const MAX_EVENTOS_PER_LOTE = SEFAZ_LIMITS.NFeRecepcaoEvento4.maxDocuments!;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** NT 2018.004 cancellation deadlines (sefaz-nfe.md §12). */
@@ -209,6 +211,6 @@ export async function recepcaoEvento(core: SimulatorCore, ctx: ServiceContext, x
   const lote = (cStat: string, detail?: string) => retEnvEvento(ctx, idLote, cOrgao, cStat, reject(cStat, detail).xMotivo);
   const schema = await schemaError(core, SCHEMAS[eventos[0]?.tpEvento ?? ''] ?? 'envEvento_v1.00.xsd', xml);
   if (schema) return lote('215', schema);
-  if (eventos.length === 0 || eventos.length > 20) return lote('215', 'lote deve ter de 1 a 20 eventos');
+  if (eventos.length === 0 || eventos.length > MAX_EVENTOS_PER_LOTE) return lote('215', `lote deve ter de 1 a ${MAX_EVENTOS_PER_LOTE} eventos`);
   return retEnvEvento(ctx, idLote, cOrgao, '128', xMotivo('128'), eventos.map((e) => processEvento(core, ctx, e)));
 }

@@ -1,0 +1,70 @@
+// SEFAZ message limits per web service (sefaz-nfe.md §3.2, §3.7, §6, §13; MOC 7.0): a message over
+// the size limit is refused as a whole with cStat 214, a lote with more documents than allowed with a
+// schema rejection (225 enviNFe, 215 envEvento). Shared by the gateway (it splits lotes and refuses a
+// document before sending) and the simulator (it enforces them with SEFAZ's answers).
+
+const KB = 1024;
+
+/** The SEFAZ web services (WSDL operation names, the last segment of their namespace). */
+export type SefazOperation =
+  | 'NFeStatusServico4'
+  | 'NFeAutorizacao4'
+  | 'NFeRetAutorizacao4'
+  | 'NFeConsultaProtocolo4'
+  | 'NFeInutilizacao4'
+  | 'NFeRecepcaoEvento4';
+
+export interface MessageLimits {
+  /** Whole SOAP message, in bytes: beyond it SEFAZ answers 214. */
+  maxMessageBytes: number;
+  /** Documents per lote (NFe in enviNFe, evento in envEvento), when the message carries a lote. */
+  maxDocuments?: number;
+}
+
+/** "Tamanho limite da mensagem: 500 KB" holds for every NF-e 4.00 service. */
+export const SEFAZ_LIMITS: Readonly<Record<SefazOperation, MessageLimits>> = {
+  NFeStatusServico4: { maxMessageBytes: 500 * KB },
+  NFeAutorizacao4: { maxMessageBytes: 500 * KB, maxDocuments: 50 },
+  NFeRetAutorizacao4: { maxMessageBytes: 500 * KB },
+  NFeConsultaProtocolo4: { maxMessageBytes: 500 * KB },
+  NFeInutilizacao4: { maxMessageBytes: 500 * KB },
+  NFeRecepcaoEvento4: { maxMessageBytes: 500 * KB, maxDocuments: 20 },
+};
+
+/** Limits of an operation by name (case as in the WSDL); unknown names get the common 500 KB. */
+export function limitsOf(operation: string): MessageLimits {
+  return SEFAZ_LIMITS[operation as SefazOperation] ?? { maxMessageBytes: 500 * KB };
+}
+
+/** Bytes as SEFAZ's texts count them: KB of 1024, rounded up (a message of 500.1 KB is "501 KB"). */
+export function kilobytes(bytes: number): number {
+  return Math.ceil(bytes / KB);
+}
+
+/**
+ * Splits documents into lotes that respect both limits, in their order: a lote is closed when the next
+ * document would make the message exceed `maxMessageBytes` (fixed part + documents) or `maxDocuments`.
+ * A document too large even alone is set aside as a lote of its own (the sender refuses it before
+ * sending) without closing the current lote. Returns the indexes of `documentBytes` per lote.
+ */
+export function packLotes(documentBytes: readonly number[], fixedBytes: number, limits: MessageLimits): number[][] {
+  const maxDocuments = limits.maxDocuments ?? Number.POSITIVE_INFINITY;
+  const lotes: number[][] = [];
+  let current: number[] = [];
+  let size = fixedBytes;
+  for (const [i, bytes] of documentBytes.entries()) {
+    if (fixedBytes + bytes > limits.maxMessageBytes) {
+      lotes.push([i]);
+      continue;
+    }
+    if (current.length > 0 && (size + bytes > limits.maxMessageBytes || current.length >= maxDocuments)) {
+      lotes.push(current);
+      current = [];
+      size = fixedBytes;
+    }
+    current.push(i);
+    size += bytes;
+  }
+  if (current.length > 0) lotes.push(current);
+  return lotes;
+}

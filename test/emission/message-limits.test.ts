@@ -1,0 +1,74 @@
+// SEFAZ's message limits on the gateway side (fiscal/sefaz-limits.ts): the NF-e of one call are packed
+// into lotes by count AND by the size of the enviNFe message actually sent, and a document whose message
+// alone exceeds 500 KB is refused with 214 before sending (the simulator never sees it); its number may
+// be sent again once corrected. None of this touches the contingency state.
+import { startHarness, type Harness, type TestCompany } from '../support/harness';
+import { bigNfe, simpleNfe } from '../support/samples';
+import { enviNFeSizes } from '../../src/sefaz/message-size';
+import { SEFAZ_LIMITS } from '../../src/fiscal/sefaz-limits';
+import { ufCode } from '../../src/fiscal/ufs';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ bodyLimitBytes: 32 * 1024 * 1024 });
+}, 30_000);
+afterAll(async () => {
+  await h?.close();
+});
+afterEach(() => h.sim.faults.reset());
+
+const sit = (d: Record<string, unknown>) => d.Situacao as { SitCodigo: string; SitDescricao: string };
+const LIMIT = SEFAZ_LIMITS.NFeAutorizacao4.maxMessageBytes;
+
+function inUf(xml: string, uf: string): string {
+  return xml.replace('<cUF>43</cUF>', `<cUF>${ufCode(uf)}</cUF>`).replace('<UF>RS</UF>', `<UF>${uf}</UF>`);
+}
+
+async function scopeState(uf: string): Promise<string | undefined> {
+  return (await h.store.getContingency({ tpAmb: '2', uf, model: '55' }))?.state;
+}
+
+test('a single NF-e over 500 KB → 214 with its size and the limit, never sent; the corrected number → 100', async () => {
+  const c: TestCompany = await h.addCompany({ uf: 'MS' });
+  // Any request reaching the simulator's autorização, whatever its size, consumes this (harmless) fault.
+  h.sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'slow', ms: 0, times: 1 });
+  const reply = await h.call([inUf(bigNfe({ cnpj: c.cnpj, nNF: 1, serie: 1, items: 530 }), 'MS')], { as: c });
+  expect(reply.messages[0]!.codigo).toBe(100);
+  const d = reply.documentos[0]!;
+  expect(sit(d)).toMatchObject({
+    SitCodigo: '214',
+    SitDescricao: expect.stringMatching(/^Rejeição: Tamanho da mensagem excedeu o limite estabelecido: a NF-e gera uma mensagem de 6\d\d KB e a SEFAZ aceita até 500 KB; documento não enviado/),
+  });
+  expect(h.sim.faults.list()).toEqual([expect.objectContaining({ mode: 'slow', times: 1 })]);
+  expect(h.sim.state.getDocument(String(d.DocChaAcesso), '2')).toBeUndefined();
+  expect(await h.store.findDocumentByNumber(c.company.id, '2', '55', 1, 1)).toMatchObject({ docStatus: 3, cStat: '214' });
+  expect(await scopeState('MS')).not.toBe('contingency');
+
+  h.sim.faults.reset();
+  const corrected = (await h.call([inUf(simpleNfe({ cnpj: c.cnpj, nNF: 1, serie: 1 }), 'MS')], { as: c })).documentos[0]!;
+  expect(sit(corrected).SitCodigo).toBe('100');
+}, 60_000);
+
+test('one call of 200 KB NF-e, a 600 KB one and a small one: lotes under 500 KB, the big one 214, the rest 100', async () => {
+  const c = await h.addCompany({ uf: 'MT' });
+  const docs = [
+    ...[1, 2, 3].map((n) => bigNfe({ cnpj: c.cnpj, nNF: n, serie: 1, items: 175 })),
+    bigNfe({ cnpj: c.cnpj, nNF: 4, serie: 1, items: 530 }),
+    simpleNfe({ cnpj: c.cnpj, nNF: 5, serie: 1 }),
+  ].map((x) => inUf(x, 'MT'));
+  const reply = await h.call(docs, { as: c });
+  expect(reply.documentos.map((d) => sit(d).SitCodigo)).toEqual(['100', '100', '100', '214', '100']);
+
+  const rows = await Promise.all([1, 2, 3, 4, 5].map(async (n) => (await h.store.findDocumentByNumber(c.company.id, '2', '55', 1, n))!));
+  expect(h.sim.state.getDocument(rows[3]!.chave!, '2')).toBeUndefined();
+  // Every lote actually sent is within the message limit (and async lotes have at least 2 NF-e).
+  const byRecibo = new Map<string, string[]>();
+  for (const r of rows.filter((x) => x.nRec)) byRecibo.set(r.nRec!, [...(byRecibo.get(r.nRec!) ?? []), r.xmlSigned!]);
+  expect(byRecibo.size).toBe(2);
+  for (const xmls of byRecibo.values()) {
+    const { fixedBytes, nfeBytes } = enviNFeSizes(xmls);
+    expect(xmls.length).toBeGreaterThanOrEqual(2);
+    expect(fixedBytes + nfeBytes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(LIMIT);
+  }
+  expect(await scopeState('MT')).not.toBe('contingency');
+}, 120_000);
