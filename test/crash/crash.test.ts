@@ -26,6 +26,8 @@ function startGateway(dataDir: string, simUrl: string): Promise<ChildGateway> {
     DATA_DIR: dataDir, SIM_URL: simUrl, SCHEMAS_DIR, MASTER_KEY, SEFAZ_RESPONSE_TIMEOUT_MS: '20000',
     JOB_SCHEDULE_CONTINGENCY_PROBE: '*/1 * * * * *', PROBE_MIN_INTERVAL_SECONDS: '1', JOB_SCHEDULE_PENDING_RETRY: '*/2 * * * * *', JOB_SCHEDULE_DISCARD: '*/2 * * * * *', JOB_SCHEDULE_EPEC_RECONCILE: '*/2 * * * * *',
     JOB_UNKNOWN_FATE_WAIT_MS: '2000',
+    // The killed process cannot release the leases of the jobs it was running: they expire after this.
+    JOB_LEASE_TTL_MS: '5000',
   }, 60_000);
 }
 
