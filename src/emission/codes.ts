@@ -23,6 +23,12 @@ export const SitCodigo = {
   layout: 145,
   schema: 225,
   consultaNaoLocalizado: 117,
+  /**
+   * The document never left the gateway (processing interrupted before it was signed and sent, e.g. by
+   * a crash): Rejeitado, so the ERP may send that number again. InvoiCy's 199 is the failure that
+   * stops an emission before it reaches SEFAZ ("falha ao buscar dados para emissão").
+   */
+  naoTransmitido: 199,
 } as const;
 
 export const TEXT = {
@@ -42,4 +48,5 @@ export const TEXT = {
   descarteNaoLocalizado: (numero: number, serie: number) => `Rejeição: documento ${numero} série ${serie} não localizado para descarte nesta empresa`,
   jaCancelado: 'Documento já cancelado',
   jaInutilizado: 'Número já inutilizado',
+  naoTransmitido: 'Rejeição: processamento interrompido antes do envio; o documento não foi transmitido à SEFAZ e o número pode ser enviado novamente',
 } as const;
