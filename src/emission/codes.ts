@@ -38,6 +38,7 @@ export const TEXT = {
   naoLocalizado: 'Nenhum documento localizado',
   pdfIndisponivel: 'PDF não disponível nesta versão',
   emProcessamento: 'Documento em processamento; consulte a situação antes de reenviar',
+  conteudoDivergente: 'Atenção: o conteúdo reenviado difere do documento original deste número e não foi transmitido à SEFAZ',
   modeloNaoSuportado: (modelo: string) => `Modelo de documento ${modelo} ainda não suportado por este serviço`,
   operacaoNaoSuportada: (op: string) => `${op} ainda não disponível nesta versão do serviço`,
   xJustContingencia: 'SEFAZ indisponível - emissão em contingência',
