@@ -78,11 +78,15 @@ describe('crash safety: SIGKILL mid-flight, restart, every document settles', ()
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function scenario(serie: number, fault: () => void): Promise<{ unanswered: number; stored: number }> {
+  /**
+   * Fires the N calls and SIGKILLs the gateway once `inFlight` holds: the moment is observed, not
+   * guessed with a fixed sleep (a loaded CI machine may not have stored anything after a second).
+   */
+  async function scenario(serie: number, fault: () => void, inFlight: () => Promise<boolean>): Promise<{ unanswered: number; stored: number }> {
     fault();
     const answers = new Map<number, string | undefined>();
     const calls = Array.from({ length: N }, (_, i) => emit(`${gw!.url}/arecepcao.aspx`, sandbox, serie, i + 1).then((c) => answers.set(i + 1, c)));
-    await sleep(1500);
+    for (let waited = 0; waited < 30_000 && !(await inFlight()); waited += 100) await sleep(100);
     await stopChild(gw!.child, 'SIGKILL');
     await Promise.all(calls);
     sim.faults.reset();
@@ -118,8 +122,13 @@ describe('crash safety: SIGKILL mid-flight, restart, every document settles', ()
     return { unanswered: [...answers.values()].filter((c) => c === undefined).length, stored: seen.size };
   }
 
+  /** Every fault taken: that many authorisation requests reached the simulator. */
+  const faultsTaken = () => sim.faults.list().length === 0;
+
   test('simulator holding replies (slow)', async () => {
-    const r = await scenario(11, () => sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'slow', ms: 3000, times: N / 2 }));
+    // Held far longer than it takes to store the N documents, far shorter than the response timeout.
+    const r = await scenario(11, () => sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'slow', ms: 10_000, times: N / 2 }),
+      async () => faultsTaken() && (await statuses(`${gw!.url}/arecepcao.aspx`, sandbox, 11)).size === N);
     // The kill really caught documents in flight, and every document was stored.
     expect(r.unanswered).toBeGreaterThan(0);
     expect(r.stored).toBe(N);
@@ -127,7 +136,7 @@ describe('crash safety: SIGKILL mid-flight, restart, every document settles', ()
 
   test('simulator dropping replies (lose-response)', async () => {
     // Calls the gateway had not read before the kill are neither answered nor stored: that is allowed.
-    const r = await scenario(12, () => sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'lose-response', times: N / 3 }));
+    const r = await scenario(12, () => sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'lose-response', times: N / 3 }), async () => faultsTaken());
     expect(r.stored).toBeGreaterThanOrEqual(N / 3);
   }, 150_000);
 });
