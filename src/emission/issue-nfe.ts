@@ -163,6 +163,7 @@ export async function prepareDraft(ctx: CompanyContext, draft: NfeDraft, layoutX
   };
   const claimed = await claimNumber(ctx, draft, model, layoutXml, numbered);
   if (!isRecord(claimed)) return { result: claimed };
+  ctx.claim(claimed);
   let doc = claimed;
   const numero = String(doc.numero);
   ctx.log.add({ numero, serie: String(doc.serie), modelo, chave: doc.chave ?? undefined });

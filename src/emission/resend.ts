@@ -46,9 +46,13 @@ export function storedAnswer(ctx: CompanyContext, doc: DocumentRecord, layoutXml
   return resultOf(ctx, { ...doc, xMotivo: doc.xMotivo ? `${doc.xMotivo}. ${TEXT.conteudoDivergente}` : TEXT.conteudoDivergente });
 }
 
-/** A resend while another call holds the number: that call's answer once stored, else 105 without a key. */
+/**
+ * A resend while another call holds the number: that call's answer once stored, else 105 without a
+ * key. The same number twice in one call is answered 105 at once: its first occurrence is sent only
+ * after the whole call is prepared, and its answer is the one to follow.
+ */
 export async function inFlightAnswer(ctx: CompanyContext, doc: DocumentRecord, layoutXml: string): Promise<DocumentResult> {
-  const answered = await answeredAttempt(ctx, doc.id);
+  const answered = await answeredAttempt(ctx, doc.id, ctx.hasClaimed(doc.id) ? 0 : RESEND_WAIT_MS);
   if (answered) return storedAnswer(ctx, answered, layoutXml);
   return { modelo: modeloName(doc.model), replyXml: rejectionReply(modeloName(doc.model), SitCodigo.pendente, TEXT.emProcessamento, { numero: doc.numero, serie: doc.serie }) };
 }

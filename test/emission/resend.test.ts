@@ -6,6 +6,7 @@
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
 import { simpleNfe } from '../support/samples';
 import { captureLogs } from '../support/logs';
+import { nfeFor } from './jobs-support';
 
 let h: Harness;
 beforeAll(async () => {
@@ -36,15 +37,26 @@ test('twenty concurrent sends of one number during contingency all name the SVC 
   expect(docs.map((d) => sit(d).SitCodigo)).toEqual(Array(20).fill('100'));
 });
 
+test('one number twice in one call: the first is sent, the second answered 105 at once without a key', async () => {
+  const c = await h.addCompany({ uf: 'SP' });
+  const xml = nfeFor(c, 'SP', 3);
+  const started = Date.now();
+  const reply = await h.call([xml, xml], { as: c });
+  expect(Date.now() - started).toBeLessThan(15_000);
+  const [a, b] = reply.documentos;
+  expect(sit(a!).SitCodigo).toBe('100');
+  expect(sit(b!)).toEqual({ SitCodigo: '105', SitDescricao: 'Documento em processamento; consulte a situação antes de reenviar' });
+  expect(b!.DocChaAcesso ?? '').toBe('');
+});
+
 describe('resend of an authorised number', () => {
   let c: TestCompany;
   let first: Record<string, unknown>;
-  const xml = () => simpleNfe({ cnpj: c.cnpj, nNF: 1, serie: 1, now: new Date(Date.now() - 3_600_000) });
   let original: string;
 
   beforeAll(async () => {
-    c = await h.addCompany();
-    original = xml();
+    c = await h.addCompany({ uf: 'MG' });
+    original = nfeFor(c, 'MG', 1);
     first = (await h.call([original], { as: c })).documentos[0]!;
     expect(sit(first).SitCodigo).toBe('100');
   });
