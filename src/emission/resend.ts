@@ -12,11 +12,11 @@ import { modeloName, rejectionReply } from './replies';
 import { resultOf } from './outcome';
 
 /** Longest a resend waits for the attempt in flight; then it is answered 105 without a key. */
-export const RESEND_WAIT_MS = 30_000;
+const RESEND_WAIT_MS = 30_000;
 const POLL_MS = 100;
 
 /** The document once an answer is stored (cStat set), or undefined if none came within `maxWaitMs`. */
-export async function answeredAttempt(ctx: CompanyContext, id: string, maxWaitMs = RESEND_WAIT_MS): Promise<DocumentRecord | undefined> {
+async function answeredAttempt(ctx: CompanyContext, id: string, maxWaitMs = RESEND_WAIT_MS): Promise<DocumentRecord | undefined> {
   const until = Date.now() + maxWaitMs;
   for (;;) {
     const doc = await ctx.store.getDocument(ctx.company.id, id);
@@ -32,7 +32,7 @@ function normalised(layoutXml: string): string {
 }
 
 /** True when a resend carries another document than the stored one (an unknown stored layout counts as the same). */
-export function differsFromStored(doc: DocumentRecord, layoutXml: string): boolean {
+function differsFromStored(doc: DocumentRecord, layoutXml: string): boolean {
   return doc.layoutXml !== null && normalised(doc.layoutXml) !== normalised(layoutXml);
 }
 
