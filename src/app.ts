@@ -74,10 +74,10 @@ export function openConfiguredStore(config: GatewayConfig, memory = false): Prom
     : openStore({ kind: 'sqlite', dataDir: config.dataDir, memory }, secrets);
 }
 
-/** The scheduled jobs (schedules from JOB_SCHEDULE_* / JOB_MAX_RUN_MS, see src/jobs/schedules.ts). */
+/** The scheduled jobs (schedules from JOB_SCHEDULE_* / JOB_MAX_RUN_MS / JOB_LEASE_TTL_MS, see src/jobs/schedules.ts). */
 function startJobs(store: Store, sefaz: SefazClient, deps: EmissionDeps, followUpOptions: Partial<FollowUpOptions>): JobScheduler {
-  const { schedules, maxRunMs, probeIntervals } = loadJobConfig(process.env);
-  const scheduler = new JobScheduler({ store, maxRunMs });
+  const { schedules, maxRunMs, leaseTtlMs, probeIntervals } = loadJobConfig(process.env);
+  const scheduler = new JobScheduler({ store, maxRunMs, leaseTtlMs });
   scheduler.register(contingencyProbeJob({ store, sefaz, credentialsFor: companyCredentialsFor(deps), intervals: probeIntervals }, schedules['contingency-probe']));
   const followUp = { ...deps, options: followUpOptions };
   scheduler.register(startupRecoveryJob(followUp, schedules['startup-recovery']));

@@ -31,6 +31,12 @@ export const SitCodigo = {
   naoDisponivel: 607,
   schema: 225,
   consultaNaoLocalizado: 117,
+  /**
+   * The document never left the gateway (processing interrupted before it was signed and sent, e.g. by
+   * a crash): Rejeitado, so the ERP may send that number again. InvoiCy's 199 is the failure that
+   * stops an emission before it reaches SEFAZ ("falha ao buscar dados para emissão").
+   */
+  naoTransmitido: 199,
   /** Genuine internal errors only (the text carries the request id). */
   erroInterno: 999,
 } as const;
@@ -45,6 +51,7 @@ export const TEXT = {
   naoLocalizado: 'Nenhum documento localizado',
   pdfIndisponivel: 'PDF não disponível nesta versão',
   emProcessamento: 'Documento em processamento; consulte a situação antes de reenviar',
+  conteudoDivergente: 'Atenção: o conteúdo reenviado difere do documento original deste número e não foi transmitido à SEFAZ',
   modeloNaoSuportado: (modelo: string) => `Modelo de documento ${modelo} ainda não suportado por este serviço`,
   modeloNaoIdentificado: (modelo: string) => `Tipo de documento não identificado: ModeloDocumento "${modelo}" inválido (use NFe ou NFCe)`,
   operacaoNaoSuportada: (op: string) => `${op} ainda não disponível nesta versão do serviço`,
@@ -61,6 +68,7 @@ export const TEXT = {
   descarteNaoLocalizado: (numero: number, serie: number) => `Rejeição: documento ${numero} série ${serie} não localizado para descarte nesta empresa`,
   jaCancelado: 'Documento já cancelado',
   jaInutilizado: 'Número já inutilizado',
+  naoTransmitido: 'Rejeição: processamento interrompido antes do envio; o documento não foi transmitido à SEFAZ e o número pode ser enviado novamente',
 } as const;
 
 /** Refusal of a ModeloDocumento this service does not handle: unknown (176) or not offered yet (607). */

@@ -57,6 +57,8 @@ export class CompanyContext {
   readonly contingency: ContingencyState;
   /** Shared with the contexts made by withLog: the certificate is loaded once per call. */
   private readonly loaded: { cert?: Promise<{ cert: ActiveCertificate; credentials: SefazCredentials }> } = {};
+  /** Shared with the contexts made by withLog: the document rows this call numbered (created or re-used). */
+  private readonly claimed = new Set<string>();
 
   /** `log`: the scope of the call or job run; every line about this company's work goes through it. */
   constructor(readonly deps: EmissionDeps, readonly company: Company, readonly log: LogScope = new LogScope()) {
@@ -80,6 +82,16 @@ export class CompanyContext {
 
   now(): Date {
     return this.deps.clock ? this.deps.clock() : new Date();
+  }
+
+  /** Records a document row this call numbered and will send. */
+  claim(doc: { id: string }): void {
+    this.claimed.add(doc.id);
+  }
+
+  /** True for a row numbered by this very call (the same number twice in one call). */
+  hasClaimed(id: string): boolean {
+    return this.claimed.has(id);
   }
 
   /** The active certificate, checked for validity now; throws CertificateProblem (104/103). */

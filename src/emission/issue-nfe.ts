@@ -21,6 +21,7 @@ import { modeloName, rejectionReply } from './replies';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
 import { judgeTransportFailure, settleTransportFailure } from './outage';
 import { issueInContingency } from './contingency/route';
+import { inFlightAnswer, storedAnswer } from './resend';
 
 /** A signed, validated document waiting for transmission. */
 export interface ReadyDocument {
@@ -73,14 +74,14 @@ async function claimNumber(ctx: CompanyContext, draft: NfeDraft, model: DocModel
     try {
       return await ctx.store.insertDocument(ctx.company.id, { ...base, ...numbered(numero), numero });
     } catch (err) {
-      // Another call inserted the same number meanwhile: answer its state below.
+      // Another call inserted the same number meanwhile: its answer is this call's too.
       const raced = await ctx.store.findDocumentByNumber(ctx.company.id, ctx.tpAmb, model, serie, numero);
       if (!raced) throw err;
-      return resultOf(ctx, raced);
+      return inFlightAnswer(ctx, raced, layoutXml);
     }
   }
   ctx.log.add({ numero: String(numero), serie: String(serie), chave: existing.chave ?? undefined });
-  if (FINAL_STATUSES.includes(existing.docStatus)) return resultOf(ctx, existing);
+  if (FINAL_STATUSES.includes(existing.docStatus)) return storedAnswer(ctx, existing, layoutXml);
   if (existing.docStatus === DOC_STATUS.INUTILIZADO) {
     return { modelo, replyXml: rejectionReply(modelo, 206, `Rejeição: número ${numero} da série ${serie} já está inutilizado`, { numero, serie }) };
   }
@@ -97,12 +98,10 @@ async function claimNumber(ctx: CompanyContext, draft: NfeDraft, model: DocModel
     // Fate unknown: ask SEFAZ before answering (authorised → adopt; unknown → rejected, resend allowed).
     // A document referenced for discard is left to the discard job (cancel/void, §5.3).
     const settled = await settleByConsulta(ctx, existing);
-    return resultOf(ctx, settled ?? existing);
+    return storedAnswer(ctx, settled ?? existing, layoutXml);
   }
-  const current = (await ctx.store.getDocument(ctx.company.id, existing.id)) ?? existing;
-  // Answered before (pending, awaiting its recibo…): the stored answer; otherwise still in flight.
-  if (current.cStat !== null) return resultOf(ctx, current);
-  return { modelo, replyXml: rejectionReply(modelo, SitCodigo.pendente, TEXT.emProcessamento, { numero, serie, chave: current.chave ?? undefined }) };
+  // Answered before (pending, awaiting its recibo…): the stored answer; still in flight: its answer.
+  return inFlightAnswer(ctx, existing, layoutXml);
 }
 
 function isRecord(v: DocumentRecord | DocumentResult): v is DocumentRecord {
@@ -165,6 +164,7 @@ export async function prepareDraft(ctx: CompanyContext, draft: NfeDraft, layoutX
   };
   const claimed = await claimNumber(ctx, draft, model, layoutXml, numbered);
   if (!isRecord(claimed)) return { result: claimed };
+  ctx.claim(claimed);
   let doc = claimed;
   const numero = String(doc.numero);
   ctx.log.add({ numero, serie: String(doc.serie), modelo, chave: doc.chave ?? undefined });

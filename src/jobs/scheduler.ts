@@ -1,5 +1,7 @@
 // Scheduled jobs over node-cron 4. Each run takes the database lease `job:<name>` so that, with several
 // gateway processes on one database, only one of them runs a job at a time; the others skip quietly.
+// The lease is short and renewed while the run lasts: a process killed mid-run (SIGKILL, OOM, power
+// loss) cannot release it, and its restart (or another process) must get the job back within one TTL.
 // A run never overlaps itself in a process, never throws out of the scheduler, and logs one summary
 // line. Tasks are built with createTask (schedule() would start them at once, libraries.md §9).
 import { randomUUID } from 'node:crypto';
@@ -7,7 +9,7 @@ import { hostname } from 'node:os';
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Store } from '../store/port';
 import { log, LogScope } from '../log/logger';
-import { AT_START, DEFAULT_JOB_MAX_RUN_MS, isValidSchedule } from './schedules';
+import { AT_START, DEFAULT_JOB_LEASE_TTL_MS, DEFAULT_JOB_MAX_RUN_MS, isValidSchedule } from './schedules';
 
 export type JobSummary = Record<string, number | string>;
 
@@ -36,8 +38,10 @@ export interface JobSchedulerOptions {
   store: Pick<Store, 'acquireLease' | 'releaseLease'>;
   /** Lease owner; defaults to host:pid:random, unique per scheduler. */
   owner?: string;
-  /** Longest a run may take; also the lease TTL, so a crashed owner frees the job after it. */
+  /** Longest a run may take (then its signal is aborted). */
   maxRunMs?: number;
+  /** TTL of a job's lease, renewed every third of it while the run lasts: how long a crashed owner keeps the job. */
+  leaseTtlMs?: number;
   timezone?: string;
   clock?: () => Date;
 }
@@ -63,6 +67,7 @@ function message(err: unknown): string {
 export class JobScheduler {
   readonly owner: string;
   private readonly maxRunMs: number;
+  private readonly leaseTtlMs: number;
   private readonly clock: () => Date;
   private readonly jobs = new Map<string, Job>();
   private started = false;
@@ -70,6 +75,7 @@ export class JobScheduler {
   constructor(private readonly opts: JobSchedulerOptions) {
     this.owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.maxRunMs = opts.maxRunMs ?? DEFAULT_JOB_MAX_RUN_MS;
+    this.leaseTtlMs = opts.leaseTtlMs ?? DEFAULT_JOB_LEASE_TTL_MS;
     this.clock = opts.clock ?? (() => new Date());
   }
 
@@ -136,7 +142,7 @@ export class JobScheduler {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
-      if (!(await this.opts.store.acquireLease(lease, this.owner, this.maxRunMs))) {
+      if (!(await this.opts.store.acquireLease(lease, this.owner, this.leaseTtlMs))) {
         log.debug('job ignorado: em execução em outro processo', { job: name });
         return { status: 'skipped', reason: 'lease' };
       }
@@ -148,6 +154,7 @@ export class JobScheduler {
     job.controller = controller;
     const timer = setTimeout(() => controller.abort(new Error('tempo máximo de execução excedido')), this.maxRunMs);
     timer.unref();
+    const heartbeat = this.keepLease(lease, controller);
     try {
       const summary = await job.def.run({ now: this.clock(), signal: controller.signal, log: new LogScope({ job: name }) });
       const durationMs = elapsed();
@@ -158,10 +165,33 @@ export class JobScheduler {
       return { status: 'failed', error: message(err), durationMs: elapsed() };
     } finally {
       clearTimeout(timer);
+      // Stopped before the release, so no renewal can re-create the lease after it.
+      await heartbeat.stop();
       job.controller = undefined;
       await this.opts.store.releaseLease(lease, this.owner).catch((err: unknown) => {
         log.warn('falha ao liberar lease do job', { job: name, err: message(err) });
       });
     }
+  }
+
+  /** Renews the lease every third of its TTL; a renewal refused (another owner took it) aborts the run. */
+  private keepLease(lease: string, controller: AbortController): { stop(): Promise<void> } {
+    let renewing: Promise<void> = Promise.resolve();
+    const interval = setInterval(() => {
+      renewing = renewing.then(async () => {
+        try {
+          if (!(await this.opts.store.acquireLease(lease, this.owner, this.leaseTtlMs))) controller.abort(new Error('lease do job perdido'));
+        } catch (err) {
+          log.warn('falha ao renovar lease do job', { lease, err: message(err) });
+        }
+      });
+    }, Math.max(Math.floor(this.leaseTtlMs / 3), 1));
+    interval.unref();
+    return {
+      stop: () => {
+        clearInterval(interval);
+        return renewing;
+      },
+    };
   }
 }

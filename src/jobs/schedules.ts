@@ -22,13 +22,17 @@ export type JobName = keyof typeof JOBS;
 
 export interface JobConfig {
   schedules: Record<JobName, string>;
-  /** Longest a run may take; also the TTL of its database lease. */
+  /** Longest a run may take. */
   maxRunMs: number;
+  /** TTL of a job's database lease (renewed while it runs): how long a crashed process keeps a job. */
+  leaseTtlMs: number;
   /** Per-scope interval between status probes (PROBE_MIN/MAX_INTERVAL_SECONDS; SEFAZ usage rule ≥ 180 s). */
   probeIntervals: ProbeIntervals;
 }
 
 export const DEFAULT_JOB_MAX_RUN_MS = 10 * 60_000;
+/** Short enough that a job held by a killed process resumes within about one tick of the probe. */
+export const DEFAULT_JOB_LEASE_TTL_MS = 30_000;
 
 export function isValidSchedule(schedule: string): boolean {
   return schedule === AT_START || cron.validate(schedule);
@@ -46,6 +50,13 @@ function seconds(env: NodeJS.ProcessEnv, name: string, fallbackMs: number): numb
   return n * 1000;
 }
 
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  const n = raw ? Number(raw) : fallback;
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} deve ser um número inteiro positivo (recebido: ${raw})`);
+  return n;
+}
+
 export function loadJobConfig(env: NodeJS.ProcessEnv = process.env): JobConfig {
   const schedules = { ...JOBS } as Record<JobName, string>;
   for (const job of Object.keys(JOBS) as JobName[]) {
@@ -54,12 +65,11 @@ export function loadJobConfig(env: NodeJS.ProcessEnv = process.env): JobConfig {
     if (!isValidSchedule(raw)) throw new ConfigError(`${envName(job)}: expressão cron inválida (recebido: ${raw})`);
     schedules[job] = raw;
   }
-  const rawMax = env.JOB_MAX_RUN_MS;
-  const maxRunMs = rawMax ? Number(rawMax) : DEFAULT_JOB_MAX_RUN_MS;
-  if (!Number.isInteger(maxRunMs) || maxRunMs <= 0) throw new ConfigError(`JOB_MAX_RUN_MS deve ser um número inteiro positivo (recebido: ${rawMax})`);
+  const maxRunMs = positiveInt(env, 'JOB_MAX_RUN_MS', DEFAULT_JOB_MAX_RUN_MS);
+  const leaseTtlMs = positiveInt(env, 'JOB_LEASE_TTL_MS', DEFAULT_JOB_LEASE_TTL_MS);
   const probeIntervals = {
     minMs: seconds(env, 'PROBE_MIN_INTERVAL_SECONDS', DEFAULT_PROBE_INTERVALS.minMs),
     maxMs: seconds(env, 'PROBE_MAX_INTERVAL_SECONDS', DEFAULT_PROBE_INTERVALS.maxMs),
   };
-  return { schedules, maxRunMs, probeIntervals };
+  return { schedules, maxRunMs, leaseTtlMs, probeIntervals };
 }

@@ -12,26 +12,29 @@ function fullMatch(pattern: string, value: string): boolean {
 }
 
 /**
- * Rounds/pads a decimal to the places SEFAZ wants ("00.00" → "0.00", 1 → "1.0000" for qCom).
- * Fixed types get exactly their places; variable ones keep the ERP's places within range, padded
- * to the maximum when that is at most 4 (quantities, rates), as InvoiCy itself does.
+ * Pads a decimal to the places SEFAZ wants ("00.00" → "0.00", 1 → "1.0000" for qCom). Fixed types
+ * get exactly their places; variable ones keep the ERP's places within range, padded to the maximum
+ * when that is at most 4 (quantities, rates), as InvoiCy itself does. Never rounds: zeros beyond the
+ * precision are dropped ("10.1200" → "10.12", the same value), any other digit there leaves the
+ * value as sent, for checkValue to refuse (a fiscal amount is the ERP's to round).
  */
 export function formatDecimal(value: string, [min, max]: [number, number]): string {
   const m = /^(\d*)(?:\.(\d*))?$/.exec(value);
   if (!m || (m[1] === '' && !m[2])) return value;
-  let int = m[1] || '0';
   let frac = m[2] ?? '';
   if (frac.length > max) {
-    // Half-up rounding on the digit string: no binary floating point near fiscal values.
-    const scaled = BigInt(int + frac.slice(0, max)) + (Number(frac[max]) >= 5 ? 1n : 0n);
-    const digits = scaled.toString().padStart(max + 1, '0');
-    int = digits.slice(0, digits.length - max);
-    frac = digits.slice(digits.length - max);
+    if (/[^0]/.test(frac.slice(max))) return value;
+    frac = frac.slice(0, max);
   }
-  int = int.replace(/^0+(?=\d)/, '');
+  const int = (m[1] || '0').replace(/^0+(?=\d)/, '');
   const places = min === max || max <= 4 ? max : frac.length === 0 ? 0 : Math.max(frac.length, min);
   frac = frac.padEnd(places, '0');
   return places ? `${int}.${frac}` : int;
+}
+
+/** A plain decimal string with more than `max` places ("10.123" with 2). */
+function tooManyPlaces(value: string, max: number): boolean {
+  return (/^\d*\.(\d+)$/.exec(value)?.[1]?.length ?? 0) > max;
 }
 
 /** Trims, collapses internal whitespace runs and formats decimals. */
@@ -44,6 +47,7 @@ export function normalizeValue(raw: string, type: SType | undefined): string {
 export function checkValue(value: string, type: SType | undefined): string | undefined {
   if (!type) return undefined;
   if (type.enum && !type.enum.includes(value)) return 'valor não permitido';
+  if (type.dec && tooManyPlaces(value, type.dec[1])) return `no máximo ${type.dec[1]} casas decimais${type.decLabel ? `, formato ${type.decLabel}` : ''}`;
   const len = [...value].length;
   if (type.maxLen !== undefined && len > type.maxLen) return `tamanho máximo ${type.maxLen}`;
   if (type.minLen !== undefined && len < type.minLen) return `tamanho mínimo ${type.minLen}`;

@@ -26,6 +26,8 @@ function startGateway(dataDir: string, simUrl: string): Promise<ChildGateway> {
     DATA_DIR: dataDir, SIM_URL: simUrl, SCHEMAS_DIR, MASTER_KEY, SEFAZ_RESPONSE_TIMEOUT_MS: '20000',
     JOB_SCHEDULE_CONTINGENCY_PROBE: '*/1 * * * * *', PROBE_MIN_INTERVAL_SECONDS: '1', JOB_SCHEDULE_PENDING_RETRY: '*/2 * * * * *', JOB_SCHEDULE_DISCARD: '*/2 * * * * *', JOB_SCHEDULE_EPEC_RECONCILE: '*/2 * * * * *',
     JOB_UNKNOWN_FATE_WAIT_MS: '2000',
+    // The killed process cannot release the leases of the jobs it was running: they expire after this.
+    JOB_LEASE_TTL_MS: '5000',
   }, 60_000);
 }
 
@@ -76,11 +78,15 @@ describe('crash safety: SIGKILL mid-flight, restart, every document settles', ()
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function scenario(serie: number, fault: () => void): Promise<{ unanswered: number; stored: number }> {
+  /**
+   * Fires the N calls and SIGKILLs the gateway once `inFlight` holds: the moment is observed, not
+   * guessed with a fixed sleep (a loaded CI machine may not have stored anything after a second).
+   */
+  async function scenario(serie: number, fault: () => void, inFlight: () => Promise<boolean>): Promise<{ unanswered: number; stored: number }> {
     fault();
     const answers = new Map<number, string | undefined>();
     const calls = Array.from({ length: N }, (_, i) => emit(`${gw!.url}/arecepcao.aspx`, sandbox, serie, i + 1).then((c) => answers.set(i + 1, c)));
-    await sleep(1500);
+    for (let waited = 0; waited < 30_000 && !(await inFlight()); waited += 100) await sleep(100);
     await stopChild(gw!.child, 'SIGKILL');
     await Promise.all(calls);
     sim.faults.reset();
@@ -116,8 +122,14 @@ describe('crash safety: SIGKILL mid-flight, restart, every document settles', ()
     return { unanswered: [...answers.values()].filter((c) => c === undefined).length, stored: seen.size };
   }
 
+  /** Uses of the scenario's fault (added with `times`): that many authorisation requests reached the simulator. */
+  const faultUses = (times: number) => times - (sim.faults.list()[0]?.times ?? 0);
+
   test('simulator holding replies (slow)', async () => {
-    const r = await scenario(11, () => sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'slow', ms: 3000, times: N / 2 }));
+    // Held far longer than it takes to store the N documents, far shorter than the response timeout.
+    // The gateway sends 4 requests at a time per certificate: the kill comes once one is held and all are stored.
+    const r = await scenario(11, () => sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'slow', ms: 10_000, times: N / 2 }),
+      async () => faultUses(N / 2) > 0 && (await statuses(`${gw!.url}/arecepcao.aspx`, sandbox, 11)).size === N);
     // The kill really caught documents in flight, and every document was stored.
     expect(r.unanswered).toBeGreaterThan(0);
     expect(r.stored).toBe(N);
@@ -125,7 +137,7 @@ describe('crash safety: SIGKILL mid-flight, restart, every document settles', ()
 
   test('simulator dropping replies (lose-response)', async () => {
     // Calls the gateway had not read before the kill are neither answered nor stored: that is allowed.
-    const r = await scenario(12, () => sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'lose-response', times: N / 3 }));
+    const r = await scenario(12, () => sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'lose-response', times: N / 3 }), async () => faultUses(N / 3) === N / 3);
     expect(r.stored).toBeGreaterThanOrEqual(N / 3);
   }, 150_000);
 });

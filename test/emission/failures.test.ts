@@ -123,6 +123,16 @@ test('layout errors come back all at once as one 145 rejection', async () => {
   expect(sit(d).SitDescricao).toMatch(/^Erro no layout de integração: .*natOp.*; .*NCM/);
 });
 
+test('a value with more decimal places than its field allows is a 145 layout error, not rounded', async () => {
+  const xml = simpleNfe({ cnpj: h.main.cnpj, nNF: 32, serie: 1 }).replace('<vProd>100.00</vProd>', '<vProd>100.123</vProd>');
+  const d = (await h.call([xml])).documentos[0]!;
+  expect(sit(d)).toEqual({
+    SitCodigo: '145',
+    SitDescricao: 'Erro no layout de integração: Envio/det/detItem[1]/prod/vProd: valor "100.123" inválido (no máximo 2 casas decimais, formato 13.2)',
+  });
+  expect(await h.store.findDocumentByNumber(h.main.company.id, '2', '55', 1, 32)).toBeUndefined();
+});
+
 test('models not supported yet answer a clear document-level message; descarte of an unknown number is refused', async () => {
   const cte = `<Envio><ModeloDocumento>CTe</ModeloDocumento><Versao>4.00</Versao><ide><tpAmb>2</tpAmb></ide><emit><CNPJ>${h.main.cnpj}</CNPJ></emit></Envio>`;
   const r = await h.call([cte]);

@@ -153,3 +153,25 @@ test('start-up recovery: a `sending` document is settled by consulta; a `signed`
   const seen = await consultaByKey(h, company, signed!.chave!);
   expect(seen).toMatchObject({ DocStatus: '2', DocSitCodigo: '100' });
 });
+
+test('start-up recovery: a document interrupted before it was signed is Rejeitado 199 (not 999), and its number may be sent again', async () => {
+  const company = await h.addCompany({ uf: 'GO' });
+  // A document row SEFAZ never saw (connection refused), turned into what a crash after the
+  // numbering and before the signing leaves: number and key stored, no signed XML, no answer.
+  h.sim.faults.add({ authorizer: 'GO', service: 'NFeAutorizacao4', mode: 'down', times: 1 });
+  await h.call([nfeFor(company, 'GO', 1)], { as: company });
+  await setScope(h, 'GO', 'normal');
+  const doc = (await h.store.findDocumentByNumber(company.company.id, '2', '55', 1, 1))!;
+  await h.store.updateDocument(company.company.id, doc.id, { docStatus: 1, stage: 'numbered', xmlSigned: null, digestValue: null, cStat: null, xMotivo: null });
+
+  const summary = await recoverAfterCrash(rig.run(new Date(Date.now() + 1000)));
+  expect(summary).toMatchObject({ rejected: 1 });
+  const recovered = (await h.store.getDocument(company.company.id, doc.id))!;
+  expect(recovered).toMatchObject({ docStatus: 3, cStat: '199', stage: 'settled' });
+  expect(recovered.xMotivo).toMatch(/não foi transmitido à SEFAZ e o número pode ser enviado novamente/);
+  const seen = await consultaByKey(h, company, doc.chave!);
+  expect(seen).toMatchObject({ DocStatus: '3', DocSitCodigo: '199' });
+
+  const again = await h.call([nfeFor(company, 'GO', 1)], { as: company });
+  expect(sit(again.documentos[0]!).SitCodigo).toBe('100');
+});

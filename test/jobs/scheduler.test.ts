@@ -21,8 +21,8 @@ let store: Store;
 let logs: ReturnType<typeof captureLogs>;
 const schedulers: JobScheduler[] = [];
 
-function scheduler(owner?: string): JobScheduler {
-  const s = new JobScheduler({ store, owner, maxRunMs: 60_000 });
+function scheduler(owner?: string, leaseTtlMs?: number, on: Pick<Store, 'acquireLease' | 'releaseLease'> = store): JobScheduler {
+  const s = new JobScheduler({ store: on, owner, maxRunMs: 60_000, leaseTtlMs });
   schedulers.push(s);
   return s;
 }
@@ -69,6 +69,44 @@ describe('JobScheduler', () => {
     expect(await s.runNow('ocupado')).toEqual({ status: 'skipped', reason: 'lease' });
     expect(runs).toBe(0);
     expect(logs.lines.filter((l) => l.level !== 'debug' && l.job === 'ocupado')).toEqual([]);
+  });
+
+  test('a lease held by a killed process frees the job after the lease TTL, not the maximum run time', async () => {
+    // The "killed" process: its store calls stop reaching the database mid-run (no renewal, no release).
+    let dead = false;
+    const cut: Pick<Store, 'acquireLease' | 'releaseLease'> = {
+      acquireLease: (...a) => (dead ? new Promise(() => undefined) : store.acquireLease(...a)),
+      releaseLease: (...a) => (dead ? new Promise(() => undefined) : store.releaseLease(...a)),
+    };
+    const started = deferred();
+    const killed = scheduler('processo-morto', 400, cut);
+    killed.register({ name: 'sonda', schedule: '* * * * *', run: async () => { started.resolve(); await new Promise(() => undefined); return {}; } });
+    void killed.runNow('sonda');
+    await started.promise;
+    dead = true;
+    schedulers.splice(schedulers.indexOf(killed), 1);
+
+    let runs = 0;
+    const restarted = scheduler('processo-reiniciado', 400);
+    restarted.register({ name: 'sonda', schedule: '* * * * *', run: async () => { runs += 1; return {}; } });
+    expect(await restarted.runNow('sonda')).toEqual({ status: 'skipped', reason: 'lease' });
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await restarted.runNow('sonda')).status).toBe('done');
+    expect(runs).toBe(1);
+  });
+
+  test('a run longer than the lease TTL keeps its lease (renewed while it runs)', async () => {
+    const gate = deferred();
+    const s = scheduler('processo-a', 300);
+    s.register({ name: 'demorado', schedule: '* * * * *', run: async () => { await gate.promise; return {}; } });
+    const run = s.runNow('demorado');
+    for (let i = 0; i < 4; i += 1) {
+      await new Promise((r) => setTimeout(r, 250));
+      expect(await store.acquireLease('job:demorado', 'processo-b', 1000)).toBe(false);
+    }
+    gate.resolve();
+    expect((await run).status).toBe('done');
+    expect(await store.acquireLease('job:demorado', 'processo-b', 1000)).toBe(true);
   });
 
   test('a run never overlaps itself in one process', async () => {
@@ -169,6 +207,8 @@ describe('loadJobConfig', () => {
     expect(cfg.schedules).toEqual(JOBS);
     expect(cfg.schedules['startup-recovery']).toBe(AT_START);
     expect(cfg.maxRunMs).toBe(600_000);
+    expect(cfg.leaseTtlMs).toBe(30_000);
+    expect(loadJobConfig({ JOB_LEASE_TTL_MS: '5000' }).leaseTtlMs).toBe(5000);
   });
 
   test.each<[Record<string, string>, string, string]>([
@@ -183,6 +223,7 @@ describe('loadJobConfig', () => {
     [{ JOB_SCHEDULE_PENDING_RETRY: 'toda hora' }, /JOB_SCHEDULE_PENDING_RETRY: expressão cron inválida/],
     [{ JOB_MAX_RUN_MS: '0' }, /JOB_MAX_RUN_MS/],
     [{ JOB_MAX_RUN_MS: 'abc' }, /JOB_MAX_RUN_MS/],
+    [{ JOB_LEASE_TTL_MS: '-1' }, /JOB_LEASE_TTL_MS/],
   ])('rejects %j', (env, message) => {
     expect(() => loadJobConfig(env)).toThrow(message);
   });

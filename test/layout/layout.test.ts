@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chaveDv } from '../../src/fiscal/chave';
 import { epecSummary, HOMOLOGACAO_DEST_XNOME, HOMOLOGACAO_XPROD, parseNfeEnvio, renderNfe, type NfeDraft, type RenderOptions } from '../../src/layout';
-import { formatDecimal } from '../../src/layout/format';
+import { checkValue, formatDecimal, normalizeValue } from '../../src/layout/format';
+import type { SType } from '../../src/layout/definition';
 import { loadXsdValidator } from '../../src/xml/xsd';
 import { examplesDir, nfeXsd, TEST_CNPJ, withPlaceholderSignature, withTestEmitter } from './helpers';
 
@@ -24,10 +25,25 @@ const replaceBlock = (xml: string, tag: string, inner: string): string => xml.re
 const tags = (fields: Record<string, string>): string => Object.entries(fields).map(([k, v]) => `<${k}>${v}</${k}>`).join('');
 
 describe('formatDecimal', () => {
+  // Never rounds: digits beyond the precision stay as sent (checkValue refuses them); only zeros there are dropped.
   test.each([
-    ['00.00', [2, 2], '0.00'], ['10', [2, 2], '10.00'], ['1.005', [2, 2], '1.01'], ['3', [1, 4], '3.0000'],
-    ['2.5', [1, 10], '2.5'], ['2.123456789012', [1, 10], '2.1234567890'], ['9.999', [2, 2], '10.00'], ['abc', [2, 2], 'abc'],
+    ['00.00', [2, 2], '0.00'], ['10', [2, 2], '10.00'], ['1.005', [2, 2], '1.005'], ['3', [1, 4], '3.0000'],
+    ['2.5', [1, 10], '2.5'], ['2.123456789012', [1, 10], '2.123456789012'], ['9.999', [2, 2], '9.999'], ['abc', [2, 2], 'abc'],
+    ['10.1200', [2, 2], '10.12'], ['010.000', [2, 2], '10.00'], ['1.23450', [0, 4], '1.2345'], ['2.12345678900', [1, 10], '2.1234567890'],
   ] as Array<[string, [number, number], string]>)('%s %j → %s', (v, dec, out) => expect(formatDecimal(v, dec)).toBe(out));
+});
+
+describe('decimal places beyond the layout precision', () => {
+  const v2: SType = { dec: [2, 2], decLabel: '13.2', patterns: ['0|0\\.[0-9]{2}|[1-9]{1}[0-9]{0,12}(\\.[0-9]{2})?'] };
+  const v0a4: SType = { dec: [0, 4], decLabel: '11.4', patterns: ['0|0\\.[0-9]{1,4}|[1-9]{1}[0-9]{0,10}|[1-9]{1}[0-9]{0,10}(\\.[0-9]{1,4})?'] };
+  const v0a10: SType = { dec: [1, 10], decLabel: '11.10', patterns: ['0|0\\.[0-9]{1,10}|[1-9]{1}[0-9]{0,10}|[1-9]{1}[0-9]{0,10}(\\.[0-9]{1,10})?'] };
+  test.each<[string, SType, string | undefined]>([
+    ['10.12', v2, undefined], ['10.1', v2, undefined], ['10.1200', v2, undefined], ['0.000', v2, undefined],
+    ['10.123', v2, 'no máximo 2 casas decimais, formato 13.2'], ['1.005', v2, 'no máximo 2 casas decimais, formato 13.2'],
+    ['10.1201', v2, 'no máximo 2 casas decimais, formato 13.2'],
+    ['1', v0a4, undefined], ['1.1234', v0a4, undefined], ['1.12340', v0a4, undefined], ['1.12345', v0a4, 'no máximo 4 casas decimais, formato 11.4'],
+    ['2.1234567890', v0a10, undefined], ['2.12345678901', v0a10, 'no máximo 10 casas decimais, formato 11.10'],
+  ])('%s %j → %s', (raw, type, rule) => expect(checkValue(normalizeValue(raw, type), type)).toBe(rule));
 });
 
 describe('InvoiCy conventions', () => {
@@ -107,6 +123,23 @@ describe('InvoiCy conventions', () => {
       expect.objectContaining({ path: 'Envio/ide/campoInventado', rule: 'campo desconhecido' }),
       expect.objectContaining({ path: 'Envio/det/detItem[1]/prod/xProd', rule: 'tamanho máximo 120' }),
     ]));
+  });
+
+  test('decimals beyond the field precision are a layout error, never rounded; zeros beyond it are dropped', async () => {
+    const r = parseNfeEnvio(base.replace('<vProd>100.00</vProd>', '<vProd>100.005</vProd>').replace('<vUnCom>100.00</vUnCom>', '<vUnCom>100.12345678901</vUnCom>'));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual(expect.arrayContaining([
+      {
+        path: 'Envio/det/detItem[1]/prod/vProd', rule: 'no máximo 2 casas decimais, formato 13.2', value: '100.005',
+        message: 'Envio/det/detItem[1]/prod/vProd: valor "100.005" inválido (no máximo 2 casas decimais, formato 13.2)',
+      },
+      expect.objectContaining({ path: 'Envio/det/detItem[1]/prod/vUnCom', rule: 'no máximo 10 casas decimais, formato 11.10', value: '100.12345678901' }),
+    ]));
+    // The maximum of a variable field (vUnCom 0-10) is allowed; trailing zeros do not change the value.
+    const out = await render(base.replace('<vProd>100.00</vProd>', '<vProd>100.0000</vProd>').replace('<vUnCom>100.00</vUnCom>', '<vUnCom>100.1234567890</vUnCom>'));
+    expect(out).toContain('<vUnCom>100.1234567890</vUnCom>');
+    expect(out).toContain('<vProd>100.00</vProd>');
   });
 
   test('InvoiCy-only fields are dropped but kept in the draft', async () => {

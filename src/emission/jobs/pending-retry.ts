@@ -73,7 +73,7 @@ export async function settleUnknownFate(run: JobRun, ctx: CompanyContext, doc: D
 
 async function retryDocument(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<Step> {
   if (!doc.xmlSigned || !doc.chave) {
-    await recordRejection(ctx, doc, '999', 'Rejeição: documento pendente sem XML assinado; envie o documento novamente');
+    await recordRejection(ctx, doc, String(SitCodigo.naoTransmitido), TEXT.naoTransmitido);
     return 'gave-up';
   }
   if (doc.stage === 'sending') {

@@ -4,8 +4,9 @@
 //   authorised/denied → adopted; otherwise pending (105) with stage `sending`, so the pending-retry
 //   job consults again after the queue wait and only then re-sends the same key;
 // * `signed`, never answered: certainly not sent → pending (105), transmitted by the pending-retry job;
-// * `received`/`numbered` (no signed XML yet): nothing reached SEFAZ → Rejeitado, so the ERP may
-//   send that number again;
+// * `received`/`numbered` (no signed XML yet): nothing reached SEFAZ → Rejeitado with 199 "not
+//   transmitted", so the ERP may send that number again (never made pending: the ERP got no answer and
+//   may already be sending it again — under a new number when the gateway had numbered it);
 // * events left `sending` → pending (re-sent by the pending-retry job).
 // Only rows last touched before this run started are considered: newer ones belong to live requests.
 import { DOC_STATUS, type DocumentRecord } from '../../store/port';
@@ -27,11 +28,9 @@ export interface RecoverySummary {
 /** One pass at start (the store's largest page): a crash leaves at most the requests then in flight. */
 const RECOVERY_BATCH = 1000;
 
-const INTERRUPTED = 'Rejeição: processamento interrompido antes do envio à SEFAZ; envie o documento novamente';
-
 async function recoverDocument(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<'settled' | 'pending' | 'rejected'> {
   if (doc.stage === 'received' || doc.stage === 'numbered' || !doc.xmlSigned) {
-    await recordRejection(ctx, doc, '999', INTERRUPTED);
+    await recordRejection(ctx, doc, String(SitCodigo.naoTransmitido), TEXT.naoTransmitido);
     return 'rejected';
   }
   if (doc.stage === 'sending') {
