@@ -131,7 +131,7 @@ test('a sequence reserved but never signed (a crash) is freed by the jobs and us
   const later = new Date(Date.now() + 60_000);
   expect((await recoverAfterCrash(rig.run(later))).events).toBe(1);
   expect((await retryPendingEvents(rig.run(later))).gaveUp).toBe(1);
-  expect(await h.store.getEvent(h.main.company.id, crashed.event.id)).toMatchObject({ status: 'rejected', cStat: '999', xMotivo: expect.stringMatching(/interrompido antes do envio/) });
+  expect(await h.store.getEvent(h.main.company.id, crashed.event.id)).toMatchObject({ status: 'rejected', cStat: '199', xMotivo: expect.stringMatching(/interrompido antes do envio/) });
 
   const d = (await h.call([evento({ chave: String(nfe.DocChaAcesso), tp: '110110', det: cceDet(correcao(1)) })])).documentos[0]!;
   expect([sit(d).SitCodigo, d.DocEvenSeq]).toEqual(['135', '1']);

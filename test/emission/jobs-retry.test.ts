@@ -162,7 +162,7 @@ test('start-up recovery: a document interrupted before it was signed is Rejeitad
   await h.call([nfeFor(company, 'GO', 1)], { as: company });
   await setScope(h, 'GO', 'normal');
   const doc = (await h.store.findDocumentByNumber(company.company.id, '2', '55', 1, 1))!;
-  await h.store.updateDocument(company.company.id, doc.id, { docStatus: 1, stage: 'numbered', xmlSigned: null, digestValue: null, cStat: null, xMotivo: null });
+  await h.store.updateDocument(company.company.id, doc.id, { docStatus: 1, stage: 'numbered', xmlSigned: null, digestValue: null, cStat: null, xMotivo: null, nextAttemptAt: null });
 
   const summary = await recoverAfterCrash(rig.run(new Date(Date.now() + 1000)));
   expect(summary).toMatchObject({ rejected: 1 });

@@ -87,7 +87,7 @@ async function retryDocument(run: JobRun, ctx: CompanyContext, doc: DocumentReco
   const sent = await transmitStored(ctx, doc);
   if (sent.kind === 'answered') return 'settled';
   if (sent.kind === 'not-sent' && sent.doc.attempts >= PENDING_MAX_ATTEMPTS) {
-    await recordRejection(ctx, sent.doc, sent.cStat ?? '999', gaveUpText(sent.cause));
+    await recordRejection(ctx, sent.doc, sent.cStat ?? String(SitCodigo.naoTransmitido), gaveUpText(sent.cause));
     return 'gave-up';
   }
   // An unknown fate is never given up on: only SEFAZ's answer to the consulta may close it.
@@ -126,7 +126,7 @@ async function retryEvent(run: JobRun, ctx: CompanyContext, doc: DocumentRecord,
   if (after.status !== 'pending') return 'settled';
   const cause = after.lastError ?? TEXT.eventoPendente;
   if (after.attempts >= PENDING_MAX_ATTEMPTS) {
-    await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'rejected', cStat: '999', xMotivo: gaveUpText(cause) });
+    await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'rejected', cStat: String(SitCodigo.naoTransmitido), xMotivo: gaveUpText(cause) });
     return 'gave-up';
   }
   await ctx.store.updateEvent(ctx.company.id, ev.id, { nextAttemptAt: run.at(pendingBackoff(after.attempts)) });
@@ -141,7 +141,7 @@ export async function retryPendingEvents(run: JobRun): Promise<PendingSummary> {
     const ctx = await run.context(ev.companyId);
     if (ctx && !ev.xmlSigned) {
       // Reserved but never signed (a crash in between): certainly not sent, so its sequence is freed.
-      await ctx.store.updateEvent(ev.companyId, ev.id, { status: 'rejected', cStat: String(SitCodigo.erroInterno), xMotivo: EVENT_INTERRUPTED });
+      await ctx.store.updateEvent(ev.companyId, ev.id, { status: 'rejected', cStat: String(SitCodigo.naoTransmitido), xMotivo: EVENT_INTERRUPTED });
       summary.gaveUp += 1;
       continue;
     }
