@@ -3,7 +3,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import { ConfigError, type GatewayConfig } from './config';
+import { ConfigError, DEFAULT_PARTNER_LIMITS, type GatewayConfig } from './config';
 import { companyCredentialsFor } from './contingency/probe';
 import { createEmissionBackend, type EmissionDeps } from './emission/backend';
 import type { LotePolling } from './emission/context';
@@ -15,6 +15,7 @@ import { startupRecoveryJob } from './jobs/startup-recovery-job';
 import { followUpOptionsFromEnv } from './emission/jobs/common';
 import { JobScheduler } from './jobs/scheduler';
 import { loadJobConfig } from './jobs/schedules';
+import { PartnerLimits } from './invoicy/partner-limits';
 import { createInvoicyRouter } from './invoicy/service';
 import { log } from './log/logger';
 import { createEndpointResolver } from './sefaz/endpoints';
@@ -132,7 +133,8 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', version: VERSION, store: store.kind, sefazMode: config.sefazMode, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
   });
-  app.use(createInvoicyRouter({ backend, bodyLimitBytes: config.bodyLimitBytes }));
+  const limits = new PartnerLimits(config.partnerLimits ?? DEFAULT_PARTNER_LIMITS);
+  app.use(createInvoicyRouter({ backend, bodyLimitBytes: config.bodyLimitBytes, limits }));
 
   const server = http.createServer(app);
   // Keep-alive must outlive typical ERP client pools; headers timeout guards slowloris.

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isUf } from './fiscal/ufs';
+import type { PartnerLimitsConfig } from './invoicy/partner-limits';
 
 export type SefazMode = 'simulator' | 'real';
 
@@ -32,7 +33,12 @@ export interface GatewayConfig {
   svcMap: Record<string, 'SVCAN' | 'SVCRS'>;
   /** xJust of documents issued in contingency (CONTINGENCY_XJUST, 15–256 characters). */
   contingencyXJust?: string;
+  /** Per-partner limits of authenticated SOAP calls (default DEFAULT_PARTNER_LIMITS). */
+  partnerLimits?: PartnerLimitsConfig;
 }
+
+// A normal ERP sends a few calls at a time: these bound a runaway loop, not ordinary peaks.
+export const DEFAULT_PARTNER_LIMITS: PartnerLimitsConfig = { maxConcurrent: 32, ratePerMinute: 6000 };
 
 export class ConfigError extends Error {}
 
@@ -107,5 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     jobsEnabled: env.JOBS_ENABLED !== '0',
     svcMap: parseSvcMap(env.SVC_MAP),
     contingencyXJust: contingencyXJust(env.CONTINGENCY_XJUST),
+    partnerLimits: {
+      maxConcurrent: intEnv(env, 'PARTNER_MAX_CONCURRENT', DEFAULT_PARTNER_LIMITS.maxConcurrent),
+      ratePerMinute: intEnv(env, 'PARTNER_RATE_PER_MINUTE', DEFAULT_PARTNER_LIMITS.ratePerMinute),
+    },
   };
 }

@@ -1,4 +1,4 @@
-// One recepcao.Execute call after the envelope is read: authenticate → classify → backend →
+// One recepcao.Execute call after the envelope is read: authenticate → admit → classify → backend →
 // reply grouped per model. Request-level codes (MensagemItem/Codigo) and document-level codes
 // (Situacao/SitCodigo) stay apart.
 //
@@ -14,6 +14,7 @@
 import { REQUEST_CODES, type RequestCode } from './codes';
 import { classifyDocument, toDocumentRequest, type ClassifiedDocument } from './dispatch';
 import { verifyEmpCK } from './empck';
+import type { PartnerLimits } from './partner-limits';
 import { buildExecuteResponse, buildRequestError, type ReplyMessage } from './reply';
 import { buildDocumentoReply } from './reply-documents';
 import type { AuthenticatedCompany, CallContext, DocumentKind, DocumentRequest, DocumentResult, ExecuteRequest, InvoicyBackend } from './types';
@@ -22,6 +23,8 @@ export interface ExecuteOptions {
   backend: InvoicyBackend;
   /** EmpCK over the exact received text only (no whitespace/encoding tolerance). */
   strictEmpCK?: boolean;
+  /** Per-partner concurrency and rate limits, applied once a call is authenticated. */
+  limits?: PartnerLimits;
 }
 
 export interface ExecuteOutcome {
@@ -49,6 +52,14 @@ const KIND_DESCRICAO: Record<DocumentKind, string> = {
 
 // Same answer for every authentication failure, so callers cannot probe partners or companies.
 const INVALID_KEY: RequestCode = 173;
+// InvoiCy's "uso indevido … bloqueada temporariamente": what ERPs already treat as "retry later".
+const TOO_MANY: RequestCode = 179;
+
+function limitDescricao(limits: PartnerLimits, reason: 'concurrency' | 'rate', retryAfterSeconds: number): string {
+  return reason === 'concurrency'
+    ? `Uso indevido: limite de ${limits.config.maxConcurrent} chamadas simultâneas do parceiro atingido; nenhum documento foi processado. Tente novamente quando as chamadas em andamento terminarem`
+    : `Uso indevido: limite de ${limits.config.ratePerMinute} chamadas por minuto do parceiro atingido; nenhum documento foi processado. Tente novamente em ${retryAfterSeconds} s`;
+}
 
 function requestLevel(code: RequestCode, documents: number, descricao: string = REQUEST_CODES[code]): ExecuteOutcome {
   return { xml: buildRequestError(code, descricao), kind: 'none', documents, codes: [code] };
@@ -100,8 +111,19 @@ export async function executeRequest(req: ExecuteRequest, options: ExecuteOption
   call.log.add({ partner: company.partnerId, cnpj: company.cnpj });
   if (!company.enabled) return { ...requestLevel(606, total), company, keyMatch };
 
-  const docs = [first, ...req.items.slice(1).map((item, i) => classifyDocument(item, i + 1))];
-  return { ...(await processDocuments(docs, company, options, call)), company, keyMatch };
+  // Admitted only now: a caller without the company's key cannot spend the partner's quota. What ran
+  // before (the envelope, one document) is bounded by the connection cap, body limit and parser caps.
+  const admission = options.limits?.admit(company.partnerId);
+  if (admission && !admission.ok) {
+    call.log.warn('chamada recusada pelo limite do parceiro', { reason: admission.reason, retryAfterSeconds: admission.retryAfterSeconds });
+    return { ...requestLevel(TOO_MANY, total, limitDescricao(options.limits!, admission.reason, admission.retryAfterSeconds)), company, keyMatch };
+  }
+  try {
+    const docs = [first, ...req.items.slice(1).map((item, i) => classifyDocument(item, i + 1))];
+    return { ...(await processDocuments(docs, company, options, call)), company, keyMatch };
+  } finally {
+    if (admission?.ok) admission.release();
+  }
 }
 
 async function processDocuments(docs: ClassifiedDocument[], company: AuthenticatedCompany, options: ExecuteOptions, call: CallContext): Promise<ExecuteOutcome> {

@@ -6,6 +6,7 @@ import express, { type Request, type Response } from 'express';
 import { LogScope } from '../log/logger';
 import { parseExecuteEnvelope } from './envelope';
 import { executeRequest, type ExecuteOutcome } from './execute';
+import type { PartnerLimits } from './partner-limits';
 import { buildRequestError, buildSoapFault } from './reply';
 import type { InvoicyBackend } from './types';
 import { publicBaseUrl, renderWsdl, SERVICE_PATH } from './wsdl';
@@ -16,6 +17,8 @@ export interface InvoicyRouterOptions {
   bodyLimitBytes?: number;
   /** EmpCK over the exact received text only. */
   strictEmpCK?: boolean;
+  /** Per-partner concurrency and rate limits of authenticated calls. */
+  limits?: PartnerLimits;
 }
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
