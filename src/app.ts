@@ -1,6 +1,5 @@
 // Composition root: config → store → (embedded simulator) → SEFAZ client → emission backend →
 // InvoiCy router → HTTP server. The CLI's `serve` and the component tests both start the gateway here.
-import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import { ConfigError, DEFAULT_PARTNER_LIMITS, type GatewayConfig } from './config';
@@ -15,6 +14,7 @@ import { startupRecoveryJob } from './jobs/startup-recovery-job';
 import { followUpOptionsFromEnv } from './emission/jobs/common';
 import { JobScheduler } from './jobs/scheduler';
 import { loadJobConfig } from './jobs/schedules';
+import { createHttpServer } from './http-server';
 import { PartnerLimits } from './invoicy/partner-limits';
 import { createInvoicyRouter } from './invoicy/service';
 import { log } from './log/logger';
@@ -136,10 +136,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   const limits = new PartnerLimits(config.partnerLimits ?? DEFAULT_PARTNER_LIMITS);
   app.use(createInvoicyRouter({ backend, bodyLimitBytes: config.bodyLimitBytes, limits }));
 
-  const server = http.createServer(app);
-  // Keep-alive must outlive typical ERP client pools; headers timeout guards slowloris.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  const server = createHttpServer(config, app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

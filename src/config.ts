@@ -35,10 +35,25 @@ export interface GatewayConfig {
   contingencyXJust?: string;
   /** Per-partner limits of authenticated SOAP calls (default DEFAULT_PARTNER_LIMITS). */
   partnerLimits?: PartnerLimitsConfig;
+  /** HTTP server protections (default DEFAULT_HTTP_LIMITS). */
+  http?: HttpServerLimits;
 }
 
 // A normal ERP sends a few calls at a time: these bound a runaway loop, not ordinary peaks.
 export const DEFAULT_PARTNER_LIMITS: PartnerLimitsConfig = { maxConcurrent: 32, ratePerMinute: 6000 };
+
+export interface HttpServerLimits {
+  /** Longest time to receive a whole request, headers and body (slow uploads, slowloris). */
+  requestTimeoutMs: number;
+  /** Longest time to receive the headers of a request. */
+  headersTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are refused at once (0 = no limit). */
+  maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpServerLimits = { requestTimeoutMs: 120_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 65_000, maxConnections: 1000 };
 
 export class ConfigError extends Error {}
 
@@ -85,6 +100,21 @@ function contingencyXJust(raw: string | undefined): string | undefined {
   return text;
 }
 
+function httpServerLimits(env: NodeJS.ProcessEnv): HttpServerLimits {
+  const d = DEFAULT_HTTP_LIMITS;
+  const limits = {
+    requestTimeoutMs: intEnv(env, 'HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs),
+    headersTimeoutMs: intEnv(env, 'HTTP_HEADERS_TIMEOUT_MS', d.headersTimeoutMs),
+    keepAliveTimeoutMs: intEnv(env, 'HTTP_KEEPALIVE_TIMEOUT_MS', d.keepAliveTimeoutMs),
+    maxConnections: intEnv(env, 'HTTP_MAX_CONNECTIONS', d.maxConnections),
+  };
+  // Node refuses a headers timeout longer than the request timeout (the headers are part of the request).
+  if (limits.requestTimeoutMs > 0 && (limits.headersTimeoutMs === 0 || limits.headersTimeoutMs > limits.requestTimeoutMs)) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS deve ser maior que zero e no máximo HTTP_REQUEST_TIMEOUT_MS');
+  }
+  return limits;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const mode = (env.SEFAZ_MODE ?? 'simulator') as SefazMode;
   if (mode !== 'simulator' && mode !== 'real') throw new ConfigError(`SEFAZ_MODE deve ser "simulator" ou "real" (recebido: ${env.SEFAZ_MODE})`);
@@ -117,5 +147,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       maxConcurrent: intEnv(env, 'PARTNER_MAX_CONCURRENT', DEFAULT_PARTNER_LIMITS.maxConcurrent),
       ratePerMinute: intEnv(env, 'PARTNER_RATE_PER_MINUTE', DEFAULT_PARTNER_LIMITS.ratePerMinute),
     },
+    http: httpServerLimits(env),
   };
 }
