@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isUf } from './fiscal/ufs';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files';
 import type { PartnerLimitsConfig } from './invoicy/partner-limits';
 
 export type SefazMode = 'simulator' | 'real';
@@ -75,9 +76,9 @@ function resolveMasterKey(env: NodeJS.ProcessEnv, dataDir: string, mode: SefazMo
   if (mode === 'real') throw new ConfigError('MASTER_KEY é obrigatória com SEFAZ_MODE=real (ela cifra chaves e certificados no banco)');
   const file = path.join(dataDir, MASTER_KEY_FILE);
   if (fs.existsSync(file)) return { key: fs.readFileSync(file, 'utf8').trim(), generated: false };
-  fs.mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const key = randomBytes(32).toString('base64url');
-  fs.writeFileSync(file, key + '\n', { mode: 0o600 });
+  fs.writeFileSync(file, key + '\n', { mode: PRIVATE_FILE_MODE });
   return { key, generated: true };
 }
 

@@ -4,6 +4,7 @@ import { loadConfig, ConfigError, type GatewayConfig } from '../config';
 import { openConfiguredStore, startGateway } from '../app';
 import { closeFileLogging, enableFileLogging, log } from '../log/logger';
 import { simulatorCommand } from '../simulator/cli';
+import { PRIVATE_UMASK } from '../private-files';
 import { VERSION } from '../project';
 import { optional, parseFlags, UsageError } from './args';
 import { companyCommand, partnerCommand, type CliIo } from './company';
@@ -59,6 +60,8 @@ async function withStore<T>(config: GatewayConfig, fn: (store: Awaited<ReturnTyp
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // Everything this process creates (database, logs, keys, simulator state) is private to its user.
+  process.umask(PRIVATE_UMASK);
   try {
     switch (command) {
       case 'serve':
