@@ -18,7 +18,8 @@ uso:
   fiscal-gateway simulator [fault …|scenario FILE]
   fiscal-gateway partner add --name NOME
   fiscal-gateway company add --partner CHAVE_PARCEIRO --cnpj CNPJ --uf UF --name NOME [--ie IE] [--env homologacao|producao]
-  fiscal-gateway company cert --cnpj CNPJ (--pfx ARQUIVO --password SENHA | --test)
+  fiscal-gateway company cert --cnpj CNPJ (--pfx ARQUIVO [--password-file ARQUIVO | --password SENHA] | --test)
+      (senha também por FISCAL_PFX_PASSWORD ou, num terminal, digitada sem eco)
   fiscal-gateway company csc --cnpj CNPJ --id ID --csc CSC
   fiscal-gateway company contingency --cnpj CNPJ --model 55|65 --options SVC,EPEC,NONE [--mode invoicy|focus --serie N]
   fiscal-gateway company enable|disable --cnpj CNPJ
