@@ -91,6 +91,9 @@ function startJobs(store: Store, sefaz: SefazClient, deps: EmissionDeps): JobSch
 
 export async function startGateway(config: GatewayConfig, opts: StartOptions = {}): Promise<RunningGateway> {
   const startedAt = Date.now();
+  const app = express();
+  // Before anything is started: an unreadable TLS certificate or key stops here, with nothing to undo.
+  const server = createHttpServer(config, app);
   const store = opts.store ?? (await openConfiguredStore(config));
   let simulator = opts.simulator;
   const external = config.sefazMode === 'simulator' && !simulator && config.simulatorUrl ? externalSimulator(config) : undefined;
@@ -126,7 +129,6 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   const backend = createEmissionBackend(emissionDeps);
   const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, sefaz, emissionDeps) : undefined;
 
-  const app = express();
   app.disable('x-powered-by');
   // SOAP answers are never cached or revalidated: an ETag would only cost a SHA-1 of every reply.
   app.disable('etag');
@@ -136,13 +138,12 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   const limits = new PartnerLimits(config.partnerLimits ?? DEFAULT_PARTNER_LIMITS);
   app.use(createInvoicyRouter({ backend, bodyLimitBytes: config.bodyLimitBytes, limits }));
 
-  const server = createHttpServer(config, app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 
   return {
     url, port, store, simulator, sefaz,

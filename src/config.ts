@@ -38,6 +38,8 @@ export interface GatewayConfig {
   partnerLimits?: PartnerLimitsConfig;
   /** HTTP server protections (default DEFAULT_HTTP_LIMITS). */
   http?: HttpServerLimits;
+  /** PEM files of the optional HTTPS listener: both or neither. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 // A normal ERP sends a few calls at a time: these bound a runaway loop, not ordinary peaks.
@@ -116,6 +118,17 @@ function httpServerLimits(env: NodeJS.ProcessEnv): HttpServerLimits {
   return limits;
 }
 
+function tlsFiles(env: NodeJS.ProcessEnv): GatewayConfig['tls'] {
+  const certFile = env.TLS_CERT_FILE || undefined;
+  const keyFile = env.TLS_KEY_FILE || undefined;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new ConfigError('HTTPS exige TLS_CERT_FILE e TLS_KEY_FILE juntos (certificado e chave privada em PEM)');
+  for (const [name, file] of [['TLS_CERT_FILE', certFile], ['TLS_KEY_FILE', keyFile]] as const) {
+    if (!fs.existsSync(file)) throw new ConfigError(`${name}: arquivo não encontrado (${file})`);
+  }
+  return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const mode = (env.SEFAZ_MODE ?? 'simulator') as SefazMode;
   if (mode !== 'simulator' && mode !== 'real') throw new ConfigError(`SEFAZ_MODE deve ser "simulator" ou "real" (recebido: ${env.SEFAZ_MODE})`);
@@ -149,5 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
       ratePerMinute: intEnv(env, 'PARTNER_RATE_PER_MINUTE', DEFAULT_PARTNER_LIMITS.ratePerMinute),
     },
     http: httpServerLimits(env),
+    tls: tlsFiles(env),
   };
 }
