@@ -7,7 +7,7 @@ import { UsageError } from '../../src/cli/args';
 import { pfxPassword, promptHidden, type PromptIo } from '../../src/cli/password';
 
 /** A terminal double: what is typed goes into input, what is shown comes out of output. */
-function fakeTerminal(): PromptIo & { shown(): string; rawModes: boolean[] } {
+function fakeTerminal(): { input: PassThrough & { isTTY: boolean }; output: PassThrough; shown(): string; rawModes: boolean[] } {
   const rawModes: boolean[] = [];
   const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: (m: boolean) => rawModes.push(m) });
   const output = new PassThrough();

@@ -70,7 +70,6 @@ async function measure(body: string, count: number): Promise<{ slowestHealthMs: 
   const after = memoryMiB(gw.child.pid!);
   for (const r of replies) expect(r.text).toMatch(/<Codigo>173<\/Codigo>/);
   const figures = { slowestHealthMs, slowestCallMs: Math.max(...replies.map((r) => r.ms)), rssMiB: [Math.round(before.rss), Math.round(after.rss)], peakGrowthMiB: Math.round(after.peak - before.peak) };
-  process.stderr.write(`FIGURES ${count} ${JSON.stringify(figures)}\n`);
   return figures;
 }
 
