@@ -185,6 +185,8 @@ export async function startGateway(group: ProcessGroup, o: SystemOptions, simula
   const child = group.spawn('gateway', [...(o.gatewayNodeArgs ?? []), path.join(o.root, 'dist/src/cli/main.js'), 'serve'], cleanEnv({
     PORT: String(port), HOST: '127.0.0.1', DATA_DIR: o.dataDir, SEFAZ_MODE: 'simulator', SIM_URL: simulatorUrl,
     SCHEMAS_DIR: o.schemasDir ?? '', LOG_LEVEL: 'warn', MASTER_KEY: '', MSSQL_URL: '',
+    // The bench drives one partner far past an ERP's pace on purpose: no per-partner limits.
+    PARTNER_MAX_CONCURRENT: '0', PARTNER_RATE_PER_MINUTE: '0',
   }), o.gatewayCpus);
   const field = (re: RegExp, what: string) =>
     child.lines.find((l) => re.exec(l)?.[1], o.startupTimeoutMs, what).catch((err: Error) => { throw new Error(`${err.message}\n${child.tail()}`); });

@@ -1,9 +1,8 @@
 // Composition root: config → store → (embedded simulator) → SEFAZ client → emission backend →
 // InvoiCy router → HTTP server. The CLI's `serve` and the component tests both start the gateway here.
-import http from 'node:http';
 import path from 'node:path';
 import express from 'express';
-import { ConfigError, type GatewayConfig } from './config';
+import { ConfigError, DEFAULT_PARTNER_LIMITS, type GatewayConfig } from './config';
 import { companyCredentialsFor } from './contingency/probe';
 import { createEmissionBackend, type EmissionDeps } from './emission/backend';
 import type { LotePolling } from './emission/context';
@@ -15,6 +14,8 @@ import { startupRecoveryJob } from './jobs/startup-recovery-job';
 import { followUpOptionsFromEnv, type FollowUpOptions } from './emission/jobs/common';
 import { JobScheduler } from './jobs/scheduler';
 import { loadJobConfig } from './jobs/schedules';
+import { createHttpServer } from './http-server';
+import { PartnerLimits } from './invoicy/partner-limits';
 import { createInvoicyRouter } from './invoicy/service';
 import { log } from './log/logger';
 import { createEndpointResolver } from './sefaz/endpoints';
@@ -90,6 +91,9 @@ function startJobs(store: Store, sefaz: SefazClient, deps: EmissionDeps, followU
 
 export async function startGateway(config: GatewayConfig, opts: StartOptions = {}): Promise<RunningGateway> {
   const startedAt = Date.now();
+  const app = express();
+  // Before anything is started: an unreadable TLS certificate or key stops here, with nothing to undo.
+  const server = createHttpServer(config, app);
   const store = opts.store ?? (await openConfiguredStore(config));
   let simulator = opts.simulator;
   const external = config.sefazMode === 'simulator' && !simulator && config.simulatorUrl ? externalSimulator(config) : undefined;
@@ -127,25 +131,21 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   const backend = createEmissionBackend(emissionDeps);
   const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, sefaz, emissionDeps, followUpOptions) : undefined;
 
-  const app = express();
   app.disable('x-powered-by');
   // SOAP answers are never cached or revalidated: an ETag would only cost a SHA-1 of every reply.
   app.disable('etag');
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', version: VERSION, store: store.kind, sefazMode: config.sefazMode, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
   });
-  app.use(createInvoicyRouter({ backend, bodyLimitBytes: config.bodyLimitBytes }));
+  const limits = new PartnerLimits(config.partnerLimits ?? DEFAULT_PARTNER_LIMITS);
+  app.use(createInvoicyRouter({ backend, bodyLimitBytes: config.bodyLimitBytes, limits }));
 
-  const server = http.createServer(app);
-  // Keep-alive must outlive typical ERP client pools; headers timeout guards slowloris.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as { port: number }).port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 
   return {
     url, port, store, simulator, sefaz,

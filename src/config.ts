@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isUf } from './fiscal/ufs';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files';
+import type { PartnerLimitsConfig } from './invoicy/partner-limits';
 
 export type SefazMode = 'simulator' | 'real';
 
@@ -32,7 +34,29 @@ export interface GatewayConfig {
   svcMap: Record<string, 'SVCAN' | 'SVCRS'>;
   /** xJust of documents issued in contingency (CONTINGENCY_XJUST, 15–256 characters). */
   contingencyXJust?: string;
+  /** Per-partner limits of authenticated SOAP calls (default DEFAULT_PARTNER_LIMITS). */
+  partnerLimits?: PartnerLimitsConfig;
+  /** HTTP server protections (default DEFAULT_HTTP_LIMITS). */
+  http?: HttpServerLimits;
+  /** PEM files of the optional HTTPS listener: both or neither. */
+  tls?: { certFile: string; keyFile: string };
 }
+
+// A normal ERP sends a few calls at a time: these bound a runaway loop, not ordinary peaks.
+export const DEFAULT_PARTNER_LIMITS: PartnerLimitsConfig = { maxConcurrent: 32, ratePerMinute: 6000 };
+
+export interface HttpServerLimits {
+  /** Longest time to receive a whole request, headers and body (slow uploads, slowloris). */
+  requestTimeoutMs: number;
+  /** Longest time to receive the headers of a request. */
+  headersTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are refused at once (0 = no limit). */
+  maxConnections: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpServerLimits = { requestTimeoutMs: 120_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 65_000, maxConnections: 1000 };
 
 export class ConfigError extends Error {}
 
@@ -54,9 +78,9 @@ function resolveMasterKey(env: NodeJS.ProcessEnv, dataDir: string, mode: SefazMo
   if (mode === 'real') throw new ConfigError('MASTER_KEY é obrigatória com SEFAZ_MODE=real (ela cifra chaves e certificados no banco)');
   const file = path.join(dataDir, MASTER_KEY_FILE);
   if (fs.existsSync(file)) return { key: fs.readFileSync(file, 'utf8').trim(), generated: false };
-  fs.mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const key = randomBytes(32).toString('base64url');
-  fs.writeFileSync(file, key + '\n', { mode: 0o600 });
+  fs.writeFileSync(file, key + '\n', { mode: PRIVATE_FILE_MODE });
   return { key, generated: true };
 }
 
@@ -77,6 +101,32 @@ function contingencyXJust(raw: string | undefined): string | undefined {
   if (!text) return undefined;
   if (text.length < 15 || text.length > 256) throw new ConfigError('CONTINGENCY_XJUST deve ter de 15 a 256 caracteres');
   return text;
+}
+
+function httpServerLimits(env: NodeJS.ProcessEnv): HttpServerLimits {
+  const d = DEFAULT_HTTP_LIMITS;
+  const limits = {
+    requestTimeoutMs: intEnv(env, 'HTTP_REQUEST_TIMEOUT_MS', d.requestTimeoutMs),
+    headersTimeoutMs: intEnv(env, 'HTTP_HEADERS_TIMEOUT_MS', d.headersTimeoutMs),
+    keepAliveTimeoutMs: intEnv(env, 'HTTP_KEEPALIVE_TIMEOUT_MS', d.keepAliveTimeoutMs),
+    maxConnections: intEnv(env, 'HTTP_MAX_CONNECTIONS', d.maxConnections),
+  };
+  // Node refuses a headers timeout longer than the request timeout (the headers are part of the request).
+  if (limits.requestTimeoutMs > 0 && (limits.headersTimeoutMs === 0 || limits.headersTimeoutMs > limits.requestTimeoutMs)) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS deve ser maior que zero e no máximo HTTP_REQUEST_TIMEOUT_MS');
+  }
+  return limits;
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv): GatewayConfig['tls'] {
+  const certFile = env.TLS_CERT_FILE || undefined;
+  const keyFile = env.TLS_KEY_FILE || undefined;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new ConfigError('HTTPS exige TLS_CERT_FILE e TLS_KEY_FILE juntos (certificado e chave privada em PEM)');
+  for (const [name, file] of [['TLS_CERT_FILE', certFile], ['TLS_KEY_FILE', keyFile]] as const) {
+    if (!fs.existsSync(file)) throw new ConfigError(`${name}: arquivo não encontrado (${file})`);
+  }
+  return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -107,5 +157,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     jobsEnabled: env.JOBS_ENABLED !== '0',
     svcMap: parseSvcMap(env.SVC_MAP),
     contingencyXJust: contingencyXJust(env.CONTINGENCY_XJUST),
+    partnerLimits: {
+      maxConcurrent: intEnv(env, 'PARTNER_MAX_CONCURRENT', DEFAULT_PARTNER_LIMITS.maxConcurrent),
+      ratePerMinute: intEnv(env, 'PARTNER_RATE_PER_MINUTE', DEFAULT_PARTNER_LIMITS.ratePerMinute),
+    },
+    http: httpServerLimits(env),
+    tls: tlsFiles(env),
   };
 }

@@ -10,6 +10,7 @@ import { issueCompanyCertificate, loadOrCreateTestCa, toPfx } from '../signing/t
 import type { Company, ContingencyOption, DocModel, Environment, Store } from '../store';
 import { simulatorDataDir } from '../app';
 import { optional, parseFlags, required, UsageError, type Flags } from './args';
+import { pfxPassword } from './password';
 
 export interface CliIo {
   out(line: string): void;
@@ -107,7 +108,9 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       return;
     }
     case 'cert': {
-      const { flags } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' }, pfx: { type: 'string' }, password: { type: 'string' }, test: { type: 'boolean' } });
+      const { flags } = parseFlags(rest, {
+        cnpj: { type: 'string' }, env: { type: 'string' }, pfx: { type: 'string' }, password: { type: 'string' }, 'password-file': { type: 'string' }, test: { type: 'boolean' },
+      });
       const company = await companyByCnpj(store, flags);
       if (flags.test) {
         if (config.sefazMode !== 'simulator') throw new UsageError('--test só é permitido com SEFAZ_MODE=simulator');
@@ -117,7 +120,8 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       }
       const file = required(flags, 'pfx');
       if (!fs.existsSync(file)) throw new UsageError(`arquivo não encontrado: ${file}`);
-      io.out(await importCertificate(store, company, fs.readFileSync(file), typeof flags.password === 'string' ? flags.password : ''));
+      const password = await pfxPassword(flags, process.env, { input: process.stdin, output: process.stderr });
+      io.out(await importCertificate(store, company, fs.readFileSync(file), password));
       return;
     }
     case 'csc': {

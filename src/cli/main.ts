@@ -4,6 +4,7 @@ import { loadConfig, ConfigError, type GatewayConfig } from '../config';
 import { openConfiguredStore, startGateway } from '../app';
 import { closeFileLogging, enableFileLogging, log } from '../log/logger';
 import { simulatorCommand } from '../simulator/cli';
+import { PRIVATE_UMASK } from '../private-files';
 import { VERSION } from '../project';
 import { optional, parseFlags, UsageError } from './args';
 import { companyCommand, partnerCommand, type CliIo } from './company';
@@ -17,7 +18,8 @@ uso:
   fiscal-gateway simulator [fault …|scenario FILE]
   fiscal-gateway partner add --name NOME
   fiscal-gateway company add --partner CHAVE_PARCEIRO --cnpj CNPJ --uf UF --name NOME [--ie IE] [--env homologacao|producao]
-  fiscal-gateway company cert --cnpj CNPJ (--pfx ARQUIVO --password SENHA | --test)
+  fiscal-gateway company cert --cnpj CNPJ (--pfx ARQUIVO [--password-file ARQUIVO | --password SENHA] | --test)
+      (senha também por FISCAL_PFX_PASSWORD ou, num terminal, digitada sem eco)
   fiscal-gateway company csc --cnpj CNPJ --id ID --csc CSC
   fiscal-gateway company contingency --cnpj CNPJ --model 55|65 --options SVC,EPEC,NONE [--mode invoicy|focus --serie N]
   fiscal-gateway company enable|disable --cnpj CNPJ
@@ -59,6 +61,8 @@ async function withStore<T>(config: GatewayConfig, fn: (store: Awaited<ReturnTyp
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // Everything this process creates (database, logs, keys, simulator state) is private to its user.
+  process.umask(PRIVATE_UMASK);
   try {
     switch (command) {
       case 'serve':

@@ -29,15 +29,17 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
   // The row read to authenticate a call serves its processing too (read a moment before).
   const authenticated = new WeakMap<AuthenticatedCompany, Company>();
   return {
-    async findCompany(partnerKey, cnpj, tpAmb) {
-      const partner = await store.findPartnerByKey(partnerKey);
-      if (!partner) return undefined;
+    async findPartner(partnerKey) {
+      return (await store.findPartnerByKey(partnerKey))?.id;
+    },
+
+    async findCompany(partnerId, cnpj, tpAmb) {
       // The document's tpAmb picks the environment first (each has its own access key); the other
       // one is the fallback, so a document sent with the wrong tpAmb gets a clear 252 rejection
       // instead of 173. Without tpAmb, produção is tried first.
       const environments: Environment[] = tpAmb === '2' ? ['homologacao', 'producao'] : ['producao', 'homologacao'];
       let company: Company | undefined;
-      for (const env of environments) company ??= await store.findCompanyForPartner(partner.id, cnpj, env);
+      for (const env of environments) company ??= await store.findCompanyForPartner(partnerId, cnpj, env);
       if (!company) return undefined;
       const accessKey = await store.getCompanyAccessKey(company.id);
       if (!accessKey) return undefined;

@@ -1,9 +1,20 @@
-// One recepcao.Execute call after the envelope is read: classify → authenticate (company by EmpPK +
-// emitter CNPJ of the first document, EmpCK over that document) → backend → reply grouped per model.
-// Request-level codes (MensagemItem/Codigo) and document-level codes (Situacao/SitCodigo) stay apart.
+// One recepcao.Execute call after the envelope is read: authenticate → admit → classify → backend →
+// reply grouped per model. Request-level codes (MensagemItem/Codigo) and document-level codes
+// (Situacao/SitCodigo) stay apart.
+//
+// No document is parsed for a caller that is not authenticated, and only the first one before EmpCK
+// is checked: EmpPK is a lookup over the envelope's text, so an unknown partner gets 173 without any
+// document being read. EmpCK, though, is keyed by the company, and the company is named only inside
+// the first document (emitter CNPJ, and tpAmb picks the environment). Checking EmpCK before that
+// parse would mean trying every company of the partner, each against every tolerant candidate of
+// empck.ts (up to 20 texts × 2 encodings, an MD5 pass over the whole document each): for a partner
+// with hundreds of companies and a document of megabytes, far more work than the one parse it would
+// save, which the XML parser's caps and the body limit bound. So: partner → the first document alone
+// → company → EmpCK → the other documents, only for a caller holding the company's key.
 import { REQUEST_CODES, type RequestCode } from './codes';
 import { classifyDocument, toDocumentRequest, type ClassifiedDocument } from './dispatch';
 import { verifyEmpCK } from './empck';
+import type { PartnerLimits } from './partner-limits';
 import { buildExecuteResponse, buildRequestError, type ReplyMessage } from './reply';
 import { buildDocumentoReply } from './reply-documents';
 import type { AuthenticatedCompany, CallContext, DocumentKind, DocumentRequest, DocumentResult, ExecuteRequest, InvoicyBackend } from './types';
@@ -12,6 +23,8 @@ export interface ExecuteOptions {
   backend: InvoicyBackend;
   /** EmpCK over the exact received text only (no whitespace/encoding tolerance). */
   strictEmpCK?: boolean;
+  /** Per-partner concurrency and rate limits, applied once a call is authenticated. */
+  limits?: PartnerLimits;
 }
 
 export interface ExecuteOutcome {
@@ -39,6 +52,14 @@ const KIND_DESCRICAO: Record<DocumentKind, string> = {
 
 // Same answer for every authentication failure, so callers cannot probe partners or companies.
 const INVALID_KEY: RequestCode = 173;
+// InvoiCy's "uso indevido … bloqueada temporariamente": what ERPs already treat as "retry later".
+const TOO_MANY: RequestCode = 179;
+
+function limitDescricao(limits: PartnerLimits, reason: 'concurrency' | 'rate', retryAfterSeconds: number): string {
+  return reason === 'concurrency'
+    ? `Uso indevido: limite de ${limits.config.maxConcurrent} chamadas simultâneas do parceiro atingido; nenhum documento foi processado. Tente novamente quando as chamadas em andamento terminarem`
+    : `Uso indevido: limite de ${limits.config.ratePerMinute} chamadas por minuto do parceiro atingido; nenhum documento foi processado. Tente novamente em ${retryAfterSeconds} s`;
+}
 
 function requestLevel(code: RequestCode, documents: number, descricao: string = REQUEST_CODES[code]): ExecuteOutcome {
   return { xml: buildRequestError(code, descricao), kind: 'none', documents, codes: [code] };
@@ -71,22 +92,41 @@ function groupDescricao(code: RequestCode, kinds: readonly (DocumentKind | undef
 }
 
 export async function executeRequest(req: ExecuteRequest, options: ExecuteOptions, call: CallContext): Promise<ExecuteOutcome> {
-  const docs = req.items.map(classifyDocument);
-  const first = docs[0]!;
+  const total = req.items.length;
+  const partnerId = req.empPK ? await options.backend.findPartner(req.empPK) : undefined;
+  if (partnerId === undefined) return requestLevel(INVALID_KEY, total);
+
+  const first = classifyDocument(req.items[0]!, 0);
   // Without a parseable first document and its emitter CNPJ the company (and its key) is unknown.
-  if (first.problem?.code === 145) return requestLevel(145, docs.length, first.problem.descricao);
+  if (first.problem?.code === 145) return requestLevel(145, total, first.problem.descricao);
   if (first.cnpj === undefined) {
     return first.problem
-      ? requestLevel(first.problem.code, docs.length, first.problem.descricao)
-      : requestLevel(145, docs.length, 'Erro na estrutura do XML: CNPJ/CPF do emitente não encontrado no primeiro documento');
+      ? requestLevel(first.problem.code, total, first.problem.descricao)
+      : requestLevel(145, total, 'Erro na estrutura do XML: CNPJ/CPF do emitente não encontrado no primeiro documento');
   }
 
-  const company = req.empPK ? await options.backend.findCompany(req.empPK, first.cnpj, first.tpAmb) : undefined;
+  const company = await options.backend.findCompany(partnerId, first.cnpj, first.tpAmb);
   const keyMatch = company && company.cnpj === first.cnpj ? verifyEmpCK(company.accessKey, first.documentXml, req.empCK, { strict: options.strictEmpCK }) : undefined;
-  if (!company || !keyMatch) return requestLevel(INVALID_KEY, docs.length);
+  if (!company || !keyMatch) return requestLevel(INVALID_KEY, total);
   call.log.add({ partner: company.partnerId, cnpj: company.cnpj });
-  if (!company.enabled) return { ...requestLevel(606, docs.length), company, keyMatch };
+  if (!company.enabled) return { ...requestLevel(606, total), company, keyMatch };
 
+  // Admitted only now: a caller without the company's key cannot spend the partner's quota. What ran
+  // before (the envelope, one document) is bounded by the connection cap, body limit and parser caps.
+  const admission = options.limits?.admit(company.partnerId);
+  if (admission && !admission.ok) {
+    call.log.warn('chamada recusada pelo limite do parceiro', { reason: admission.reason, retryAfterSeconds: admission.retryAfterSeconds });
+    return { ...requestLevel(TOO_MANY, total, limitDescricao(options.limits!, admission.reason, admission.retryAfterSeconds)), company, keyMatch };
+  }
+  try {
+    const docs = [first, ...req.items.slice(1).map((item, i) => classifyDocument(item, i + 1))];
+    return { ...(await processDocuments(docs, company, options, call)), company, keyMatch };
+  } finally {
+    if (admission?.ok) admission.release();
+  }
+}
+
+async function processDocuments(docs: ClassifiedDocument[], company: AuthenticatedCompany, options: ExecuteOptions, call: CallContext): Promise<ExecuteOutcome> {
   // A company only touches its own documents: any other emitter is rejected, never processed.
   const results = new Map<number, DocumentResult>();
   const accepted: DocumentRequest[] = [];
@@ -126,7 +166,5 @@ export async function executeRequest(req: ExecuteRequest, options: ExecuteOption
     kind: kinds.join(',') || 'none',
     documents: docs.length,
     codes: messages.map((m) => m.codigo),
-    company,
-    keyMatch,
   };
 }

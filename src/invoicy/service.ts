@@ -6,6 +6,7 @@ import express, { type Request, type Response } from 'express';
 import { LogScope } from '../log/logger';
 import { parseExecuteEnvelope } from './envelope';
 import { executeRequest, type ExecuteOutcome } from './execute';
+import type { PartnerLimits } from './partner-limits';
 import { buildRequestError, buildSoapFault } from './reply';
 import type { InvoicyBackend } from './types';
 import { publicBaseUrl, renderWsdl, SERVICE_PATH } from './wsdl';
@@ -16,6 +17,8 @@ export interface InvoicyRouterOptions {
   bodyLimitBytes?: number;
   /** EmpCK over the exact received text only. */
   strictEmpCK?: boolean;
+  /** Per-partner concurrency and rate limits of authenticated calls. */
+  limits?: PartnerLimits;
 }
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -52,6 +55,32 @@ function readBody(req: Request, limit: number): Promise<Buffer> {
 
 function sendXml(res: Response, status: number, xml: string): void {
   res.status(status).set('Content-Type', XML_CONTENT_TYPE).send(xml);
+}
+
+// How long the rest of a refused body is read after the 413 (nginx's lingering_time).
+const LINGER_MS = 30_000;
+
+/**
+ * The 413 goes out at once, but the connection is closed only after the rest of the body has been
+ * read and discarded (or LINGER_MS): closing a socket with unread data makes the kernel send a reset,
+ * and a client still writing its body — most do not read before they finish — would get the reset
+ * instead of the answer.
+ */
+function refuseTooLarge(req: Request, res: Response, xml: string): void {
+  res.writeHead(413, { 'Content-Type': XML_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(xml), Connection: 'close' });
+  res.write(xml);
+  const timer = setTimeout(() => {
+    res.end();
+    req.socket.destroy();
+  }, LINGER_MS);
+  const finish = () => {
+    clearTimeout(timer);
+    res.end();
+  };
+  req.once('end', finish);
+  req.once('close', finish);
+  req.on('data', () => undefined);
+  req.resume();
 }
 
 export function createInvoicyRouter(options: InvoicyRouterOptions): express.Router {
@@ -95,9 +124,7 @@ export function createInvoicyRouter(options: InvoicyRouterOptions): express.Rout
     } catch (e) {
       if (e instanceof BodyTooLarge) {
         outcome = { ...outcome, kind: 'fault' };
-        res.set('Connection', 'close');
-        sendXml(res, 413, buildSoapFault(`Requisição recusada: o corpo excede o limite de ${limit} bytes`));
-        res.once('finish', () => req.destroy());
+        refuseTooLarge(req, res, buildSoapFault(`Requisição recusada: o corpo excede o limite de ${limit} bytes`));
       } else {
         const err = e instanceof Error ? e : new Error(String(e));
         log.error('erro interno na chamada SOAP', { error: err.message, stack: err.stack });

@@ -44,9 +44,11 @@ export interface DocumentResult {
 }
 
 export interface InvoicyBackend {
+  /** The partner id of an EmpPK; undefined when no partner has it. */
+  findPartner(partnerKey: string): Promise<string | undefined>;
   /** tpAmb of the first document, when it carries one: homologação and produção are separate
    *  companies with separate access keys (the partner key is the same). */
-  findCompany(partnerKey: string, cnpj: string, tpAmb?: string): Promise<AuthenticatedCompany | undefined>;
+  findCompany(partnerId: string, cnpj: string, tpAmb?: string): Promise<AuthenticatedCompany | undefined>;
   process(company: AuthenticatedCompany, docs: DocumentRequest[], call: CallContext): Promise<DocumentResult[]>;
   recordRequest?(entry: {
     requestId: string;

@@ -6,6 +6,7 @@
 // a caller passes.
 import winston from 'winston';
 import DailyRotateFile from 'winston-daily-rotate-file';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files';
 
 export interface LogContext {
   requestId?: string;
@@ -89,12 +90,15 @@ let fileTransport: DailyRotateFile | undefined;
 /** Adds the daily rotating file in logDir (fiscal-gateway-YYYY-MM-DD.log). */
 export function enableFileLogging(logDir: string): void {
   if (fileTransport) log.remove(fileTransport);
+  makePrivateDir(logDir);
   fileTransport = new DailyRotateFile({
     dirname: logDir,
     filename: 'fiscal-gateway-%DATE%.log',
     datePattern: 'YYYY-MM-DD',
     maxFiles: '90d',
     auditFile: `${logDir}/.audit.json`,
+    // Log lines name taxpayers and documents: readable by the gateway's user only.
+    options: { flags: 'a', mode: PRIVATE_FILE_MODE },
   });
   log.add(fileTransport);
 }

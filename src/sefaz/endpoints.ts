@@ -35,6 +35,8 @@ export interface EndpointQuery {
 
 export interface ResolvedEndpoint {
   url: string;
+  /** Authorizer and operation, e.g. "SP NFeAutorizacao4": how messages to ERPs name it. */
+  label: string;
   /** WSDL operation, e.g. NFeAutorizacao4 (also the last segment of the namespace). */
   operation: string;
   method: string;
@@ -81,7 +83,7 @@ export function resolveEndpoint(q: EndpointQuery): ResolvedEndpoint {
   }
   const operation = OPERATION[q.service];
   const namespace = WSDL_NS + operation;
-  return { url: row.url, operation, method: row.method, version: row.version, soapAction: `${namespace}/${row.method}`, namespace };
+  return { url: row.url, label: `${q.authorizer} ${operation}`, operation, method: row.method, version: row.version, soapAction: `${namespace}/${row.method}`, namespace };
 }
 
 /** The nfeDadosMsg namespace of a service (the same at every authorizer). */

@@ -12,6 +12,9 @@ import { findElements, scanElements, sliceOf, type ElementSpan } from './xml-tex
 
 export interface SoapEndpoint {
   url: string;
+  /** Names the service in error messages, which reach ERPs: e.g. "SP NFeAutorizacao4". The URL (host
+   *  and port) stays in the log lines for support staff. Default: the operation, from the namespace. */
+  label?: string;
   /** nfeDadosMsg namespace, e.g. http://www.portalfiscal.inf.br/nfe/wsdl/NFeAutorizacao4 */
   namespace: string;
   soapAction: string;
@@ -134,7 +137,7 @@ export class SefazTransport {
     const connectTimeoutMs = req.timeouts?.connectTimeoutMs ?? this.options.timeouts?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const responseTimeoutMs = req.timeouts?.responseTimeoutMs ?? this.options.timeouts?.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
     const started = performance.now();
-    const host = url.host;
+    const service = serviceName(req.endpoint);
 
     return new Promise<SoapResponse>((resolve, reject) => {
       let connected = false; // TLS session established: from here on the request may reach SEFAZ
@@ -162,7 +165,7 @@ export class SefazTransport {
       const onConnected = () => {
         connected = true;
         clearTimeout(timer);
-        timer = setTimeout(() => fail('timeout', `SEFAZ (${host}) não respondeu em ${responseTimeoutMs / 1000} s`, true), responseTimeoutMs);
+        timer = setTimeout(() => fail('timeout', `SEFAZ (${service}) não respondeu em ${responseTimeoutMs / 1000} s`, true), responseTimeoutMs);
       };
 
       const request = https.request({
@@ -186,30 +189,32 @@ export class SefazTransport {
         // for the socket's whole life — the gateway's memory growth under load — and the response
         // timeout and requestSent were never armed. `authorized` is true only after a verified handshake.
         if (request.reusedSocket || socket.authorized) return onConnected();
-        timer = setTimeout(() => fail('timeout', `Tempo de conexão com a SEFAZ (${host}) esgotado (${connectTimeoutMs / 1000} s)`, false), connectTimeoutMs);
+        timer = setTimeout(() => fail('timeout', `Tempo de conexão com a SEFAZ (${service}) esgotado (${connectTimeoutMs / 1000} s)`, false), connectTimeoutMs);
         socket.once('connect', () => { tcpConnected = true; });
         socket.once('secureConnect', onConnected);
       });
 
       request.on('error', (err: NodeJS.ErrnoException) => {
         const code = err.code ?? '';
+        // Node's messages name the address ("connect ECONNREFUSED 10.0.0.1:443"): the code is enough.
+        const cause = code || withoutAddress(err.message, url);
         if (TLS_ERROR.test(code) || (tcpConnected && !connected)) {
-          fail('tls', `Falha na negociação TLS com a SEFAZ (${host}): ${code || err.message}`, false);
+          fail('tls', `Falha na negociação TLS com a SEFAZ (${service}): ${cause}`, false);
         } else if (!connected) {
-          fail('connect', `Não foi possível conectar à SEFAZ (${host}): ${code || err.message}`, false);
+          fail('connect', `Não foi possível conectar à SEFAZ (${service}): ${cause}`, false);
         } else {
-          fail('reset', `Conexão com a SEFAZ (${host}) interrompida após o envio: ${code || err.message}`, true);
+          fail('reset', `Conexão com a SEFAZ (${service}) interrompida após o envio: ${cause}`, true);
         }
       });
 
       request.on('response', (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', () => fail('reset', `Conexão com a SEFAZ (${host}) interrompida durante a resposta`, true));
+        res.on('error', () => fail('reset', `Conexão com a SEFAZ (${service}) interrompida durante a resposta`, true));
         res.on('end', () => {
-          if (!res.complete) return fail('reset', `Resposta da SEFAZ (${host}) incompleta`, true);
+          if (!res.complete) return fail('reset', `Resposta da SEFAZ (${service}) incompleta`, true);
           const status = res.statusCode ?? 0;
-          const outcome = interpret(Buffer.concat(chunks).toString('utf8'), status, host);
+          const outcome = interpret(Buffer.concat(chunks).toString('utf8'), status, service);
           finish(outcome instanceof SefazTransportError ? outcome : { xml: outcome, httpStatus: status, durationMs: 0 });
         });
       });
@@ -225,8 +230,17 @@ export class SefazTransport {
   }
 }
 
+/** What error messages call the endpoint: its label, never its host and port. */
+function serviceName(endpoint: SoapEndpoint): string {
+  return endpoint.label ?? endpoint.namespace.slice(endpoint.namespace.lastIndexOf('/') + 1);
+}
+
+function withoutAddress(message: string, url: URL): string {
+  return [url.host, url.hostname].reduce((text, address) => text.split(address).join('servidor'), message);
+}
+
 /** Turns a complete HTTP answer into the ret… element text or the matching error. */
-function interpret(text: string, status: number, host: string): string | SefazTransportError {
+function interpret(text: string, status: number, service: string): string | SefazTransportError {
   const sent = { requestSent: true, httpStatus: status };
   let spans: ElementSpan[] | undefined;
   if (text.trim() !== '') {
@@ -238,11 +252,11 @@ function interpret(text: string, status: number, host: string): string | SefazTr
     }
   }
   const fault = spans && faultText(text);
-  if (fault) return new SefazTransportError('http', `SEFAZ (${host}) retornou SOAP Fault (HTTP ${status}): ${fault}`, sent);
-  if (status !== 200) return new SefazTransportError('http', `SEFAZ (${host}) retornou HTTP ${status}`, sent);
-  if (text.trim() === '') return new SefazTransportError('empty', `SEFAZ (${host}) retornou resposta vazia`, sent);
+  if (fault) return new SefazTransportError('http', `SEFAZ (${service}) retornou SOAP Fault (HTTP ${status}): ${fault}`, sent);
+  if (status !== 200) return new SefazTransportError('http', `SEFAZ (${service}) retornou HTTP ${status}`, sent);
+  if (text.trim() === '') return new SefazTransportError('empty', `SEFAZ (${service}) retornou resposta vazia`, sent);
   const ret = spans && retElement(text, spans);
-  if (!ret) return new SefazTransportError('garbage', `SEFAZ (${host}) retornou conteúdo que não é uma resposta SOAP válida`, sent);
+  if (!ret) return new SefazTransportError('garbage', `SEFAZ (${service}) retornou conteúdo que não é uma resposta SOAP válida`, sent);
   return sliceOf(text, ret);
 }
 

@@ -20,6 +20,7 @@ import type { Dialect, SqlDriver, SqlExecutor, SqlParams } from './driver';
 import type { SecretBox } from './secrets';
 import { StoreError } from './port';
 import { SqlStore } from './sql-store';
+import { makePrivateDir, makePrivateFile } from '../private-files';
 
 export const SQLITE_FILE_NAME = 'fiscal-gateway.db';
 const BUSY_TIMEOUT_MS = 5000;
@@ -199,8 +200,11 @@ export function openSqliteDatabase(opts: SqliteOptions): Database.Database {
   let file = ':memory:';
   if (!opts.memory) {
     if (!opts.dataDir) throw new Error('Informe o diretório de dados (dataDir) do banco SQLite, ou use memory.');
-    fs.mkdirSync(opts.dataDir, { recursive: true });
+    makePrivateDir(opts.dataDir);
     file = path.join(opts.dataDir, SQLITE_FILE_NAME);
+    // SQLite gives the -wal and -shm files the mode of the database file: 0600 for all three.
+    makePrivateFile(file);
+    for (const f of [`${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) makePrivateFile(f);
   }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');

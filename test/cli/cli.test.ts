@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
-import { issueCompanyCertificate, loadOrCreateTestCa } from '../../src/signing/testca';
+import { issueCompanyCertificate, loadOrCreateTestCa, toPfx } from '../../src/signing/testca';
 
 let dataDir: string;
 const saved = { ...process.env };
@@ -115,6 +115,37 @@ describe('partner and company commands', () => {
     expect(f.code).not.toBe(0);
     expect(f.err).toMatch(/difere do CNPJ da empresa/);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('company cert takes the PFX password from --password-file or FISCAL_PFX_PASSWORD', async () => {
+    const cnpj = withCnpjCheckDigits('223344550001');
+    const pk = (await run('partner', 'add', '--name', 'Parceiro Senha')).out.at(-1)!;
+    expect((await run('company', 'add', '--partner', pk, '--cnpj', cnpj, '--uf', 'SP', '--name', 'SENHA LTDA')).code).toBe(0);
+    const ca = loadOrCreateTestCa(path.join(dataDir, 'simulator'));
+    const issued = issueCompanyCertificate(ca, { name: 'SENHA LTDA', cnpj });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-pfx-'));
+    try {
+      const pfx = path.join(dir, 'a1.pfx');
+      fs.writeFileSync(pfx, toPfx({ keyPem: issued.keyPem, certPem: issued.certPem, chainPems: [ca.certPem] }, 'senha com espaço'));
+      const file = path.join(dir, 'senha.txt');
+      fs.writeFileSync(file, 'senha com espaço\n', { mode: 0o600 });
+      const fromFile = await run('company', 'cert', '--cnpj', cnpj, '--pfx', pfx, '--password-file', file);
+      expect([fromFile.code, fromFile.out.at(-1)]).toEqual([0, expect.stringMatching(/^Certificado importado/)]);
+
+      process.env.FISCAL_PFX_PASSWORD = 'senha com espaço';
+      const fromEnv = await run('company', 'cert', '--cnpj', cnpj, '--pfx', pfx);
+      expect([fromEnv.code, fromEnv.out.at(-1)]).toEqual([0, expect.stringMatching(/^Certificado importado/)]);
+      process.env.FISCAL_PFX_PASSWORD = 'errada';
+      const wrong = await run('company', 'cert', '--cnpj', cnpj, '--pfx', pfx);
+      expect(wrong.code).not.toBe(0);
+      expect(wrong.err).toMatch(/Senha do certificado inválida/);
+      // --password still wins over the variable (existing scripts).
+      expect((await run('company', 'cert', '--cnpj', cnpj, '--pfx', pfx, '--password', 'senha com espaço')).code).toBe(0);
+      expect((await run('company', 'cert', '--cnpj', cnpj, '--pfx', pfx, '--password', 'x', '--password-file', file)).code).toBe(2);
+    } finally {
+      delete process.env.FISCAL_PFX_PASSWORD;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('company list and show never print secrets', async () => {

@@ -11,6 +11,8 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 test('defaults, and a master key generated once into DATA_DIR in simulator mode', () => {
   const c = loadConfig({ DATA_DIR: dir });
   expect(c).toMatchObject({ port: 8080, sefazMode: 'simulator', dataDir: dir, logDir: path.join(dir, 'logs'), bodyLimitBytes: 10 * 1024 * 1024, masterKeyGenerated: true });
+  expect(c.http).toEqual({ requestTimeoutMs: 120_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 65_000, maxConnections: 1000 });
+  expect(c.partnerLimits).toEqual({ maxConcurrent: 32, ratePerMinute: 6000 });
   expect(fs.statSync(path.join(dir, 'master.key')).mode & 0o777).toBe(0o600);
   const again = loadConfig({ DATA_DIR: dir });
   expect(again.masterKey).toBe(c.masterKey);
@@ -25,6 +27,9 @@ test.each([
   [{ SCHEMAS_DIR: '/nao/existe' }, /não contém a pasta nfe/],
   [{ SVC_MAP: 'CE=SVCXX' }, /SVC_MAP inválido/],
   [{ CONTINGENCY_XJUST: 'curta' }, /CONTINGENCY_XJUST/],
+  [{ HTTP_HEADERS_TIMEOUT_MS: '30000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, /HTTP_HEADERS_TIMEOUT_MS .* no máximo HTTP_REQUEST_TIMEOUT_MS/],
+  [{ HTTP_MAX_CONNECTIONS: '-1' }, /HTTP_MAX_CONNECTIONS deve ser/],
+  [{ PARTNER_RATE_PER_MINUTE: '1.5' }, /PARTNER_RATE_PER_MINUTE deve ser/],
 ])('refuses %o', (env, message) => {
   expect(() => loadConfig({ DATA_DIR: dir, ...env })).toThrow(ConfigError);
   expect(() => loadConfig({ DATA_DIR: dir, ...env })).toThrow(message);

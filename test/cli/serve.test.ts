@@ -59,6 +59,20 @@ describe('fiscal-gateway serve (child process, simulator mode, empty DATA_DIR)',
     expect(await res.text()).toMatch(/<Codigo>173<\/Codigo>/);
   });
 
+  test('everything under DATA_DIR is private to the gateway user: directories 0700, files 0600', async () => {
+    const modes: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, entry.name);
+        modes.push(`${path.relative(dataDir, p)} ${(fs.statSync(p).mode & 0o777).toString(8)}`);
+        if (entry.isDirectory()) walk(p);
+      }
+    };
+    walk(dataDir);
+    expect(modes).toEqual(expect.arrayContaining(['fiscal-gateway.db 600', 'fiscal-gateway.db-wal 600', 'master.key 600', 'logs 700', 'simulator 700']));
+    expect(modes.filter((m) => !/ (600|700)$/.test(m))).toEqual([]);
+  });
+
   test('the logs of the run carry request ids and never a secret', async () => {
     await new Promise((r) => setTimeout(r, 500));
     const logDir = path.join(dataDir, 'logs');

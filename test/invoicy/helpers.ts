@@ -39,8 +39,12 @@ export class MemoryBackend implements InvoicyBackend {
   requestCodes = new Map<number, 100 | 108 | 109>();
   fail = false;
 
-  async findCompany(partnerKey: string, cnpj: string): Promise<AuthenticatedCompany | undefined> {
-    return partnerKey === PARTNER_KEY ? COMPANIES.find((c) => c.cnpj === cnpj) : undefined;
+  async findPartner(partnerKey: string): Promise<string | undefined> {
+    return partnerKey === PARTNER_KEY ? 'p1' : undefined;
+  }
+
+  async findCompany(partnerId: string, cnpj: string): Promise<AuthenticatedCompany | undefined> {
+    return COMPANIES.find((c) => c.partnerId === partnerId && c.cnpj === cnpj);
   }
 
   async process(_company: AuthenticatedCompany, docs: DocumentRequest[]): Promise<DocumentResult[]> {

@@ -98,6 +98,20 @@ describe('SefazTransport over mutual TLS', () => {
     expect(e.message).toMatch(/Não foi possível conectar/);
   });
 
+  it('error messages (they reach ERPs) name the service, never the host and port', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const refused = await failure(transport.send({ endpoint: { ...endpoint(`https://127.0.0.1:${port}/x`), label: 'SP NFeStatusServico4' }, bodyXml: body, credentials: creds }));
+    expect(refused.message).toBe('Não foi possível conectar à SEFAZ (SP NFeStatusServico4): ECONNREFUSED');
+    srv.handler = () => undefined;
+    const silent = await failure(transport.send({ endpoint: endpoint(srv.url), bodyXml: body, credentials: creds, timeouts: { responseTimeoutMs: 200 } }));
+    // Without a label: the operation, from the namespace.
+    expect(silent.message).toBe('SEFAZ (NFeStatusServico4) não respondeu em 0.2 s');
+    for (const e of [refused, silent]) expect(e.message).not.toMatch(/127\.0\.0\.1|:\d{2,5}\b/);
+  });
+
   it('timeout while connecting (TCP accepted, no TLS handshake) → requestSent false', async () => {
     const accepted: net.Socket[] = [];
     const mute = net.createServer((s) => accepted.push(s));
