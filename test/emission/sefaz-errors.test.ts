@@ -20,6 +20,8 @@ test('connection dropped by SEFAZ, then SEFAZ unreachable: the texts name the se
 
   const mg = await h.addCompany({ uf: 'MG' });
   h.sim.faults.add({ authorizer: 'MG', service: 'NFeAutorizacao4', mode: 'down', times: 1 });
+  // The status service fails too: the evidence of an outage (contingency/policy.ts failureVerdict).
+  h.sim.faults.add({ authorizer: 'MG', service: 'NFeStatusServico4', mode: 'down', times: 1 });
   const dropped = await h.call([ufDoc(mg.cnpj, 'MG', '31', 1)], { as: mg });
   expect(dropped.messages[0]!.codigo).toBe(108);
 
