@@ -1,10 +1,12 @@
 // `npm run bench`: starts the SEFAZ simulator and the gateway as separate processes on loopback,
 // drives NF-e emission over InvoiCy SOAP (1 and 50 items) at a fixed concurrency, and prints
 // throughput, latency percentiles, gateway CPU per document and gateway memory (peak and, with
-// --duration, a soak) beside the targets of issue 4 §10, then one JSON line.
+// --duration, a soak) beside the targets of issue 4 §10; last, unless --no-hostile, what ~8.7 MB
+// calls with a made-up EmpPK cost the gateway (bench/hostile.ts); then one JSON line.
 //
 //   node dist/bench/bench.js [--n 2000] [--n50 100] [--concurrency 16] [--warmup 1000]
 //        [--duration 20] [--schemas DIR | --no-schemas] [--profile DIR] [--max-seconds S] [--no-pin]
+//        [--no-hostile]
 //
 // With two or more CPUs and taskset, the gateway runs on CPU 0 and the simulator and the bench on the
 // others, so the gateway's CPU per document is its own work, not time lost sharing a core with the
@@ -16,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { optional, parseFlags, type Flags } from '../src/cli/args';
 import { benchNfe } from './documents';
+import { hostileCalls, type HostileResult } from './hostile';
 import { runLoad, type LoadResult } from './load';
 import { cpuTimeMs, peakRssMb, rssMb } from './procfs';
 import { ProcessGroup, startGateway, startSimulator, type Child, type GatewayProcess } from './processes';
@@ -38,6 +41,7 @@ interface Settings {
   schemasDir?: string;
   profileDir?: string;
   maxSeconds: number;
+  hostile: boolean;
 }
 
 interface PhaseResult extends LoadResult {
@@ -75,7 +79,7 @@ function readSettings(argv: string[]): Settings {
   const { flags } = parseFlags(argv, {
     n: { type: 'string' }, n50: { type: 'string' }, concurrency: { type: 'string' }, warmup: { type: 'string' },
     duration: { type: 'string' }, schemas: { type: 'string' }, 'no-schemas': { type: 'boolean' },
-    profile: { type: 'string' }, 'max-seconds': { type: 'string' }, 'no-pin': { type: 'boolean' },
+    profile: { type: 'string' }, 'max-seconds': { type: 'string' }, 'no-pin': { type: 'boolean' }, 'no-hostile': { type: 'boolean' },
   });
   const defaultSchemas = path.resolve(ROOT, '../shared/schemas');
   const schemasDir = flags['no-schemas'] ? undefined
@@ -98,6 +102,7 @@ function readSettings(argv: string[]): Settings {
     profileDir: profile ? path.resolve(profile) : undefined,
     // Generous for 2 slow cores, yet a hung system cannot keep the bench running forever.
     maxSeconds: positiveInt(flags, 'max-seconds', 300 + 2 * durationS),
+    hostile: !flags['no-hostile'],
   };
 }
 
@@ -206,7 +211,7 @@ function verdict(ok: boolean): string {
   return ok ? 'met' : 'MISSED';
 }
 
-function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined, peakMb: number): void {
+function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined, peakMb: number, hostile: HostileResult[]): void {
   const rows = [['phase', 'docs', 'errors', 'docs/s', 'p50 ms', 'p95 ms', 'p99 ms', 'gw CPU ms/doc', 'sim CPU ms/doc', 'bench CPU ms/doc']];
   for (const p of [...phases, ...(soak ? [soak.load] : [])]) {
     rows.push([p.phase, String(p.documents), String(p.errors), f1(p.docsPerSecond), f1(p.p50Ms), f1(p.p95Ms), f1(p.p99Ms),
@@ -249,13 +254,22 @@ function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined
   const kinds = Object.entries(errorKinds).sort((a, b) => b[1] - a[1]);
   out.push(kinds.length === 0 ? 'errors: none (every reply Codigo 100 / SitCodigo 100)' : 'errors:');
   for (const [k, v] of kinds.slice(0, 20)) out.push(`  ${String(v).padStart(6)} × ${k}`);
+  if (hostile.length > 0) {
+    out.push('');
+    out.push(`unauthenticated calls (made-up EmpPK, 50 documents, 700,000 attributes, ${f1(hostile[0]!.bodyMb)} MiB each), /health polled meanwhile`);
+    const hrows = [['calls at once', 'not 173', 'slowest call ms', 'slowest /health ms', 'gw CPU ms/call', 'RSS before MiB', 'RSS max MiB', 'RSS after MiB']];
+    for (const h of hostile) {
+      hrows.push([String(h.calls), String(h.wrongAnswers), f1(h.slowestCallMs), f1(h.slowestHealthMs), f1(h.gatewayCpuMsPerCall), f1(h.rssBeforeMb), f1(h.rssMaxMb), f1(h.rssAfterMb)]);
+    }
+    out.push(table(hrows));
+  }
   out.push('');
   process.stdout.write(out.join('\n') + '\n');
   process.stdout.write(JSON.stringify({
     node: process.version, cpus: os.cpus().length, concurrency: s.concurrency, xsd: Boolean(s.schemasDir), pin: s.pin ?? null,
     phases: phases.map(({ errorKinds: _e, ...p }) => p),
     soak: soak && { ...soak, load: { ...soak.load, errorKinds: undefined } },
-    gatewayPeakRssMb: peakMb, errors: errorKinds, targets: TARGETS,
+    gatewayPeakRssMb: peakMb, errors: errorKinds, targets: TARGETS, hostile,
   }) + '\n');
 }
 
@@ -306,8 +320,15 @@ async function main(): Promise<number> {
       process.stderr.write(`bench: soak, one-item NF-e for ${s.durationS} s…\n`);
       soak = await bench.soak();
     }
-    report(s, phases, soak, peakRssMb(gateway.pid));
-    const failed = phases.some((p) => p.errors > 0) || (soak?.load.errors ?? 0) > 0;
+    // Last, so its garbage cannot tilt the soak's memory figures; the peak RSS is read before it.
+    const peakMb = peakRssMb(gateway.pid);
+    const hostile: HostileResult[] = [];
+    if (s.hostile) {
+      process.stderr.write('bench: unauthenticated ~8.7 MB calls, 1 then 6 at once…\n');
+      for (const count of [1, 6]) hostile.push(await hostileCalls(gateway, count));
+    }
+    report(s, phases, soak, peakMb, hostile);
+    const failed = phases.some((p) => p.errors > 0) || (soak?.load.errors ?? 0) > 0 || hostile.some((h) => h.wrongAnswers > 0);
     return failed ? 1 : 0;
   } finally {
     bench?.close();

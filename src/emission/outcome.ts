@@ -2,7 +2,7 @@
 // duplicity (204/539 → the truth is fetched by key), unknown fate (108 + contingency entry, or pending
 // when SEFAZ is up) and the local 214 of a message over SEFAZ's limit. Shared by the synchronous
 // path, the lotes, the recibo polling and the settling of "necessita interação".
-import type { DocumentRecord } from '../store/port';
+import type { DocStatus, DocumentRecord } from '../store/port';
 import { DOC_STATUS } from '../store/port';
 import { nfeProc, protMatches } from '../sefaz/proc';
 import type { ProtNFe } from '../sefaz/responses';
@@ -53,12 +53,16 @@ async function save(ctx: CompanyContext, doc: DocumentRecord, patch: Partial<Doc
  * Applies one protNFe (from the synchronous answer, the recibo or a consulta) to the document.
  * 204/539 mean "that number/key is already known": the consulta by key tells whether it is ours.
  */
-export async function applyProtocol(ctx: CompanyContext, doc: DocumentRecord, prot: ProtNFe): Promise<DocumentRecord> {
+export async function applyProtocol(
+  ctx: CompanyContext, doc: DocumentRecord, prot: ProtNFe,
+  /** The status of an authorisation: Contingência SVC (15) for the SVC route, in the same write. */
+  authorisedStatus: DocStatus = DOC_STATUS.AUTORIZADO,
+): Promise<DocumentRecord> {
   const authorised = AUTHORISED_CSTATS.includes(prot.cStat);
   const denied = DENIAL_CSTATS.includes(prot.cStat);
   if ((authorised || denied) && doc.xmlSigned && doc.chave && protMatches(prot, doc.chave, doc.digestValue ?? '')) {
     return save(ctx, doc, {
-      docStatus: authorised ? DOC_STATUS.AUTORIZADO : DOC_STATUS.DENEGADO,
+      docStatus: authorised ? authorisedStatus : DOC_STATUS.DENEGADO,
       stage: 'settled',
       cStat: prot.cStat,
       xMotivo: prot.xMotivo,

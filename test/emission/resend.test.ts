@@ -35,6 +35,8 @@ test('twenty concurrent sends of one number during contingency all name the SVC 
   const docs = replies.map((r) => r.documentos[0]!);
   expect([...new Set(docs.map((d) => String(d.DocChaAcesso)))]).toEqual([row.chave]);
   expect(docs.map((d) => sit(d).SitCodigo)).toEqual(Array(20).fill('100'));
+  // Issued in contingency, for every reply: the SVC status is stored in the same write as the protocol.
+  expect(replies.map((r) => r.messages[0]!.codigo)).toEqual(Array(20).fill(109));
 });
 
 test('one number twice in one call: the first is sent, the second answered 105 at once without a key', async () => {

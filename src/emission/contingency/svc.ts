@@ -90,7 +90,7 @@ export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promi
     markInactive(ctx, uf);
     return { next: `${svc} respondeu ${cStat} - ${prot?.xMotivo ?? ret.xMotivo}` };
   }
-  doc = prot ? await applyProtocol(ctx, doc, prot) : await recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
-  if (doc.docStatus === DOC_STATUS.AUTORIZADO) doc = await saveDoc(ctx, doc, { docStatus: DOC_STATUS.CONTINGENCIA_SVC });
+  // One write: a resend reading between "authorised" and "SVC" would get 100 instead of 109.
+  doc = prot ? await applyProtocol(ctx, doc, prot, DOC_STATUS.CONTINGENCIA_SVC) : await recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
   return { done: doc };
 }
