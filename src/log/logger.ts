@@ -109,5 +109,17 @@ export async function closeFileLogging(): Promise<void> {
   const t = fileTransport;
   fileTransport = undefined;
   log.remove(t);
-  await new Promise<void>((resolve) => { t.on('finish', () => resolve()); t.end(); setTimeout(resolve, 500); });
+  // The transport finishing means its lines reached the rotating file stream, which opens its file
+  // asynchronously; close() ends that stream and emits 'finish' again once the lines are in the file.
+  // (Resolving on a fixed 500 ms instead lost lines on a loaded machine.) Bounded, so shutdown never hangs.
+  const finished = () => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    t.once('finish', () => { clearTimeout(timer); resolve(); });
+  });
+  const ended = finished();
+  t.end();
+  await ended;
+  const closed = finished();
+  t.close?.();
+  await closed;
 }
