@@ -24,7 +24,7 @@ import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readEnvioEvento, type EventoInput } from './inputs';
 import { eventRefusalReply, eventReply, modelCode, modeloName, rejectionReply } from './replies';
 import { docUf } from './outcome';
-import { newIdLote } from './issue-nfe';
+import { newIdLote } from './id-lote';
 
 const HOUR = 3_600_000;
 /** Cancel deadlines from authorisation (sefaz-nfe.md §12): NF-e 24 h, NFC-e 30 min. */

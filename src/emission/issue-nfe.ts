@@ -3,8 +3,6 @@
 // Each step persists before its side effect (architecture principle 1).
 import { nfeChave, parseNfeEnvio, renderNfe, type NfeDraft } from '../layout';
 import { signXml, digestValueOf } from '../signing/xmldsig';
-import { loadXsdValidator } from '../xml/xsd';
-import { escapeText } from '../xml/parse';
 import { buildQrCodeV2Online } from '../fiscal/qrcode';
 import { randomCnf } from '../fiscal/chave';
 import { formatDateTime, parseDateTime } from '../fiscal/datetime';
@@ -14,7 +12,6 @@ import { SefazTransportError } from '../sefaz/errors';
 import type { DocModel, DocumentPatch, DocumentRecord } from '../store/port';
 import { DOC_STATUS } from '../store/port';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
-import path from 'node:path';
 import { CertificateProblem, type CompanyContext } from './context';
 import { FINAL_STATUSES, SitCodigo, TEXT } from './codes';
 import { modeloName, rejectionReply } from './replies';
@@ -22,6 +19,9 @@ import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget,
 import { judgeTransportFailure, settleTransportFailure } from './outage';
 import { issueInContingency } from './contingency/route';
 import { inFlightAnswer, storedAnswer } from './resend';
+import { newIdLote } from './id-lote';
+import { insertInfNFeSupl } from './nfe/supplement';
+import { schemaErrors } from './nfe/schema';
 
 /** A signed, validated document waiting for transmission. */
 export interface ReadyDocument {
@@ -42,13 +42,6 @@ function reject(modelo: string, code: number | string, text: string, ids?: Param
 function emissionDateTime(ctx: CompanyContext, draft: NfeDraft, uf: string): string {
   const offset = draft.fusoHorario ?? ufOffset(uf);
   return draft.dhEmi ? `${draft.dhEmi}${offset}` : formatDateTime(ctx.now(), offset);
-}
-
-/** `infNFeSupl` goes between `</infNFe>` and `<Signature`: outside the signed part, by string insertion. */
-export function insertInfNFeSupl(signedXml: string, qrCode: string, urlChave: string): string {
-  const at = signedXml.indexOf('</infNFe>') + '</infNFe>'.length;
-  const supl = `<infNFeSupl><qrCode>${escapeText(qrCode)}</qrCode><urlChave>${escapeText(urlChave)}</urlChave></infNFeSupl>`;
-  return signedXml.slice(0, at) + supl + signedXml.slice(at);
 }
 
 /** What a number fixes: the random cNF and the access key, written with the number itself (stage `numbered`). */
@@ -114,14 +107,6 @@ export async function prepareEnvio(ctx: CompanyContext, req: DocumentRequest): P
     return reject(req.modelo, SitCodigo.layout, `Erro no layout de integração: ${parsed.errors.map((e) => e.message).join('; ')}`);
   }
   return prepareDraft(ctx, parsed.draft, req.documentXml);
-}
-
-/** The schema errors of a signed NF-e/NFC-e; undefined when valid or when no schemas are configured. */
-export async function schemaErrors(ctx: CompanyContext, signedXml: string): Promise<string[] | undefined> {
-  if (!ctx.deps.schemasDir) return undefined;
-  const validator = await loadXsdValidator(path.join(ctx.deps.schemasDir, 'nfe', 'nfe_v4.00.xsd'));
-  const v = validator.validate(signedXml);
-  return v.ok ? undefined : v.errors;
 }
 
 /** From a parsed layout on (also used to re-issue a document under another série/number). */
@@ -207,11 +192,6 @@ async function update(ctx: CompanyContext, doc: DocumentRecord, patch: Parameter
   const updated = await ctx.store.updateDocument(ctx.company.id, doc.id, patch);
   if (!updated) throw new Error(`documento ${doc.id} desapareceu do banco`);
   return updated;
-}
-
-/** Random 15-digit lote id (SEFAZ only requires it numeric). */
-export function newIdLote(): string {
-  return String(Date.now()).slice(-12) + String(Math.floor(Math.random() * 1000)).padStart(3, '0');
 }
 
 /**

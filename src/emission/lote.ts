@@ -12,7 +12,8 @@ import { DEFAULT_LOTE_POLLING, type CompanyContext } from './context';
 import { SitCodigo } from './codes';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
 import { judgeTransportFailure, settleTransportFailure } from './outage';
-import { newIdLote, type ReadyDocument } from './issue-nfe';
+import { newIdLote } from './id-lote';
+import type { ReadyDocument } from './issue-nfe';
 
 /**
  * The NF-e of one call grouped (indexes, in order) so that no enviNFe exceeds SEFAZ's count or size

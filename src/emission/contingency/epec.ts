@@ -11,7 +11,7 @@ import { formatDateTime, parseDateTime } from '../../fiscal/datetime';
 import { ufCode } from '../../fiscal/ufs';
 import { DOC_STATUS, type EventPatch, type EventRecord } from '../../store/port';
 import type { CompanyContext } from '../context';
-import { newIdLote } from '../issue-nfe';
+import { newIdLote } from '../id-lote';
 import { renderForContingency } from './render';
 import { saveDoc, sentWithoutAnswer, type RouteInput, type RouteOutcome } from './common';
 

@@ -10,7 +10,8 @@ import { qrCodeBaseUrl, urlChaveConsulta } from '../../sefaz/endpoints';
 import type { DocumentRecord } from '../../store/port';
 import type { CompanyContext } from '../context';
 import { TEXT } from '../codes';
-import { insertInfNFeSupl, schemaErrors } from '../issue-nfe';
+import { insertInfNFeSupl } from '../nfe/supplement';
+import { schemaErrors } from '../nfe/schema';
 
 export type ContingencyTpEmis = '4' | '6' | '7' | '9';
 

@@ -7,7 +7,7 @@ import { SefazTransportError } from '../../sefaz/errors';
 import { DOC_STATUS } from '../../store/port';
 import type { CompanyContext, EmissionDeps } from '../context';
 import { applyProtocol, recordRejection } from '../outcome';
-import { newIdLote } from '../issue-nfe';
+import { newIdLote } from '../id-lote';
 import { saveDoc, sentWithoutAnswer, type RouteOutcome, type RouteInput } from './common';
 import { renderForContingency } from './render';
 

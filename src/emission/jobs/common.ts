@@ -11,7 +11,7 @@ import { LogScope } from '../../log/logger';
 import { CompanyContext, type EmissionDeps } from '../context';
 import { applyProtocol, docUf, recordRejection, refuseOversized, sefazTarget } from '../outcome';
 import { judgeTransportFailure } from '../outage';
-import { newIdLote } from '../issue-nfe';
+import { newIdLote } from '../id-lote';
 
 export interface FollowUpOptions {
   /** Documents (or events) handled per run; the rest waits for the next tick. */
