@@ -1,27 +1,20 @@
-// Envio of one NF-e/NFC-e up to "ready to transmit": layout → checks → number → key → persisted
-// `numbered` → signed (+ NFC-e QR) → persisted `signed` → XSD. Then the synchronous transmission.
-// Each step persists before its side effect (architecture principle 1).
-import { nfeChave, parseNfeEnvio, renderNfe, type NfeDraft } from '../layout';
-import { signXml, digestValueOf } from '../signing/xmldsig';
-import { buildQrCodeV2Online } from '../fiscal/qrcode';
-import { randomCnf } from '../fiscal/chave';
-import { formatDateTime, parseDateTime } from '../fiscal/datetime';
-import { ufOffset } from '../fiscal/ufs';
-import { qrCodeBaseUrl, urlChaveConsulta } from '../sefaz/endpoints';
+// The emission of one document of any kind (document-type.ts) up to "ready to transmit": layout →
+// checks → number → key → persisted `numbered` → rendered, signed (+ supplement) → persisted `signed`
+// → schema → route (normal, or the contingency routes when the scope is in contingency). Then the
+// synchronous transmission. Each step persists before its side effect (architecture principle 1).
 import { SefazTransportError } from '../sefaz/errors';
 import type { DocModel, DocumentPatch, DocumentRecord } from '../store/port';
 import { DOC_STATUS } from '../store/port';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
-import { FINAL_STATUSES, SitCodigo, TEXT } from './codes';
+import { FINAL_STATUSES, SitCodigo } from './codes';
 import { modeloName, rejectionReply } from './replies';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
 import { judgeTransportFailure, settleTransportFailure } from './outage';
-import { issueInContingency } from './contingency/route';
+import { issueInContingency } from './routes/route';
 import { inFlightAnswer, storedAnswer } from './resend';
-import { newIdLote } from './id-lote';
-import { insertInfNFeSupl } from './nfe/supplement';
-import { schemaErrors } from './nfe/schema';
+import { isRefusal, type DocumentType } from './document-type';
+import { documentTypeOf } from './document-types';
 
 /** A signed, validated document waiting for transmission. */
 export interface ReadyDocument {
@@ -38,13 +31,7 @@ function reject(modelo: string, code: number | string, text: string, ids?: Param
   return { result: { modelo, replyXml: rejectionReply(modelo, code, text, ids) } };
 }
 
-/** dhEmi from the layout (+ fusoHorario, else the emitter UF's offset) or now at that offset. */
-function emissionDateTime(ctx: CompanyContext, draft: NfeDraft, uf: string): string {
-  const offset = draft.fusoHorario ?? ufOffset(uf);
-  return draft.dhEmi ? `${draft.dhEmi}${offset}` : formatDateTime(ctx.now(), offset);
-}
-
-/** What a number fixes: the random cNF and the access key, written with the number itself (stage `numbered`). */
+/** What a number fixes (the kind's key and its parts), written with the number itself (stage `numbered`). */
 type Numbered = (numero: number) => DocumentPatch;
 
 /**
@@ -52,13 +39,13 @@ type Numbered = (numero: number) => DocumentPatch;
  * number, the re-use of a rejected row, or an answer from the stored state (idempotent resend).
  * A row it creates or re-uses is already `numbered`.
  */
-async function claimNumber(ctx: CompanyContext, draft: NfeDraft, model: DocModel, layoutXml: string, numbered: Numbered): Promise<DocumentRecord | DocumentResult> {
+async function claimNumber(ctx: CompanyContext, facts: { serie: string; numero?: string }, model: DocModel, layoutXml: string, numbered: Numbered): Promise<DocumentRecord | DocumentResult> {
   const modelo = modeloName(model);
-  const serie = Number(draft.serie);
+  const serie = Number(facts.serie);
   const base = { tpAmb: ctx.tpAmb, model, serie, tpEmis: '1', docStatus: DOC_STATUS.PENDENTE, layoutXml };
-  if (draft.nNF === undefined) return ctx.store.allocateAndInsertDocument(ctx.company.id, base, numbered);
+  if (facts.numero === undefined) return ctx.store.allocateAndInsertDocument(ctx.company.id, base, numbered);
 
-  const numero = Number(draft.nNF);
+  const numero = Number(facts.numero);
   const existing = await ctx.store.findDocumentByNumber(ctx.company.id, ctx.tpAmb, model, serie, numero);
   if (!existing) {
     if (await ctx.store.isNumberInutilizado(ctx.company.id, ctx.tpAmb, model, serie, numero)) {
@@ -101,91 +88,58 @@ function isRecord(v: DocumentRecord | DocumentResult): v is DocumentRecord {
   return (v as DocumentRecord).id !== undefined;
 }
 
-export async function prepareEnvio(ctx: CompanyContext, req: DocumentRequest): Promise<Prepared> {
-  const parsed = parseNfeEnvio(req.documentXml, req.parsed);
-  if (!parsed.ok) {
-    return reject(req.modelo, SitCodigo.layout, `Erro no layout de integração: ${parsed.errors.map((e) => e.message).join('; ')}`);
-  }
-  return prepareDraft(ctx, parsed.draft, req.documentXml);
+/** An Envio of a kind this gateway issues (the caller picked `type` from the modelo). */
+export async function prepareEnvio(ctx: CompanyContext, type: DocumentType<unknown>, req: DocumentRequest): Promise<Prepared> {
+  const read = type.read(req.documentXml, req.parsed);
+  if (!read.ok) return reject(req.modelo, SitCodigo.layout, `Erro no layout de integração: ${read.errors.join('; ')}`);
+  return prepareDraft(ctx, type, read.draft, req.documentXml);
 }
 
 /** From a parsed layout on (also used to re-issue a document under another série/number). */
-export async function prepareDraft(ctx: CompanyContext, draft: NfeDraft, layoutXml: string): Promise<Prepared> {
-  const model: DocModel = draft.modelo;
+export async function prepareDraft<D>(ctx: CompanyContext, type: DocumentType<D>, draft: D, layoutXml: string): Promise<Prepared> {
+  const facts = type.facts(draft);
+  const model = facts.model;
   const modelo = modeloName(model);
-  const ids = { numero: draft.nNF, serie: draft.serie };
-  if (draft.tpAmb !== ctx.tpAmb) {
-    return reject(modelo, 252, `Rejeição: ambiente do documento (${HOMOLOGACAO_TEXT[draft.tpAmb as '1' | '2'] ?? `tpAmb ${draft.tpAmb}`}) diverge do ambiente da empresa (${HOMOLOGACAO_TEXT[ctx.tpAmb]})`, ids);
+  const ids = { numero: facts.numero, serie: facts.serie };
+  if (facts.tpAmb !== ctx.tpAmb) {
+    return reject(modelo, 252, `Rejeição: ambiente do documento (${HOMOLOGACAO_TEXT[facts.tpAmb as '1' | '2'] ?? `tpAmb ${facts.tpAmb}`}) diverge do ambiente da empresa (${HOMOLOGACAO_TEXT[ctx.tpAmb]})`, ids);
   }
-  let cert;
   try {
-    cert = await ctx.certificate();
+    await ctx.certificate();
   } catch (err) {
     if (err instanceof CertificateProblem) return reject(modelo, err.code, err.message, ids);
     throw err;
   }
-  const uf = draft.emitUf ?? ctx.company.uf;
-  let qr: { qrCode?: string; urlChave: string; csc?: { cscId: string; csc: string } } | undefined;
-  if (model === '65') {
-    const urlChave = draft.infSuplem?.urlChave ?? urlChaveConsulta(uf, ctx.tpAmb);
-    const csc = draft.infSuplem?.qrCode ? undefined : await ctx.store.getCompanyCsc(ctx.company.id);
-    if (!draft.infSuplem?.qrCode && !csc) {
-      return reject(modelo, 796, 'Rejeição: empresa sem CSC (Código de Segurança do Contribuinte) cadastrado para NFC-e; cadastre o CSC da empresa', ids);
-    }
-    if (!urlChave || (!draft.infSuplem?.qrCode && !qrCodeBaseUrl(uf, ctx.tpAmb))) {
-      return reject(modelo, 999, `Endereço de consulta da NFC-e (QR code/urlChave) desconhecido para a UF ${uf}`, ids);
-    }
-    qr = { qrCode: draft.infSuplem?.qrCode, urlChave, csc };
-  }
+  const uf = facts.uf ?? ctx.company.uf;
+  const plan = await type.plan(ctx, draft, uf);
+  if (isRefusal(plan)) return reject(modelo, plan.code, plan.text, ids);
 
-  const dhEmi = emissionDateTime(ctx, draft, uf);
-  const numbered: Numbered = (n) => {
-    const cNF = randomCnf(String(n));
-    return {
-      stage: 'numbered', chave: nfeChave(draft, { nNF: String(n), cNF, dhEmi, tpEmis: '1' }), cNF, tpEmis: '1', dhEmi: parseDateTime(dhEmi) ?? null,
-      destDoc: draft.destDoc?.cnpj ?? draft.destDoc?.cpf ?? draft.destDoc?.idEstrangeiro ?? null,
-      destName: draft.destDoc?.xNome ?? null, totalValue: draft.vNF ?? null,
-    };
-  };
-  const claimed = await claimNumber(ctx, draft, model, layoutXml, numbered);
+  const claimed = await claimNumber(ctx, facts, model, layoutXml, (n) => ({ stage: 'numbered', ...plan.numbered(n) }));
   if (!isRecord(claimed)) return { result: claimed };
   ctx.claim(claimed);
   let doc = claimed;
-  const numero = String(doc.numero);
-  ctx.log.add({ numero, serie: String(doc.serie), modelo, chave: doc.chave ?? undefined });
-  ctx.log.info('nf-e numerada');
+  ctx.log.add({ numero: String(doc.numero), serie: String(doc.serie), modelo, chave: doc.chave ?? undefined });
+  ctx.log.info(`${type.label.toLowerCase()} numerada`);
 
-  const rendered = renderNfe(draft, { nNF: numero, cNF: doc.cNF!, dhEmi, tpEmis: '1', tpAmb: ctx.tpAmb, verProc: ctx.deps.verProc });
-  if (rendered.chave !== doc.chave) throw new Error(`chave renderizada ${rendered.chave} difere da numerada ${doc.chave}`);
+  const signed = await plan.sign(doc);
+  doc = await update(ctx, doc, { stage: 'signed', xmlSigned: signed.xmlSigned, digestValue: signed.digestValue ?? undefined });
+  ctx.log.info(`${type.label.toLowerCase()} assinada`);
 
-  let signed = await signXml(rendered.xml, { tag: 'infNFe', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
-  const digestValue = digestValueOf(signed);
-  if (qr) {
-    let qrCode = qr.qrCode;
-    if (!qrCode && qr.csc) {
-      ctx.deps.onNfceCsc?.(ctx.company.cnpj, qr.csc.cscId, qr.csc.csc);
-      qrCode = buildQrCodeV2Online({ baseUrl: qrCodeBaseUrl(uf, ctx.tpAmb)!, chave: rendered.chave, tpAmb: ctx.tpAmb, idCsc: qr.csc.cscId, csc: qr.csc.csc });
-    }
-    signed = insertInfNFeSupl(signed, qrCode!, qr.urlChave);
-  }
-  doc = await update(ctx, doc, { stage: 'signed', xmlSigned: signed, digestValue });
-  ctx.log.info('nf-e assinada');
-
-  const invalid = await schemaErrors(ctx, signed);
+  const invalid = await type.validate(ctx, signed.xmlSigned);
   if (invalid) {
     doc = await update(ctx, doc, {
       docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(SitCodigo.schema),
-      xMotivo: `Rejeição: Falha no Schema XML da NF-e: ${invalid.slice(0, 3).join('; ')}`,
+      xMotivo: `Rejeição: Falha no Schema XML da ${type.label}: ${invalid.slice(0, 3).join('; ')}`,
     });
-    ctx.log.info('nf-e rejeitada na validação de schema');
+    ctx.log.info(`${type.label.toLowerCase()} rejeitada na validação de schema`);
     return { result: resultOf(ctx, doc), doc };
   }
 
   if (await ctx.contingency.isInContingency({ tpAmb: ctx.tpAmb, uf, model })) {
     // Never sent to the normal authorizer: it keeps the ERP's number and walks the company's options.
-    return issueInContingency(ctx, { doc, draft, uf });
+    return issueInContingency(ctx, { type, doc, draft, uf });
   }
-  return { ready: { doc, signedXml: signed } };
+  return { ready: { doc, signedXml: signed.xmlSigned } };
 }
 
 async function update(ctx: CompanyContext, doc: DocumentRecord, patch: Parameters<CompanyContext['store']['updateDocument']>[2]): Promise<DocumentRecord> {
@@ -201,10 +155,10 @@ async function update(ctx: CompanyContext, doc: DocumentRecord, patch: Parameter
 export async function sendSync(ctx: CompanyContext, ready: ReadyDocument): Promise<DocumentResult> {
   let doc = await update(ctx, ready.doc, { stage: 'sending', attempts: ready.doc.attempts + 1 });
   const { credentials } = await ctx.certificate();
-  ctx.log.info('nf-e enviada', { indSinc: 1 });
+  ctx.log.info(`${documentTypeOf(doc.model).label.toLowerCase()} enviada`, { indSinc: 1 });
   let ret;
   try {
-    ret = await ctx.sefaz.autorizar(sefazTarget(ctx, doc), credentials, { idLote: newIdLote(), indSinc: '1', signedNfeXmls: [ready.signedXml] });
+    ret = await documentTypeOf(doc.model).services.authorize(ctx, sefazTarget(ctx, doc), credentials, { indSinc: '1', signedXmls: [ready.signedXml] });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     return resultOf(ctx, await settleTransportFailure(ctx, doc, err, await judgeTransportFailure(ctx, doc, err)));
@@ -212,7 +166,7 @@ export async function sendSync(ctx: CompanyContext, ready: ReadyDocument): Promi
   if (ret.cStat === '108' || ret.cStat === '109') {
     return resultOf(ctx, await markUnknownFate(ctx, doc, `${ret.cStat} - ${ret.xMotivo}`));
   }
-  const prot = ret.prot.find((p) => p.chNFe === doc.chave);
+  const prot = ret.protocols.find((p) => p.chave === doc.chave);
   // Without a protocol the lote itself was refused (e.g. 225, 215): that is the document's answer.
   doc = prot ? await applyProtocol(ctx, doc, prot) : await recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
   return resultOf(ctx, doc);
