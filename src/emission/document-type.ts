@@ -149,9 +149,8 @@ export interface DocumentEpec<Draft> {
 export interface DocumentType<Draft> {
   /** The name in log lines and messages ("NF-e"). */
   readonly label: string;
-  /** InvoiCy ModeloDocumento names of the kind ("NFe", "NFCe"). */
-  readonly modelos: readonly string[];
-  readonly models: readonly DocModel[];
+  /** InvoiCy ModeloDocumento names of the kind and their model codes ({ NFe: '55', NFCe: '65' }). */
+  readonly modelos: Readonly<Record<string, DocModel>>;
 
   /** The InvoiCy layout (`parsed`: the same text already parsed by the SOAP layer) → draft or field errors. */
   read(layoutXml: string, parsed?: OrderedNode[]): { ok: true; draft: Draft } | { ok: false; errors: string[] };

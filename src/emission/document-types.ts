@@ -6,14 +6,21 @@ import { nfeType } from './nfe';
 
 const TYPES: readonly DocumentType<unknown>[] = [nfeType];
 
-/** The type of an InvoiCy ModeloDocumento ("NFe", "NFCe"), or undefined when not issued here. */
+/** The type of an Envio's ModeloDocumento ("NFe", "NFCe", as spelled by the layout), or undefined when not issued here. */
 export function documentTypeForModelo(modelo: string): DocumentType<unknown> | undefined {
-  return TYPES.find((t) => t.modelos.includes(modelo));
+  return TYPES.find((t) => Object.hasOwn(t.modelos, modelo));
+}
+
+/** The model code of a modelo name in any case ("nfce" → 65), or undefined when no type issues it. */
+export function modelOfModelo(modelo: string): DocModel | undefined {
+  const m = modelo.toLowerCase();
+  for (const t of TYPES) for (const [name, model] of Object.entries(t.modelos)) if (name.toLowerCase() === m) return model;
+  return undefined;
 }
 
 /** The type of a stored document's model; throws for a model no type issues (such rows never exist). */
 export function documentTypeOf(model: DocModel): DocumentType<unknown> {
-  const type = TYPES.find((t) => t.models.includes(model));
+  const type = TYPES.find((t) => Object.values(t.modelos).includes(model));
   if (!type) throw new Error(`modelo ${model} sem tipo de documento`);
   return type;
 }

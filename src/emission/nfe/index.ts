@@ -10,8 +10,7 @@ import { nfeLotes } from './lotes';
 
 export const nfeType: DocumentType<NfeDraft> = {
   label: 'NF-e',
-  modelos: ['NFe', 'NFCe'],
-  models: ['55', '65'],
+  modelos: { NFe: '55', NFCe: '65' },
   read(layoutXml, parsed) {
     const r = parseNfeEnvio(layoutXml, parsed);
     return r.ok ? r : { ok: false, errors: r.errors.map((e) => e.message) };

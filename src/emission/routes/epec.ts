@@ -7,6 +7,7 @@ import { signXml } from '../../signing/xmldsig';
 import { parseDateTime } from '../../fiscal/datetime';
 import { DOC_STATUS, type EventPatch, type EventRecord } from '../../store/port';
 import type { CompanyContext } from '../context';
+import { sefazTarget } from '../outcome';
 import { saveDoc, sentWithoutAnswer, type RouteInput, type RouteOutcome } from './common';
 
 async function saveEvent(ctx: CompanyContext, ev: EventRecord, patch: EventPatch): Promise<EventRecord> {
@@ -38,7 +39,7 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
 
   let ret;
   try {
-    ret = await type.services.sendEvents(ctx, { uf, model: '55', tpAmb: ctx.tpAmb, authorizer: 'AN', log: ctx.log }, credentials, [signed]);
+    ret = await type.services.sendEvents(ctx, { ...sefazTarget(ctx, doc), uf, authorizer: 'AN' }, credentials, [signed]);
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     if (!err.requestSent) {

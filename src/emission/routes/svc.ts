@@ -6,7 +6,7 @@ import { svcTpEmis } from '../../fiscal/ufs';
 import { SefazTransportError } from '../../sefaz/errors';
 import { DOC_STATUS } from '../../store/port';
 import type { CompanyContext, EmissionDeps } from '../context';
-import { applyProtocol, recordRejection } from '../outcome';
+import { applyProtocol, recordRejection, sefazTarget } from '../outcome';
 import { saveDoc, sentWithoutAnswer, type RouteOutcome, type RouteInput } from './common';
 
 /** Status service usage rule (sefaz-nfe.md §5.5): at most one call per 3 minutes. */
@@ -73,7 +73,7 @@ export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promi
   ctx.log.info(`${input.type.label.toLowerCase()} enviada à SVC`, { svc, chave: rendition.chave });
   let ret;
   try {
-    ret = await input.type.services.authorize(ctx, { uf, model: '55', tpAmb: ctx.tpAmb, authorizer: svc, log: ctx.log }, credentials, { indSinc: '1', signedXmls: [rendition.xmlSigned] });
+    ret = await input.type.services.authorize(ctx, { ...sefazTarget(ctx, doc), uf, authorizer: svc }, credentials, { indSinc: '1', signedXmls: [rendition.xmlSigned] });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     if (!err.requestSent) {
