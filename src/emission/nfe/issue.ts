@@ -17,6 +17,8 @@ import { schemaErrors } from './schema';
 
 type Csc = { cscId: string; csc: string };
 
+const TEXT_OFFLINE_QR = 'QR code off-line exige o CSC da empresa e os endereços de consulta da UF';
+
 /** dhEmi from the layout (+ fusoHorario, else the emitter UF's offset) or now at that offset. */
 function emissionDateTime(ctx: CompanyContext, draft: NfeDraft, uf: string): string {
   const offset = draft.fusoHorario ?? ufOffset(uf);
@@ -95,20 +97,21 @@ export async function planNfe(ctx: CompanyContext, draft: NfeDraft, uf: string):
   };
 }
 
+async function offlineQrInputs(ctx: CompanyContext, draft: NfeDraft, uf: string): Promise<{ csc: Csc; baseUrl: string; urlChave: string } | null> {
+  const csc = await ctx.store.getCompanyCsc(ctx.company.id);
+  const baseUrl = qrCodeBaseUrl(uf, ctx.tpAmb);
+  const urlChave = draft.infSuplem?.urlChave ?? urlChaveConsulta(uf, ctx.tpAmb);
+  return csc && baseUrl && urlChave ? { csc, baseUrl, urlChave } : null;
+}
+
 export async function renderNfeForContingency(ctx: CompanyContext, draft: NfeDraft, doc: DocumentRecord, uf: string, tpEmis: ContingencyTpEmis): Promise<RenditionOutcome> {
   if (!doc.dhEmi || !doc.cNF) return { ok: false, unavailable: 'documento sem dhEmi/cNF gravados' };
   const { cert } = await ctx.certificate();
   const dhEmi = formatDateTime(doc.dhEmi, draft.fusoHorario ?? ufOffset(uf));
-  let offline: { csc: Csc; baseUrl: string; urlChave: string } | undefined;
-  if (draft.modelo === '65') {
-    const csc = await ctx.store.getCompanyCsc(ctx.company.id);
-    const baseUrl = qrCodeBaseUrl(uf, ctx.tpAmb);
-    const urlChave = draft.infSuplem?.urlChave ?? urlChaveConsulta(uf, ctx.tpAmb);
-    if (!csc || !baseUrl || !urlChave) return { ok: false, unavailable: TEXT_OFFLINE_QR };
-    offline = { csc, baseUrl, urlChave };
-  }
+  // An NFC-e in contingency carries the off-line QR code: the CSC and the UF's addresses are needed.
+  const o = draft.modelo === '65' ? await offlineQrInputs(ctx, draft, uf) : undefined;
+  if (o === null) return { ok: false, unavailable: TEXT_OFFLINE_QR };
   let missingDigest = false;
-  const o = offline;
   const qr = o && ((chave: string, digestValue: string | undefined) => {
     if (!digestValue) {
       missingDigest = true;
@@ -127,5 +130,3 @@ export async function renderNfeForContingency(ctx: CompanyContext, draft: NfeDra
   if (invalid) return { ok: false, schema: invalid };
   return { ok: true, signed: { ...signed, tpEmis } };
 }
-
-const TEXT_OFFLINE_QR = 'QR code off-line exige o CSC da empresa e os endereços de consulta da UF';
