@@ -3,7 +3,7 @@
 import path from 'node:path';
 import express from 'express';
 import { ConfigError, DEFAULT_PARTNER_LIMITS, type GatewayConfig } from './config';
-import { companyCredentialsFor } from './contingency/probe';
+import { companyCredentialsFor } from './emission/scope-credentials';
 import { createEmissionBackend, type EmissionDeps } from './emission/backend';
 import type { LotePolling } from './emission/context';
 import { contingencyProbeJob } from './jobs/probe-job';

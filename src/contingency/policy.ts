@@ -3,7 +3,6 @@
 // retries, EPEC reconciliation, cancellations and discards. No I/O here; callers pass the facts.
 import type { ContingencyOption, DocModel } from '../store/port';
 import { defaultSvc } from '../fiscal/ufs';
-import { SefazTransportError } from '../sefaz/errors';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -29,8 +28,20 @@ export type FailureVerdict =
   /** Not known yet: the status service of the scope must be asked (`FailureEvidence.status`). */
   | 'ask-status';
 
+/** The facts of a failed exchange with SEFAZ that the rules read (a SefazTransportError carries them). */
+export interface TransportFailure {
+  kind: string;
+  /** SEFAZ may have received the message (false: certainly never written). */
+  requestSent: boolean;
+  httpStatus?: number;
+}
+
+function isTransportFailure(e: unknown): e is TransportFailure {
+  return typeof e === 'object' && e !== null && typeof (e as TransportFailure).kind === 'string' && typeof (e as TransportFailure).requestSent === 'boolean';
+}
+
 /** The status service's answer (cStat) or its own failure. */
-export type StatusEvidence = { cStat: string } | SefazTransportError;
+export type StatusEvidence = { cStat: string } | TransportFailure;
 
 export interface FailureEvidence {
   /** The scope is already in contingency: an earlier failure was confirmed (documents in flight get 108 too). */
@@ -40,13 +51,13 @@ export interface FailureEvidence {
 }
 
 /** An HTTP 4xx is the server refusing this request (e.g. our certificate): the server is up. */
-function refusedByServer(err: SefazTransportError): boolean {
+function refusedByServer(err: TransportFailure): boolean {
   return err.kind === 'http' && err.httpStatus !== undefined && err.httpStatus >= 400 && err.httpStatus < 500;
 }
 
 /** A status answer other than 108/109 (or a 4xx refusal) shows SEFAZ up; a failed status request or 108/109 shows it down. */
 export function statusShowsSefazUp(status: StatusEvidence): boolean {
-  if (status instanceof SefazTransportError) return refusedByServer(status);
+  if (!('cStat' in status)) return refusedByServer(status);
   return !PARALISADO.includes(status.cStat);
 }
 
@@ -57,8 +68,8 @@ export function statusShowsSefazUp(status: StatusEvidence): boolean {
  * the scope — a small, well-formed request: it fails too or answers 108/109 → outage; it answers → SEFAZ
  * is up. A message the gateway knows is over SEFAZ's limit never counts, nor does an HTTP 4xx refusal.
  */
-export function failureVerdict(failure: SefazTransportError | { cStat: string }, evidence: FailureEvidence = {}): FailureVerdict {
-  if (!(failure instanceof SefazTransportError)) return PARALISADO.includes(failure.cStat) ? 'outage' : 'sefaz-up';
+export function failureVerdict(failure: TransportFailure | { cStat: string }, evidence: FailureEvidence = {}): FailureVerdict {
+  if ('cStat' in failure) return PARALISADO.includes(failure.cStat) ? 'outage' : 'sefaz-up';
   if (failure.kind === 'oversized') return 'request-fault';
   if (refusedByServer(failure)) return 'sefaz-up';
   if (evidence.scopeInContingency) return 'outage';
@@ -73,7 +84,7 @@ export function failureVerdict(failure: SefazTransportError | { cStat: string },
  */
 export function isKnownUnprocessed(outcome: TransmissionOutcome): boolean {
   if ('cStat' in outcome) return PARALISADO.includes(outcome.cStat);
-  return outcome.error instanceof SefazTransportError && !outcome.error.requestSent;
+  return isTransportFailure(outcome.error) && !outcome.error.requestSent;
 }
 
 // ---------------------------------------------------------------- options (§3.1)

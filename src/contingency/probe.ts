@@ -2,11 +2,9 @@
 // is due, ask the NORMAL authorizer's status service; 107 → the scope is normal again, anything else →
 // back off. Probes of one scope are ≥ 3 min apart (status service usage rule, sefaz-nfe.md §5.5).
 import type { ContingencyRecord, ContingencyScope, DocModel, Store, TpAmb } from '../store/port';
-import { environmentTpAmb } from '../store/port';
 import type { SefazClient } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import { SefazTransportError } from '../sefaz/errors';
-import { CertificateProblem, CompanyContext, type EmissionDeps } from '../emission/context';
 import { processScope, type LogScope } from '../log/logger';
 import { DEFAULT_PROBE_INTERVALS, probeDelay, type ProbeIntervals } from './policy';
 
@@ -15,7 +13,7 @@ export type CredentialsFor = (uf: string, model: DocModel, tpAmb: TpAmb) => Prom
 export interface ProbeDeps {
   store: Store;
   sefaz: SefazClient;
-  /** TLS credentials of any enabled company of the scope with a valid certificate. */
+  /** TLS credentials of any enabled company of the scope with a valid certificate (emission/scope-credentials). */
   credentialsFor: CredentialsFor;
   now: Date;
   intervals?: ProbeIntervals;
@@ -26,26 +24,6 @@ export interface ProbeDeps {
 }
 
 export type ProbeSummary = { probed: number; recovered: number; stillDown: number };
-
-/**
- * credentialsFor over the store: the first enabled company of the UF and environment whose active
- * certificate is valid now (the same checks as emission).
- */
-export function companyCredentialsFor(deps: EmissionDeps): CredentialsFor {
-  return async (uf, _model, tpAmb) => {
-    const companies = (await deps.store.listCompanies()).filter(
-      (c) => c.enabled && c.uf === uf && environmentTpAmb(c.environment) === tpAmb,
-    );
-    for (const company of companies) {
-      try {
-        return (await new CompanyContext(deps, company).certificate()).credentials;
-      } catch (err) {
-        if (!(err instanceof CertificateProblem)) throw err;
-      }
-    }
-    return undefined;
-  };
-}
 
 function isDue(rec: ContingencyRecord, now: Date, intervals: ProbeIntervals): boolean {
   // A scope that has never been probed waits one interval after entering: the outage was just seen.

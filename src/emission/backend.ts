@@ -1,6 +1,7 @@
 // The emission layer behind the InvoiCy SOAP layer: authenticates companies through the store and
-// dispatches each document by kind and model. Several NF-e (55) of one call travel as async lotes
-// within SEFAZ's limits (count and message size); every other document is handled on its own.
+// dispatches each document by kind and document type (document-types.ts). Documents of one call
+// whose type groups them (NF-e 55) travel as async lotes within SEFAZ's limits (count and message
+// size); every other document is handled on its own.
 // Replies keep the order of the request.
 import type { AuthenticatedCompany, CallContext, DocumentRequest, DocumentResult, InvoicyBackend } from '../invoicy/types';
 import type { Company, Environment } from '../store/port';
@@ -8,21 +9,20 @@ import type { LogScope } from '../log/logger';
 import { CompanyContext, type EmissionDeps } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { rejectionReply } from './replies';
-import { prepareEnvio, sendSync, type ReadyDocument } from './issue-nfe';
-import { planLotes, sendLote } from './lote';
+import { prepareEnvio, sendSync, type ReadyDocument } from './issue';
+import { sendLote } from './lote';
 import { processConsulta } from './consulta';
 import { processEvento } from './events';
 import { processInutilizacao } from './inutilizacao';
 import { applySubstituirDocumento, processDescarte } from './discard-request';
-import { reissueInReservedSerie } from './contingency/transition';
+import { reissueInReservedSerie } from './reissue';
+import { documentTypeForModelo, documentTypeOf } from './document-types';
 
 export type { EmissionDeps } from './context';
 
 function refusal(req: DocumentRequest, code: number, text: string): DocumentResult {
   return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, code, text) };
 }
-
-const EMISSION_MODELS = ['NFe', 'NFCe'];
 
 export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
   const store = deps.store;
@@ -81,7 +81,8 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
 
       async function prepare(ctx: CompanyContext, i: number, req: DocumentRequest): Promise<void> {
         if (req.kind === 'Envio') {
-          if (!EMISSION_MODELS.includes(req.modelo)) {
+          const type = documentTypeForModelo(req.modelo);
+          if (!type) {
             const r = modelRefusal(req.modelo);
             results[i] = refusal(req, r.code, r.text);
             return;
@@ -91,7 +92,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
             results[i] = refused;
             return;
           }
-          const prepared = await prepareEnvio(ctx, req);
+          const prepared = await prepareEnvio(ctx, type, req);
           if ('result' in prepared) results[i] = prepared.result;
           else ready.push({ index: i, doc: prepared.ready, ctx });
         } else if (req.kind === 'EnvioEvento') {
@@ -107,10 +108,20 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
         }
       }
 
-      const nfe = ready.filter((r) => r.doc.doc.model === '55');
-      const lotes = planLotes(nfe.map((r) => r.doc)).map((group) => group.map((k) => nfe[k]!));
-      if (lotes.length > 1) ctx.log.info('NF-e da chamada divididas em lotes (limites da SEFAZ)', { documentos: nfe.length, lotes: lotes.length });
-      const single = ready.filter((r) => r.doc.doc.model !== '55');
+      // Per model, the type says which documents travel together in lotes; the others go one by one.
+      const lotes: (typeof ready)[] = [];
+      const single: typeof ready = [];
+      for (const model of new Set(ready.map((r) => r.doc.doc.model))) {
+        const same = ready.filter((r) => r.doc.doc.model === model);
+        const type = documentTypeOf(model);
+        const groups = type.lotes(model, same.map((r) => r.doc.signedXml));
+        if (!groups) {
+          single.push(...same);
+          continue;
+        }
+        if (groups.length > 1) ctx.log.info(`${type.label} da chamada divididas em lotes (limites da SEFAZ)`, { documentos: same.length, lotes: groups.length });
+        lotes.push(...groups.map((group) => group.map((k) => same[k]!)));
+      }
       await Promise.all([
         ...lotes.map((lote) => guarded(ctx.log, lote.map((l) => l.index), async () => {
           // A lote of one NF-e cannot go async (452): it goes synchronously.

@@ -4,7 +4,7 @@
 // request itself was fine, and the SOAP contract keeps request codes to 100/108/109 here).
 import { buildConsultaReply } from '../invoicy/reply-documents';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
-import type { DocStatus, DocumentQuery, DocumentRecord } from '../store/port';
+import type { DocModel, DocStatus, DocumentQuery, DocumentRecord } from '../store/port';
 import { XmlInputError } from '../xml/parse';
 import type { CompanyContext } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';
@@ -28,7 +28,7 @@ function localDate(text: string | undefined, offset: string, end: boolean, field
   return end && !m[2] ? new Date(d.getTime() + 999) : d;
 }
 
-async function find(ctx: CompanyContext, input: ConsultaInput, model: '55' | '65'): Promise<DocumentRecord[]> {
+async function find(ctx: CompanyContext, input: ConsultaInput, model: DocModel): Promise<DocumentRecord[]> {
   const tpAmb = input.tpAmb === '1' || input.tpAmb === '2' ? input.tpAmb : ctx.tpAmb;
   if (input.chave) {
     const doc = await ctx.store.findDocumentByChave(ctx.company.id, input.chave);
@@ -65,7 +65,7 @@ export async function processConsulta(ctx: CompanyContext, req: DocumentRequest)
   }
   const modelo = req.modelo || input.modelo;
   const model = modelCode(modelo);
-  if (model !== '55' && model !== '65') {
+  if (!model) {
     const r = modelRefusal(modelo);
     return message(modelo, r.code, r.text);
   }

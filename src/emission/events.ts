@@ -2,8 +2,7 @@
 // 110112 cancelamento por substituição. Fields, document state, deadlines and dates are checked before
 // anything is sent; the sequence is reserved in the store (concurrent requests never share one), the
 // event stored before and after the SEFAZ call; a transport failure leaves the event pending (105).
-import { evento, detCancelamento, detCartaCorrecao, detCancelamentoSubstituicao, TP_EVENTO } from '../sefaz/messages';
-import { procEventoNFe } from '../sefaz/proc';
+import { detCancelamento, detCartaCorrecao, detCancelamentoSubstituicao, TP_EVENTO } from '../sefaz/messages';
 import { authorizerFor } from '../sefaz/endpoints';
 import type { SefazTarget } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
@@ -16,7 +15,7 @@ import {
   collapseText, dhEventoRefusal, eventDateTime, eventProtocol, freeTextProblem, maxSeqEvento, seqRefusal, type Refusal,
 } from '../fiscal/event-rules';
 import { XmlInputError } from '../xml/parse';
-import type { DocumentRecord, EventRecord } from '../store/port';
+import type { DocModel, DocumentRecord, EventRecord } from '../store/port';
 import { DOC_STATUS } from '../store/port';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
@@ -24,7 +23,8 @@ import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readEnvioEvento, type EventoInput } from './inputs';
 import { eventRefusalReply, eventReply, modelCode, modeloName, rejectionReply } from './replies';
 import { docUf } from './outcome';
-import { newIdLote } from './issue-nfe';
+import type { DocumentType } from './document-type';
+import { documentTypeOf } from './document-types';
 
 const HOUR = 3_600_000;
 /** Cancel deadlines from authorisation (sefaz-nfe.md §12): NF-e 24 h, NFC-e 30 min. */
@@ -32,13 +32,6 @@ const CANCEL_DEADLINE_MS: Record<string, number> = { '55': 24 * HOUR, '65': 30 *
 const REGISTERED = ['135', '136', '155'];
 /** Duplicidade de evento: SEFAZ already holds that sequence. */
 const DUPLICATE_EVENT = '573';
-const SUPPORTED: readonly string[] = [TP_EVENTO.cancelamento, TP_EVENTO.cartaCorrecao, TP_EVENTO.cancelamentoSubstituicao];
-/** EveTp values of InvoiCy's NF-e/NFC-e event layout this service does not send yet (manifestação, prorrogação …). */
-const NOT_YET_SUPPORTED: readonly string[] = [
-  '210200', '210210', '210220', '210240', '111500', '111501', '111502', '111503', '910111', '910112',
-  '110150', '110130', '110131', '110192', '110193', '110750', '110751',
-];
-
 class EventRefusal extends Error {
   constructor(readonly code: number | string, message: string) {
     super(message);
@@ -58,10 +51,10 @@ function layoutError(problem: string): never {
 }
 
 /** 145 for an EveTp outside the layout (EPEC included: the service registers it itself), 607 for one not offered yet. */
-function checkType(tpEvento: string): void {
-  if (SUPPORTED.includes(tpEvento)) return;
-  if (NOT_YET_SUPPORTED.includes(tpEvento)) refuse(SitCodigo.naoDisponivel, TEXT.operacaoNaoSuportada(`Evento ${tpEvento}`));
-  if (tpEvento === TP_EVENTO.epec) {
+function checkType(type: DocumentType<unknown>, tpEvento: string): void {
+  if (type.events.accepted.includes(tpEvento)) return;
+  if (type.events.notYetSupported.includes(tpEvento)) refuse(SitCodigo.naoDisponivel, TEXT.operacaoNaoSuportada(`Evento ${tpEvento}`));
+  if (tpEvento === type.epec.tpEvento) {
     layoutError('EveTp 110140 (EPEC) não é enviado pelo ERP: o serviço registra o EPEC sozinho quando a SEFAZ está em contingência e a empresa usa essa opção');
   }
   layoutError(`EveTp "${tpEvento}" inválido (use 110110 carta de correção, 110111 cancelamento ou 110112 cancelamento por substituição)`);
@@ -98,7 +91,7 @@ function checkFields(ctx: CompanyContext, input: EventoInput): EventFields {
   return { ...when, text: requireText(input.xJust, 'EvexJust', 15, 255) };
 }
 
-async function findDocument(ctx: CompanyContext, input: EventoInput, model: '55' | '65'): Promise<DocumentRecord> {
+async function findDocument(ctx: CompanyContext, input: EventoInput, model: DocModel): Promise<DocumentRecord> {
   let doc: DocumentRecord | undefined;
   if (input.chave) doc = await ctx.store.findDocumentByChave(ctx.company.id, input.chave);
   else if (input.numero !== undefined && input.serie !== undefined) {
@@ -204,12 +197,13 @@ export async function issueEvent(
   let signed: string;
   try {
     const cert = await ctx.certificate();
-    const unsigned = evento({
-      cOrgao: ufCode(docUf(ctx, doc)), tpAmb: doc.tpAmb, cnpj: ctx.company.cnpj, chNFe: doc.chave!,
+    const events = documentTypeOf(doc.model).events;
+    const unsigned = events.unsigned({
+      cOrgao: ufCode(docUf(ctx, doc)), tpAmb: doc.tpAmb, cnpj: ctx.company.cnpj, chave: doc.chave!,
       dhEvento: opts.dhEvento ?? formatDateTime(ctx.now(), ctx.offset),
-      tpEvento: p.tpEvento, nSeqEvento: ev.nSeq, detEventoInnerXml: p.det,
+      tpEvento: p.tpEvento, nSeq: ev.nSeq, det: p.det,
     });
-    signed = await signXml(unsigned, { tag: 'infEvento', keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
+    signed = await signXml(unsigned, { tag: events.signedTag, keyPem: cert.cert.keyPem, certPem: cert.cert.certPem });
     ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { xmlSigned: signed })) ?? ev;
   } catch (err) {
     // Never sent: the reserved sequence is freed for the next request.
@@ -229,21 +223,22 @@ export async function issueEvent(
  */
 export async function transmitEvent(ctx: CompanyContext, doc: DocumentRecord, ev: EventRecord, signed: string): Promise<{ doc: DocumentRecord; ev: EventRecord }> {
   const { credentials } = await ctx.certificate();
+  const type = documentTypeOf(doc.model);
   const uf = docUf(ctx, doc);
   // An NF-e authorised by an SVC has its events at that SVC (its key's tpEmis says which).
   const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model as Model, doc.tpEmis), log: ctx.log };
   let ret;
   try {
-    ret = await ctx.sefaz.recepcaoEvento(target, credentials, { idLote: newIdLote(), signedEventoXmls: [signed] });
+    ret = await type.services.sendEvents(ctx, target, credentials, [signed]);
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'pending', cStat: String(SitCodigo.pendente), xMotivo: TEXT.eventoPendente, lastError: err.message })) ?? ev;
     ctx.log.warn('evento pendente', { error: err.message });
     return { doc, ev };
   }
-  const r = ret.retEventos[0];
+  const r = ret.events[0];
   if (ret.cStat === '128' && r && REGISTERED.includes(r.cStat)) {
-    return registered(ctx, doc, ev, { cStat: r.cStat, xMotivo: r.xMotivo, nProt: r.nProt, dhRegEvento: r.dhRegEvento, xmlProc: procEventoNFe(signed, r.raw) });
+    return registered(ctx, doc, ev, { cStat: r.cStat, xMotivo: r.xMotivo, nProt: r.nProt, dhRegEvento: r.dhRegEvento, xmlProc: type.events.proc(signed, r.raw) });
   }
   if (r?.cStat === DUPLICATE_EVENT) {
     // Sent before with an unknown fate (a pending retry): SEFAZ already holds it — adopt its record.
@@ -263,7 +258,7 @@ async function registered(ctx: CompanyContext, doc: DocumentRecord, ev: EventRec
     status: 'registered', cStat: r.cStat, xMotivo: r.xMotivo, nProt: r.nProt ?? null,
     dhReg: parseDateTime(r.dhRegEvento) ?? null, xmlProc: r.xmlProc, lastError: null,
   })) ?? ev;
-  if (ev.tpEvento === TP_EVENTO.cancelamento || ev.tpEvento === TP_EVENTO.cancelamentoSubstituicao) {
+  if (documentTypeOf(doc.model).events.cancelling.includes(ev.tpEvento)) {
     doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado' })) ?? doc;
   }
   return { doc, ev };
@@ -273,12 +268,12 @@ async function registered(ctx: CompanyContext, doc: DocumentRecord, ev: EventRec
 async function registeredAtSefaz(ctx: CompanyContext, target: SefazTarget, credentials: SefazCredentials, doc: DocumentRecord, ev: EventRecord): Promise<RegisteredEvent | undefined> {
   if (!doc.chave) return undefined;
   try {
-    const sit = await ctx.sefaz.consultaProtocolo(target, credentials, doc.chave);
+    const sit = await documentTypeOf(doc.model).services.consult(ctx, target, credentials, doc.chave);
     // A CC-e SEFAZ holds under this sequence with another text is not this one: adopting it would drop this text.
     const same = (raw: string) => ev.tpEvento !== TP_EVENTO.cartaCorrecao || detOf(raw) === detOf(ev.xmlSigned);
-    const found = sit.eventos.find((p) => p.retEvento.tpEvento === ev.tpEvento && Number(p.retEvento.nSeqEvento) === ev.nSeq
-      && REGISTERED.includes(p.retEvento.cStat) && same(p.raw));
-    return found && { ...found.retEvento, xmlProc: found.raw };
+    const found = sit.events.find((e) => e.answer.tpEvento === ev.tpEvento && e.answer.nSeq === ev.nSeq
+      && REGISTERED.includes(e.answer.cStat) && same(e.proc));
+    return found && { ...found.answer, xmlProc: found.proc };
   } catch (err) {
     if (err instanceof SefazTransportError) return undefined;
     throw err;
@@ -298,13 +293,13 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
   const modelo = req.modelo || input.modelo;
   const model = modelCode(modelo);
   const ids = { numero: input.numero, serie: input.serie, chave: input.chave };
-  if (model !== '55' && model !== '65') {
+  if (!model) {
     const r = modelRefusal(modelo);
     return { modelo, replyXml: rejectionReply(modelo, r.code, r.text, ids) };
   }
 
   try {
-    checkType(input.tpEvento);
+    checkType(documentTypeOf(model), input.tpEvento);
     const fields = checkFields(ctx, input);
     let doc = await findDocument(ctx, input, model);
     ctx.log.add({ chave: doc.chave ?? undefined, numero: String(doc.numero), serie: String(doc.serie) });

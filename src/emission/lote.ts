@@ -1,27 +1,17 @@
-// Several NF-e of one company in one call → asynchronous lotes (indSinc 0) within SEFAZ's limits
-// (fiscal/sefaz-limits.ts: ≤ 50 NF-e and ≤ 500 KB per message, measured on the message itself): nRec
+// Several documents of one company in one call → asynchronous lotes (indSinc 0), grouped by their
+// document type within SEFAZ's limits (DocumentType.lotes): nRec
 // persisted in every document before the first poll, recibo polled after ≈ tMed with back-off, bounded
 // by `maxWaitMs`; what is still open then stays `sending` with its nRec for a job (answer 105).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SefazTransportError } from '../sefaz/errors';
-import { enviNFeSizes } from '../sefaz/message-size';
-import { limitsOf, packLotes } from '../fiscal/sefaz-limits';
 import type { DocumentRecord } from '../store/port';
 import type { DocumentResult } from '../invoicy/types';
 import { DEFAULT_LOTE_POLLING, type CompanyContext } from './context';
 import { SitCodigo } from './codes';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
 import { judgeTransportFailure, settleTransportFailure } from './outage';
-import { newIdLote, type ReadyDocument } from './issue-nfe';
-
-/**
- * The NF-e of one call grouped (indexes, in order) so that no enviNFe exceeds SEFAZ's count or size
- * limit; a group of one goes synchronously, and one too large alone is refused there (214, not sent).
- */
-export function planLotes(readies: readonly ReadyDocument[]): number[][] {
-  const { fixedBytes, nfeBytes } = enviNFeSizes(readies.map((r) => r.signedXml));
-  return packLotes(nfeBytes, fixedBytes, limitsOf('NFeAutorizacao4'));
-}
+import type { ReadyDocument } from './issue';
+import { documentTypeOf } from './document-types';
 
 async function patchAll(ctx: CompanyContext, docs: DocumentRecord[], patch: (d: DocumentRecord) => Parameters<CompanyContext['store']['updateDocument']>[2]): Promise<DocumentRecord[]> {
   return Promise.all(docs.map(async (d) => (await ctx.store.updateDocument(ctx.company.id, d.id, patch(d))) ?? d));
@@ -31,6 +21,7 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
   const polling = { ...DEFAULT_LOTE_POLLING, ...ctx.deps.lotePolling };
   let docs = await patchAll(ctx, readies.map((r) => r.doc), (d) => ({ stage: 'sending', attempts: d.attempts + 1 }));
   const target = sefazTarget(ctx, docs[0]!);
+  const services = documentTypeOf(docs[0]!.model).services;
   const { credentials } = await ctx.certificate();
   ctx.log.info('lote enviado', { documentos: docs.length, indSinc: 0 });
 
@@ -41,7 +32,7 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
 
   let ret;
   try {
-    ret = await ctx.sefaz.autorizar(target, credentials, { idLote: newIdLote(), indSinc: '0', signedNfeXmls: readies.map((r) => r.signedXml) });
+    ret = await services.authorize(ctx, target, credentials, { indSinc: '0', signedXmls: readies.map((r) => r.signedXml) });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     const verdict = await judgeTransportFailure(ctx, docs[0]!, err);
@@ -55,7 +46,7 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
   if (ret.cStat !== '103' || !ret.nRec) {
     // The lote was refused as a whole (or answered inline): each document takes that answer.
     for (const d of docs) {
-      const prot = ret.prot.find((p) => p.chNFe === d.chave);
+      const prot = ret.protocols.find((p) => p.chave === d.chave);
       await (prot ? applyProtocol(ctx, d, prot) : recordRejection(ctx, d, ret.cStat, ret.xMotivo));
     }
     return finish(docs);
@@ -75,7 +66,7 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
     delay = Math.min(delay * 2, polling.maxDelayMs);
     let rec;
     try {
-      rec = await ctx.sefaz.retAutorizacao(target, credentials, nRec);
+      rec = await services.recibo(ctx, target, credentials, nRec);
     } catch (err) {
       if (!(err instanceof SefazTransportError)) throw err;
       ctx.log.warn('consulta de recibo falhou', { nRec, error: err.message });
@@ -83,11 +74,11 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
     }
     if (rec.cStat === '105') continue;
     if (rec.cStat === '104') {
-      for (const prot of rec.prot) {
-        const d = open.get(prot.chNFe);
+      for (const prot of rec.protocols) {
+        const d = open.get(prot.chave);
         if (!d) continue;
         await applyProtocol(ctx, d, prot);
-        open.delete(prot.chNFe);
+        open.delete(prot.chave);
       }
       continue;
     }

@@ -5,7 +5,7 @@
 // Concurrent failures of a scope share one status request, and an answer showing SEFAZ up is reused
 // for 3 minutes (status service usage rule, sefaz-nfe.md §5.5); a failure is never reused: once it
 // is confirmed the scope is in contingency, and the probe job takes over.
-import { failureVerdict, statusShowsSefazUp, type FailureVerdict, type StatusEvidence } from '../contingency/policy';
+import { failureVerdict, statusShowsSefazUp, type FailureVerdict } from '../contingency/policy';
 import { SefazMessageTooLarge, SefazTransportError } from '../sefaz/errors';
 import type { ContingencyScope, DocumentRecord } from '../store/port';
 import type { Model } from '../fiscal/ufs';
@@ -17,6 +17,9 @@ const STATUS_REUSE_MS = 3 * 60_000;
 const STATUS_TIMEOUTS = { connectTimeoutMs: 5_000, responseTimeoutMs: 10_000 };
 
 export type Verdict = Exclude<FailureVerdict, 'ask-status'>;
+
+/** The status service's answer or its own failure (the policy's StatusEvidence, with the message kept for the log). */
+type StatusEvidence = { cStat: string } | SefazTransportError;
 
 interface StatusCheck {
   evidence: Promise<StatusEvidence>;

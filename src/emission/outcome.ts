@@ -1,11 +1,9 @@
-// Recording what SEFAZ said about one NF-e: authorisation or denial (nfeProc stored), rejection,
+// Recording what SEFAZ said about one document (of any type: document-type.ts): authorisation or denial (its distribution document stored), rejection,
 // duplicity (204/539 → the truth is fetched by key), unknown fate (108 + contingency entry, or pending
 // when SEFAZ is up) and the local 214 of a message over SEFAZ's limit. Shared by the synchronous
 // path, the lotes, the recibo polling and the settling of "necessita interação".
 import type { DocStatus, DocumentRecord } from '../store/port';
 import { DOC_STATUS } from '../store/port';
-import { nfeProc, protMatches } from '../sefaz/proc';
-import type { ProtNFe } from '../sefaz/responses';
 import { SefazTransportError, type SefazMessageTooLarge } from '../sefaz/errors';
 import { parseDateTime } from '../fiscal/datetime';
 import { kilobytes } from '../fiscal/sefaz-limits';
@@ -14,7 +12,9 @@ import { ufFromCode, type Model } from '../fiscal/ufs';
 import type { DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from './codes';
-import { documentReply } from './replies';
+import { documentReply, modeloName } from './replies';
+import type { Protocol } from './document-type';
+import { documentTypeOf } from './document-types';
 
 /** Emitter UF of a document: the chave's cUF, else the company's. */
 export function docUf(ctx: CompanyContext, doc: DocumentRecord): string {
@@ -30,7 +30,7 @@ const ISSUED_IN_CONTINGENCY: readonly number[] = [DOC_STATUS.CONTINGENCIA_SVC, D
 
 export function resultOf(ctx: CompanyContext, doc: DocumentRecord): DocumentResult {
   const replyXml = documentReply(doc, ctx.offset);
-  const modelo = doc.model === '65' ? 'NFCe' : 'NFe';
+  const modelo = modeloName(doc.model);
   if (doc.docStatus === DOC_STATUS.NECESSITA_INTERACAO && doc.cStat === String(SitCodigo.entradaContingencia)) {
     return { modelo, replyXml, requestCode: 108 };
   }
@@ -45,22 +45,23 @@ async function save(ctx: CompanyContext, doc: DocumentRecord, patch: Partial<Doc
   const updated = await ctx.store.updateDocument(ctx.company.id, doc.id, patch);
   if (!updated) throw new Error(`documento ${doc.id} desapareceu do banco`);
   ctx.log.add({ cStat: updated.cStat ?? undefined });
-  ctx.log.info('nf-e respondida', { docStatus: updated.docStatus, cStat: updated.cStat });
+  ctx.log.info(`${documentTypeOf(updated.model).label.toLowerCase()} respondida`, { docStatus: updated.docStatus, cStat: updated.cStat });
   return updated;
 }
 
 /**
- * Applies one protNFe (from the synchronous answer, the recibo or a consulta) to the document.
+ * Applies one protocol (from the synchronous answer, the recibo or a consulta) to the document.
  * 204/539 mean "that number/key is already known": the consulta by key tells whether it is ours.
  */
 export async function applyProtocol(
-  ctx: CompanyContext, doc: DocumentRecord, prot: ProtNFe,
+  ctx: CompanyContext, doc: DocumentRecord, prot: Protocol,
   /** The status of an authorisation: Contingência SVC (15) for the SVC route, in the same write. */
   authorisedStatus: DocStatus = DOC_STATUS.AUTORIZADO,
 ): Promise<DocumentRecord> {
+  const type = documentTypeOf(doc.model);
   const authorised = AUTHORISED_CSTATS.includes(prot.cStat);
   const denied = DENIAL_CSTATS.includes(prot.cStat);
-  if ((authorised || denied) && doc.xmlSigned && doc.chave && protMatches(prot, doc.chave, doc.digestValue ?? '')) {
+  if ((authorised || denied) && doc.xmlSigned && doc.chave && type.attachable(prot, doc.chave, doc.digestValue ?? '')) {
     return save(ctx, doc, {
       docStatus: authorised ? authorisedStatus : DOC_STATUS.DENEGADO,
       stage: 'settled',
@@ -68,7 +69,7 @@ export async function applyProtocol(
       xMotivo: prot.xMotivo,
       nProt: prot.nProt ?? null,
       dhAut: prot.dhRecbto ? parseDateTime(prot.dhRecbto) ?? null : null,
-      xmlProc: nfeProc(doc.xmlSigned, prot.raw),
+      xmlProc: type.proc(doc.xmlSigned, prot.raw),
       lastError: null,
     });
   }
@@ -95,7 +96,7 @@ export async function settleByConsulta(ctx: CompanyContext, doc: DocumentRecord,
   const { credentials } = await ctx.certificate();
   let ret;
   try {
-    ret = await ctx.sefaz.consultaProtocolo(sefazTarget(ctx, doc), credentials, doc.chave);
+    ret = await documentTypeOf(doc.model).services.consult(ctx, sefazTarget(ctx, doc), credentials, doc.chave);
   } catch (err) {
     if (err instanceof SefazTransportError) {
       ctx.log.warn('consulta por chave falhou', { error: err.message });
@@ -103,8 +104,8 @@ export async function settleByConsulta(ctx: CompanyContext, doc: DocumentRecord,
     }
     throw err;
   }
-  const prot = ret.prot;
-  if (prot && prot.chNFe === doc.chave && [...AUTHORISED_CSTATS, ...DENIAL_CSTATS].includes(prot.cStat)) {
+  const prot = ret.protocol;
+  if (prot && prot.chave === doc.chave && [...AUTHORISED_CSTATS, ...DENIAL_CSTATS].includes(prot.cStat)) {
     return applyProtocol(ctx, doc, prot);
   }
   if (ret.cStat === '217' && notFound === 'reject') {
@@ -151,6 +152,6 @@ export async function markUnknownFateSefazUp(ctx: CompanyContext, doc: DocumentR
  * that rejection, so the ERP may correct the document and send the number again.
  */
 export function refuseOversized(ctx: CompanyContext, doc: DocumentRecord, err: SefazMessageTooLarge): Promise<DocumentRecord> {
-  ctx.log.warn('nf-e não enviada: mensagem acima do limite da SEFAZ', { servico: err.operation, bytes: err.messageBytes, limite: err.limitBytes });
+  ctx.log.warn(`${documentTypeOf(doc.model).label.toLowerCase()} não enviada: mensagem acima do limite da SEFAZ`, { servico: err.operation, bytes: err.messageBytes, limite: err.limitBytes });
   return recordRejection(ctx, doc, '214', TEXT.mensagemExcedeLimite(kilobytes(err.messageBytes), kilobytes(err.limitBytes)));
 }

@@ -6,14 +6,15 @@ import type { DocModel, DocumentRecord, EventRecord, InutilizacaoRecord } from '
 import { DOC_STATUS } from '../store/port';
 import { formatDateTime } from '../fiscal/datetime';
 import { TEXT } from './codes';
+import { modelOfModelo } from './document-types';
 
 export function modeloName(model: DocModel | string): string {
   return model === '65' ? 'NFCe' : model === '57' ? 'CTe' : 'NFe';
 }
 
+/** The model of a modelo name (any case) that a document type of the gateway issues. */
 export function modelCode(modelo: string): DocModel | undefined {
-  const m = modelo.toLowerCase();
-  return m === 'nfe' ? '55' : m === 'nfce' ? '65' : undefined;
+  return modelOfModelo(modelo);
 }
 
 function b64(text: string | null): string | undefined {

@@ -1,5 +1,5 @@
-// The committed layout definition (layouts/nfe-nfce-4.00.json, produced by
-// scripts/generate-nfe-layout.ts) and its types. Loaded once; the product never reads ../shared.
+// The committed layout definitions (layouts/*.json, e.g. nfe-nfce-4.00.json produced by
+// scripts/generate-nfe-layout.ts) and their types. Loaded once; the product never reads ../shared.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../project';
@@ -19,7 +19,7 @@ export interface SType {
 
 export interface SAttr { name: string; required: boolean; type: SType }
 
-/** A SEFAZ element of TNFe/infNFe (XSD order is the array order of `content`). */
+/** A SEFAZ element of the document (TNFe/infNFe …; XSD order is the array order of `content`). */
 export interface SElement {
   name: string;
   min: number;
@@ -45,7 +45,7 @@ export interface IField {
   max: number;
   /** Layout table type, e.g. "V (1-60)", "N (15.2)" (documentation and InvoiCy-only checks). */
   tipo?: string;
-  models: Array<'55' | '65'>;
+  models: string[];
   /**
    * Where the value goes, relative to the parent's SEFAZ node: "" = merged into the parent
    * (list wrappers, CSTIPI), "a/b" = through singleton groups, "../x" = into the grandparent.
@@ -80,14 +80,16 @@ export interface LayoutDefinition {
   defaults: Record<string, string>;
 }
 
-let cached: LayoutDefinition | undefined;
+const loaded = new Map<string, LayoutDefinition>();
 
-/** Loads layouts/nfe-nfce-4.00.json once. */
-export function nfeLayout(): LayoutDefinition {
-  if (!cached) {
-    const file = path.join(projectRoot(), 'layouts', 'nfe-nfce-4.00.json');
-    if (!existsSync(file)) throw new Error(`${file} não encontrado`);
-    cached = JSON.parse(readFileSync(file, 'utf8')) as LayoutDefinition;
+/** Loads a committed definition of layouts/ once per process. */
+export function loadLayout(file: string): LayoutDefinition {
+  let def = loaded.get(file);
+  if (!def) {
+    const full = path.join(projectRoot(), 'layouts', file);
+    if (!existsSync(full)) throw new Error(`${full} não encontrado`);
+    def = JSON.parse(readFileSync(full, 'utf8')) as LayoutDefinition;
+    loaded.set(file, def);
   }
-  return cached;
+  return def;
 }

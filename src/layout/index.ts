@@ -1,5 +1,6 @@
-// InvoiCy NF-e/NFC-e 4.00 layout → SEFAZ NF-e XML.
-export { parseNfeEnvio } from './parse';
-export { nfeChave, renderNfe, HOMOLOGACAO_DEST_XNOME, HOMOLOGACAO_XPROD } from './render';
-export { epecSummary, type EpecSummary } from './epec';
-export type { DestDoc, LayoutError, NfeDraft, ParseResult, RenderOptions } from './types';
+// The InvoiCy layout engine and its kinds. NF-e/NFC-e 4.00 layout → SEFAZ NF-e XML.
+export { parseNfeEnvio } from './nfe/parse';
+export { nfeChave, renderNfe, HOMOLOGACAO_DEST_XNOME, HOMOLOGACAO_XPROD } from './nfe/render';
+export { epecSummary, type EpecSummary } from './nfe/epec';
+export type { LayoutError } from './types';
+export type { DestDoc, NfeDraft, ParseResult, RenderOptions } from './nfe/types';

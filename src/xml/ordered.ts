@@ -2,7 +2,8 @@
 // `{ tag: children[] }` (plus ':@' attributes), text nodes are `{ '#text': value }`. InvoiCy element
 // names are matched case-insensitively by local name, since ERPs copy both the layout and the SEFAZ
 // spellings.
-import type { OrderedNode } from './parse';
+/** One node of `parseXmlOrdered`'s output: `{ tag: children[] }` (plus ':@'), or `{ '#text': value }`. */
+export type OrderedNode = Record<string, unknown>;
 
 export function tagOf(n: OrderedNode): string | undefined {
   for (const k in n) if (k !== ':@' && k !== '#text') return k;

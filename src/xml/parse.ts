@@ -4,7 +4,7 @@
 // validator checks well-formedness, and the trees are built here; values stay strings (fiscal data
 // must not become numbers: chaves, CNPJs and cNF keep their leading zeros).
 import { XMLValidator } from 'fast-xml-parser';
-import { localName, tagOf } from './ordered';
+import { localName, tagOf, type OrderedNode } from './ordered';
 
 export class XmlInputError extends Error {
   constructor(message: string, readonly kind: 'malformed' | 'dtd' | 'limit') {
@@ -105,7 +105,7 @@ export interface ParseOptions {
   checked?: boolean;
 }
 
-export type OrderedNode = Record<string, unknown>;
+export type { OrderedNode } from './ordered';
 
 // Trees are built by one regex pass over text the validator has accepted, in the shapes of
 // fast-xml-parser's preserveOrder and object output (values as strings, attributes as "@_" keys; the

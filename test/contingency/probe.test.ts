@@ -10,7 +10,8 @@ import { SefazClient } from '../../src/sefaz/client';
 import { loadPfx } from '../../src/signing/pfx';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import { log } from '../../src/log/logger';
-import { companyCredentialsFor, probeScopes, type CredentialsFor } from '../../src/contingency/probe';
+import { probeScopes, type CredentialsFor } from '../../src/contingency/probe';
+import { companyCredentialsFor } from '../../src/emission/scope-credentials';
 import { JobScheduler } from '../../src/jobs/scheduler';
 import { contingencyProbeJob } from '../../src/jobs/probe-job';
 

@@ -12,7 +12,8 @@ import { startHarness, type Harness, type TestCompany } from '../support/harness
 import { simpleNfce, simpleNfe } from '../support/samples';
 import { consultaByKey, jobsRig, setOptions, sit, type JobsRig } from '../emission/jobs-support';
 import { adminRequest } from '../../src/simulator/admin-client';
-import { probeScopes, companyCredentialsFor } from '../../src/contingency/probe';
+import { probeScopes } from '../../src/contingency/probe';
+import { companyCredentialsFor } from '../../src/emission/scope-credentials';
 import { CompanyContext } from '../../src/emission/context';
 import { reconcileContingencyDocuments } from '../../src/emission/jobs/reconcile';
 import { runDiscards, DISCARD_STATE } from '../../src/emission/jobs/discard';

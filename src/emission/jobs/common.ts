@@ -1,17 +1,16 @@
 // What the follow-up jobs (pending retry, EPEC/off-line reconciliation, discard, start-up recovery)
 // share: their dependencies and options, one CompanyContext per company per run, the scope check,
-// the re-transmission of a stored signed NF-e and the consulta by key reduced to facts.
+// the re-transmission of a stored signed document and the consulta by key reduced to facts.
 import type { DocumentRecord, Store } from '../../store/port';
 import { ConfigError } from '../../config';
 import { SefazMessageTooLarge, SefazTransportError } from '../../sefaz/errors';
-import type { RetConsSitNFe } from '../../sefaz/responses';
-import { TP_EVENTO } from '../../sefaz/messages';
 import { failureVerdict, UNKNOWN_FATE_WAIT_MS } from '../../contingency/policy';
 import { LogScope } from '../../log/logger';
 import { CompanyContext, type EmissionDeps } from '../context';
 import { applyProtocol, docUf, recordRejection, refuseOversized, sefazTarget } from '../outcome';
 import { judgeTransportFailure } from '../outage';
-import { newIdLote } from '../issue-nfe';
+import type { ConsultaAnswer } from '../document-type';
+import { documentTypeOf } from '../document-types';
 
 export interface FollowUpOptions {
   /** Documents (or events) handled per run; the rest waits for the next tick. */
@@ -113,7 +112,7 @@ export type Transmission =
 const TRY_LATER = ['108', '109', '656'];
 
 /**
- * Sends the stored signed NF-e synchronously to the normal authorizer under its own key (tpEmis 1
+ * Sends the stored signed document synchronously to the normal authorizer under its own key (tpEmis 1
  * pending, 4 EPEC, 9 off-line) and adopts the answer. Stage `sending` is persisted before the call
  * (start-up recovery settles it by consulta after a crash). A failure confirmed as an outage
  * (failureVerdict: SEFAZ 108/109, or its status service down too) puts the scope back in contingency.
@@ -127,7 +126,7 @@ export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord): 
   const scope = { tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model };
   let ret;
   try {
-    ret = await ctx.sefaz.autorizar(sefazTarget(ctx, doc), credentials, { idLote: newIdLote(), indSinc: '1', signedNfeXmls: [doc.xmlSigned!] });
+    ret = await documentTypeOf(doc.model).services.authorize(ctx, sefazTarget(ctx, doc), credentials, { indSinc: '1', signedXmls: [doc.xmlSigned!] });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     const verdict = await judgeTransportFailure(ctx, doc, err);
@@ -143,7 +142,7 @@ export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord): 
     doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { stage: previousStage })) ?? doc;
     return { kind: 'not-sent', doc, cause, cStat: ret.cStat };
   }
-  const prot = ret.prot.find((p) => p.chNFe === doc.chave);
+  const prot = ret.protocols.find((p) => p.chave === doc.chave);
   doc = prot ? await applyProtocol(ctx, doc, prot) : await recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
   return { kind: 'answered', doc };
 }
@@ -151,17 +150,16 @@ export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord): 
 /** A consulta by key reduced to what the follow-ups decide on. */
 export type KeyFacts =
   | { kind: 'transport-error'; cause: string }
-  | { kind: 'answer'; cStat: string; xMotivo: string; ret: RetConsSitNFe; cancelEventRegistered: boolean };
-
-const CANCEL_EVENTS: readonly string[] = [TP_EVENTO.cancelamento, TP_EVENTO.cancelamentoSubstituicao];
+  | { kind: 'answer'; cStat: string; xMotivo: string; ret: ConsultaAnswer; cancelEventRegistered: boolean };
 
 export async function consultKey(ctx: CompanyContext, doc: DocumentRecord, chave: string): Promise<KeyFacts> {
   const { credentials } = await ctx.certificate();
   try {
-    const ret = await ctx.sefaz.consultaProtocolo(sefazTarget(ctx, { ...doc, chave }), credentials, chave);
-    const cancelEventRegistered = ret.eventos.some((e) => CANCEL_EVENTS.includes(e.retEvento.tpEvento ?? '') && ['135', '155'].includes(e.retEvento.cStat));
+    const type = documentTypeOf(doc.model);
+    const ret = await type.services.consult(ctx, sefazTarget(ctx, { ...doc, chave }), credentials, chave);
+    const cancelEventRegistered = ret.events.some(({ answer }) => type.events.cancelling.includes(answer.tpEvento ?? '') && ['135', '155'].includes(answer.cStat));
     // The protocol's cStat is the document's situation (100/150/110/301…); the answer's otherwise (101, 217…).
-    const cStat = ret.cStat === '101' ? '101' : ret.prot?.chNFe === chave ? ret.prot.cStat : ret.cStat;
+    const cStat = ret.cStat === '101' ? '101' : ret.protocol?.chave === chave ? ret.protocol.cStat : ret.cStat;
     return { kind: 'answer', cStat, xMotivo: ret.xMotivo, ret, cancelEventRegistered };
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;

@@ -7,9 +7,9 @@
 // Also §5.3: a "necessita interação" document (4) NOT referenced for discard is settled by consulta:
 // authorised → adopted (2); unknown to SEFAZ → Rejeitado (3), so the ERP may send that number again.
 import { DOC_STATUS, type DocumentRecord, type EventRecord } from '../../store/port';
-import { detCancelamento, TP_EVENTO } from '../../sefaz/messages';
 import { discardDecision, pendingBackoff, type DiscardDecision } from '../../contingency/policy';
 import type { CompanyContext } from '../context';
+import { documentTypeOf } from '../document-types';
 import { applyProtocol, settleByConsulta } from '../outcome';
 import { issueEvent, transmitEvent } from '../events';
 import { sendInutilizacao } from '../inutilizacao';
@@ -67,7 +67,7 @@ async function manual(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, rea
 const PRIORITY: DiscardDecision['action'][] = ['cancel', 'retry-later', 'manual', 'already-cancelled', 'denied', 'confirm-not-found', 'inutilizar', 'already-voided'];
 
 async function cancel(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, facts: KeyFacts & { kind: 'answer' }): Promise<Outcome> {
-  const prot = facts.ret.prot;
+  const prot = facts.ret.protocol;
   if (!prot?.nProt) return retryLater(run, ctx, doc, 'consulta sem protocolo de autorização');
   // Adopt the authorisation first: the cancellation needs the document authorised locally.
   if (doc.docStatus !== DOC_STATUS.AUTORIZADO && doc.docStatus !== DOC_STATUS.CONTINGENCIA_SVC) {
@@ -75,7 +75,7 @@ async function cancel(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, fac
     if (doc.docStatus !== DOC_STATUS.AUTORIZADO) return manual(run, ctx, doc, `protocolo ${prot.nProt} não corresponde ao XML assinado guardado`);
   }
   doc = await save(ctx, doc, { discardState: DISCARD_STATE.cancelling });
-  const plan = { tpEvento: TP_EVENTO.cancelamento, nSeq: 1, det: detCancelamento({ nProt: prot.nProt, xJust: run.options.cancelJustification }) };
+  const plan = { ...documentTypeOf(doc.model).events.cancellation({ nProt: prot.nProt, xJust: run.options.cancelJustification }), nSeq: 1 };
   const issued = await issueEvent(ctx, doc, plan, { requestXml: null });
   // Already stored: registered (a crash after SEFAZ answered); pending or sending → send it again (a
   // second copy meets 573 and adopts SEFAZ's record); not signed yet → its request is still at it.
@@ -141,7 +141,7 @@ async function discardOne(run: JobRun, ctx: CompanyContext, doc: DocumentRecord)
       await save(ctx, doc, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Documento já cancelado na SEFAZ', discardState: DISCARD_STATE.cancelled, lastError: null });
       return 'cancelled';
     case 'denied': {
-      const prot = facts.kind === 'answer' ? facts.ret.prot : undefined;
+      const prot = facts.kind === 'answer' ? facts.ret.protocol : undefined;
       const adopted = prot && key === doc.chave ? await applyProtocol(ctx, doc, prot) : doc;
       await save(ctx, adopted, { docStatus: DOC_STATUS.DENEGADO, discardState: DISCARD_STATE.denied });
       return 'denied';

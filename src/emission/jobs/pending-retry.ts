@@ -9,6 +9,7 @@ import { transmitEvent } from '../events';
 import { PENDING_MAX_ATTEMPTS, pendingBackoff } from '../../contingency/policy';
 import { SefazTransportError } from '../../sefaz/errors';
 import type { CompanyContext } from '../context';
+import { documentTypeOf } from '../document-types';
 import { consultKey, scopeIsNormal, transmitStored, type JobRun } from './common';
 
 export interface PendingSummary {
@@ -41,9 +42,9 @@ type Step = 'settled' | 'pending' | 'gave-up';
 async function checkRecibo(ctx: CompanyContext, doc: DocumentRecord): Promise<DocumentRecord | 'processing' | undefined> {
   const { credentials } = await ctx.certificate();
   try {
-    const rec = await ctx.sefaz.retAutorizacao(sefazTarget(ctx, doc), credentials, doc.nRec!);
+    const rec = await documentTypeOf(doc.model).services.recibo(ctx, sefazTarget(ctx, doc), credentials, doc.nRec!);
     if (rec.cStat === '105') return 'processing';
-    const prot = rec.cStat === '104' ? rec.prot.find((p) => p.chNFe === doc.chave) : undefined;
+    const prot = rec.cStat === '104' ? rec.protocols.find((p) => p.chave === doc.chave) : undefined;
     return prot ? applyProtocol(ctx, doc, prot) : undefined;
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
@@ -64,8 +65,8 @@ export async function settleUnknownFate(run: JobRun, ctx: CompanyContext, doc: D
   }
   const facts = await consultKey(ctx, doc, doc.chave!);
   if (facts.kind === 'transport-error') return 'wait';
-  const prot = facts.ret.prot;
-  if (prot && prot.chNFe === doc.chave && [...AUTHORISED_CSTATS, ...DENIAL_CSTATS].includes(prot.cStat)) return applyProtocol(ctx, doc, prot);
+  const prot = facts.ret.protocol;
+  if (prot && prot.chave === doc.chave && [...AUTHORISED_CSTATS, ...DENIAL_CSTATS].includes(prot.cStat)) return applyProtocol(ctx, doc, prot);
   if (facts.cStat !== '217') return 'wait';
   if (doc.tpEmis === '1' && doc.xmlSigned) return 'resend';
   return recordRejection(ctx, doc, facts.cStat, facts.xMotivo);

@@ -1,14 +1,15 @@
 // What the contingency routes (SVC, EPEC, off-line) share: their input, their outcome and the
 // stored state of a contingency transmission whose answer never came.
-import type { NfeDraft } from '../../layout';
 import { DOC_STATUS, type DocumentPatch, type DocumentRecord } from '../../store/port';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
+import type { DocumentType } from '../document-type';
 
-/** A numbered, signed (tpEmis 1) and schema-valid document of a scope in contingency. */
-export interface RouteInput {
+/** A numbered, signed (tpEmis 1) and schema-valid document of a scope in contingency, with its type. */
+export interface RouteInput<D = unknown> {
+  type: DocumentType<D>;
   doc: DocumentRecord;
-  draft: NfeDraft;
+  draft: D;
   /** Emitter UF (the scope's). */
   uf: string;
 }

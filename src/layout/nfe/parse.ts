@@ -1,15 +1,17 @@
 // parseNfeEnvio: InvoiCy <Envio> text → NfeDraft, with every layout error collected at once.
-import { randomCnf } from '../fiscal/chave';
-import { formatDateTime } from '../fiscal/datetime';
-import { ufOffset } from '../fiscal/ufs';
-import { parseXmlOrdered, XmlInputError, type OrderedNode } from '../xml/parse';
-import { kidsOf, tagOf, textAt } from '../xml/ordered';
-import { isGroup, nfeLayout, type SElement, type SParticle } from './definition';
-import { layoutError } from './errors';
-import { normalizeValue } from './format';
+import { randomCnf } from '../../fiscal/chave';
+import { formatDateTime } from '../../fiscal/datetime';
+import { ufOffset } from '../../fiscal/ufs';
+import { parseXmlOrdered, XmlInputError, type OrderedNode } from '../../xml/parse';
+import { kidsOf, tagOf, textAt } from '../../xml/ordered';
+import { isGroup, type SElement, type SParticle } from '../definition';
+import { layoutError } from '../errors';
+import { normalizeValue } from '../format';
+import { buildTree } from '../tree';
+import type { LayoutError, LayoutNode } from '../types';
+import { nfeLayout } from './definition';
 import { renderChecked } from './render';
-import { buildTree } from './tree';
-import type { LayoutError, LayoutNode, NfeDraft, ParseResult } from './types';
+import type { NfeDraft, ParseResult } from './types';
 
 const MODELS: Record<string, '55' | '65'> = { nfe: '55', nfce: '65', '55': '55', '65': '65' };
 const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;

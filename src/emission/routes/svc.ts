@@ -6,10 +6,8 @@ import { svcTpEmis } from '../../fiscal/ufs';
 import { SefazTransportError } from '../../sefaz/errors';
 import { DOC_STATUS } from '../../store/port';
 import type { CompanyContext, EmissionDeps } from '../context';
-import { applyProtocol, recordRejection } from '../outcome';
-import { newIdLote } from '../issue-nfe';
+import { applyProtocol, recordRejection, sefazTarget } from '../outcome';
 import { saveDoc, sentWithoutAnswer, type RouteOutcome, type RouteInput } from './common';
-import { renderForContingency } from './render';
 
 /** Status service usage rule (sefaz-nfe.md §5.5): at most one call per 3 minutes. */
 const STATUS_CACHE_MS = 3 * 60_000;
@@ -64,18 +62,18 @@ function markInactive(ctx: CompanyContext, uf: string): void {
 export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promise<RouteOutcome> {
   const { uf } = input;
   const svc = svcOf(ctx, uf);
-  const r = await renderForContingency(ctx, input.draft, input.doc, uf, svcTpEmis(svc));
+  const r = await input.type.renderForContingency(ctx, input.draft, input.doc, uf, svcTpEmis(svc));
   if (!r.ok) return 'schema' in r ? { schema: r.schema } : { next: r.unavailable };
-  const { rendition } = r;
+  const rendition = r.signed;
   let doc = await saveDoc(ctx, input.doc, {
     stage: 'sending', tpEmis: rendition.tpEmis, chave: rendition.chave, xmlSigned: rendition.xmlSigned,
     digestValue: rendition.digestValue, attempts: input.doc.attempts + 1,
   });
   const { credentials } = await ctx.certificate();
-  ctx.log.info('nf-e enviada à SVC', { svc, chave: rendition.chave });
+  ctx.log.info(`${input.type.label.toLowerCase()} enviada à SVC`, { svc, chave: rendition.chave });
   let ret;
   try {
-    ret = await ctx.sefaz.autorizar({ uf, model: '55', tpAmb: ctx.tpAmb, authorizer: svc, log: ctx.log }, credentials, { idLote: newIdLote(), indSinc: '1', signedNfeXmls: [rendition.xmlSigned] });
+    ret = await input.type.services.authorize(ctx, { ...sefazTarget(ctx, doc), uf, authorizer: svc }, credentials, { indSinc: '1', signedXmls: [rendition.xmlSigned] });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     if (!err.requestSent) {
@@ -84,7 +82,7 @@ export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promi
     }
     return { done: await sentWithoutAnswer(ctx, doc, `${svc}: ${err.message}`) };
   }
-  const prot = ret.prot.find((p) => p.chNFe === doc.chave);
+  const prot = ret.protocols.find((p) => p.chave === doc.chave);
   const cStat = prot?.cStat ?? ret.cStat;
   if (SVC_UNAVAILABLE_CSTATS.includes(cStat)) {
     markInactive(ctx, uf);

@@ -3,25 +3,12 @@
 // company's contingency options under the NEXT number of the gateway's own sequence in the reserved
 // série — never the ERP's number, which may already be authorised — and the original is marked for
 // discard with that substitute, so the discard job cancels or voids it.
-import { parseNfeEnvio, type NfeDraft } from '../../layout';
-import { DOC_STATUS, type DocumentRecord } from '../../store/port';
-import type { DocumentResult } from '../../invoicy/types';
-import type { CompanyContext } from '../context';
-import { SitCodigo } from '../codes';
-import { prepareDraft, sendSync } from '../issue-nfe';
-
-/** The draft under another série and without number (so the série's sequence allocates one). */
-function inReservedSerie(draft: NfeDraft, serie: number): NfeDraft {
-  const tree = draft.tree;
-  const ide = tree.groups.get('ide')?.[0];
-  if (!ide) throw new Error('rascunho sem grupo ide');
-  const src = ide.fields.get('serie')?.[0]?.src ?? `${ide.src}/serie`;
-  const fields = new Map(ide.fields).set('serie', [{ value: String(serie), src }]);
-  fields.delete('nNF');
-  const groups = new Map(tree.groups).set('ide', [{ ...ide, fields }]);
-  // An ERP-made QR code belongs to the original key: the gateway builds the new one.
-  return { ...draft, serie: String(serie), nNF: undefined, infSuplem: draft.infSuplem?.urlChave ? { urlChave: draft.infSuplem.urlChave } : undefined, tree: { ...tree, groups } };
-}
+import { DOC_STATUS, type DocumentRecord } from '../store/port';
+import type { DocumentResult } from '../invoicy/types';
+import type { CompanyContext } from './context';
+import { SitCodigo } from './codes';
+import { prepareDraft, sendSync } from './issue';
+import { documentTypeOf } from './document-types';
 
 /** The reserved série of the focus mode, or undefined (invoicy mode, or a configuration to fix). */
 export function focusSerie(ctx: CompanyContext, doc: DocumentRecord): number | undefined {
@@ -43,10 +30,11 @@ export async function reissueInReservedSerie(callCtx: CompanyContext, original: 
   if (original.docStatus !== DOC_STATUS.NECESSITA_INTERACAO || original.cStat !== String(SitCodigo.entradaContingencia)) return undefined;
   const serie = focusSerie(callCtx, original);
   if (serie === undefined || !original.layoutXml) return undefined;
-  const parsed = parseNfeEnvio(original.layoutXml);
-  if (!parsed.ok) return undefined;
+  const type = documentTypeOf(original.model);
+  const read = type.read(original.layoutXml);
+  if (!read.ok) return undefined;
   const ctx = callCtx.withLog({ serie: String(serie), numeroOriginal: String(original.numero) });
-  const prepared = await prepareDraft(ctx, inReservedSerie(parsed.draft, serie), original.layoutXml!);
+  const prepared = await prepareDraft(ctx, type, type.withSerie(read.draft, serie), original.layoutXml);
   // The scope has just entered contingency, so the substitute is routed there; should another
   // process have left contingency meanwhile, it goes to the normal authorizer instead.
   const result = 'ready' in prepared ? await sendSync(ctx, prepared.ready) : prepared.result;

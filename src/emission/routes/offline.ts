@@ -5,16 +5,15 @@ import { DOC_STATUS } from '../../store/port';
 import { NFCE_OFFLINE_FORBIDDEN_UFS } from '../../contingency/policy';
 import type { CompanyContext } from '../context';
 import { TEXT } from '../codes';
-import { renderForContingency } from './render';
 import { saveDoc, type RouteInput, type RouteOutcome } from './common';
 
 export async function issueOffline(ctx: CompanyContext, input: RouteInput): Promise<RouteOutcome> {
-  if (input.draft.modelo !== '65' || NFCE_OFFLINE_FORBIDDEN_UFS.includes(input.uf)) {
+  if (input.doc.model !== '65' || NFCE_OFFLINE_FORBIDDEN_UFS.includes(input.uf)) {
     return { next: `contingência off-line não permitida para este documento na UF ${input.uf}` };
   }
-  const r = await renderForContingency(ctx, input.draft, input.doc, input.uf, '9');
+  const r = await input.type.renderForContingency(ctx, input.draft, input.doc, input.uf, '9');
   if (!r.ok) return 'schema' in r ? { schema: r.schema } : { next: r.unavailable };
-  const { rendition } = r;
+  const rendition = r.signed;
   const doc = await saveDoc(ctx, input.doc, {
     docStatus: DOC_STATUS.CONTINGENCIA_OFFLINE, stage: 'signed', tpEmis: '9', chave: rendition.chave,
     xmlSigned: rendition.xmlSigned, digestValue: rendition.digestValue, cStat: '100', xMotivo: TEXT.offline,

@@ -43,7 +43,7 @@ export async function issueInContingency(ctx: CompanyContext, input: RouteInput)
     if ('schema' in outcome) {
       const doc = await saveDoc(ctx, input.doc, {
         docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(SitCodigo.schema),
-        xMotivo: `Rejeição: Falha no Schema XML da NF-e: ${outcome.schema.slice(0, 3).join('; ')}`,
+        xMotivo: `Rejeição: Falha no Schema XML da ${input.type.label}: ${outcome.schema.slice(0, 3).join('; ')}`,
       });
       return { result: contingencyResult(ctx, doc), doc };
     }

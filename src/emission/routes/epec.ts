@@ -1,63 +1,45 @@
-// EPEC route for NF-e (contingency-and-numbering.md §3.2, sefaz-nfe.md §7.4): the NF-e is re-keyed
+// EPEC route (contingency-and-numbering.md §3.2, sefaz-nfe.md §7.4): the document is re-keyed
 // with tpEmis 4 and stored signed (the reconciliation job later sends exactly it, same key), and its
 // summary goes to the Ambiente Nacional as event 110140 → 136, DocStatus 10. The event row is kept
 // like any other event of the document; its protocol is also copied to `epecProtocol`.
-import { epecSummary } from '../../layout';
-import { detEpec, evento, TP_EVENTO } from '../../sefaz/messages';
-import { procEventoNFe } from '../../sefaz/proc';
 import { SefazTransportError } from '../../sefaz/errors';
 import { signXml } from '../../signing/xmldsig';
-import { formatDateTime, parseDateTime } from '../../fiscal/datetime';
-import { ufCode } from '../../fiscal/ufs';
+import { parseDateTime } from '../../fiscal/datetime';
 import { DOC_STATUS, type EventPatch, type EventRecord } from '../../store/port';
 import type { CompanyContext } from '../context';
-import { newIdLote } from '../issue-nfe';
-import { renderForContingency } from './render';
+import { sefazTarget } from '../outcome';
 import { saveDoc, sentWithoutAnswer, type RouteInput, type RouteOutcome } from './common';
-
-/** cOrgao of the Ambiente Nacional, which receives NF-e EPECs. */
-const AMBIENTE_NACIONAL = '91';
 
 async function saveEvent(ctx: CompanyContext, ev: EventRecord, patch: EventPatch): Promise<EventRecord> {
   return (await ctx.store.updateEvent(ctx.company.id, ev.id, patch)) ?? ev;
 }
 
 export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Promise<RouteOutcome> {
-  const { uf, draft } = input;
-  // NFC-e EPEC exists only in SP, through a web service of its own that this client does not speak.
-  if (draft.modelo !== '55') return { next: 'EPEC de NFC-e (SP) não suportado por este serviço' };
-  const summary = epecSummary(draft);
-  if (!summary.dest) return { next: 'EPEC exige o destinatário da NF-e' };
+  const { uf, draft, type } = input;
+  const unavailable = type.epec.unavailable(draft);
+  if (unavailable) return { next: unavailable };
 
-  const r = await renderForContingency(ctx, draft, input.doc, uf, '4');
+  const r = await type.renderForContingency(ctx, draft, input.doc, uf, '4');
   if (!r.ok) return 'schema' in r ? { schema: r.schema } : { next: r.unavailable };
-  const { rendition } = r;
+  const rendition = r.signed;
   let doc = await saveDoc(ctx, input.doc, {
     stage: 'signed', tpEmis: '4', chave: rendition.chave, xmlSigned: rendition.xmlSigned, digestValue: rendition.digestValue,
   });
 
   const { cert, credentials } = await ctx.certificate();
-  const unsigned = evento({
-    cOrgao: AMBIENTE_NACIONAL, tpAmb: ctx.tpAmb, cnpj: ctx.company.cnpj, chNFe: rendition.chave,
-    dhEvento: formatDateTime(ctx.now(), ctx.offset), tpEvento: TP_EVENTO.epec, nSeqEvento: 1,
-    detEventoInnerXml: detEpec({
-      model: '55', cOrgaoAutor: ufCode(uf), verAplic: ctx.deps.verProc, dhEmi: rendition.dhEmi,
-      tpNF: summary.tpNF as '0' | '1', IE: summary.IE, dest: summary.dest, vNF: summary.vNF, vICMS: summary.vICMS, vST: summary.vST,
-    }),
-  });
-  const signed = await signXml(unsigned, { tag: 'infEvento', keyPem: cert.keyPem, certPem: cert.certPem });
+  const signed = await signXml(type.epec.event(ctx, draft, rendition, uf), { tag: type.events.signedTag, keyPem: cert.keyPem, certPem: cert.certPem });
   // A document re-used after a rejection may already hold an EPEC row of an earlier key: re-use it.
-  const previous = (await ctx.store.listEvents(ctx.company.id, doc.id)).find((e) => e.tpEvento === TP_EVENTO.epec && e.nSeq === 1);
+  const previous = (await ctx.store.listEvents(ctx.company.id, doc.id)).find((e) => e.tpEvento === type.epec.tpEvento && e.nSeq === 1);
   const sending = { status: 'sending' as const, xmlSigned: signed, cStat: null, xMotivo: null, nProt: null, xmlProc: null, attempts: (previous?.attempts ?? 0) + 1 };
   let ev = previous
     ? await saveEvent(ctx, previous, sending)
-    : await ctx.store.insertEvent(ctx.company.id, { documentId: doc.id, tpEvento: TP_EVENTO.epec, nSeq: 1, ...sending });
+    : await ctx.store.insertEvent(ctx.company.id, { documentId: doc.id, tpEvento: type.epec.tpEvento, nSeq: 1, ...sending });
   doc = await saveDoc(ctx, doc, { stage: 'sending', attempts: doc.attempts + 1 });
   ctx.log.info('epec enviado ao Ambiente Nacional', { chave: rendition.chave });
 
   let ret;
   try {
-    ret = await ctx.sefaz.recepcaoEvento({ uf, model: '55', tpAmb: ctx.tpAmb, authorizer: 'AN', log: ctx.log }, credentials, { idLote: newIdLote(), signedEventoXmls: [signed] });
+    ret = await type.services.sendEvents(ctx, { ...sefazTarget(ctx, doc), uf, authorizer: 'AN' }, credentials, [signed]);
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     if (!err.requestSent) {
@@ -68,7 +50,7 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
     await saveEvent(ctx, ev, { lastError: err.message });
     return { done: await sentWithoutAnswer(ctx, doc, `EPEC: ${err.message}`) };
   }
-  const ret0 = ret.retEventos[0];
+  const ret0 = ret.events[0];
   if (ret.cStat !== '128' || ret0?.cStat !== '136') {
     const cStat = ret0?.cStat ?? ret.cStat;
     const xMotivo = ret0?.xMotivo ?? ret.xMotivo;
@@ -77,7 +59,7 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
   }
   ev = await saveEvent(ctx, ev, {
     status: 'registered', cStat: ret0.cStat, xMotivo: ret0.xMotivo, nProt: ret0.nProt ?? null,
-    dhReg: parseDateTime(ret0.dhRegEvento) ?? null, xmlProc: procEventoNFe(signed, ret0.raw), lastError: null,
+    dhReg: parseDateTime(ret0.dhRegEvento) ?? null, xmlProc: type.events.proc(signed, ret0.raw), lastError: null,
   });
   doc = await saveDoc(ctx, doc, {
     docStatus: DOC_STATUS.EPEC, stage: 'answered', cStat: ret0.cStat, xMotivo: ret0.xMotivo, epecProtocol: ev.nProt, lastError: null,

@@ -1,0 +1,26 @@
+// The document types the gateway issues, by InvoiCy modelo and by model code. A new kind is one
+// line here plus its own folder.
+import type { DocModel } from '../store/port';
+import type { DocumentType } from './document-type';
+import { nfeType } from './nfe';
+
+const TYPES: readonly DocumentType<unknown>[] = [nfeType];
+
+/** The type of an Envio's ModeloDocumento ("NFe", "NFCe", as spelled by the layout), or undefined when not issued here. */
+export function documentTypeForModelo(modelo: string): DocumentType<unknown> | undefined {
+  return TYPES.find((t) => Object.hasOwn(t.modelos, modelo));
+}
+
+/** The model code of a modelo name in any case ("nfce" → 65), or undefined when no type issues it. */
+export function modelOfModelo(modelo: string): DocModel | undefined {
+  const m = modelo.toLowerCase();
+  for (const t of TYPES) for (const [name, model] of Object.entries(t.modelos)) if (name.toLowerCase() === m) return model;
+  return undefined;
+}
+
+/** The type of a stored document's model; throws for a model no type issues (such rows never exist). */
+export function documentTypeOf(model: DocModel): DocumentType<unknown> {
+  const type = TYPES.find((t) => Object.values(t.modelos).includes(model));
+  if (!type) throw new Error(`modelo ${model} sem tipo de documento`);
+  return type;
+}

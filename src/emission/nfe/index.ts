@@ -1,0 +1,29 @@
+// NF-e (55) and NFC-e (65), layout 4.00: the first document type.
+import { parseNfeEnvio, type NfeDraft } from '../../layout';
+import type { DocumentType } from '../document-type';
+import { planNfe, renderNfeForContingency } from './issue';
+import { schemaErrors } from './schema';
+import { nfeEvents, nfeProtocol, nfeServices } from './services';
+import { nfeEpec } from './epec';
+import { nfeWithSerie } from './reserved-serie';
+import { nfeLotes } from './lotes';
+
+export const nfeType: DocumentType<NfeDraft> = {
+  label: 'NF-e',
+  modelos: { NFe: '55', NFCe: '65' },
+  read(layoutXml, parsed) {
+    const r = parseNfeEnvio(layoutXml, parsed);
+    return r.ok ? r : { ok: false, errors: r.errors.map((e) => e.message) };
+  },
+  facts: (draft) => ({ model: draft.modelo, serie: draft.serie, numero: draft.nNF, tpAmb: draft.tpAmb, uf: draft.emitUf }),
+  withSerie: nfeWithSerie,
+  plan: planNfe,
+  validate: schemaErrors,
+  renderForContingency: renderNfeForContingency,
+  epec: nfeEpec,
+  lotes: nfeLotes,
+  services: nfeServices,
+  events: nfeEvents,
+  attachable: nfeProtocol.attachable,
+  proc: nfeProtocol.proc,
+};
