@@ -2,6 +2,7 @@
 // databases. Writes that read-then-write run in driver transactions (SQLite: BEGIN IMMEDIATE on a
 // serialised connection; SQL Server: SERIALIZABLE with UPDLOCK/HOLDLOCK hints from the dialect).
 import { isValidCnpj, normalizeCnpj } from '../fiscal/cnpj';
+import { DOC_STAGES, docStatusLabel, isLegalMove, legalSources, moveTarget, type DocStage, type DocState, type DocStatus, type StateChange } from '../fiscal/document-state';
 import { isUf } from '../fiscal/ufs';
 import type { SqlDriver, SqlExecutor, SqlParams } from './driver';
 import { newId } from './ids';
@@ -23,6 +24,7 @@ import { SecretBox, SecretError, generateAccessKey, generatePartnerKey } from '.
 import * as T from './tables';
 
 const MAX_NUMERO = 999_999_999;
+const DOC_STAGES_COUNT = DOC_STAGES.length;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const KEY_CHECK = 'master_key_check';
@@ -76,6 +78,33 @@ class Where {
   get sql(): string {
     return this.parts.length ? this.parts.join(' AND ') : '1 = 1';
   }
+}
+
+/** The document's state change a patch asks for, if any. */
+function stateChange(patch: DocumentPatch): StateChange | undefined {
+  if (patch.docStatus === undefined && patch.stage === undefined) return undefined;
+  return { docStatus: patch.docStatus, stage: patch.stage };
+}
+
+// The legal-move condition of each state change (at most 15 statuses × 7 stage values), built once.
+const legalSourceConditions = new Map<string, string>();
+
+/**
+ * `doc_status`/`stage` values from which the change is legal, as one SQL condition of the UPDATE: the
+ * table's check costs no extra statement. Literals come from the state machine's own constants.
+ */
+function legalSourceCondition(change: StateChange): string {
+  const key = `${change.docStatus ?? ''}|${change.stage ?? ''}`;
+  let sql = legalSourceConditions.get(key);
+  if (sql === undefined) {
+    const parts = legalSources(change).map(({ statuses, stages }) => {
+      const status = `doc_status IN (${statuses.join(', ')})`;
+      return stages.length === DOC_STAGES_COUNT ? status : `(${status} AND stage IN (${stages.map((st) => `'${st}'`).join(', ')}))`;
+    });
+    sql = parts.length ? `(${parts.join(' OR ')})` : '1 = 0';
+    legalSourceConditions.set(key, sql);
+  }
+  return sql;
 }
 
 /** The row `id` of `companyId` (update targets; params prefixed so they never clash with SET params). */
@@ -164,13 +193,20 @@ export class SqlStore implements Store {
    * Updates one entity row (when `where` matches), then its detached XML, and returns the record. Only
    * the patch's columns are written, and XML the patch carries or the memo holds is not read back.
    */
-  private async updateEntity<R extends { updatedAt: Date }>(mapper: Mapper<R>, id: string, patch: NoInfer<Partial<R>>, where: Where): Promise<R | undefined> {
+  private async updateEntity<R extends { updatedAt: Date }>(
+    mapper: Mapper<R>, id: string, patch: NoInfer<Partial<R>>, where: Where,
+    /** Called in the transaction when `where` matched no row (may throw to say why). */
+    onMiss?: (q: SqlExecutor) => Promise<void>,
+  ): Promise<R | undefined> {
     const { set, params } = mapper.setList({ ...patch, updatedAt: new Date() });
     const key = `${mapper.table}:${id}`;
     try {
       return await this.db.tx(async (q) => {
         try {
-          if (!(await q.exec(`UPDATE ${mapper.table} SET ${set} WHERE ${where.sql}`, { ...params, ...where.params }))) return undefined;
+          if (!(await q.exec(`UPDATE ${mapper.table} SET ${set} WHERE ${where.sql}`, { ...params, ...where.params }))) {
+            await onMiss?.(q);
+            return undefined;
+          }
           await this.writeXml(q, mapper, id, patch);
           const known = { ...this.xmlMemo.known(key), ...patch } as Partial<R>;
           const record = await this.one(q, mapper, `${mapper.select('t', known)} WHERE id = @id`, { id });
@@ -451,9 +487,27 @@ export class SqlStore implements Store {
     });
   }
 
+  /**
+   * A state change applies only from a (status, stage) the state machine allows it from: that is part
+   * of the UPDATE's condition. When no row matched, the row is read to tell a missing document or an
+   * unmatched guard (undefined) from an illegal move (StoreError naming both states).
+   */
   updateDocument(companyId: string, id: string, patch: DocumentPatch, guard: DocumentGuard = {}): Promise<DocumentRecord | undefined> {
-    return this.updateEntity(T.documents, id, patch, ownedBy(id, companyId)
-      .in('stage', 'g_stage', guard.stage).in('doc_status', 'g_status', guard.docStatus));
+    const where = ownedBy(id, companyId).in('stage', 'g_stage', guard.stage).in('doc_status', 'g_status', guard.docStatus);
+    const change = stateChange(patch);
+    if (!change) return this.updateEntity(T.documents, id, patch, where);
+    return this.updateEntity(T.documents, id, patch, where.add(legalSourceCondition(change)), async (q) => {
+      const rows = await q.all('SELECT doc_status, stage FROM documents WHERE id = @id AND company_id = @c', { id, c: companyId });
+      const row = rows[0];
+      if (!row) return;
+      const from: DocState = { docStatus: Number(row.doc_status) as DocStatus, stage: String(row.stage) as DocStage };
+      if (guard.stage && !guard.stage.includes(from.stage)) return;
+      if (guard.docStatus && !guard.docStatus.includes(from.docStatus)) return;
+      const to = moveTarget(from, change);
+      if (isLegalMove(from, to)) return; // changed by another writer between the UPDATE and this read
+      throw new StoreError('illegal_transition',
+        `Documento ${id}: transição de estado recusada, ${docStatusLabel(from.docStatus)}/${from.stage} → ${docStatusLabel(to.docStatus)}/${to.stage}.`);
+    });
   }
 
   getDocument(companyId: string, id: string): Promise<DocumentRecord | undefined> {

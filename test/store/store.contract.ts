@@ -245,6 +245,22 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(await store.findDocumentByChave(company.id, 'CHAVE')).toBeUndefined();
       });
 
+      it('moves a document along the state machine and refuses an illegal move, naming both states', async () => {
+        const { company } = await partnerWithCompany();
+        const doc = await store.insertDocument(company.id, newDoc(1, { stage: 'sending', xmlSigned: '<NFe/>' }));
+        expect(await store.updateDocument(company.id, doc.id, { docStatus: 2, stage: 'settled', nProt: '135250000000001' })).toMatchObject({ docStatus: 2, stage: 'settled' });
+        expect(await store.updateDocument(company.id, doc.id, { docStatus: 5, cStat: '101' })).toMatchObject({ docStatus: 5, stage: 'settled', cStat: '101' });
+        await expect(store.updateDocument(company.id, doc.id, { docStatus: 2, cStat: '100' })).rejects.toMatchObject({
+          code: 'illegal_transition', message: expect.stringMatching(/Cancelado \(5\)\/settled → Autorizado \(2\)\/settled/),
+        });
+        await expect(store.updateDocument(company.id, doc.id, { stage: 'sending' })).rejects.toMatchObject({ code: 'illegal_transition' });
+        expect(await store.getDocument(company.id, doc.id)).toMatchObject({ docStatus: 5, stage: 'settled', cStat: '101', nProt: '135250000000001', xmlSigned: '<NFe/>' });
+        // An unmatched guard or another company's row is still "not updated", not an illegal move.
+        expect(await store.updateDocument(company.id, doc.id, { docStatus: 2 }, { docStatus: [1] })).toBeUndefined();
+        const other = await partnerWithCompany();
+        expect(await store.updateDocument(other.company.id, doc.id, { docStatus: 2 })).toBeUndefined();
+      });
+
       it('queries a company\'s documents by number range, status, stage and dates', async () => {
         const { company } = await partnerWithCompany();
         for (let n = 1; n <= 6; n++) {
