@@ -4,7 +4,8 @@
 // request itself was fine, and the SOAP contract keeps request codes to 100/108/109 here).
 import { buildConsultaReply } from '../invoicy/reply-documents';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
-import type { DocStatus, DocumentQuery, DocumentRecord } from '../store/port';
+import type { DocumentQuery, DocumentRecord } from '../store/port';
+import type { DocStatus } from '../fiscal/document-state';
 import { XmlInputError } from '../xml/parse';
 import type { CompanyContext } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';

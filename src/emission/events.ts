@@ -17,7 +17,7 @@ import {
 } from '../fiscal/event-rules';
 import { XmlInputError } from '../xml/parse';
 import type { DocumentRecord, EventRecord } from '../store/port';
-import { DOC_STATUS } from '../store/port';
+import { DOC_STATUS } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';

@@ -2,8 +2,9 @@
 // duplicity (204/539 → the truth is fetched by key), unknown fate (108 + contingency entry, or pending
 // when SEFAZ is up) and the local 214 of a message over SEFAZ's limit. Shared by the synchronous
 // path, the lotes, the recibo polling and the settling of "necessita interação".
-import type { DocStatus, DocumentRecord } from '../store/port';
-import { DOC_STATUS } from '../store/port';
+import type { DocumentRecord } from '../store/port';
+import type { DocStatus } from '../fiscal/document-state';
+import { DOC_STATUS } from '../fiscal/document-state';
 import { nfeProc, protMatches } from '../sefaz/proc';
 import type { ProtNFe } from '../sefaz/responses';
 import { SefazTransportError, type SefazMessageTooLarge } from '../sefaz/errors';

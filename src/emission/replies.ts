@@ -2,8 +2,9 @@
 // §9.2). The document-level code of a stored document is its own cStat/xMotivo (SEFAZ's, or the
 // InvoiCy code it was answered with), so a resend answers exactly what the first call answered.
 import { buildConsultaReply, buildDocumentoReply, type ConsultaEventoFields } from '../invoicy/reply-documents';
-import type { DocModel, DocumentRecord, EventRecord, InutilizacaoRecord } from '../store/port';
-import { DOC_STATUS } from '../store/port';
+import type { DocumentRecord, EventRecord, InutilizacaoRecord } from '../store/port';
+import type { DocModel } from '../fiscal/document-state';
+import { DOC_STATUS } from '../fiscal/document-state';
 import { formatDateTime } from '../fiscal/datetime';
 import { TEXT } from './codes';
 

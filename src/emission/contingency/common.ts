@@ -1,7 +1,8 @@
 // What the contingency routes (SVC, EPEC, off-line) share: their input, their outcome and the
 // stored state of a contingency transmission whose answer never came.
 import type { NfeDraft } from '../../layout';
-import { DOC_STATUS, type DocumentPatch, type DocumentRecord } from '../../store/port';
+import { type DocumentPatch, type DocumentRecord } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
 

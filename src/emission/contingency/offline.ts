@@ -1,7 +1,7 @@
 // NFC-e off-line route (tpEmis 9, contingency-and-numbering.md §3.2): re-keyed, signed, off-line QR
 // code, stored as DocStatus 11 at stage `signed` with the signed NFC-e in `xmlSigned`, which is what
 // the transmission job sends later. Nothing goes to SEFAZ now; the ERP gets the signed NFC-e.
-import { DOC_STATUS } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import { NFCE_OFFLINE_FORBIDDEN_UFS } from '../../contingency/policy';
 import type { CompanyContext } from '../context';
 import { TEXT } from '../codes';

@@ -4,7 +4,7 @@
 // to the next; the end of the list (or NONE) leaves it pending (109/105) with its tpEmis 1 key.
 import { defaultOptions, nextOption } from '../../contingency/policy';
 import type { ContingencyOption } from '../../store/port';
-import { DOC_STATUS } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import type { DocumentResult } from '../../invoicy/types';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';

@@ -4,7 +4,7 @@
 import { svcFor, type SvcAuthorizer } from '../../contingency/policy';
 import { svcTpEmis } from '../../fiscal/ufs';
 import { SefazTransportError } from '../../sefaz/errors';
-import { DOC_STATUS } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import type { CompanyContext, EmissionDeps } from '../context';
 import { applyProtocol, recordRejection } from '../outcome';
 import { newIdLote } from '../issue-nfe';

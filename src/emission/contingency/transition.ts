@@ -4,7 +4,8 @@
 // série — never the ERP's number, which may already be authorised — and the original is marked for
 // discard with that substitute, so the discard job cancels or voids it.
 import { parseNfeEnvio, type NfeDraft } from '../../layout';
-import { DOC_STATUS, type DocumentRecord } from '../../store/port';
+import { type DocumentRecord } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import type { DocumentResult } from '../../invoicy/types';
 import type { CompanyContext } from '../context';
 import { SitCodigo } from '../codes';

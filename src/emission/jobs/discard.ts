@@ -6,7 +6,8 @@
 //
 // Also §5.3: a "necessita interação" document (4) NOT referenced for discard is settled by consulta:
 // authorised → adopted (2); unknown to SEFAZ → Rejeitado (3), so the ERP may send that number again.
-import { DOC_STATUS, type DocumentRecord, type EventRecord } from '../../store/port';
+import { type DocumentRecord, type EventRecord } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import { detCancelamento, TP_EVENTO } from '../../sefaz/messages';
 import { discardDecision, pendingBackoff, type DiscardDecision } from '../../contingency/policy';
 import type { CompanyContext } from '../context';

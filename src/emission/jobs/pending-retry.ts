@@ -2,7 +2,8 @@
 // §6): a document whose last transmission had an unknown fate is settled by consulta first (never a
 // blind resend); one never sent goes to the normal authorizer with its own key. Back-off between
 // attempts; after PENDING_MAX_ATTEMPTS certain failures the document becomes Rejeitado (IC-STATUS).
-import { DOC_STATUS, type DocumentRecord, type EventRecord } from '../../store/port';
+import { type DocumentRecord, type EventRecord } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from '../codes';
 import { applyProtocol, recordRejection, sefazTarget } from '../outcome';
 import { transmitEvent } from '../events';

@@ -4,7 +4,8 @@
 // a rejection → Rejeitado with the cStat (both visible in consulta). Re-sending the same key is safe
 // (SEFAZ answers 204 and the consulta adopts the truth), so an unknown fate simply waits for the next
 // attempt. EPECs nearing the 168 h limit are logged, whatever the scope's state.
-import { DOC_STATUS, type DocumentRecord } from '../../store/port';
+import { type DocumentRecord } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import { epecWarning, pendingBackoff } from '../../contingency/policy';
 import type { CompanyContext } from '../context';
 import { scopeIsNormal, transmitStored, type JobRun } from './common';

@@ -9,7 +9,8 @@
 //   may already be sending it again — under a new number when the gateway had numbered it);
 // * events left `sending` → pending (re-sent by the pending-retry job).
 // Only rows last touched before this run started are considered: newer ones belong to live requests.
-import { DOC_STATUS, type DocumentRecord } from '../../store/port';
+import { type DocumentRecord } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
 import { recordRejection } from '../outcome';
