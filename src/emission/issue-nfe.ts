@@ -22,6 +22,7 @@ import { modeloName, rejectionReply } from './replies';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
 import { judgeTransportFailure, settleTransportFailure } from './outage';
 import { issueInContingency } from './contingency/route';
+import { saveDocument } from './save';
 import { inFlightAnswer, storedAnswer } from './resend';
 
 /** A signed, validated document waiting for transmission. */
@@ -184,12 +185,12 @@ export async function prepareDraft(ctx: CompanyContext, draft: NfeDraft, layoutX
     }
     signed = insertInfNFeSupl(signed, qrCode!, qr.urlChave);
   }
-  doc = await update(ctx, doc, { stage: 'signed', xmlSigned: signed, digestValue });
+  doc = await saveDocument(ctx, doc, { stage: 'signed', xmlSigned: signed, digestValue });
   ctx.log.info('nf-e assinada');
 
   const invalid = await schemaErrors(ctx, signed);
   if (invalid) {
-    doc = await update(ctx, doc, {
+    doc = await saveDocument(ctx, doc, {
       docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(SitCodigo.schema),
       xMotivo: `Rejeição: Falha no Schema XML da NF-e: ${invalid.slice(0, 3).join('; ')}`,
     });
@@ -204,12 +205,6 @@ export async function prepareDraft(ctx: CompanyContext, draft: NfeDraft, layoutX
   return { ready: { doc, signedXml: signed } };
 }
 
-async function update(ctx: CompanyContext, doc: DocumentRecord, patch: Parameters<CompanyContext['store']['updateDocument']>[2]): Promise<DocumentRecord> {
-  const updated = await ctx.store.updateDocument(ctx.company.id, doc.id, patch);
-  if (!updated) throw new Error(`documento ${doc.id} desapareceu do banco`);
-  return updated;
-}
-
 /** Random 15-digit lote id (SEFAZ only requires it numeric). */
 export function newIdLote(): string {
   return String(Date.now()).slice(-12) + String(Math.floor(Math.random() * 1000)).padStart(3, '0');
@@ -220,7 +215,7 @@ export function newIdLote(): string {
  * 108 and contingency; SEFAZ up → pending; a message over SEFAZ's limit → 214, never sent).
  */
 export async function sendSync(ctx: CompanyContext, ready: ReadyDocument): Promise<DocumentResult> {
-  let doc = await update(ctx, ready.doc, { stage: 'sending', attempts: ready.doc.attempts + 1 });
+  let doc = await saveDocument(ctx, ready.doc, { stage: 'sending', attempts: ready.doc.attempts + 1 });
   const { credentials } = await ctx.certificate();
   ctx.log.info('nf-e enviada', { indSinc: 1 });
   let ret;

@@ -2,7 +2,7 @@
 // duplicity (204/539 → the truth is fetched by key), unknown fate (108 + contingency entry, or pending
 // when SEFAZ is up) and the local 214 of a message over SEFAZ's limit. Shared by the synchronous
 // path, the lotes, the recibo polling and the settling of "necessita interação".
-import type { DocumentRecord } from '../store/port';
+import type { DocumentPatch, DocumentRecord } from '../store/port';
 import type { DocStatus } from '../fiscal/document-state';
 import { DOC_STATUS } from '../fiscal/document-state';
 import { nfeProc, protMatches } from '../sefaz/proc';
@@ -16,6 +16,7 @@ import type { DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from './codes';
 import { documentReply } from './replies';
+import { saveDocument } from './save';
 
 /** Emitter UF of a document: the chave's cUF, else the company's. */
 export function docUf(ctx: CompanyContext, doc: DocumentRecord): string {
@@ -42,9 +43,9 @@ export function resultOf(ctx: CompanyContext, doc: DocumentRecord): DocumentResu
   return { modelo, replyXml };
 }
 
-async function save(ctx: CompanyContext, doc: DocumentRecord, patch: Partial<DocumentRecord>): Promise<DocumentRecord> {
-  const updated = await ctx.store.updateDocument(ctx.company.id, doc.id, patch);
-  if (!updated) throw new Error(`documento ${doc.id} desapareceu do banco`);
+/** Stores the document's answer and logs it. */
+async function save(ctx: CompanyContext, doc: DocumentRecord, patch: DocumentPatch): Promise<DocumentRecord> {
+  const updated = await saveDocument(ctx, doc, patch);
   ctx.log.add({ cStat: updated.cStat ?? undefined });
   ctx.log.info('nf-e respondida', { docStatus: updated.docStatus, cStat: updated.cStat });
   return updated;

@@ -14,7 +14,8 @@ import { DOC_STATUS } from '../../fiscal/document-state';
 import type { CompanyContext } from '../context';
 import { newIdLote } from '../issue-nfe';
 import { renderForContingency } from './render';
-import { saveDoc, sentWithoutAnswer, type RouteInput, type RouteOutcome } from './common';
+import { sentWithoutAnswer, type RouteInput, type RouteOutcome } from './common';
+import { saveDocument } from '../save';
 
 /** cOrgao of the Ambiente Nacional, which receives NF-e EPECs. */
 const AMBIENTE_NACIONAL = '91';
@@ -33,7 +34,7 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
   const r = await renderForContingency(ctx, draft, input.doc, uf, '4');
   if (!r.ok) return 'schema' in r ? { schema: r.schema } : { next: r.unavailable };
   const { rendition } = r;
-  let doc = await saveDoc(ctx, input.doc, {
+  let doc = await saveDocument(ctx, input.doc, {
     stage: 'signed', tpEmis: '4', chave: rendition.chave, xmlSigned: rendition.xmlSigned, digestValue: rendition.digestValue,
   });
 
@@ -53,7 +54,7 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
   let ev = previous
     ? await saveEvent(ctx, previous, sending)
     : await ctx.store.insertEvent(ctx.company.id, { documentId: doc.id, tpEvento: TP_EVENTO.epec, nSeq: 1, ...sending });
-  doc = await saveDoc(ctx, doc, { stage: 'sending', attempts: doc.attempts + 1 });
+  doc = await saveDocument(ctx, doc, { stage: 'sending', attempts: doc.attempts + 1 });
   ctx.log.info('epec enviado ao Ambiente Nacional', { chave: rendition.chave });
 
   let ret;
@@ -80,7 +81,7 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
     status: 'registered', cStat: ret0.cStat, xMotivo: ret0.xMotivo, nProt: ret0.nProt ?? null,
     dhReg: parseDateTime(ret0.dhRegEvento) ?? null, xmlProc: procEventoNFe(signed, ret0.raw), lastError: null,
   });
-  doc = await saveDoc(ctx, doc, {
+  doc = await saveDocument(ctx, doc, {
     docStatus: DOC_STATUS.EPEC, stage: 'answered', cStat: ret0.cStat, xMotivo: ret0.xMotivo, epecProtocol: ev.nProt, lastError: null,
   });
   ctx.log.info('epec registrado', { nProt: ev.nProt });

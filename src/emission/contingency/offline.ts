@@ -6,7 +6,8 @@ import { NFCE_OFFLINE_FORBIDDEN_UFS } from '../../contingency/policy';
 import type { CompanyContext } from '../context';
 import { TEXT } from '../codes';
 import { renderForContingency } from './render';
-import { saveDoc, type RouteInput, type RouteOutcome } from './common';
+import { type RouteInput, type RouteOutcome } from './common';
+import { saveDocument } from '../save';
 
 export async function issueOffline(ctx: CompanyContext, input: RouteInput): Promise<RouteOutcome> {
   if (input.draft.modelo !== '65' || NFCE_OFFLINE_FORBIDDEN_UFS.includes(input.uf)) {
@@ -15,7 +16,7 @@ export async function issueOffline(ctx: CompanyContext, input: RouteInput): Prom
   const r = await renderForContingency(ctx, input.draft, input.doc, input.uf, '9');
   if (!r.ok) return 'schema' in r ? { schema: r.schema } : { next: r.unavailable };
   const { rendition } = r;
-  const doc = await saveDoc(ctx, input.doc, {
+  const doc = await saveDocument(ctx, input.doc, {
     docStatus: DOC_STATUS.CONTINGENCIA_OFFLINE, stage: 'signed', tpEmis: '9', chave: rendition.chave,
     xmlSigned: rendition.xmlSigned, digestValue: rendition.digestValue, cStat: '100', xMotivo: TEXT.offline,
   });

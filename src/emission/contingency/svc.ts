@@ -8,7 +8,8 @@ import { DOC_STATUS } from '../../fiscal/document-state';
 import type { CompanyContext, EmissionDeps } from '../context';
 import { applyProtocol, recordRejection } from '../outcome';
 import { newIdLote } from '../issue-nfe';
-import { saveDoc, sentWithoutAnswer, type RouteOutcome, type RouteInput } from './common';
+import { sentWithoutAnswer, type RouteOutcome, type RouteInput } from './common';
+import { saveDocument } from '../save';
 import { renderForContingency } from './render';
 
 /** Status service usage rule (sefaz-nfe.md §5.5): at most one call per 3 minutes. */
@@ -67,7 +68,7 @@ export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promi
   const r = await renderForContingency(ctx, input.draft, input.doc, uf, svcTpEmis(svc));
   if (!r.ok) return 'schema' in r ? { schema: r.schema } : { next: r.unavailable };
   const { rendition } = r;
-  let doc = await saveDoc(ctx, input.doc, {
+  let doc = await saveDocument(ctx, input.doc, {
     stage: 'sending', tpEmis: rendition.tpEmis, chave: rendition.chave, xmlSigned: rendition.xmlSigned,
     digestValue: rendition.digestValue, attempts: input.doc.attempts + 1,
   });
