@@ -199,6 +199,11 @@ export interface DocumentRecord extends DocumentFields {
   updatedAt: Date;
 }
 
+/** The document's XML fields: stored apart, read by the record reads, left out of lists. */
+export type DocumentXmlField = 'xmlSigned' | 'xmlProc' | 'layoutXml';
+/** A document without its XML: what list queries return (a list may hold 1,000 documents). */
+export type DocumentState = Omit<DocumentRecord, DocumentXmlField>;
+
 export type NewDocument = { tpAmb: TpAmb; model: DocModel; serie: number; numero: number } & Partial<DocumentFields>;
 export type NewUnnumberedDocument = Omit<NewDocument, 'numero'>;
 export type DocumentPatch = Partial<DocumentFields>;
@@ -446,9 +451,10 @@ export interface Store {
   findDocumentByNumber(companyId: string, tpAmb: TpAmb, model: DocModel, serie: number, numero: number): Promise<DocumentRecord | undefined>;
   /** Matches the current key or any previous (contingency) key. */
   findDocumentByChave(companyId: string, chave: string): Promise<DocumentRecord | undefined>;
-  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentRecord[]>;
-  /** Across companies, for jobs; ordered by nextAttemptAt then inclusion. */
-  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentRecord[]>;
+  /** Without XML: read a listed document with getDocument where its XML is needed. */
+  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentState[]>;
+  /** Across companies, for jobs; ordered by nextAttemptAt then inclusion. Without XML, as queryDocuments. */
+  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentState[]>;
 
   insertEvent(companyId: string, event: NewEvent): Promise<EventRecord>;
   /**

@@ -14,7 +14,7 @@ import {
   StoreError,
   type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
   type ContingencyScope, type ContingencyStateInput, type CreatedCompany, type CreatedPartner, type DocModel,
-  type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type Environment,
+  type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type DocumentState, type Environment,
   type EventPatch, type EventRecord, type EventReservation, type EventReservationResult, type InutilizacaoPatch, type InutilizacaoQuery, type InutilizacaoRecord,
   type JobDocumentQuery, type JobEventQuery, type NewCertificate, type NewCompany, type NewDocument, type NewEvent,
   type NewInutilizacao, type NewUnnumberedDocument, type Partner, type RequestLogEntry, type RequestLogQuery,
@@ -35,6 +35,14 @@ const BLOCKING_INUT = `status <> 'rejected'`;
 const SEQ_KEY = 'company_id = @company_id AND tp_amb = @tp_amb AND model = @model AND serie = @serie';
 /** Entity reads with their detached XML (aliases d, e, i; bare column names in WHERE are the entity's). */
 const DOCUMENTS = T.documents.select('d');
+/** Document lists: the row alone, no XML. */
+const DOCUMENT_STATES = T.documents.select('d', { xmlSigned: null, xmlProc: null, layoutXml: null });
+const documentStates = {
+  fromRow(r: Record<string, unknown>): DocumentState {
+    const { xmlSigned: _signed, xmlProc: _proc, layoutXml: _layout, ...state } = T.documents.fromRow(r);
+    return state;
+  },
+};
 const EVENTS = T.events.select('e');
 const INUTILIZACOES = T.inutilizacoes.select('i');
 
@@ -526,7 +534,7 @@ export class SqlStore implements Store {
       ?? this.one(q, T.documents, `${DOCUMENTS} WHERE company_id = @c AND previous_chaves LIKE @pattern`, { c: companyId, pattern: `%"${chave.replace(/[%_[\]"\\]/g, '')}"%` }));
   }
 
-  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentRecord[]> {
+  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentState[]> {
     const w = new Where().add('company_id = @c', { c: companyId });
     if (filter.tpAmb) w.add('tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('model = @model', { model: filter.model });
@@ -539,19 +547,19 @@ export class SqlStore implements Store {
     if (filter.includedFrom) w.add('created_at >= @i_from', { i_from: filter.includedFrom });
     if (filter.includedTo) w.add('created_at <= @i_to', { i_to: filter.includedTo });
     w.in('doc_status', 'st', filter.docStatus).in('stage', 'sg', filter.stage);
-    return this.many(T.documents, `${DOCUMENTS} WHERE ${w.sql} ORDER BY model, serie, numero ${this.d.limit('lim')}`,
+    return this.many(documentStates, `${DOCUMENT_STATES} WHERE ${w.sql} ORDER BY model, serie, numero ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }
 
-  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentRecord[]> {
+  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentState[]> {
     const w = new Where().in('d.doc_status', 'st', filter.docStatus).in('d.stage', 'sg', filter.stage);
     if (filter.dueBefore) w.add('(d.next_attempt_at IS NULL OR d.next_attempt_at <= @due)', { due: filter.dueBefore });
     if (filter.tpAmb) w.add('d.tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('d.model = @model', { model: filter.model });
     if (filter.uf) w.add('c.uf = @uf', { uf: filter.uf });
     if (filter.discardRequested !== undefined) w.add('d.discard_requested = @discard', { discard: filter.discardRequested });
-    return this.many(T.documents,
-      `${DOCUMENTS} JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
+    return this.many(documentStates,
+      `${DOCUMENT_STATES} JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
        ORDER BY d.next_attempt_at, d.created_at, d.id ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }

@@ -167,26 +167,31 @@ async function settleUnreferenced(run: JobRun, ctx: CompanyContext, doc: Documen
 export async function runDiscards(run: JobRun): Promise<DiscardSummary> {
   const summary: DiscardSummary = { consulted: 0, cancelled: 0, voided: 0, denied: 0, retryLater: 0, manual: 0, waiting: 0, settled: 0 };
   const referenced = await run.store.findDocumentsForJob({ docStatus: DISCARDABLE, discardRequested: true, dueBefore: run.now, limit: run.options.batchSize });
-  for (const doc of referenced) {
+  for (const listed of referenced) {
     if (run.stopped) break;
-    if (doc.discardState === DISCARD_STATE.manual) continue;
-    const ctx = await run.context(doc.companyId);
-    if (!ctx || !(await scopeIsNormal(ctx, doc))) {
+    if (listed.discardState === DISCARD_STATE.manual) continue;
+    const ctx = await run.context(listed.companyId);
+    if (!ctx || !(await scopeIsNormal(ctx, listed))) {
       summary.waiting += 1;
       continue;
     }
+    // Lists carry no XML: the document is read whole once it is to be worked on.
+    const doc = await ctx.store.getDocument(ctx.company.id, listed.id);
+    if (!doc) continue;
     summary.consulted += 1;
     const outcome = await discardOne(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc);
     summary[outcome] += 1;
   }
   const unreferenced = await run.store.findDocumentsForJob({ docStatus: [DOC_STATUS.NECESSITA_INTERACAO], discardRequested: false, dueBefore: run.now, limit: run.options.batchSize });
-  for (const doc of unreferenced) {
+  for (const listed of unreferenced) {
     if (run.stopped) break;
-    const ctx = await run.context(doc.companyId);
-    if (!ctx || !(await scopeIsNormal(ctx, doc))) {
+    const ctx = await run.context(listed.companyId);
+    if (!ctx || !(await scopeIsNormal(ctx, listed))) {
       summary.waiting += 1;
       continue;
     }
+    const doc = await ctx.store.getDocument(ctx.company.id, listed.id);
+    if (!doc) continue;
     if (await settleUnreferenced(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc)) summary.settled += 1;
   }
   return summary;

@@ -52,11 +52,13 @@ export async function recoverAfterCrash(run: JobRun): Promise<RecoverySummary> {
   const docs = (await run.store.findDocumentsForJob({
     docStatus: [DOC_STATUS.PENDENTE], stage: ['received', 'numbered', 'signed', 'sending'], dueBefore: run.now, limit: RECOVERY_BATCH,
   })).filter((d) => d.updatedAt.getTime() < before && (d.cStat === null || d.stage === 'sending'));
-  for (const doc of docs) {
+  for (const listed of docs) {
     if (run.stopped) break;
     summary.found += 1;
-    const ctx = await run.context(doc.companyId);
-    if (!ctx) continue;
+    const ctx = await run.context(listed.companyId);
+    // Lists carry no XML: the document is read whole to be recovered.
+    const doc = ctx && (await ctx.store.getDocument(ctx.company.id, listed.id));
+    if (!ctx || !doc) continue;
     const step = await recoverDocument(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc);
     summary[step] += 1;
   }
