@@ -4,7 +4,7 @@
 // request itself was fine, and the SOAP contract keeps request codes to 100/108/109 here).
 import { buildConsultaReply } from '../invoicy/reply-documents';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
-import type { DocumentQuery, DocumentState } from '../store/port';
+import type { DocumentQuery, DocumentSummary } from '../store/port';
 import type { DocStatus } from '../fiscal/document-state';
 import { XmlInputError } from '../xml/parse';
 import type { CompanyContext } from './context';
@@ -29,7 +29,7 @@ function localDate(text: string | undefined, offset: string, end: boolean, field
   return end && !m[2] ? new Date(d.getTime() + 999) : d;
 }
 
-async function find(ctx: CompanyContext, input: ConsultaInput, model: '55' | '65'): Promise<DocumentState[]> {
+async function find(ctx: CompanyContext, input: ConsultaInput, model: '55' | '65'): Promise<DocumentSummary[]> {
   const tpAmb = input.tpAmb === '1' || input.tpAmb === '2' ? input.tpAmb : ctx.tpAmb;
   if (input.chave) {
     const doc = await ctx.store.findDocumentByChave(ctx.company.id, input.chave);
@@ -70,7 +70,7 @@ export async function processConsulta(ctx: CompanyContext, req: DocumentRequest)
     const r = modelRefusal(modelo);
     return message(modelo, r.code, r.text);
   }
-  let docs: DocumentState[];
+  let docs: DocumentSummary[];
   try {
     docs = await find(ctx, input, model);
   } catch (err) {

@@ -2,7 +2,7 @@
 // duplicity (204/539 → the truth is fetched by key), unknown fate (108 + contingency entry, or pending
 // when SEFAZ is up) and the local 214 of a message over SEFAZ's limit. Shared by the synchronous
 // path, the lotes, the recibo polling and the settling of "necessita interação".
-import type { DocumentPatch, DocumentRecord, DocumentState } from '../store/port';
+import type { DocumentPatch, DocumentRecord, DocumentSummary } from '../store/port';
 import type { DocStatus } from '../fiscal/document-state';
 import { DOC_STATUS } from '../fiscal/document-state';
 import { nfeProc, protMatches } from '../sefaz/proc';
@@ -19,7 +19,7 @@ import { documentReply } from './replies';
 import { saveDocument } from './save';
 
 /** Emitter UF of a document: the chave's cUF, else the company's. */
-export function docUf(ctx: CompanyContext, doc: DocumentState): string {
+export function docUf(ctx: CompanyContext, doc: DocumentSummary): string {
   return (doc.chave && ufFromCode(doc.chave.slice(0, 2))) || ctx.company.uf;
 }
 

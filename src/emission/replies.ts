@@ -2,7 +2,7 @@
 // §9.2). The document-level code of a stored document is its own cStat/xMotivo (SEFAZ's, or the
 // InvoiCy code it was answered with), so a resend answers exactly what the first call answered.
 import { buildConsultaReply, buildDocumentoReply, type ConsultaEventoFields } from '../invoicy/reply-documents';
-import type { DocumentRecord, DocumentState, EventRecord, InutilizacaoRecord } from '../store/port';
+import type { DocumentRecord, DocumentSummary, EventRecord, InutilizacaoRecord } from '../store/port';
 import type { DocModel } from '../fiscal/document-state';
 import { DOC_STATUS } from '../fiscal/document-state';
 import { formatDateTime } from '../fiscal/datetime';
@@ -112,7 +112,7 @@ export interface ConsultaFlags {
 /** One consulta reply document (contract §9.2). */
 export function consultaReply(
   /** Its xmlProc is needed only with flags.xmlCompleto. */
-  doc: DocumentState & Partial<Pick<DocumentRecord, 'xmlProc'>>, events: EventRecord[], flags: ConsultaFlags, offset: string, emitterName: string,
+  doc: DocumentSummary & Partial<Pick<DocumentRecord, 'xmlProc'>>, events: EventRecord[], flags: ConsultaFlags, offset: string, emitterName: string,
 ): string {
   const eventos: ConsultaEventoFields[] = flags.eventos
     ? events.map((ev) => ({

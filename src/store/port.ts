@@ -202,7 +202,7 @@ export interface DocumentRecord extends DocumentFields {
 /** The document's XML fields: stored apart, read by the record reads, left out of lists. */
 export type DocumentXmlField = 'xmlSigned' | 'xmlProc' | 'layoutXml';
 /** A document without its XML: what list queries return (a list may hold 1,000 documents). */
-export type DocumentState = Omit<DocumentRecord, DocumentXmlField>;
+export type DocumentSummary = Omit<DocumentRecord, DocumentXmlField>;
 
 export type NewDocument = { tpAmb: TpAmb; model: DocModel; serie: number; numero: number } & Partial<DocumentFields>;
 export type NewUnnumberedDocument = Omit<NewDocument, 'numero'>;
@@ -452,9 +452,9 @@ export interface Store {
   /** Matches the current key or any previous (contingency) key. */
   findDocumentByChave(companyId: string, chave: string): Promise<DocumentRecord | undefined>;
   /** Without XML: read a listed document with getDocument where its XML is needed. */
-  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentState[]>;
+  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentSummary[]>;
   /** Across companies, for jobs; ordered by nextAttemptAt then inclusion. Without XML, as queryDocuments. */
-  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentState[]>;
+  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentSummary[]>;
 
   insertEvent(companyId: string, event: NewEvent): Promise<EventRecord>;
   /**

@@ -14,7 +14,7 @@ import {
   StoreError,
   type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
   type ContingencyScope, type ContingencyStateInput, type CreatedCompany, type CreatedPartner, type DocModel,
-  type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type DocumentState, type Environment,
+  type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type DocumentSummary, type Environment,
   type EventPatch, type EventRecord, type EventReservation, type EventReservationResult, type InutilizacaoPatch, type InutilizacaoQuery, type InutilizacaoRecord,
   type JobDocumentQuery, type JobEventQuery, type NewCertificate, type NewCompany, type NewDocument, type NewEvent,
   type NewInutilizacao, type NewUnnumberedDocument, type Partner, type RequestLogEntry, type RequestLogQuery,
@@ -24,7 +24,6 @@ import { SecretBox, SecretError, generateAccessKey, generatePartnerKey } from '.
 import * as T from './tables';
 
 const MAX_NUMERO = 999_999_999;
-const DOC_STAGES_COUNT = DOC_STAGES.length;
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const KEY_CHECK = 'master_key_check';
@@ -36,9 +35,9 @@ const SEQ_KEY = 'company_id = @company_id AND tp_amb = @tp_amb AND model = @mode
 /** Entity reads with their detached XML (aliases d, e, i; bare column names in WHERE are the entity's). */
 const DOCUMENTS = T.documents.select('d');
 /** Document lists: the row alone, no XML. */
-const DOCUMENT_STATES = T.documents.select('d', { xmlSigned: null, xmlProc: null, layoutXml: null });
-const documentStates = {
-  fromRow(r: Record<string, unknown>): DocumentState {
+const DOCUMENT_SUMMARIES = T.documents.select('d', { xmlSigned: null, xmlProc: null, layoutXml: null });
+const documentSummaries = {
+  fromRow(r: Record<string, unknown>): DocumentSummary {
     const { xmlSigned: _signed, xmlProc: _proc, layoutXml: _layout, ...state } = T.documents.fromRow(r);
     return state;
   },
@@ -107,7 +106,7 @@ function legalSourceCondition(change: StateChange): string {
   if (sql === undefined) {
     const parts = legalSources(change).map(({ statuses, stages }) => {
       const status = `doc_status IN (${statuses.join(', ')})`;
-      return stages.length === DOC_STAGES_COUNT ? status : `(${status} AND stage IN (${stages.map((st) => `'${st}'`).join(', ')}))`;
+      return stages.length === DOC_STAGES.length ? status : `(${status} AND stage IN (${stages.map((st) => `'${st}'`).join(', ')}))`;
     });
     sql = parts.length ? `(${parts.join(' OR ')})` : '1 = 0';
     legalSourceConditions.set(key, sql);
@@ -534,7 +533,7 @@ export class SqlStore implements Store {
       ?? this.one(q, T.documents, `${DOCUMENTS} WHERE company_id = @c AND previous_chaves LIKE @pattern`, { c: companyId, pattern: `%"${chave.replace(/[%_[\]"\\]/g, '')}"%` }));
   }
 
-  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentState[]> {
+  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentSummary[]> {
     const w = new Where().add('company_id = @c', { c: companyId });
     if (filter.tpAmb) w.add('tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('model = @model', { model: filter.model });
@@ -547,19 +546,19 @@ export class SqlStore implements Store {
     if (filter.includedFrom) w.add('created_at >= @i_from', { i_from: filter.includedFrom });
     if (filter.includedTo) w.add('created_at <= @i_to', { i_to: filter.includedTo });
     w.in('doc_status', 'st', filter.docStatus).in('stage', 'sg', filter.stage);
-    return this.many(documentStates, `${DOCUMENT_STATES} WHERE ${w.sql} ORDER BY model, serie, numero ${this.d.limit('lim')}`,
+    return this.many(documentSummaries, `${DOCUMENT_SUMMARIES} WHERE ${w.sql} ORDER BY model, serie, numero ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }
 
-  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentState[]> {
+  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentSummary[]> {
     const w = new Where().in('d.doc_status', 'st', filter.docStatus).in('d.stage', 'sg', filter.stage);
     if (filter.dueBefore) w.add('(d.next_attempt_at IS NULL OR d.next_attempt_at <= @due)', { due: filter.dueBefore });
     if (filter.tpAmb) w.add('d.tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('d.model = @model', { model: filter.model });
     if (filter.uf) w.add('c.uf = @uf', { uf: filter.uf });
     if (filter.discardRequested !== undefined) w.add('d.discard_requested = @discard', { discard: filter.discardRequested });
-    return this.many(documentStates,
-      `${DOCUMENT_STATES} JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
+    return this.many(documentSummaries,
+      `${DOCUMENT_SUMMARIES} JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
        ORDER BY d.next_attempt_at, d.created_at, d.id ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }

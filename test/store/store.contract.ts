@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import {
   SecretBox, SecretError, StoreError,
-  type Company, type DocumentRecord, type DocumentState, type Store,
+  type Company, type DocumentRecord, type DocumentSummary, type Store,
 } from '../../src/store';
 
 export const TEST_MASTER_KEY = 'chave-mestra-de-teste-0123456789';
@@ -270,7 +270,7 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
           await store.insertDocument(company.id, newDoc(n, { docStatus: n % 2 ? 2 : 3, dhEmi: new Date(Date.UTC(2025, 0, n)) }));
         }
         await store.insertDocument(company.id, newDoc(1, { model: '65' }));
-        const nums = (docs: DocumentState[]) => docs.map((d) => d.numero);
+        const nums = (docs: DocumentSummary[]) => docs.map((d) => d.numero);
         expect(nums(await store.queryDocuments(company.id, { model: '55', numeroFrom: 2, numeroTo: 5 }))).toEqual([2, 3, 4, 5]);
         expect(nums(await store.queryDocuments(company.id, { model: '55', docStatus: [3] }))).toEqual([2, 4, 6]);
         expect(nums(await store.queryDocuments(company.id, { emissionFrom: new Date(Date.UTC(2025, 0, 5)), emissionTo: new Date(Date.UTC(2025, 0, 6)) }))).toEqual([5, 6]);

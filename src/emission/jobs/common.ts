@@ -1,7 +1,7 @@
 // What the follow-up jobs (pending retry, EPEC/off-line reconciliation, discard, start-up recovery)
 // share: their dependencies and options, one CompanyContext per company per run, the scope check,
 // the re-transmission of a stored signed NF-e and the consulta by key reduced to facts.
-import type { DocumentRecord, DocumentState, Store } from '../../store/port';
+import type { DocumentRecord, DocumentSummary, Store } from '../../store/port';
 import { ConfigError } from '../../config';
 import { SefazMessageTooLarge, SefazTransportError } from '../../sefaz/errors';
 import type { RetConsSitNFe } from '../../sefaz/responses';
@@ -98,7 +98,7 @@ export class JobRun {
 }
 
 /** Follow-ups talk to the normal authorizer only once the document's scope is NORMAL again. */
-export async function scopeIsNormal(ctx: CompanyContext, doc: DocumentState): Promise<boolean> {
+export async function scopeIsNormal(ctx: CompanyContext, doc: DocumentSummary): Promise<boolean> {
   return !(await ctx.contingency.isInContingency({ tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model }));
 }
 

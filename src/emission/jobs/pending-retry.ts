@@ -2,7 +2,7 @@
 // §6): a document whose last transmission had an unknown fate is settled by consulta first (never a
 // blind resend); one never sent goes to the normal authorizer with its own key. Back-off between
 // attempts; after PENDING_MAX_ATTEMPTS certain failures the document becomes Rejeitado (IC-STATUS).
-import { type DocumentRecord, type DocumentState, type EventRecord } from '../../store/port';
+import { type DocumentRecord, type DocumentSummary, type EventRecord } from '../../store/port';
 import { DOC_STATUS } from '../../fiscal/document-state';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from '../codes';
 import { applyProtocol, recordRejection, sefazTarget } from '../outcome';
@@ -97,7 +97,7 @@ async function retryDocument(run: JobRun, ctx: CompanyContext, doc: DocumentReco
 }
 
 /** A pending document: answered 105 to the ERP (cStat set) and not referenced for discard. */
-function isRetryable(doc: DocumentState): boolean {
+function isRetryable(doc: DocumentSummary): boolean {
   return doc.cStat !== null && !doc.discardRequested;
 }
 

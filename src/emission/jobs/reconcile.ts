@@ -4,7 +4,7 @@
 // a rejection → Rejeitado with the cStat (both visible in consulta). Re-sending the same key is safe
 // (SEFAZ answers 204 and the consulta adopts the truth), so an unknown fate simply waits for the next
 // attempt. EPECs nearing the 168 h limit are logged, whatever the scope's state.
-import { type DocumentRecord, type DocumentState } from '../../store/port';
+import { type DocumentRecord, type DocumentSummary } from '../../store/port';
 import { DOC_STATUS } from '../../fiscal/document-state';
 import { epecWarning, pendingBackoff } from '../../contingency/policy';
 import type { CompanyContext } from '../context';
@@ -21,11 +21,11 @@ export interface ReconcileSummary {
 }
 
 /** When the EPEC was registered: its emission instant (the event carries the same dhEmi), else inclusion. */
-function epecInstant(doc: DocumentState): Date {
+function epecInstant(doc: DocumentSummary): Date {
   return doc.dhEmi ?? doc.createdAt;
 }
 
-function warnIfOld(run: JobRun, doc: DocumentState): boolean {
+function warnIfOld(run: JobRun, doc: DocumentSummary): boolean {
   const level = epecWarning(epecInstant(doc), run.now, run.options.epecWarnAfterHours);
   if (level === 'ok') return false;
   const fields = { numero: doc.numero, serie: doc.serie, chave: doc.chave, epecEm: epecInstant(doc).toISOString() };
