@@ -1,7 +1,8 @@
 // Pure contingency rules (contingency-and-numbering.md §2–§6, sefaz-nfe.md §5.5, §7, §12): what
 // switches a scope into contingency, which option a document takes, and the timing of probes,
 // retries, EPEC reconciliation, cancellations and discards. No I/O here; callers pass the facts.
-import type { ContingencyOption, DocModel } from '../store/port';
+import type { ContingencyOption } from '../store/port';
+import type { DocModel } from '../fiscal/document-state';
 import { defaultSvc } from '../fiscal/ufs';
 
 const MINUTE = 60_000;

@@ -1,7 +1,8 @@
 // Leaving contingency (contingency-and-numbering.md §2.3): for each scope in contingency whose probe
 // is due, ask the NORMAL authorizer's status service; 107 → the scope is normal again, anything else →
 // back off. Probes of one scope are ≥ 3 min apart (status service usage rule, sefaz-nfe.md §5.5).
-import type { ContingencyRecord, ContingencyScope, DocModel, Store, TpAmb } from '../store/port';
+import type { ContingencyRecord, ContingencyScope, Store, TpAmb } from '../store/port';
+import type { DocModel } from '../fiscal/document-state';
 import type { SefazClient } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import { SefazTransportError } from '../sefaz/errors';

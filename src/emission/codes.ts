@@ -1,6 +1,6 @@
 // Document-level codes the emission layer answers with (invoicy-contract.md §10.2, §10.3). SEFAZ
 // cStat values pass through untouched; these are InvoiCy's own. DocStatus values: store port.
-import { DOC_STATUS, type DocStatus } from '../store/port';
+import { DOC_STATUS, type DocStatus } from '../fiscal/document-state';
 
 /** SEFAZ cStat of a denial (uso denegado): the number is consumed and the nfeProc is kept. */
 export const DENIAL_CSTATS: readonly string[] = ['110', '301', '302', '303'];

@@ -4,7 +4,8 @@
 // request itself was fine, and the SOAP contract keeps request codes to 100/108/109 here).
 import { buildConsultaReply } from '../invoicy/reply-documents';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
-import type { DocModel, DocStatus, DocumentQuery, DocumentRecord } from '../store/port';
+import type { DocumentQuery, DocumentSummary } from '../store/port';
+import type { DocModel, DocStatus } from '../fiscal/document-state';
 import { XmlInputError } from '../xml/parse';
 import type { CompanyContext } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';
@@ -28,7 +29,7 @@ function localDate(text: string | undefined, offset: string, end: boolean, field
   return end && !m[2] ? new Date(d.getTime() + 999) : d;
 }
 
-async function find(ctx: CompanyContext, input: ConsultaInput, model: DocModel): Promise<DocumentRecord[]> {
+async function find(ctx: CompanyContext, input: ConsultaInput, model: DocModel): Promise<DocumentSummary[]> {
   const tpAmb = input.tpAmb === '1' || input.tpAmb === '2' ? input.tpAmb : ctx.tpAmb;
   if (input.chave) {
     const doc = await ctx.store.findDocumentByChave(ctx.company.id, input.chave);
@@ -69,7 +70,7 @@ export async function processConsulta(ctx: CompanyContext, req: DocumentRequest)
     const r = modelRefusal(modelo);
     return message(modelo, r.code, r.text);
   }
-  let docs: DocumentRecord[];
+  let docs: DocumentSummary[];
   try {
     docs = await find(ctx, input, model);
   } catch (err) {
@@ -80,7 +81,9 @@ export async function processConsulta(ctx: CompanyContext, req: DocumentRequest)
   const parts = await Promise.all(
     docs.map(async (doc) => {
       const events = input.flags.eventos ? await ctx.store.listEvents(ctx.company.id, doc.id) : [];
-      return consultaReply(doc, events, input.flags, ctx.offset, ctx.company.name);
+      // The XML is read only when the ERP asks for it (lists carry none).
+      const xml = input.flags.xmlCompleto ? await ctx.store.getDocument(ctx.company.id, doc.id) : undefined;
+      return consultaReply(xml ?? doc, events, input.flags, ctx.offset, ctx.company.name);
     }),
   );
   return { modelo, replyXml: parts.join('') };

@@ -4,7 +4,8 @@
 // or voids it. The company's own documents only: lookups are company-scoped.
 import { normalizeCnpj } from '../fiscal/cnpj';
 import { XmlInputError } from '../xml/parse';
-import { DOC_STATUS, type DocModel, type DocumentRecord } from '../store/port';
+import { type DocumentRecord } from '../store/port';
+import { DOC_STATUS, type DocModel } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';

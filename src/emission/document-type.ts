@@ -4,7 +4,8 @@
 // read, how the access key is built, how the document is rendered and signed (with another tpEmis in
 // contingency), where its supplement (QR code) goes, which SEFAZ services carry it, how a protocol is
 // read back and which events it accepts. Implementations live in their own folder (nfe/).
-import type { DocModel, DocumentPatch, DocumentRecord, TpAmb } from '../store/port';
+import type { DocumentPatch, DocumentRecord, TpAmb } from '../store/port';
+import type { DocModel } from '../fiscal/document-state';
 import type { SefazTarget } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import type { OrderedNode } from '../xml/ordered';

@@ -1,6 +1,6 @@
 // The document types the gateway issues, by InvoiCy modelo and by model code. A new kind is one
 // line here plus its own folder.
-import type { DocModel } from '../store/port';
+import type { DocModel } from '../fiscal/document-state';
 import type { DocumentType } from './document-type';
 import { nfeType } from './nfe';
 

@@ -15,8 +15,9 @@ import {
   collapseText, dhEventoRefusal, eventDateTime, eventProtocol, freeTextProblem, maxSeqEvento, seqRefusal, type Refusal,
 } from '../fiscal/event-rules';
 import { XmlInputError } from '../xml/parse';
-import type { DocModel, DocumentRecord, EventRecord } from '../store/port';
-import { DOC_STATUS } from '../store/port';
+import type { DocumentRecord, EventRecord } from '../store/port';
+import type { DocModel } from '../fiscal/document-state';
+import { DOC_STATUS } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';

@@ -3,13 +3,15 @@
 // → schema → route (normal, or the contingency routes when the scope is in contingency). Then the
 // synchronous transmission. Each step persists before its side effect (architecture principle 1).
 import { SefazTransportError } from '../sefaz/errors';
-import type { DocModel, DocumentPatch, DocumentRecord } from '../store/port';
-import { DOC_STATUS } from '../store/port';
+import type { DocumentPatch, DocumentRecord } from '../store/port';
+import type { DocModel } from '../fiscal/document-state';
+import { DOC_STATUS } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
 import { FINAL_STATUSES, SitCodigo } from './codes';
 import { modeloName, rejectionReply } from './replies';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
+import { saveDocument } from './save';
 import { judgeTransportFailure, settleTransportFailure } from './outage';
 import { issueInContingency } from './routes/route';
 import { inFlightAnswer, storedAnswer } from './resend';
@@ -122,12 +124,12 @@ export async function prepareDraft<D>(ctx: CompanyContext, type: DocumentType<D>
   ctx.log.info(`${type.label.toLowerCase()} numerada`);
 
   const signed = await plan.sign(doc);
-  doc = await update(ctx, doc, { stage: 'signed', xmlSigned: signed.xmlSigned, digestValue: signed.digestValue ?? undefined });
+  doc = await saveDocument(ctx, doc, { stage: 'signed', xmlSigned: signed.xmlSigned, digestValue: signed.digestValue ?? undefined });
   ctx.log.info(`${type.label.toLowerCase()} assinada`);
 
   const invalid = await type.validate(ctx, signed.xmlSigned);
   if (invalid) {
-    doc = await update(ctx, doc, {
+    doc = await saveDocument(ctx, doc, {
       docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(SitCodigo.schema),
       xMotivo: `Rejeição: Falha no Schema XML da ${type.label}: ${invalid.slice(0, 3).join('; ')}`,
     });
@@ -142,18 +144,12 @@ export async function prepareDraft<D>(ctx: CompanyContext, type: DocumentType<D>
   return { ready: { doc, signedXml: signed.xmlSigned } };
 }
 
-async function update(ctx: CompanyContext, doc: DocumentRecord, patch: Parameters<CompanyContext['store']['updateDocument']>[2]): Promise<DocumentRecord> {
-  const updated = await ctx.store.updateDocument(ctx.company.id, doc.id, patch);
-  if (!updated) throw new Error(`documento ${doc.id} desapareceu do banco`);
-  return updated;
-}
-
 /**
  * Synchronous transmission (indSinc 1) of one document. A transport failure is judged first (outage →
  * 108 and contingency; SEFAZ up → pending; a message over SEFAZ's limit → 214, never sent).
  */
 export async function sendSync(ctx: CompanyContext, ready: ReadyDocument): Promise<DocumentResult> {
-  let doc = await update(ctx, ready.doc, { stage: 'sending', attempts: ready.doc.attempts + 1 });
+  let doc = await saveDocument(ctx, ready.doc, { stage: 'sending', attempts: ready.doc.attempts + 1 });
   const { credentials } = await ctx.certificate();
   ctx.log.info(`${documentTypeOf(doc.model).label.toLowerCase()} enviada`, { indSinc: 1 });
   let ret;

@@ -2,8 +2,9 @@
 // duplicity (204/539 → the truth is fetched by key), unknown fate (108 + contingency entry, or pending
 // when SEFAZ is up) and the local 214 of a message over SEFAZ's limit. Shared by the synchronous
 // path, the lotes, the recibo polling and the settling of "necessita interação".
-import type { DocStatus, DocumentRecord } from '../store/port';
-import { DOC_STATUS } from '../store/port';
+import type { DocumentPatch, DocumentRecord, DocumentSummary } from '../store/port';
+import type { DocStatus } from '../fiscal/document-state';
+import { DOC_STATUS } from '../fiscal/document-state';
 import { SefazTransportError, type SefazMessageTooLarge } from '../sefaz/errors';
 import { parseDateTime } from '../fiscal/datetime';
 import { kilobytes } from '../fiscal/sefaz-limits';
@@ -15,9 +16,10 @@ import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from './codes';
 import { documentReply, modeloName } from './replies';
 import type { Protocol } from './document-type';
 import { documentTypeOf } from './document-types';
+import { saveDocument } from './save';
 
 /** Emitter UF of a document: the chave's cUF, else the company's. */
-export function docUf(ctx: CompanyContext, doc: DocumentRecord): string {
+export function docUf(ctx: CompanyContext, doc: DocumentSummary): string {
   return (doc.chave && ufFromCode(doc.chave.slice(0, 2))) || ctx.company.uf;
 }
 
@@ -41,9 +43,9 @@ export function resultOf(ctx: CompanyContext, doc: DocumentRecord): DocumentResu
   return { modelo, replyXml };
 }
 
-async function save(ctx: CompanyContext, doc: DocumentRecord, patch: Partial<DocumentRecord>): Promise<DocumentRecord> {
-  const updated = await ctx.store.updateDocument(ctx.company.id, doc.id, patch);
-  if (!updated) throw new Error(`documento ${doc.id} desapareceu do banco`);
+/** Stores the document's answer and logs it. */
+async function save(ctx: CompanyContext, doc: DocumentRecord, patch: DocumentPatch): Promise<DocumentRecord> {
+  const updated = await saveDocument(ctx, doc, patch);
   ctx.log.add({ cStat: updated.cStat ?? undefined });
   ctx.log.info(`${documentTypeOf(updated.model).label.toLowerCase()} respondida`, { docStatus: updated.docStatus, cStat: updated.cStat });
   return updated;

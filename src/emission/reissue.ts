@@ -3,7 +3,8 @@
 // company's contingency options under the NEXT number of the gateway's own sequence in the reserved
 // série — never the ERP's number, which may already be authorised — and the original is marked for
 // discard with that substitute, so the discard job cancels or voids it.
-import { DOC_STATUS, type DocumentRecord } from '../store/port';
+import { type DocumentRecord } from '../store/port';
+import { DOC_STATUS } from '../fiscal/document-state';
 import type { DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { SitCodigo } from './codes';

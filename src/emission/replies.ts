@@ -2,8 +2,9 @@
 // §9.2). The document-level code of a stored document is its own cStat/xMotivo (SEFAZ's, or the
 // InvoiCy code it was answered with), so a resend answers exactly what the first call answered.
 import { buildConsultaReply, buildDocumentoReply, type ConsultaEventoFields } from '../invoicy/reply-documents';
-import type { DocModel, DocumentRecord, EventRecord, InutilizacaoRecord } from '../store/port';
-import { DOC_STATUS } from '../store/port';
+import type { DocumentRecord, DocumentSummary, EventRecord, InutilizacaoRecord } from '../store/port';
+import type { DocModel } from '../fiscal/document-state';
+import { DOC_STATUS } from '../fiscal/document-state';
 import { formatDateTime } from '../fiscal/datetime';
 import { TEXT } from './codes';
 import { modelOfModelo } from './document-types';
@@ -111,7 +112,8 @@ export interface ConsultaFlags {
 
 /** One consulta reply document (contract §9.2). */
 export function consultaReply(
-  doc: DocumentRecord, events: EventRecord[], flags: ConsultaFlags, offset: string, emitterName: string,
+  /** Its xmlProc is needed only with flags.xmlCompleto. */
+  doc: DocumentSummary & Partial<Pick<DocumentRecord, 'xmlProc'>>, events: EventRecord[], flags: ConsultaFlags, offset: string, emitterName: string,
 ): string {
   const eventos: ConsultaEventoFields[] = flags.eventos
     ? events.map((ev) => ({
@@ -133,7 +135,7 @@ export function consultaReply(
     DocProtocolo: doc.nProt ?? '',
     DocSitCodigo: doc.cStat ?? '',
     DocSitDescricao: doc.xMotivo ?? '',
-    DocXML: flags.xmlCompleto ? b64(doc.xmlProc) ?? '' : undefined,
+    DocXML: flags.xmlCompleto ? b64(doc.xmlProc ?? null) ?? '' : undefined,
     // No DANFE generator yet: say so where the PDF would be.
     DocPDF: flags.pdf ? TEXT.pdfIndisponivel : undefined,
     DocStatus: doc.docStatus,

@@ -13,22 +13,13 @@ export type StoreKind = 'sqlite' | 'mssql';
 export type Environment = 'homologacao' | 'producao';
 /** SEFAZ tpAmb: 1 produção, 2 homologação. */
 export type TpAmb = '1' | '2';
-export type DocModel = '55' | '65' | '57';
-
-/** InvoiCy DocStatus (invoicy-contract.md §9.3). 7 and 8 exist only as query filters / MDF-e. */
-export type DocStatus = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 15;
-export const DOC_STATUS = {
-  PENDENTE: 1, AUTORIZADO: 2, REJEITADO: 3, NECESSITA_INTERACAO: 4, CANCELADO: 5, INUTILIZADO: 6,
-  AGUARDANDO_CONSULTA: 7, ENCERRADO: 8, EM_CONFLITO: 9, EPEC: 10, CONTINGENCIA_OFFLINE: 11,
-  DENEGADO: 12, CONTINGENCIA_FSDA: 13, CONTINGENCIA_SVC: 15,
-} as const satisfies Record<string, DocStatus>;
-
-/** Internal processing stage; persisted before every side effect (architecture principle 1). */
-export type DocStage = 'received' | 'numbered' | 'signed' | 'sending' | 'answered' | 'settled';
+// The document's states are the domain's words (fiscal/document-state.ts); the store persists them.
+import type { DocModel, DocStage, DocStatus } from '../fiscal/document-state';
+export { DOC_STATUS, type DocModel, type DocStage, type DocStatus } from '../fiscal/document-state';
 
 /** Failures the caller can act on; `message` is Portuguese, meant for ERPs and support staff. */
 export class StoreError extends Error {
-  constructor(readonly code: 'conflict' | 'not_found' | 'invalid' | 'unavailable', message: string) {
+  constructor(readonly code: 'conflict' | 'not_found' | 'invalid' | 'illegal_transition' | 'unavailable', message: string) {
     super(message);
     this.name = 'StoreError';
   }
@@ -207,6 +198,11 @@ export interface DocumentRecord extends DocumentFields {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** The document's XML fields: stored apart, read by the record reads, left out of lists. */
+export type DocumentXmlField = 'xmlSigned' | 'xmlProc' | 'layoutXml';
+/** A document without its XML: what list queries return (a list may hold 1,000 documents). */
+export type DocumentSummary = Omit<DocumentRecord, DocumentXmlField>;
 
 export type NewDocument = { tpAmb: TpAmb; model: DocModel; serie: number; numero: number } & Partial<DocumentFields>;
 export type NewUnnumberedDocument = Omit<NewDocument, 'numero'>;
@@ -455,9 +451,10 @@ export interface Store {
   findDocumentByNumber(companyId: string, tpAmb: TpAmb, model: DocModel, serie: number, numero: number): Promise<DocumentRecord | undefined>;
   /** Matches the current key or any previous (contingency) key. */
   findDocumentByChave(companyId: string, chave: string): Promise<DocumentRecord | undefined>;
-  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentRecord[]>;
-  /** Across companies, for jobs; ordered by nextAttemptAt then inclusion. */
-  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentRecord[]>;
+  /** Without XML: read a listed document with getDocument where its XML is needed. */
+  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentSummary[]>;
+  /** Across companies, for jobs; ordered by nextAttemptAt then inclusion. Without XML, as queryDocuments. */
+  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentSummary[]>;
 
   insertEvent(companyId: string, event: NewEvent): Promise<EventRecord>;
   /**

@@ -2,6 +2,7 @@
 // databases. Writes that read-then-write run in driver transactions (SQLite: BEGIN IMMEDIATE on a
 // serialised connection; SQL Server: SERIALIZABLE with UPDLOCK/HOLDLOCK hints from the dialect).
 import { isValidCnpj, normalizeCnpj } from '../fiscal/cnpj';
+import { DOC_STAGES, docStatusLabel, isLegalMove, legalSources, moveTarget, type DocStage, type DocState, type DocStatus, type StateChange } from '../fiscal/document-state';
 import { isUf } from '../fiscal/ufs';
 import type { SqlDriver, SqlExecutor, SqlParams } from './driver';
 import { newId } from './ids';
@@ -13,7 +14,7 @@ import {
   StoreError,
   type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
   type ContingencyScope, type ContingencyStateInput, type CreatedCompany, type CreatedPartner, type DocModel,
-  type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type Environment,
+  type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type DocumentSummary, type Environment,
   type EventPatch, type EventRecord, type EventReservation, type EventReservationResult, type InutilizacaoPatch, type InutilizacaoQuery, type InutilizacaoRecord,
   type JobDocumentQuery, type JobEventQuery, type NewCertificate, type NewCompany, type NewDocument, type NewEvent,
   type NewInutilizacao, type NewUnnumberedDocument, type Partner, type RequestLogEntry, type RequestLogQuery,
@@ -33,6 +34,14 @@ const BLOCKING_INUT = `status <> 'rejected'`;
 const SEQ_KEY = 'company_id = @company_id AND tp_amb = @tp_amb AND model = @model AND serie = @serie';
 /** Entity reads with their detached XML (aliases d, e, i; bare column names in WHERE are the entity's). */
 const DOCUMENTS = T.documents.select('d');
+/** Document lists: the row alone, no XML. */
+const DOCUMENT_SUMMARIES = T.documents.select('d', { xmlSigned: null, xmlProc: null, layoutXml: null });
+const documentSummaries = {
+  fromRow(r: Record<string, unknown>): DocumentSummary {
+    const { xmlSigned: _signed, xmlProc: _proc, layoutXml: _layout, ...state } = T.documents.fromRow(r);
+    return state;
+  },
+};
 const EVENTS = T.events.select('e');
 const INUTILIZACOES = T.inutilizacoes.select('i');
 
@@ -76,6 +85,33 @@ class Where {
   get sql(): string {
     return this.parts.length ? this.parts.join(' AND ') : '1 = 1';
   }
+}
+
+/** The document's state change a patch asks for, if any. */
+function stateChange(patch: DocumentPatch): StateChange | undefined {
+  if (patch.docStatus === undefined && patch.stage === undefined) return undefined;
+  return { docStatus: patch.docStatus, stage: patch.stage };
+}
+
+// The legal-move condition of each state change (at most 15 statuses × 7 stage values), built once.
+const legalSourceConditions = new Map<string, string>();
+
+/**
+ * `doc_status`/`stage` values from which the change is legal, as one SQL condition of the UPDATE: the
+ * table's check costs no extra statement. Literals come from the state machine's own constants.
+ */
+function legalSourceCondition(change: StateChange): string {
+  const key = `${change.docStatus ?? ''}|${change.stage ?? ''}`;
+  let sql = legalSourceConditions.get(key);
+  if (sql === undefined) {
+    const parts = legalSources(change).map(({ statuses, stages }) => {
+      const status = `doc_status IN (${statuses.join(', ')})`;
+      return stages.length === DOC_STAGES.length ? status : `(${status} AND stage IN (${stages.map((st) => `'${st}'`).join(', ')}))`;
+    });
+    sql = parts.length ? `(${parts.join(' OR ')})` : '1 = 0';
+    legalSourceConditions.set(key, sql);
+  }
+  return sql;
 }
 
 /** The row `id` of `companyId` (update targets; params prefixed so they never clash with SET params). */
@@ -164,13 +200,20 @@ export class SqlStore implements Store {
    * Updates one entity row (when `where` matches), then its detached XML, and returns the record. Only
    * the patch's columns are written, and XML the patch carries or the memo holds is not read back.
    */
-  private async updateEntity<R extends { updatedAt: Date }>(mapper: Mapper<R>, id: string, patch: NoInfer<Partial<R>>, where: Where): Promise<R | undefined> {
+  private async updateEntity<R extends { updatedAt: Date }>(
+    mapper: Mapper<R>, id: string, patch: NoInfer<Partial<R>>, where: Where,
+    /** Called in the transaction when `where` matched no row (may throw to say why). */
+    onMiss?: (q: SqlExecutor) => Promise<void>,
+  ): Promise<R | undefined> {
     const { set, params } = mapper.setList({ ...patch, updatedAt: new Date() });
     const key = `${mapper.table}:${id}`;
     try {
       return await this.db.tx(async (q) => {
         try {
-          if (!(await q.exec(`UPDATE ${mapper.table} SET ${set} WHERE ${where.sql}`, { ...params, ...where.params }))) return undefined;
+          if (!(await q.exec(`UPDATE ${mapper.table} SET ${set} WHERE ${where.sql}`, { ...params, ...where.params }))) {
+            await onMiss?.(q);
+            return undefined;
+          }
           await this.writeXml(q, mapper, id, patch);
           const known = { ...this.xmlMemo.known(key), ...patch } as Partial<R>;
           const record = await this.one(q, mapper, `${mapper.select('t', known)} WHERE id = @id`, { id });
@@ -451,9 +494,27 @@ export class SqlStore implements Store {
     });
   }
 
+  /**
+   * A state change applies only from a (status, stage) the state machine allows it from: that is part
+   * of the UPDATE's condition. When no row matched, the row is read to tell a missing document or an
+   * unmatched guard (undefined) from an illegal move (StoreError naming both states).
+   */
   updateDocument(companyId: string, id: string, patch: DocumentPatch, guard: DocumentGuard = {}): Promise<DocumentRecord | undefined> {
-    return this.updateEntity(T.documents, id, patch, ownedBy(id, companyId)
-      .in('stage', 'g_stage', guard.stage).in('doc_status', 'g_status', guard.docStatus));
+    const where = ownedBy(id, companyId).in('stage', 'g_stage', guard.stage).in('doc_status', 'g_status', guard.docStatus);
+    const change = stateChange(patch);
+    if (!change) return this.updateEntity(T.documents, id, patch, where);
+    return this.updateEntity(T.documents, id, patch, where.add(legalSourceCondition(change)), async (q) => {
+      const rows = await q.all('SELECT doc_status, stage FROM documents WHERE id = @id AND company_id = @c', { id, c: companyId });
+      const row = rows[0];
+      if (!row) return;
+      const from: DocState = { docStatus: Number(row.doc_status) as DocStatus, stage: String(row.stage) as DocStage };
+      if (guard.stage && !guard.stage.includes(from.stage)) return;
+      if (guard.docStatus && !guard.docStatus.includes(from.docStatus)) return;
+      const to = moveTarget(from, change);
+      if (isLegalMove(from, to)) return; // changed by another writer between the UPDATE and this read
+      throw new StoreError('illegal_transition',
+        `Documento ${id}: transição de estado recusada, ${docStatusLabel(from.docStatus)}/${from.stage} → ${docStatusLabel(to.docStatus)}/${to.stage}.`);
+    });
   }
 
   getDocument(companyId: string, id: string): Promise<DocumentRecord | undefined> {
@@ -472,7 +533,7 @@ export class SqlStore implements Store {
       ?? this.one(q, T.documents, `${DOCUMENTS} WHERE company_id = @c AND previous_chaves LIKE @pattern`, { c: companyId, pattern: `%"${chave.replace(/[%_[\]"\\]/g, '')}"%` }));
   }
 
-  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentRecord[]> {
+  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentSummary[]> {
     const w = new Where().add('company_id = @c', { c: companyId });
     if (filter.tpAmb) w.add('tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('model = @model', { model: filter.model });
@@ -485,19 +546,19 @@ export class SqlStore implements Store {
     if (filter.includedFrom) w.add('created_at >= @i_from', { i_from: filter.includedFrom });
     if (filter.includedTo) w.add('created_at <= @i_to', { i_to: filter.includedTo });
     w.in('doc_status', 'st', filter.docStatus).in('stage', 'sg', filter.stage);
-    return this.many(T.documents, `${DOCUMENTS} WHERE ${w.sql} ORDER BY model, serie, numero ${this.d.limit('lim')}`,
+    return this.many(documentSummaries, `${DOCUMENT_SUMMARIES} WHERE ${w.sql} ORDER BY model, serie, numero ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }
 
-  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentRecord[]> {
+  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentSummary[]> {
     const w = new Where().in('d.doc_status', 'st', filter.docStatus).in('d.stage', 'sg', filter.stage);
     if (filter.dueBefore) w.add('(d.next_attempt_at IS NULL OR d.next_attempt_at <= @due)', { due: filter.dueBefore });
     if (filter.tpAmb) w.add('d.tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('d.model = @model', { model: filter.model });
     if (filter.uf) w.add('c.uf = @uf', { uf: filter.uf });
     if (filter.discardRequested !== undefined) w.add('d.discard_requested = @discard', { discard: filter.discardRequested });
-    return this.many(T.documents,
-      `${DOCUMENTS} JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
+    return this.many(documentSummaries,
+      `${DOCUMENT_SUMMARIES} JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
        ORDER BY d.next_attempt_at, d.created_at, d.id ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }

@@ -132,8 +132,10 @@ test('EPEC older than 120 h is reported (warning counted even while the UF is do
 
 test('start-up recovery: a `sending` document is settled by consulta; a `signed` one becomes pending and is sent', async () => {
   const company = await h.addCompany({ uf: 'BA' });
-  // Document 1 reached SEFAZ but the crash came before any answer was stored.
+  // Document 1 reached SEFAZ but the crash came before any answer was stored (the consulta after the
+  // lost reply fails too, so it stays pending in `sending`: an authorised one may not go back).
   h.sim.faults.add({ authorizer: 'BA', service: 'NFeAutorizacao4', mode: 'lose-response', times: 1 });
+  h.sim.faults.add({ authorizer: 'BA', service: 'NFeConsultaProtocolo4', mode: 'down', times: 1 });
   await h.call([nfeFor(company, 'BA', 1)], { as: company });
   await setScope(h, 'BA', 'normal');
   // Document 2 never reached SEFAZ (connection dropped before processing).

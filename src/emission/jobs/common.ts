@@ -1,7 +1,7 @@
 // What the follow-up jobs (pending retry, EPEC/off-line reconciliation, discard, start-up recovery)
 // share: their dependencies and options, one CompanyContext per company per run, the scope check,
 // the re-transmission of a stored signed document and the consulta by key reduced to facts.
-import type { DocumentRecord, Store } from '../../store/port';
+import type { DocumentRecord, DocumentSummary, Store } from '../../store/port';
 import { ConfigError } from '../../config';
 import { SefazMessageTooLarge, SefazTransportError } from '../../sefaz/errors';
 import { failureVerdict, UNKNOWN_FATE_WAIT_MS } from '../../contingency/policy';
@@ -97,7 +97,7 @@ export class JobRun {
 }
 
 /** Follow-ups talk to the normal authorizer only once the document's scope is NORMAL again. */
-export async function scopeIsNormal(ctx: CompanyContext, doc: DocumentRecord): Promise<boolean> {
+export async function scopeIsNormal(ctx: CompanyContext, doc: DocumentSummary): Promise<boolean> {
   return !(await ctx.contingency.isInContingency({ tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model }));
 }
 

@@ -6,13 +6,15 @@
 //
 // Also §5.3: a "necessita interação" document (4) NOT referenced for discard is settled by consulta:
 // authorised → adopted (2); unknown to SEFAZ → Rejeitado (3), so the ERP may send that number again.
-import { DOC_STATUS, type DocumentRecord, type EventRecord } from '../../store/port';
+import { type DocumentRecord, type EventRecord } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import { discardDecision, pendingBackoff, type DiscardDecision } from '../../contingency/policy';
 import type { CompanyContext } from '../context';
 import { documentTypeOf } from '../document-types';
 import { applyProtocol, settleByConsulta } from '../outcome';
 import { issueEvent, transmitEvent } from '../events';
 import { sendInutilizacao } from '../inutilizacao';
+import { saveDocument } from '../save';
 import { consultKey, scopeIsNormal, type JobRun, type KeyFacts } from './common';
 
 /** Values of DocumentRecord.discardState written by this job. */
@@ -47,19 +49,15 @@ export interface DiscardSummary {
 
 type Outcome = 'cancelled' | 'voided' | 'denied' | 'retryLater' | 'manual';
 
-async function save(ctx: CompanyContext, doc: DocumentRecord, patch: Parameters<CompanyContext['store']['updateDocument']>[2]): Promise<DocumentRecord> {
-  return (await ctx.store.updateDocument(ctx.company.id, doc.id, patch)) ?? doc;
-}
-
 async function retryLater(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, reason: string): Promise<Outcome> {
   // pendingBackoff keeps the consultas of a key under SEFAZ's 10 per hour.
-  await save(ctx, doc, { attempts: doc.attempts + 1, nextAttemptAt: run.at(pendingBackoff(doc.attempts + 1)), lastError: reason });
+  await saveDocument(ctx, doc, { attempts: doc.attempts + 1, nextAttemptAt: run.at(pendingBackoff(doc.attempts + 1)), lastError: reason });
   return 'retryLater';
 }
 
 async function manual(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, reason: string): Promise<Outcome> {
   ctx.log.error('descarte exige ação manual do suporte', { numero: doc.numero, serie: doc.serie, motivo: reason });
-  await save(ctx, doc, { discardState: DISCARD_STATE.manual, lastError: reason, nextAttemptAt: run.at(DAY) });
+  await saveDocument(ctx, doc, { discardState: DISCARD_STATE.manual, lastError: reason, nextAttemptAt: run.at(DAY) });
   return 'manual';
 }
 
@@ -74,7 +72,7 @@ async function cancel(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, fac
     doc = await applyProtocol(ctx, doc, prot);
     if (doc.docStatus !== DOC_STATUS.AUTORIZADO) return manual(run, ctx, doc, `protocolo ${prot.nProt} não corresponde ao XML assinado guardado`);
   }
-  doc = await save(ctx, doc, { discardState: DISCARD_STATE.cancelling });
+  doc = await saveDocument(ctx, doc, { discardState: DISCARD_STATE.cancelling });
   const plan = { ...documentTypeOf(doc.model).events.cancellation({ nProt: prot.nProt, xJust: run.options.cancelJustification }), nSeq: 1 };
   const issued = await issueEvent(ctx, doc, plan, { requestXml: null });
   // Already stored: registered (a crash after SEFAZ answered); pending or sending → send it again (a
@@ -84,7 +82,7 @@ async function cancel(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, fac
   else if (issued.stored.status === 'registered' || !issued.stored.xmlSigned) ev = issued.stored;
   else ev = (await transmitEvent(ctx, doc, issued.stored, issued.stored.xmlSigned)).ev;
   if (ev.status === 'registered') {
-    await save(ctx, doc, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado', discardState: DISCARD_STATE.cancelled, lastError: null });
+    await saveDocument(ctx, doc, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado', discardState: DISCARD_STATE.cancelled, lastError: null });
     return 'cancelled';
   }
   if (ev.cStat === '501') return manual(run, ctx, doc, `cancelamento recusado fora do prazo (501): ${ev.xMotivo}`);
@@ -95,11 +93,11 @@ async function cancel(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, fac
 async function voidNumber(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<Outcome> {
   const model = doc.model;
   if (model === '57') return manual(run, ctx, doc, 'CT-e sem serviço de inutilização');
-  doc = await save(ctx, doc, { discardState: DISCARD_STATE.voiding });
+  doc = await saveDocument(ctx, doc, { discardState: DISCARD_STATE.voiding });
   const cert = await ctx.certificate();
   const inut = await sendInutilizacao(ctx, { model, serie: doc.serie, nIni: doc.numero, nFin: doc.numero, xJust: run.options.inutJustification }, cert);
   if (inut.status === 'authorized' || ALREADY_VOID.includes(inut.cStat ?? '')) {
-    await save(ctx, doc, { docStatus: DOC_STATUS.INUTILIZADO, cStat: '102', xMotivo: 'Inutilização de número homologado', discardState: DISCARD_STATE.voided, lastError: null });
+    await saveDocument(ctx, doc, { docStatus: DOC_STATUS.INUTILIZADO, cStat: '102', xMotivo: 'Inutilização de número homologado', discardState: DISCARD_STATE.voided, lastError: null });
     return 'voided';
   }
   // 241: SEFAZ knows the number after all → the next consulta finds it. Transport: still pending.
@@ -111,7 +109,7 @@ async function discardOne(run: JobRun, ctx: CompanyContext, doc: DocumentRecord)
   const keys = [...new Set([doc.chave, ...doc.previousChaves].filter((k): k is string => !!k))];
   // Never keyed: the number never left the gateway.
   if (keys.length === 0) return voidNumber(run, ctx, doc);
-  if (!doc.discardState) doc = await save(ctx, doc, { discardState: DISCARD_STATE.consulting });
+  if (!doc.discardState) doc = await saveDocument(ctx, doc, { discardState: DISCARD_STATE.consulting });
   const answers: { key: string; facts: KeyFacts; decision: DiscardDecision }[] = [];
   for (const key of keys) {
     const facts = await consultKey(ctx, doc, key);
@@ -138,21 +136,21 @@ async function discardOne(run: JobRun, ctx: CompanyContext, doc: DocumentRecord)
     case 'manual':
       return manual(run, ctx, doc, decision.reason);
     case 'already-cancelled':
-      await save(ctx, doc, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Documento já cancelado na SEFAZ', discardState: DISCARD_STATE.cancelled, lastError: null });
+      await saveDocument(ctx, doc, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Documento já cancelado na SEFAZ', discardState: DISCARD_STATE.cancelled, lastError: null });
       return 'cancelled';
     case 'denied': {
       const prot = facts.kind === 'answer' ? facts.ret.protocol : undefined;
       const adopted = prot && key === doc.chave ? await applyProtocol(ctx, doc, prot) : doc;
-      await save(ctx, adopted, { docStatus: DOC_STATUS.DENEGADO, discardState: DISCARD_STATE.denied });
+      await saveDocument(ctx, adopted, { docStatus: DOC_STATUS.DENEGADO, discardState: DISCARD_STATE.denied });
       return 'denied';
     }
     case 'confirm-not-found':
-      await save(ctx, doc, { discardState: DISCARD_STATE.notFoundOnce, nextAttemptAt: run.at(pendingBackoff(1)) });
+      await saveDocument(ctx, doc, { discardState: DISCARD_STATE.notFoundOnce, nextAttemptAt: run.at(pendingBackoff(1)) });
       return 'retryLater';
     case 'inutilizar':
       return voidNumber(run, ctx, doc);
     case 'already-voided':
-      await save(ctx, doc, { docStatus: DOC_STATUS.INUTILIZADO, xMotivo: 'Número já inutilizado na SEFAZ', discardState: DISCARD_STATE.voided, lastError: null });
+      await saveDocument(ctx, doc, { docStatus: DOC_STATUS.INUTILIZADO, xMotivo: 'Número já inutilizado na SEFAZ', discardState: DISCARD_STATE.voided, lastError: null });
       return 'voided';
   }
 }
@@ -162,33 +160,38 @@ async function settleUnreferenced(run: JobRun, ctx: CompanyContext, doc: Documen
   if (run.now.getTime() - doc.createdAt.getTime() < run.options.unknownFateWaitMs) return false;
   const settled = await settleByConsulta(ctx, doc);
   if (settled) return true;
-  await save(ctx, doc, { nextAttemptAt: run.at(pendingBackoff(1)) });
+  await saveDocument(ctx, doc, { nextAttemptAt: run.at(pendingBackoff(1)) });
   return false;
 }
 
 export async function runDiscards(run: JobRun): Promise<DiscardSummary> {
   const summary: DiscardSummary = { consulted: 0, cancelled: 0, voided: 0, denied: 0, retryLater: 0, manual: 0, waiting: 0, settled: 0 };
   const referenced = await run.store.findDocumentsForJob({ docStatus: DISCARDABLE, discardRequested: true, dueBefore: run.now, limit: run.options.batchSize });
-  for (const doc of referenced) {
+  for (const listed of referenced) {
     if (run.stopped) break;
-    if (doc.discardState === DISCARD_STATE.manual) continue;
-    const ctx = await run.context(doc.companyId);
-    if (!ctx || !(await scopeIsNormal(ctx, doc))) {
+    if (listed.discardState === DISCARD_STATE.manual) continue;
+    const ctx = await run.context(listed.companyId);
+    if (!ctx || !(await scopeIsNormal(ctx, listed))) {
       summary.waiting += 1;
       continue;
     }
+    // Lists carry no XML: the document is read whole once it is to be worked on.
+    const doc = await ctx.store.getDocument(ctx.company.id, listed.id);
+    if (!doc) continue;
     summary.consulted += 1;
     const outcome = await discardOne(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc);
     summary[outcome] += 1;
   }
   const unreferenced = await run.store.findDocumentsForJob({ docStatus: [DOC_STATUS.NECESSITA_INTERACAO], discardRequested: false, dueBefore: run.now, limit: run.options.batchSize });
-  for (const doc of unreferenced) {
+  for (const listed of unreferenced) {
     if (run.stopped) break;
-    const ctx = await run.context(doc.companyId);
-    if (!ctx || !(await scopeIsNormal(ctx, doc))) {
+    const ctx = await run.context(listed.companyId);
+    if (!ctx || !(await scopeIsNormal(ctx, listed))) {
       summary.waiting += 1;
       continue;
     }
+    const doc = await ctx.store.getDocument(ctx.company.id, listed.id);
+    if (!doc) continue;
     if (await settleUnreferenced(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc)) summary.settled += 1;
   }
   return summary;

@@ -2,7 +2,8 @@
 // §6): a document whose last transmission had an unknown fate is settled by consulta first (never a
 // blind resend); one never sent goes to the normal authorizer with its own key. Back-off between
 // attempts; after PENDING_MAX_ATTEMPTS certain failures the document becomes Rejeitado (IC-STATUS).
-import { DOC_STATUS, type DocumentRecord, type EventRecord } from '../../store/port';
+import { type DocumentRecord, type DocumentSummary, type EventRecord } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from '../codes';
 import { applyProtocol, recordRejection, sefazTarget } from '../outcome';
 import { transmitEvent } from '../events';
@@ -97,20 +98,23 @@ async function retryDocument(run: JobRun, ctx: CompanyContext, doc: DocumentReco
 }
 
 /** A pending document: answered 105 to the ERP (cStat set) and not referenced for discard. */
-function isRetryable(doc: DocumentRecord): boolean {
+function isRetryable(doc: DocumentSummary): boolean {
   return doc.cStat !== null && !doc.discardRequested;
 }
 
 export async function retryPendingDocuments(run: JobRun): Promise<PendingSummary> {
   const summary: PendingSummary = { tried: 0, settled: 0, stillPending: 0, gaveUp: 0, waiting: 0 };
   const docs = await run.store.findDocumentsForJob({ docStatus: [DOC_STATUS.PENDENTE], dueBefore: run.now, discardRequested: false, limit: run.options.batchSize });
-  for (const doc of docs.filter(isRetryable)) {
+  for (const listed of docs.filter(isRetryable)) {
     if (run.stopped) break;
-    const ctx = await run.context(doc.companyId);
-    if (!ctx || !(await scopeIsNormal(ctx, doc))) {
+    const ctx = await run.context(listed.companyId);
+    if (!ctx || !(await scopeIsNormal(ctx, listed))) {
       summary.waiting += 1;
       continue;
     }
+    // Lists carry no XML: the document is read whole once it is to be worked on.
+    const doc = await ctx.store.getDocument(ctx.company.id, listed.id);
+    if (!doc) continue;
     summary.tried += 1;
     const step = await retryDocument(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc);
     if (step === 'settled') summary.settled += 1;

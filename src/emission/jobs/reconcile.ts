@@ -4,7 +4,8 @@
 // a rejection → Rejeitado with the cStat (both visible in consulta). Re-sending the same key is safe
 // (SEFAZ answers 204 and the consulta adopts the truth), so an unknown fate simply waits for the next
 // attempt. EPECs nearing the 168 h limit are logged, whatever the scope's state.
-import { DOC_STATUS, type DocumentRecord } from '../../store/port';
+import { type DocumentRecord, type DocumentSummary } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import { epecWarning, pendingBackoff } from '../../contingency/policy';
 import type { CompanyContext } from '../context';
 import { scopeIsNormal, transmitStored, type JobRun } from './common';
@@ -20,11 +21,11 @@ export interface ReconcileSummary {
 }
 
 /** When the EPEC was registered: its emission instant (the event carries the same dhEmi), else inclusion. */
-function epecInstant(doc: DocumentRecord): Date {
+function epecInstant(doc: DocumentSummary): Date {
   return doc.dhEmi ?? doc.createdAt;
 }
 
-function warnIfOld(run: JobRun, doc: DocumentRecord): boolean {
+function warnIfOld(run: JobRun, doc: DocumentSummary): boolean {
   const level = epecWarning(epecInstant(doc), run.now, run.options.epecWarnAfterHours);
   if (level === 'ok') return false;
   const fields = { numero: doc.numero, serie: doc.serie, chave: doc.chave, epecEm: epecInstant(doc).toISOString() };
@@ -51,11 +52,13 @@ export async function reconcileContingencyDocuments(run: JobRun): Promise<Reconc
   const docs = await run.store.findDocumentsForJob({
     docStatus: [DOC_STATUS.EPEC, DOC_STATUS.CONTINGENCIA_OFFLINE], dueBefore: run.now, limit: run.options.batchSize,
   });
-  for (const doc of docs) {
+  for (const listed of docs) {
     if (run.stopped) break;
-    if (doc.docStatus === DOC_STATUS.EPEC && warnIfOld(run, doc)) summary.epecWarnings += 1;
-    const ctx = await run.context(doc.companyId);
-    if (!ctx || !doc.xmlSigned || !(await scopeIsNormal(ctx, doc))) {
+    if (listed.docStatus === DOC_STATUS.EPEC && warnIfOld(run, listed)) summary.epecWarnings += 1;
+    const ctx = await run.context(listed.companyId);
+    // Lists carry no XML: the document is read whole to be sent.
+    const doc = ctx && (await ctx.store.getDocument(ctx.company.id, listed.id));
+    if (!ctx || !doc?.xmlSigned || !(await scopeIsNormal(ctx, doc))) {
       summary.waiting += 1;
       continue;
     }

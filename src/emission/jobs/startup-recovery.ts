@@ -9,7 +9,8 @@
 //   may already be sending it again — under a new number when the gateway had numbered it);
 // * events left `sending` → pending (re-sent by the pending-retry job).
 // Only rows last touched before this run started are considered: newer ones belong to live requests.
-import { DOC_STATUS, type DocumentRecord } from '../../store/port';
+import { type DocumentRecord } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
 import { recordRejection } from '../outcome';
@@ -51,11 +52,13 @@ export async function recoverAfterCrash(run: JobRun): Promise<RecoverySummary> {
   const docs = (await run.store.findDocumentsForJob({
     docStatus: [DOC_STATUS.PENDENTE], stage: ['received', 'numbered', 'signed', 'sending'], dueBefore: run.now, limit: RECOVERY_BATCH,
   })).filter((d) => d.updatedAt.getTime() < before && (d.cStat === null || d.stage === 'sending'));
-  for (const doc of docs) {
+  for (const listed of docs) {
     if (run.stopped) break;
     summary.found += 1;
-    const ctx = await run.context(doc.companyId);
-    if (!ctx) continue;
+    const ctx = await run.context(listed.companyId);
+    // Lists carry no XML: the document is read whole to be recovered.
+    const doc = ctx && (await ctx.store.getDocument(ctx.company.id, listed.id));
+    if (!ctx || !doc) continue;
     const step = await recoverDocument(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc);
     summary[step] += 1;
   }

@@ -2,7 +2,7 @@
 // ≤ 50 NF-e and ≤ 500 KB per message, measured on the message itself); an NFC-e goes on its own.
 import { enviNFeSizes } from '../../sefaz/message-size';
 import { limitsOf, packLotes } from '../../fiscal/sefaz-limits';
-import type { DocModel } from '../../store/port';
+import type { DocModel } from '../../fiscal/document-state';
 
 export function nfeLotes(model: DocModel, signedXmls: readonly string[]): number[][] | undefined {
   if (model !== '55') return undefined;

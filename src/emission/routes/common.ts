@@ -1,9 +1,11 @@
 // What the contingency routes (SVC, EPEC, off-line) share: their input, their outcome and the
 // stored state of a contingency transmission whose answer never came.
-import { DOC_STATUS, type DocumentPatch, type DocumentRecord } from '../../store/port';
+import { type DocumentRecord } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
 import type { DocumentType } from '../document-type';
+import { saveDocument } from '../save';
 
 /** A numbered, signed (tpEmis 1) and schema-valid document of a scope in contingency, with its type. */
 export interface RouteInput<D = unknown> {
@@ -22,13 +24,6 @@ export type RouteOutcome =
   /** The re-keyed document fails the schema. */
   | { schema: string[] };
 
-export async function saveDoc(ctx: CompanyContext, doc: DocumentRecord, patch: DocumentPatch): Promise<DocumentRecord> {
-  const updated = await ctx.store.updateDocument(ctx.company.id, doc.id, patch);
-  if (!updated) throw new Error(`documento ${doc.id} desapareceu do banco`);
-  if (patch.chave) ctx.log.add({ chave: patch.chave });
-  return updated;
-}
-
 /**
  * Sent to a contingency authorizer and no answer came: the number must not try another route (two
  * keys could end up authorised). Stored as DocStatus 1 / stage `sending` with the contingency key and
@@ -36,7 +31,7 @@ export async function saveDoc(ctx: CompanyContext, doc: DocumentRecord, patch: D
  */
 export async function sentWithoutAnswer(ctx: CompanyContext, doc: DocumentRecord, cause: string): Promise<DocumentRecord> {
   ctx.log.warn('contingência: envio sem resposta; documento pendente', { tpEmis: doc.tpEmis, error: cause });
-  return saveDoc(ctx, doc, {
+  return saveDocument(ctx, doc, {
     docStatus: DOC_STATUS.PENDENTE, stage: 'sending', cStat: String(SitCodigo.pendente), xMotivo: TEXT.pendenteContingencia, lastError: cause,
   });
 }

@@ -5,10 +5,12 @@
 import { SefazTransportError } from '../../sefaz/errors';
 import { signXml } from '../../signing/xmldsig';
 import { parseDateTime } from '../../fiscal/datetime';
-import { DOC_STATUS, type EventPatch, type EventRecord } from '../../store/port';
+import { type EventPatch, type EventRecord } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import type { CompanyContext } from '../context';
 import { sefazTarget } from '../outcome';
-import { saveDoc, sentWithoutAnswer, type RouteInput, type RouteOutcome } from './common';
+import { saveDocument } from '../save';
+import { sentWithoutAnswer, type RouteInput, type RouteOutcome } from './common';
 
 async function saveEvent(ctx: CompanyContext, ev: EventRecord, patch: EventPatch): Promise<EventRecord> {
   return (await ctx.store.updateEvent(ctx.company.id, ev.id, patch)) ?? ev;
@@ -22,7 +24,7 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
   const r = await type.renderForContingency(ctx, draft, input.doc, uf, '4');
   if (!r.ok) return 'schema' in r ? { schema: r.schema } : { next: r.unavailable };
   const rendition = r.signed;
-  let doc = await saveDoc(ctx, input.doc, {
+  let doc = await saveDocument(ctx, input.doc, {
     stage: 'signed', tpEmis: '4', chave: rendition.chave, xmlSigned: rendition.xmlSigned, digestValue: rendition.digestValue,
   });
 
@@ -34,7 +36,7 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
   let ev = previous
     ? await saveEvent(ctx, previous, sending)
     : await ctx.store.insertEvent(ctx.company.id, { documentId: doc.id, tpEvento: type.epec.tpEvento, nSeq: 1, ...sending });
-  doc = await saveDoc(ctx, doc, { stage: 'sending', attempts: doc.attempts + 1 });
+  doc = await saveDocument(ctx, doc, { stage: 'sending', attempts: doc.attempts + 1 });
   ctx.log.info('epec enviado ao Ambiente Nacional', { chave: rendition.chave });
 
   let ret;
@@ -61,7 +63,7 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
     status: 'registered', cStat: ret0.cStat, xMotivo: ret0.xMotivo, nProt: ret0.nProt ?? null,
     dhReg: parseDateTime(ret0.dhRegEvento) ?? null, xmlProc: type.events.proc(signed, ret0.raw), lastError: null,
   });
-  doc = await saveDoc(ctx, doc, {
+  doc = await saveDocument(ctx, doc, {
     docStatus: DOC_STATUS.EPEC, stage: 'answered', cStat: ret0.cStat, xMotivo: ret0.xMotivo, epecProtocol: ev.nProt, lastError: null,
   });
   ctx.log.info('epec registrado', { nProt: ev.nProt });

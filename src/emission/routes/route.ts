@@ -4,7 +4,7 @@
 // to the next; the end of the list (or NONE) leaves it pending (109/105) with its tpEmis 1 key.
 import { defaultOptions, nextOption } from '../../contingency/policy';
 import type { ContingencyOption } from '../../store/port';
-import { DOC_STATUS } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import type { DocumentResult } from '../../invoicy/types';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
@@ -12,7 +12,8 @@ import { resultOf } from '../outcome';
 import { issueViaSvc, isSvcActive } from './svc';
 import { issueViaEpec } from './epec';
 import { issueOffline } from './offline';
-import { saveDoc, type RouteInput, type RouteOutcome } from './common';
+import { type RouteInput, type RouteOutcome } from './common';
+import { saveDocument } from '../save';
 
 const ROUTES: Record<Exclude<ContingencyOption, 'NONE'>, (ctx: CompanyContext, input: RouteInput) => Promise<RouteOutcome>> = {
   SVC: issueViaSvc,
@@ -41,7 +42,7 @@ export async function issueInContingency(ctx: CompanyContext, input: RouteInput)
       return { result: contingencyResult(ctx, outcome.done), doc: outcome.done };
     }
     if ('schema' in outcome) {
-      const doc = await saveDoc(ctx, input.doc, {
+      const doc = await saveDocument(ctx, input.doc, {
         docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(SitCodigo.schema),
         xMotivo: `Rejeição: Falha no Schema XML da ${input.type.label}: ${outcome.schema.slice(0, 3).join('; ')}`,
       });
@@ -51,7 +52,7 @@ export async function issueInContingency(ctx: CompanyContext, input: RouteInput)
   }
   // Pending with its normal (tpEmis 1) rendition: the pending job sends it once the scope is normal.
   const { chave, xmlSigned, digestValue } = input.doc;
-  const doc = await saveDoc(ctx, input.doc, {
+  const doc = await saveDocument(ctx, input.doc, {
     docStatus: DOC_STATUS.PENDENTE, stage: 'signed', tpEmis: '1', chave, xmlSigned, digestValue,
     cStat: String(SitCodigo.pendente), xMotivo: TEXT.pendente,
   });

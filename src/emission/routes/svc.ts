@@ -4,10 +4,11 @@
 import { svcFor, type SvcAuthorizer } from '../../contingency/policy';
 import { svcTpEmis } from '../../fiscal/ufs';
 import { SefazTransportError } from '../../sefaz/errors';
-import { DOC_STATUS } from '../../store/port';
+import { DOC_STATUS } from '../../fiscal/document-state';
 import type { CompanyContext, EmissionDeps } from '../context';
 import { applyProtocol, recordRejection, sefazTarget } from '../outcome';
-import { saveDoc, sentWithoutAnswer, type RouteOutcome, type RouteInput } from './common';
+import { saveDocument } from '../save';
+import { sentWithoutAnswer, type RouteOutcome, type RouteInput } from './common';
 
 /** Status service usage rule (sefaz-nfe.md §5.5): at most one call per 3 minutes. */
 const STATUS_CACHE_MS = 3 * 60_000;
@@ -65,7 +66,7 @@ export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promi
   const r = await input.type.renderForContingency(ctx, input.draft, input.doc, uf, svcTpEmis(svc));
   if (!r.ok) return 'schema' in r ? { schema: r.schema } : { next: r.unavailable };
   const rendition = r.signed;
-  let doc = await saveDoc(ctx, input.doc, {
+  let doc = await saveDocument(ctx, input.doc, {
     stage: 'sending', tpEmis: rendition.tpEmis, chave: rendition.chave, xmlSigned: rendition.xmlSigned,
     digestValue: rendition.digestValue, attempts: input.doc.attempts + 1,
   });
