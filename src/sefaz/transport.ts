@@ -1,23 +1,26 @@
 // SOAP 1.2 over mutual TLS to a SEFAZ (or to our simulator: same code, different trust and URL).
 // One keep-alive agent per company certificate; every failure becomes a SefazTransportError whose
-// `requestSent` says whether the SEFAZ may have processed the message (sefaz-nfe.md §2).
+// `requestSent` says whether the SEFAZ may have processed the message (sefaz-nfe.md §2). The endpoint's
+// service descriptor says how the message is wrapped and encoded and how large it may be: a message
+// over SEFAZ's limit is never written (SefazMessageTooLarge), SEFAZ would refuse it whole (214).
 import https from 'node:https';
 import fs from 'node:fs';
 import tls, { type TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { processScope, type LogScope } from '../log/logger';
 import { assertXmlSafe, parseXml } from '../xml/parse';
-import { SefazTransportError, type SefazTransportErrorKind } from './errors';
+import { SefazMessageTooLarge, SefazTransportError, type SefazTransportErrorKind } from './errors';
+import { closeWrapper, encodeBody, openWrapper, type SoapService } from './services/descriptor';
 import { findElements, scanElements, sliceOf, type ElementSpan } from './xml-text';
 
 export interface SoapEndpoint {
   url: string;
   /** Names the service in error messages, which reach ERPs: e.g. "SP NFeAutorizacao4". The URL (host
-   *  and port) stays in the log lines for support staff. Default: the operation, from the namespace. */
+   *  and port) stays in the log lines for support staff. Default: the service's operation. */
   label?: string;
-  /** nfeDadosMsg namespace, e.g. http://www.portalfiscal.inf.br/nfe/wsdl/NFeAutorizacao4 */
-  namespace: string;
   soapAction: string;
+  /** The service at this address: wrapper, namespace, body encoding and size limit of its messages. */
+  service: SoapService;
 }
 
 /** PEM key and certificate of the company (the A1 that also signs); fingerprint keys the agent. */
@@ -71,12 +74,13 @@ export interface SoapResponse {
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 const DEFAULT_RESPONSE_TIMEOUT_MS = 40_000;
 
-/** SOAP 1.2 envelope exactly as sefaz-nfe.md §2.1 (no header, business XML inline). */
-export function soapEnvelope(namespace: string, bodyXml: string): string {
+/** SOAP 1.2 envelope exactly as sefaz-nfe.md §2.1 (no header): the business XML in the service's wrapper, encoded as it says. */
+export function soapEnvelope(service: SoapService, bodyXml: string): string {
   return (
     '<soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" ' +
     'xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>' +
-    `<nfeDadosMsg xmlns="${namespace}">${bodyXml}</nfeDadosMsg></soap:Body></soap:Envelope>`
+    `${openWrapper(service.namespace, service.request.wrapper)}${encodeBody(service, bodyXml)}${closeWrapper(service.request.wrapper)}` +
+    '</soap:Body></soap:Envelope>'
   );
 }
 
@@ -132,8 +136,12 @@ export class SefazTransport {
   }
 
   send(req: SoapRequest): Promise<SoapResponse> {
+    const descriptor = req.endpoint.service;
+    const body = Buffer.from(soapEnvelope(descriptor, req.bodyXml), 'utf8');
+    // Measured on the bytes that would be written, envelope included.
+    const limit = descriptor.limits.maxMessageBytes;
+    if (body.length > limit) return Promise.reject(new SefazMessageTooLarge(descriptor.operation, body.length, limit));
     const url = new URL(req.endpoint.url);
-    const body = Buffer.from(soapEnvelope(req.endpoint.namespace, req.bodyXml), 'utf8');
     const connectTimeoutMs = req.timeouts?.connectTimeoutMs ?? this.options.timeouts?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const responseTimeoutMs = req.timeouts?.responseTimeoutMs ?? this.options.timeouts?.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
     const started = performance.now();
@@ -232,7 +240,7 @@ export class SefazTransport {
 
 /** What error messages call the endpoint: its label, never its host and port. */
 function serviceName(endpoint: SoapEndpoint): string {
-  return endpoint.label ?? endpoint.namespace.slice(endpoint.namespace.lastIndexOf('/') + 1);
+  return endpoint.label ?? endpoint.service.operation;
 }
 
 function withoutAddress(message: string, url: URL): string {
