@@ -65,7 +65,7 @@ export interface SoapRequest {
 }
 
 export interface SoapResponse {
-  /** The ret… element exactly as received (located by local name inside the SOAP Body of an answer that passed assertXmlSafe). */
+  /** The service's ret… element exactly as received (located by local name inside the SOAP Body of an answer that passed assertXmlSafe). */
   xml: string;
   httpStatus: number;
   durationMs: number;
@@ -100,11 +100,10 @@ function faultText(xml: string): string | undefined {
   return String(text ?? 'sem descrição').trim().slice(0, 500);
 }
 
-/** The ret… element inside the SOAP Body (nfeResultMsg, or a legacy …Result wrapper). */
-function retElement(xml: string, spans: ElementSpan[]): ElementSpan | undefined {
+/** The service's answer root (ret…) inside the SOAP Body, whatever wraps it (nfeResultMsg, or a legacy …Result). */
+function retElement(spans: ElementSpan[], root: string): ElementSpan | undefined {
   const body = findElements(spans, 'Body')[0];
-  if (!body) return undefined;
-  return spans.find((s) => s.start > body.start && s.end <= body.end && s.localName.startsWith('ret'));
+  return body && findElements(spans, root, body)[0];
 }
 
 export class SefazTransport {
@@ -222,7 +221,7 @@ export class SefazTransport {
         res.on('end', () => {
           if (!res.complete) return fail('reset', `Resposta da SEFAZ (${service}) incompleta`, true);
           const status = res.statusCode ?? 0;
-          const outcome = interpret(Buffer.concat(chunks).toString('utf8'), status, service);
+          const outcome = interpret(Buffer.concat(chunks).toString('utf8'), status, service, descriptor.reply.root);
           finish(outcome instanceof SefazTransportError ? outcome : { xml: outcome, httpStatus: status, durationMs: 0 });
         });
       });
@@ -247,8 +246,8 @@ function withoutAddress(message: string, url: URL): string {
   return [url.host, url.hostname].reduce((text, address) => text.split(address).join('servidor'), message);
 }
 
-/** Turns a complete HTTP answer into the ret… element text or the matching error. */
-function interpret(text: string, status: number, service: string): string | SefazTransportError {
+/** Turns a complete HTTP answer into the text of its `root` element (ret…) or the matching error. */
+function interpret(text: string, status: number, service: string, root: string): string | SefazTransportError {
   const sent = { requestSent: true, httpStatus: status };
   let spans: ElementSpan[] | undefined;
   if (text.trim() !== '') {
@@ -263,7 +262,7 @@ function interpret(text: string, status: number, service: string): string | Sefa
   if (fault) return new SefazTransportError('http', `SEFAZ (${service}) retornou SOAP Fault (HTTP ${status}): ${fault}`, sent);
   if (status !== 200) return new SefazTransportError('http', `SEFAZ (${service}) retornou HTTP ${status}`, sent);
   if (text.trim() === '') return new SefazTransportError('empty', `SEFAZ (${service}) retornou resposta vazia`, sent);
-  const ret = spans && retElement(text, spans);
+  const ret = spans && retElement(spans, root);
   if (!ret) return new SefazTransportError('garbage', `SEFAZ (${service}) retornou conteúdo que não é uma resposta SOAP válida`, sent);
   return sliceOf(text, ret);
 }

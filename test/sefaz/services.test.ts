@@ -139,6 +139,21 @@ describe('one descriptor, both ends of the wire', () => {
       expect(srv.seen.at(-1)!.body).toContain('<cteDadosMsg xmlns="http://www.portalfiscal.inf.br/cte/wsdl/CTeRecepcaoSincV4">H4sI'); // gzip magic in base64
     });
 
+    it('the transport returns the descriptor’s answer root: retDistDFeInt out of the nested DF-e reply; another service’s ret… is garbage', async () => {
+      const RET_DIST = `<retDistDFeInt xmlns="${NFE_NS}" versao="1.01"><tpAmb>2</tpAmb><verAplic>AN</verAplic><cStat>137</cStat><xMotivo>Nenhum documento localizado</xMotivo></retDistDFeInt>`;
+      srv.handler = (_req, _body, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/soap+xml; charset=utf-8' });
+        res.end(simulatorEnvelope('1.2', NFE_DIST_DFE, RET_DIST));
+      };
+      const endpoint = { url: `${srv.baseUrl}/AN/NFeDistribuicaoDFe`, soapAction: `${NFE_DIST_DFE.namespace}/nfeDistDFeInteresse`, service: NFE_DIST_DFE };
+      const r = await transport.send({ endpoint, bodyXml: DIST, credentials: creds });
+      expect(r.xml).toBe(RET_DIST);
+      expect(srv.seen.at(-1)!.body).toContain('</nfeDadosMsg></nfeDistDFeInteresse></soap:Body>');
+
+      const status = { url: srv.url, soapAction: `${NFE_SERVICES.NfeStatusServico.namespace}/nfeStatusServicoNF`, service: NFE_SERVICES.NfeStatusServico };
+      await expect(transport.send({ endpoint: status, bodyXml: '<consStatServ/>', credentials: creds })).rejects.toMatchObject({ kind: 'garbage', requestSent: true });
+    });
+
     it('the descriptor’s limit applies to the message as written: a DF-e request over 10 KB is never sent', async () => {
       const before = srv.seen.length;
       const endpoint = { url: `${srv.baseUrl}/AN/NFeDistribuicaoDFe`, soapAction: `${NFE_DIST_DFE.namespace}/nfeDistDFeInteresse`, service: NFE_DIST_DFE };

@@ -34,7 +34,7 @@ export interface SoapService {
   reply: {
     /** Elements around the answer, outermost first: ['nfeResultMsg']. */
     wrapper: Wrapper;
-    /** Root of the answer (ret…), located by local name. */
+    /** Root of the answer (ret…): the element the transport returns, found by local name in the Body whatever wraps it. */
     root: string;
   };
   /** The whole SOAP message may not exceed it (fiscal/sefaz-limits.ts). */
