@@ -1,23 +1,26 @@
 // SOAP 1.2 over mutual TLS to a SEFAZ (or to our simulator: same code, different trust and URL).
 // One keep-alive agent per company certificate; every failure becomes a SefazTransportError whose
-// `requestSent` says whether the SEFAZ may have processed the message (sefaz-nfe.md §2).
+// `requestSent` says whether the SEFAZ may have processed the message (sefaz-nfe.md §2). The endpoint's
+// service descriptor says how the message is wrapped and encoded and how large it may be: a message
+// over SEFAZ's limit is never written (SefazMessageTooLarge), SEFAZ would refuse it whole (214).
 import https from 'node:https';
 import fs from 'node:fs';
 import tls, { type TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { processScope, type LogScope } from '../log/logger';
 import { assertXmlSafe, parseXml } from '../xml/parse';
-import { SefazTransportError, type SefazTransportErrorKind } from './errors';
+import { SefazMessageTooLarge, SefazTransportError, type SefazTransportErrorKind } from './errors';
+import { closeWrapper, encodeBody, openWrapper, type SoapService } from './services/descriptor';
 import { findElements, scanElements, sliceOf, type ElementSpan } from './xml-text';
 
 export interface SoapEndpoint {
   url: string;
   /** Names the service in error messages, which reach ERPs: e.g. "SP NFeAutorizacao4". The URL (host
-   *  and port) stays in the log lines for support staff. Default: the operation, from the namespace. */
+   *  and port) stays in the log lines for support staff. Default: the service's operation. */
   label?: string;
-  /** nfeDadosMsg namespace, e.g. http://www.portalfiscal.inf.br/nfe/wsdl/NFeAutorizacao4 */
-  namespace: string;
   soapAction: string;
+  /** The service at this address: wrapper, namespace, body encoding and size limit of its messages. */
+  service: SoapService;
 }
 
 /** PEM key and certificate of the company (the A1 that also signs); fingerprint keys the agent. */
@@ -62,7 +65,7 @@ export interface SoapRequest {
 }
 
 export interface SoapResponse {
-  /** The ret… element exactly as received (located by local name inside the SOAP Body of an answer that passed assertXmlSafe). */
+  /** The service's ret… element exactly as received (located by local name inside the SOAP Body of an answer that passed assertXmlSafe). */
   xml: string;
   httpStatus: number;
   durationMs: number;
@@ -71,12 +74,13 @@ export interface SoapResponse {
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 const DEFAULT_RESPONSE_TIMEOUT_MS = 40_000;
 
-/** SOAP 1.2 envelope exactly as sefaz-nfe.md §2.1 (no header, business XML inline). */
-export function soapEnvelope(namespace: string, bodyXml: string): string {
+/** SOAP 1.2 envelope exactly as sefaz-nfe.md §2.1 (no header): the business XML in the service's wrapper, encoded as it says. */
+export function soapEnvelope(service: SoapService, bodyXml: string): string {
   return (
     '<soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" ' +
     'xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body>' +
-    `<nfeDadosMsg xmlns="${namespace}">${bodyXml}</nfeDadosMsg></soap:Body></soap:Envelope>`
+    `${openWrapper(service.namespace, service.request.wrapper)}${encodeBody(service, bodyXml)}${closeWrapper(service.request.wrapper)}` +
+    '</soap:Body></soap:Envelope>'
   );
 }
 
@@ -96,11 +100,10 @@ function faultText(xml: string): string | undefined {
   return String(text ?? 'sem descrição').trim().slice(0, 500);
 }
 
-/** The ret… element inside the SOAP Body (nfeResultMsg, or a legacy …Result wrapper). */
-function retElement(xml: string, spans: ElementSpan[]): ElementSpan | undefined {
+/** The service's answer root (ret…) inside the SOAP Body, whatever wraps it (nfeResultMsg, or a legacy …Result). */
+function retElement(spans: ElementSpan[], root: string): ElementSpan | undefined {
   const body = findElements(spans, 'Body')[0];
-  if (!body) return undefined;
-  return spans.find((s) => s.start > body.start && s.end <= body.end && s.localName.startsWith('ret'));
+  return body && findElements(spans, root, body)[0];
 }
 
 export class SefazTransport {
@@ -132,8 +135,12 @@ export class SefazTransport {
   }
 
   send(req: SoapRequest): Promise<SoapResponse> {
+    const descriptor = req.endpoint.service;
+    const body = Buffer.from(soapEnvelope(descriptor, req.bodyXml), 'utf8');
+    // Measured on the bytes that would be written, envelope included.
+    const limit = descriptor.limits.maxMessageBytes;
+    if (body.length > limit) return Promise.reject(new SefazMessageTooLarge(descriptor.operation, body.length, limit));
     const url = new URL(req.endpoint.url);
-    const body = Buffer.from(soapEnvelope(req.endpoint.namespace, req.bodyXml), 'utf8');
     const connectTimeoutMs = req.timeouts?.connectTimeoutMs ?? this.options.timeouts?.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const responseTimeoutMs = req.timeouts?.responseTimeoutMs ?? this.options.timeouts?.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS;
     const started = performance.now();
@@ -214,7 +221,7 @@ export class SefazTransport {
         res.on('end', () => {
           if (!res.complete) return fail('reset', `Resposta da SEFAZ (${service}) incompleta`, true);
           const status = res.statusCode ?? 0;
-          const outcome = interpret(Buffer.concat(chunks).toString('utf8'), status, service);
+          const outcome = interpret(Buffer.concat(chunks).toString('utf8'), status, service, descriptor.reply.root);
           finish(outcome instanceof SefazTransportError ? outcome : { xml: outcome, httpStatus: status, durationMs: 0 });
         });
       });
@@ -232,15 +239,15 @@ export class SefazTransport {
 
 /** What error messages call the endpoint: its label, never its host and port. */
 function serviceName(endpoint: SoapEndpoint): string {
-  return endpoint.label ?? endpoint.namespace.slice(endpoint.namespace.lastIndexOf('/') + 1);
+  return endpoint.label ?? endpoint.service.operation;
 }
 
 function withoutAddress(message: string, url: URL): string {
   return [url.host, url.hostname].reduce((text, address) => text.split(address).join('servidor'), message);
 }
 
-/** Turns a complete HTTP answer into the ret… element text or the matching error. */
-function interpret(text: string, status: number, service: string): string | SefazTransportError {
+/** Turns a complete HTTP answer into the text of its `root` element (ret…) or the matching error. */
+function interpret(text: string, status: number, service: string, root: string): string | SefazTransportError {
   const sent = { requestSent: true, httpStatus: status };
   let spans: ElementSpan[] | undefined;
   if (text.trim() !== '') {
@@ -255,7 +262,7 @@ function interpret(text: string, status: number, service: string): string | Sefa
   if (fault) return new SefazTransportError('http', `SEFAZ (${service}) retornou SOAP Fault (HTTP ${status}): ${fault}`, sent);
   if (status !== 200) return new SefazTransportError('http', `SEFAZ (${service}) retornou HTTP ${status}`, sent);
   if (text.trim() === '') return new SefazTransportError('empty', `SEFAZ (${service}) retornou resposta vazia`, sent);
-  const ret = spans && retElement(text, spans);
+  const ret = spans && retElement(spans, root);
   if (!ret) return new SefazTransportError('garbage', `SEFAZ (${service}) retornou conteúdo que não é uma resposta SOAP válida`, sent);
   return sliceOf(text, ret);
 }

@@ -1,25 +1,7 @@
-// The authorizers the simulator impersonates (one URL prefix each) and the SOAP operations it serves.
+// The authorizers the simulator impersonates (one URL prefix each); the services it serves are in served.ts.
 import { defaultSvc, isUf, normalAuthorizer, ufCode, ufOffset, type Model } from '../fiscal/ufs';
 
-export const OPERATIONS = {
-  NFeStatusServico4: 'nfeStatusServicoNF',
-  NFeAutorizacao4: 'nfeAutorizacaoLote',
-  NFeRetAutorizacao4: 'nfeRetAutorizacaoLote',
-  NFeConsultaProtocolo4: 'nfeConsultaNF',
-  NFeInutilizacao4: 'nfeInutilizacaoNF',
-  NFeRecepcaoEvento4: 'nfeRecepcaoEvento',
-} as const;
-
-export type Operation = keyof typeof OPERATIONS;
-
-export const WSDL_NS_BASE = 'http://www.portalfiscal.inf.br/nfe/wsdl/';
 export const NFE_NS = 'http://www.portalfiscal.inf.br/nfe';
-
-/** Case-insensitive lookup of an operation name from a URL segment. */
-export function findOperation(segment: string): Operation | undefined {
-  const lower = segment.toLowerCase();
-  return (Object.keys(OPERATIONS) as Operation[]).find((op) => op.toLowerCase() === lower);
-}
 
 export interface Authorizer {
   key: string;

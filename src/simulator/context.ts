@@ -2,7 +2,7 @@
 // per-request context (which authorizer/environment/operation, when, and who transmitted).
 import type { TestCa } from '../signing/testca';
 import { formatDateTime } from '../fiscal/datetime';
-import type { Authorizer, Operation } from './authorizers';
+import type { Authorizer } from './authorizers';
 import type { Fault, FaultMode } from './faults';
 import type { SimulatorState } from './state';
 
@@ -27,7 +27,8 @@ export interface SimulatorCore {
 export interface ServiceContext {
   auth: Authorizer;
   tpAmb: '1' | '2';
-  operation: Operation;
+  /** WSDL operation of the service called (its descriptor's). */
+  operation: string;
   now: Date;
   /** CNPJ of the TLS client certificate; undefined on the plain-HTTP listener (trusted). */
   transmitter?: string;

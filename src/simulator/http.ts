@@ -1,29 +1,22 @@
 // Request routing and the per-request pipeline of a SEFAZ service, in SEFAZ's order with the fault
 // hooks in between: transport faults → slow → TLS transmitter (280–283, HTTP 403) → size 214 (the
-// service's limit, fiscal/sefaz-limits.ts, answered in the service's ret… like SEFAZ, whatever the
-// size read) → envelope 243/242/516/239/587/404 → paralisado 108/109 → service (reject fault inside
-// autorização) → lose-response.
+// service's limit, from its descriptor, answered in the service's ret… like SEFAZ, whatever the
+// size read) → envelope 243/242/244/516/239/587/404 → paralisado 108/109 → service (reject fault
+// inside autorização) → lose-response. The path names the service (served.ts).
 //
 // Missing/invalid client certificate on a service path: HTTP 403 with a SOAP Fault whose text starts
 // with the cStat (280 none, 281 expired, 283 not chained to the simulator CA, 282 no CNPJ/CPF) — a real
 // SEFAZ refuses at the TLS layer, which a Node client sees the same way: no SOAP answer to parse.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { limitsOf } from '../fiscal/sefaz-limits';
 import { describeCertificate } from '../signing/certinfo';
 import { log } from '../log/logger';
 import { handleAdmin, type AdminDeps } from './admin';
-import { findAuthorizer, findOperation, type Authorizer, type Operation } from './authorizers';
+import { findAuthorizer, type Authorizer } from './authorizers';
 import { reject, xMotivo, type Rejection } from './cstat';
-import type { ServiceContext, SimulatorCore } from './context';
+import type { ServiceContext } from './context';
 import type { FaultMode } from './faults';
-import { serviceError } from './messages';
-import { autorizacao } from './services/autorizacao';
-import { consultaProtocolo } from './services/consulta';
-import { recepcaoEvento } from './services/eventos';
-import { inutilizacao } from './services/inutilizacao';
-import { retAutorizacao } from './services/retautorizacao';
-import { statusServico } from './services/status';
+import { findService, type ServedService } from './served';
 import { detectSoapVersion, extractBusinessXml, soapContentType, soapEnvelope, soapFault, type SoapVersion } from './soap';
 import { buildWsdl } from './wsdl';
 
@@ -31,20 +24,6 @@ import { buildWsdl } from './wsdl';
 const MAX_READ_BYTES = 64 * 1024 * 1024;
 /** Admin API bodies (JSON) are small. */
 const MAX_ADMIN_BYTES = 500 * 1024;
-
-type Service = (core: SimulatorCore, ctx: ServiceContext, xml: string) => Promise<string>;
-
-const SERVICES: Record<Operation, Service> = {
-  NFeStatusServico4: statusServico,
-  NFeAutorizacao4: autorizacao,
-  NFeRetAutorizacao4: retAutorizacao,
-  NFeConsultaProtocolo4: consultaProtocolo,
-  NFeInutilizacao4: inutilizacao,
-  NFeRecepcaoEvento4: recepcaoEvento,
-};
-
-/** The Ambiente Nacional only receives events here (and answers status for monitoring). */
-const AN_OPERATIONS: readonly Operation[] = ['NFeRecepcaoEvento4', 'NFeStatusServico4'];
 
 export interface HandlerDeps extends AdminDeps {
   isClosed(): boolean;
@@ -54,7 +33,7 @@ export interface HandlerDeps extends AdminDeps {
 
 interface Route {
   auth: Authorizer;
-  operation: Operation;
+  served: ServedService;
   tpAmb: '1' | '2';
 }
 
@@ -64,10 +43,11 @@ function route(pathname: string): Route | undefined {
   const rest = producao ? parts.slice(1) : parts;
   if (rest.length !== 2) return undefined;
   const auth = findAuthorizer(rest[0]!);
-  const operation = findOperation(rest[1]!);
-  if (!auth || !operation) return undefined;
-  if (auth.kind === 'an' && !AN_OPERATIONS.includes(operation)) return undefined;
-  return { auth, operation, tpAmb: producao ? '1' : '2' };
+  const served = findService(rest[1]!);
+  if (!auth || !served) return undefined;
+  // The Ambiente Nacional only receives events here (and answers status for monitoring).
+  if (auth.kind === 'an' && !served.atAn) return undefined;
+  return { auth, served, tpAmb: producao ? '1' : '2' };
 }
 
 interface Body {
@@ -129,7 +109,8 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 
 async function handleService(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, r: Route, secure: boolean): Promise<void> {
   const { core, faults } = deps;
-  const take = (modes: readonly FaultMode[]) => faults.take(r.auth.key, r.operation, modes);
+  const service = r.served.descriptor;
+  const take = (modes: readonly FaultMode[]) => faults.take(r.auth.key, service.operation, modes);
   const transport = take(['down', 'timeout', 'http-500', 'garbage']);
   if (transport?.mode === 'down') {
     req.socket.destroy();
@@ -139,7 +120,7 @@ async function handleService(deps: HandlerDeps, req: IncomingMessage, res: Serve
     req.resume(); // accept the request and never answer; close() destroys the socket
     return;
   }
-  const body = await readBody(req, limitsOf(r.operation).maxMessageBytes);
+  const body = await readBody(req, service.limits.maxMessageBytes);
   if (!body) return;
   if (body.overflow) {
     res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Mensagem excede o limite de leitura do simulador', () => req.socket.destroy());
@@ -158,11 +139,11 @@ async function handleService(deps: HandlerDeps, req: IncomingMessage, res: Serve
     if (!t.ok) return send(res, 403, soapContentType(version), soapFault(version, `${t.rejection.cStat} - ${t.rejection.xMotivo}`));
     transmitter = t.cnpj;
   }
-  const ctx: ServiceContext = { auth: r.auth, tpAmb: r.tpAmb, operation: r.operation, now: core.now(), transmitter, takeFault: take };
-  const respond = (retXml: string) => send(res, 200, soapContentType(version), soapEnvelope(version, r.operation, retXml));
-  const fail = (rej: Rejection) => respond(serviceError(r.operation, ctx, rej.cStat, rej.xMotivo));
+  const ctx: ServiceContext = { auth: r.auth, tpAmb: r.tpAmb, operation: service.operation, now: core.now(), transmitter, takeFault: take };
+  const respond = (retXml: string) => send(res, 200, soapContentType(version), soapEnvelope(version, service, retXml));
+  const fail = (rej: Rejection) => respond(r.served.error(ctx, rej.cStat, rej.xMotivo));
   if (body.tooLarge) return fail(reject('214'));
-  const extracted = extractBusinessXml(body.text, r.operation);
+  const extracted = extractBusinessXml(body.text, service);
   if (!extracted.ok) return fail(extracted.rejection);
   const paralisado = take(['paralisado']);
   if (paralisado) {
@@ -170,7 +151,7 @@ async function handleService(deps: HandlerDeps, req: IncomingMessage, res: Serve
     return fail({ cStat, xMotivo: xMotivo(cStat) });
   }
   const lose = take(['lose-response']);
-  const retXml = await SERVICES[r.operation](core, ctx, extracted.xml);
+  const retXml = await r.served.handle(core, ctx, extracted.xml);
   if (deps.isClosed()) return;
   if (lose) {
     // Processed and stored, but the client never hears back (the "necessita interação" case).
@@ -192,7 +173,7 @@ export function createHandler(deps: HandlerDeps, secure: boolean): (req: Incomin
       if (!r) return send(res, 404, 'text/plain; charset=utf-8', 'Serviço não encontrado neste simulador');
       if (req.method === 'GET' && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
         const location = `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}${url.pathname}`;
-        return send(res, 200, 'text/xml; charset=utf-8', buildWsdl(r.operation, location));
+        return send(res, 200, 'text/xml; charset=utf-8', buildWsdl(r.served.descriptor, location));
       }
       if (req.method !== 'POST') return send(res, 405, 'text/plain; charset=utf-8', 'Use POST (SOAP) ou GET ?wsdl');
       return handleService(deps, req, res, r, secure);

@@ -1,8 +1,7 @@
 // Builders for the answers, minified, element order exactly as the ret…_v4.00/_v1.00 XSDs (sefaz-nfe.md §3).
 // protNFe carries no Id: the simulator does not sign its answers (Id is only present when SEFAZ signs).
 import { escapeText } from '../xml/parse';
-import { NFE_NS, type Operation } from './authorizers';
-import { answerCuf } from './authorizers';
+import { NFE_NS } from './authorizers';
 import { dhRecbto, type ServiceContext } from './context';
 
 /** `<name>text</name>`, or nothing when the value is absent. */
@@ -97,25 +96,4 @@ export function retEnvEvento(ctx: ServiceContext, idLote: string, cOrgao: string
 /** procEventoNFe: the signed evento exactly as received + our retEvento. */
 export function procEventoNFe(eventoXml: string, retEventoXml: string): string {
   return `<procEventoNFe versao="1.00" xmlns="${NFE_NS}">${eventoXml}${retEventoXml}</procEventoNFe>`;
-}
-
-/** Values from the request that an error answer must echo when the XSD requires them. */
-export interface EchoFields {
-  cUF?: string;
-  chNFe?: string;
-  nRec?: string;
-  idLote?: string;
-}
-
-/** The answer of `operation` carrying only a service/lote-level cStat (108/109, 214, 225, 243, 252…). */
-export function serviceError(operation: Operation, ctx: ServiceContext, cStat: string, xMotivo: string, echo: EchoFields = {}): string {
-  const cUF = answerCuf(ctx.auth, echo.cUF);
-  switch (operation) {
-    case 'NFeStatusServico4': return retConsStatServ(ctx, cStat, xMotivo, cUF);
-    case 'NFeAutorizacao4': return retEnviNFe(ctx, cStat, xMotivo, cUF);
-    case 'NFeRetAutorizacao4': return retConsReciNFe(ctx, echo.nRec ?? '000000000000000', cStat, xMotivo, cUF);
-    case 'NFeConsultaProtocolo4': return retConsSitNFe(ctx, echo.chNFe ?? '', cStat, xMotivo, cUF);
-    case 'NFeInutilizacao4': return retInutNFe(ctx, cStat, xMotivo, cUF);
-    case 'NFeRecepcaoEvento4': return retEnvEvento(ctx, echo.idLote ?? '0', ctx.auth.kind === 'an' ? '91' : cUF, cStat, xMotivo);
-  }
 }

@@ -1,22 +1,24 @@
 // WSDL served at `<path>?wsdl`, shaped like the real SEFAZ 4.00 ones: SOAP 1.2 binding only, input
-// element nfeDadosMsg, output element nfeResultMsg, soapAction <namespace>/<method>.
+// and output elements the outermost wrappers of the service's descriptor (nfeDadosMsg, nfeResultMsg),
+// soapAction <namespace>/<method>.
+import type { SoapService } from '../sefaz/services/descriptor';
 import { escapeXml } from '../xml/parse';
-import { OPERATIONS, WSDL_NS_BASE, type Operation } from './authorizers';
 
-export function buildWsdl(operation: Operation, location: string): string {
-  const ns = WSDL_NS_BASE + operation;
-  const method = OPERATIONS[operation];
+export function buildWsdl(service: SoapService, location: string): string {
+  const { operation, method, namespace: ns } = service;
+  const input = service.request.wrapper[0];
+  const output = service.reply.wrapper[0];
   return `<?xml version="1.0" encoding="utf-8"?>
 <wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap12="http://schemas.xmlsoap.org/wsdl/soap12/"
   xmlns:s="http://www.w3.org/2001/XMLSchema" xmlns:tns="${ns}" targetNamespace="${ns}">
   <wsdl:types>
     <s:schema elementFormDefault="qualified" targetNamespace="${ns}">
-      <s:element name="nfeDadosMsg"><s:complexType mixed="true"><s:sequence><s:any/></s:sequence></s:complexType></s:element>
-      <s:element name="nfeResultMsg"><s:complexType mixed="true"><s:sequence><s:any/></s:sequence></s:complexType></s:element>
+      <s:element name="${input}"><s:complexType mixed="true"><s:sequence><s:any/></s:sequence></s:complexType></s:element>
+      <s:element name="${output}"><s:complexType mixed="true"><s:sequence><s:any/></s:sequence></s:complexType></s:element>
     </s:schema>
   </wsdl:types>
-  <wsdl:message name="${method}SoapIn"><wsdl:part name="nfeDadosMsg" element="tns:nfeDadosMsg"/></wsdl:message>
-  <wsdl:message name="${method}SoapOut"><wsdl:part name="${method}Result" element="tns:nfeResultMsg"/></wsdl:message>
+  <wsdl:message name="${method}SoapIn"><wsdl:part name="${input}" element="tns:${input}"/></wsdl:message>
+  <wsdl:message name="${method}SoapOut"><wsdl:part name="${method}Result" element="tns:${output}"/></wsdl:message>
   <wsdl:portType name="${operation}Soap12">
     <wsdl:operation name="${method}">
       <wsdl:input message="tns:${method}SoapIn"/>

@@ -11,6 +11,7 @@ import {
   type SoapEndpoint,
 } from '../../src/sefaz/transport';
 import { consStatServ } from '../../src/sefaz/messages';
+import { NFE_SERVICES } from '../../src/sefaz/services/nfe';
 import { log } from '../../src/log/logger';
 import { createTestPki, type TestPki } from './tls-fixtures';
 import { startServer, type TestServer } from './https-server';
@@ -27,7 +28,7 @@ const RESPONSE =
   `<nfeResultMsg xmlns="${NS}">${RET}</nfeResultMsg></env:Body></env:Envelope>`;
 
 function endpoint(url: string): SoapEndpoint {
-  return { url, namespace: NS, soapAction: ACTION };
+  return { url, soapAction: ACTION, service: NFE_SERVICES.NfeStatusServico };
 }
 
 async function failure(p: Promise<unknown>): Promise<SefazTransportError> {
@@ -73,7 +74,7 @@ describe('SefazTransport over mutual TLS', () => {
     expect(seen.headers['content-type']).toBe(`application/soap+xml; charset=utf-8; action="${ACTION}"`);
     expect(seen.headers.soapaction).toBeUndefined();
     expect(seen.peerCn).toBe('client');
-    expect(seen.body).toBe(soapEnvelope(NS, body));
+    expect(seen.body).toBe(soapEnvelope(NFE_SERVICES.NfeStatusServico, body));
     expect(seen.body).toBe(
       '<soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soap="http://www.w3.org/2003/05/soap-envelope">' +
         `<soap:Body><nfeDadosMsg xmlns="${NS}">${body}</nfeDadosMsg></soap:Body></soap:Envelope>`,

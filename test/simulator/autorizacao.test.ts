@@ -9,7 +9,7 @@ import {
   DEST_CNPJ,
 } from './helpers';
 import type { IssuedCertificate } from '../../src/signing/testca';
-import type { Operation } from '../../src/simulator/authorizers';
+import type { SefazOperation as Operation } from '../../src/fiscal/sefaz-limits';
 import { limitsOf } from '../../src/fiscal/sefaz-limits';
 
 let sim: RunningSimulator;

@@ -9,7 +9,7 @@ import { formatDateTime } from '../../src/fiscal/datetime';
 import { buildQrCodeV2Online } from '../../src/fiscal/qrcode';
 import { signXml } from '../../src/signing/xmldsig';
 import { issueCompanyCertificate, type IssuedCertificate, type TestCa } from '../../src/signing/testca';
-import { WSDL_NS_BASE, type Operation } from '../../src/simulator/authorizers';
+import type { SefazOperation as Operation } from '../../src/fiscal/sefaz-limits';
 
 export const SCHEMAS_DIR = path.resolve(__dirname, '../../../shared/schemas');
 export const EMIT_CNPJ = withCnpjCheckDigits('123456780001');
@@ -18,6 +18,8 @@ export const DEST_CNPJ = withCnpjCheckDigits('987654320001');
 export const EMIT_IE = '111222333444';
 export const CSC = 'SEU-CODIGO-CSC-CONTRIBUINTE-36-CARACTERES';
 const NS = 'http://www.portalfiscal.inf.br/nfe';
+// Written here, not taken from the simulator's descriptors: these helpers are an independent client.
+const WSDL_NS_BASE = 'http://www.portalfiscal.inf.br/nfe/wsdl/';
 
 export function companyCert(ca: TestCa, cnpj = EMIT_CNPJ): IssuedCertificate {
   return issueCompanyCertificate(ca, { name: `EMPRESA TESTE ${cnpj}`, cnpj });
