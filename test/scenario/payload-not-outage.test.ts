@@ -16,7 +16,9 @@ let h: Harness;
 let A: TestCompany, B: TestCompany;
 beforeAll(async () => {
   // 50 × 200 KB of NF-e escaped in one InvoiCy call is more than the 10 MB default body limit.
-  h = await startHarness({ uf: UF, bodyLimitBytes: 32 * 1024 * 1024 });
+  // The production SEFAZ timeout and a long recibo wait: on a loaded machine the simulator may take
+  // more than the harness's 5 s to answer a 500 KB lote, and a late answer is a pending 105 (by design).
+  h = await startHarness({ uf: UF, bodyLimitBytes: 32 * 1024 * 1024, sefazResponseTimeoutMs: 40_000, lotePolling: { maxWaitMs: 120_000 } });
   A = await h.addCompany();
   B = await h.addCompany({ partner: 'new' });
 }, 30_000);
