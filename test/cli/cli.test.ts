@@ -41,14 +41,23 @@ afterAll(() => {
 const CNPJ = withCnpjCheckDigits('123456780001');
 const ALNUM_CNPJ = withCnpjCheckDigits('12ABC345DE01');
 
-describe('partner and company commands', () => {
-  let partnerKey: string;
-  let accessKey: string;
+let companies = 0;
 
+/** A new partner with a company of its own (a fresh CNPJ in SP): each test sets up what it needs. */
+async function newCompany(name = 'EMPRESA TESTE LTDA'): Promise<{ cnpj: string; partnerKey: string; accessKey: string }> {
+  companies += 1;
+  const cnpj = withCnpjCheckDigits(`${33_000_000 + companies}0001`);
+  const partnerKey = (await run('partner', 'add', '--name', `Parceiro ${cnpj}`)).out.at(-1)!;
+  const added = await run('company', 'add', '--partner', partnerKey, '--cnpj', cnpj, '--uf', 'SP', '--name', name, '--ie', '123456789012');
+  expect(added.code).toBe(0);
+  return { cnpj, partnerKey, accessKey: added.out.at(-1)! };
+}
+
+describe('partner and company commands', () => {
   test('partner add prints the partner key as the last line', async () => {
     const r = await run('partner', 'add', '--name', 'Parceiro Teste');
     expect(r.code).toBe(0);
-    partnerKey = r.out[r.out.length - 1]!;
+    const partnerKey = r.out[r.out.length - 1]!;
     expect(partnerKey).toMatch(/^[A-Za-z0-9_-]{22}==$/);
     expect(fs.existsSync(path.join(dataDir, 'master.key'))).toBe(true);
   });
@@ -57,6 +66,7 @@ describe('partner and company commands', () => {
     ['invalid check digits', '12345678000100', /CNPJ inválido/],
     ['unknown UF', CNPJ, /UF inválida/],
   ])('company add refuses %s', async (_name, cnpj, message) => {
+    const partnerKey = (await run('partner', 'add', '--name', 'Parceiro Recusas')).out.at(-1)!;
     const r = await run('company', 'add', '--partner', partnerKey, '--cnpj', cnpj, '--uf', cnpj === CNPJ ? 'XX' : 'SP', '--name', 'X');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
@@ -69,23 +79,25 @@ describe('partner and company commands', () => {
   });
 
   test('company add prints the access key as the last line (numeric and alphanumeric CNPJ)', async () => {
+    const partnerKey = (await run('partner', 'add', '--name', 'Parceiro Empresas')).out.at(-1)!;
     const r = await run('company', 'add', '--partner', partnerKey, '--cnpj', CNPJ, '--uf', 'SP', '--name', 'EMPRESA TESTE LTDA', '--ie', '123456789012');
     expect(r.code).toBe(0);
-    accessKey = r.out[r.out.length - 1]!;
-    expect(accessKey).toMatch(/^[0-9a-f]{32}$/);
+    expect(r.out[r.out.length - 1]).toMatch(/^[0-9a-f]{32}$/);
     const a = await run('company', 'add', '--partner', partnerKey, '--cnpj', ALNUM_CNPJ.toLowerCase(), '--uf', 'RS', '--name', 'ALFA LTDA');
     expect(a.code).toBe(0);
     expect(a.out[a.out.length - 1]).toMatch(/^[0-9a-f]{32}$/);
   });
 
   test('company cert --test issues a certificate from the simulator CA', async () => {
-    const r = await run('company', 'cert', '--cnpj', CNPJ, '--test');
+    const { cnpj } = await newCompany();
+    const r = await run('company', 'cert', '--cnpj', cnpj, '--test');
     expect(r.code).toBe(0);
-    const show = await run('company', 'show', '--cnpj', CNPJ);
+    const show = await run('company', 'show', '--cnpj', cnpj);
     expect(show.out.join('\n')).toMatch(/Certificado: .*ativo/);
   });
 
   test('company cert imports modern and legacy PFX files and refuses expired or foreign ones', async () => {
+    const { cnpj } = await newCompany();
     const ca = loadOrCreateTestCa(path.join(dataDir, 'simulator'));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-pfx-'));
     const make = (name: string, opts: Parameters<typeof issueCompanyCertificate>[1], legacy: boolean) => {
@@ -96,22 +108,22 @@ describe('partner and company commands', () => {
       execFileSync('openssl', ['pkcs12', '-export', ...(legacy ? ['-legacy'] : []), '-inkey', `${name}.key`, '-in', `${name}.crt`, '-out', file, '-passout', 'pass:s3nha'], { cwd: dir });
       return file;
     };
-    const modern = make('modern', { name: 'EMPRESA TESTE LTDA', cnpj: CNPJ }, false);
-    const legacy = make('legacy', { name: 'EMPRESA TESTE LTDA', cnpj: CNPJ }, true);
-    const expired = make('expired', { name: 'EMPRESA TESTE LTDA', cnpj: CNPJ, notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01T12:00:00Z') }, false);
+    const modern = make('modern', { name: 'EMPRESA TESTE LTDA', cnpj: cnpj }, false);
+    const legacy = make('legacy', { name: 'EMPRESA TESTE LTDA', cnpj: cnpj }, true);
+    const expired = make('expired', { name: 'EMPRESA TESTE LTDA', cnpj: cnpj, notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01T12:00:00Z') }, false);
     const foreign = make('foreign', { name: 'OUTRA LTDA', cnpj: withCnpjCheckDigits('998877660001') }, false);
 
-    expect((await run('company', 'cert', '--cnpj', CNPJ, '--pfx', modern, '--password', 's3nha')).code).toBe(0);
-    const l = await run('company', 'cert', '--cnpj', CNPJ, '--pfx', legacy, '--password', 's3nha');
+    expect((await run('company', 'cert', '--cnpj', cnpj, '--pfx', modern, '--password', 's3nha')).code).toBe(0);
+    const l = await run('company', 'cert', '--cnpj', cnpj, '--pfx', legacy, '--password', 's3nha');
     expect(l.code).toBe(0);
     expect(l.out.join('\n')).toMatch(/Certificado importado/);
-    const wrong = await run('company', 'cert', '--cnpj', CNPJ, '--pfx', legacy, '--password', 'errada');
+    const wrong = await run('company', 'cert', '--cnpj', cnpj, '--pfx', legacy, '--password', 'errada');
     expect(wrong.code).not.toBe(0);
     expect(wrong.err).toMatch(/Senha do certificado inválida/);
-    const e = await run('company', 'cert', '--cnpj', CNPJ, '--pfx', expired, '--password', 's3nha');
+    const e = await run('company', 'cert', '--cnpj', cnpj, '--pfx', expired, '--password', 's3nha');
     expect(e.code).not.toBe(0);
     expect(e.err).toMatch(/vencido em 01\/01\/2021/);
-    const f = await run('company', 'cert', '--cnpj', CNPJ, '--pfx', foreign, '--password', 's3nha');
+    const f = await run('company', 'cert', '--cnpj', cnpj, '--pfx', foreign, '--password', 's3nha');
     expect(f.code).not.toBe(0);
     expect(f.err).toMatch(/difere do CNPJ da empresa/);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -149,10 +161,22 @@ describe('partner and company commands', () => {
   });
 
   test('company list and show never print secrets', async () => {
+    const { cnpj, partnerKey, accessKey } = await newCompany();
+    // A certificate imported with a password, so that the password could show.
+    const ca = loadOrCreateTestCa(path.join(dataDir, 'simulator'));
+    const issued = issueCompanyCertificate(ca, { name: 'EMPRESA TESTE LTDA', cnpj });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fg-pfx-'));
+    try {
+      const pfx = path.join(dir, 'a1.pfx');
+      fs.writeFileSync(pfx, toPfx({ keyPem: issued.keyPem, certPem: issued.certPem, chainPems: [ca.certPem] }, 's3nha'));
+      expect((await run('company', 'cert', '--cnpj', cnpj, '--pfx', pfx, '--password', 's3nha')).code).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     const list = await run('company', 'list');
-    const show = await run('company', 'show', '--cnpj', CNPJ);
+    const show = await run('company', 'show', '--cnpj', cnpj);
     const text = [...list.out, ...show.out].join('\n');
-    expect(text).toContain(CNPJ);
+    expect(text).toContain(cnpj);
     expect(text).toContain('EMPRESA TESTE LTDA');
     expect(text).not.toContain(accessKey);
     expect(text).not.toContain(partnerKey);
@@ -161,17 +185,20 @@ describe('partner and company commands', () => {
   });
 
   test('company csc and disable/enable', async () => {
-    expect((await run('company', 'csc', '--cnpj', CNPJ, '--id', '1', '--csc', 'short')).code).toBe(2);
-    expect((await run('company', 'csc', '--cnpj', CNPJ, '--id', '1', '--csc', 'ABCDEF0123456789ABCD')).code).toBe(0);
-    expect((await run('company', 'disable', '--cnpj', CNPJ)).code).toBe(0);
-    expect((await run('company', 'show', '--cnpj', CNPJ)).out.join('\n')).toMatch(/desabilitada/);
-    expect((await run('company', 'enable', '--cnpj', CNPJ)).code).toBe(0);
-    const show = (await run('company', 'show', '--cnpj', CNPJ)).out.join('\n');
+    const { cnpj } = await newCompany();
+    expect((await run('company', 'csc', '--cnpj', cnpj, '--id', '1', '--csc', 'short')).code).toBe(2);
+    expect((await run('company', 'csc', '--cnpj', cnpj, '--id', '1', '--csc', 'ABCDEF0123456789ABCD')).code).toBe(0);
+    expect((await run('company', 'disable', '--cnpj', cnpj)).code).toBe(0);
+    expect((await run('company', 'show', '--cnpj', cnpj)).out.join('\n')).toMatch(/desabilitada/);
+    expect((await run('company', 'enable', '--cnpj', cnpj)).code).toBe(0);
+    const show = (await run('company', 'show', '--cnpj', cnpj)).out.join('\n');
     expect(show).toMatch(/CSC NFC-e: id 1/);
     expect(show).not.toContain('ABCDEF0123456789ABCD');
   });
 
-  test('secrets are not stored in plain text in the database file', () => {
+  test('secrets are not stored in plain text in the database file', async () => {
+    const { cnpj, accessKey } = await newCompany();
+    expect((await run('company', 'csc', '--cnpj', cnpj, '--id', '1', '--csc', 'ABCDEF0123456789ABCD')).code).toBe(0);
     const files = fs.readdirSync(dataDir).filter((f) => f.endsWith('.db') || f.endsWith('-wal'));
     const raw = files.map((f) => fs.readFileSync(path.join(dataDir, f)).toString('latin1')).join('');
     expect(raw.length).toBeGreaterThan(0);

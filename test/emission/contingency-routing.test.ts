@@ -2,13 +2,14 @@
 // (108/108, status 4), then per company option SVC (109/100, tpEmis 6/7, status 15), EPEC (109/136,
 // status 10), NONE (109/105, status 1), SVC switched off → EPEC, NFC-e off-line (status 11, off-line
 // QR); the focus transition mode; SubstituirDocumento and DescartarDocumento marking for discard.
-import { startHarness, type Harness, type TestCompany } from '../support/harness';
+import { startHarness, type CallReply, type Harness, type TestCompany } from '../support/harness';
 import { simpleNfe, simpleNfce } from '../support/samples';
 import { decodeB64, ourVerify } from '../support/checks';
 import { adminRequest } from '../../src/simulator/admin-client';
 import { parseQrCodeV2, verifyQrHashV2 } from '../../src/fiscal/qrcode';
 import { ufCode } from '../../src/fiscal/ufs';
 import type { ContingencyOption, DocModel } from '../../src/store/port';
+import { setScope } from './jobs-support';
 
 let h: Harness;
 beforeAll(async () => {
@@ -32,10 +33,6 @@ async function company(uf: string, model: DocModel, options: ContingencyOption[]
   return c;
 }
 
-async function enterContingency(uf: string, model: DocModel): Promise<void> {
-  await h.store.setContingency({ tpAmb: '2', uf, model }, { state: 'contingency', since: new Date(), cause: 'teste', probeFailures: 0 });
-}
-
 function consulta(cnpj: string, chave: string, modelo = 'NFe'): string {
   return `<Consulta><ModeloDocumento>${modelo}</ModeloDocumento><Versao>4.00</Versao><tpAmb>2</tpAmb><CnpjEmissor>${cnpj}</CnpjEmissor><ChaveAcesso>${chave}</ChaveAcesso></Consulta>`;
 }
@@ -51,16 +48,21 @@ function descartar(cnpj: string, numero: number, serie: number, substituta?: { n
 }
 
 describe('RS NF-e outage', () => {
-  let detecting: TestCompany;
-
-  beforeAll(async () => {
-    detecting = await h.addCompany();
-  });
-
-  test('the detecting document gets 108/108 and status 4, and the scope enters contingency', async () => {
+  /**
+   * NF-e 1 of a new company meets an RS outage (lost reply, status service down) while the RS scope
+   * is normal: the document that detects it. Each test that needs one makes its own, in any order.
+   */
+  async function detectOutage(): Promise<{ detecting: TestCompany; reply: CallReply }> {
+    const detecting = await h.addCompany();
+    await setScope(h, 'RS', 'normal');
     h.sim.faults.add({ authorizer: 'RS', service: 'NFeAutorizacao4', mode: 'lose-response', times: 1 });
     h.sim.faults.add({ authorizer: 'RS', service: 'NFeStatusServico4', mode: 'down', times: 1 });
     const reply = await h.call([simpleNfe({ cnpj: detecting.cnpj, nNF: 1, serie: 1 })], { as: detecting });
+    return { detecting, reply };
+  }
+
+  test('the detecting document gets 108/108 and status 4, and the scope enters contingency', async () => {
+    const { detecting, reply } = await detectOutage();
     expect(reply.messages[0]!.codigo).toBe(108);
     expect(sit(reply.documentos[0]!).SitCodigo).toBe('108');
     expect((await h.store.findDocumentByNumber(detecting.company.id, '2', '55', 1, 1))?.docStatus).toBe(4);
@@ -69,6 +71,7 @@ describe('RS NF-e outage', () => {
 
   test('[SVC] → 109/100 through SVC-AN (tpEmis 6), DocStatus 15 in consulta', async () => {
     const c = await company('RS', '55', ['SVC']);
+    await setScope(h, 'RS', 'contingency');
     const reply = await h.call([simpleNfe({ cnpj: c.cnpj, nNF: 7, serie: 1 })], { as: c });
     expect(reply.messages[0]!.codigo).toBe(109);
     const d = reply.documentos[0]!;
@@ -86,6 +89,7 @@ describe('RS NF-e outage', () => {
 
   test('[EPEC] → 109/136, DocStatus 10, the EPEC registered at the Ambiente Nacional', async () => {
     const c = await company('RS', '55', ['EPEC']);
+    await setScope(h, 'RS', 'contingency');
     const reply = await h.call([simpleNfe({ cnpj: c.cnpj, nNF: 3, serie: 1 })], { as: c });
     expect(reply.messages[0]!.codigo).toBe(109);
     const d = reply.documentos[0]!;
@@ -103,6 +107,7 @@ describe('RS NF-e outage', () => {
 
   test('[NONE] → 109/105, DocStatus 1 with its normal key; DescartarDocumento of it answers 105', async () => {
     const c = await company('RS', '55', ['NONE']);
+    await setScope(h, 'RS', 'contingency');
     const reply = await h.call([simpleNfe({ cnpj: c.cnpj, nNF: 4, serie: 1 })], { as: c });
     expect(reply.messages[0]!.codigo).toBe(109);
     const d = reply.documentos[0]!;
@@ -119,6 +124,8 @@ describe('RS NF-e outage', () => {
   });
 
   test('SubstituirDocumento in Parametros marks the 108 document; the new Envio is routed (109/100)', async () => {
+    const { detecting, reply: detected } = await detectOutage();
+    expect(sit(detected.documentos[0]!).SitCodigo).toBe('108');
     const parametros = `<SubstituirDocumento><nNF>1</nNF><serie>1</serie><modelo>NFe</modelo><CNPJ_emit>${detecting.cnpj}</CNPJ_emit><nNFSubstituta>2</nNFSubstituta><serieSubstituta>1</serieSubstituta></SubstituirDocumento>`;
     const reply = await h.call([simpleNfe({ cnpj: detecting.cnpj, nNF: 2, serie: 1 })], { as: detecting, parametros: [parametros] });
     expect(reply.messages[0]!.codigo).toBe(109);
@@ -131,7 +138,7 @@ describe('RS NF-e outage', () => {
 });
 
 test('[SVC, EPEC] with the SVC switched off for the UF → falls to EPEC (136)', async () => {
-  await enterContingency('MG', '55');
+  await setScope(h, 'MG', 'contingency');
   const res = await adminRequest(h.sim.httpsUrl, 'POST', '/__admin/svc', { uf: 'MG', active: false }, h.sim.ca.certPem);
   expect(res.status).toBe(200);
   const c = await company('MG', '55', ['SVC', 'EPEC']);
@@ -144,7 +151,7 @@ test('[SVC, EPEC] with the SVC switched off for the UF → falls to EPEC (136)',
 });
 
 test('NFC-e [OFFLINE] → 109/100 "off-line", DocStatus 11, signed NFC-e with an off-line QR code', async () => {
-  await enterContingency('RS', '65');
+  await setScope(h, 'RS', 'contingency', '65');
   const c = await company('RS', '65', ['OFFLINE', 'NONE']);
   const reply = await h.call([simpleNfce({ cnpj: c.cnpj, nNF: 1, serie: 1 })], { as: c });
   expect(reply.messages[0]!.codigo).toBe(109);

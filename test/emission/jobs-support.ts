@@ -2,7 +2,7 @@
 // chosen UF, scope switches and a consulta by key through SOAP.
 import { JobRun, type FollowUpDeps, type FollowUpOptions } from '../../src/emission/jobs/common';
 import { ufCode } from '../../src/fiscal/ufs';
-import type { ContingencyOption } from '../../src/store/port';
+import type { ContingencyOption, DocModel } from '../../src/store/port';
 import { SCHEMAS_DIR, type Harness, type TestCompany } from '../support/harness';
 import { simpleNfe } from '../support/samples';
 
@@ -32,8 +32,9 @@ export async function setOptions(h: Harness, company: TestCompany, options: Cont
   company.company = (await h.store.getCompany(company.company.id))!;
 }
 
-export async function setScope(h: Harness, uf: string, state: 'normal' | 'contingency'): Promise<void> {
-  await h.store.setContingency({ tpAmb: '2', uf, model: '55' }, { state, since: new Date(), cause: 'teste', probeFailures: 0 });
+/** Puts the homologação scope of a UF and model (NF-e by default) in the state a test needs. */
+export async function setScope(h: Harness, uf: string, state: 'normal' | 'contingency', model: DocModel = '55'): Promise<void> {
+  await h.store.setContingency({ tpAmb: '2', uf, model }, { state, since: new Date(), cause: 'teste', probeFailures: 0 });
 }
 
 export const sit = (d: Record<string, unknown>) => d.Situacao as { SitCodigo: string; SitDescricao: string };

@@ -1,5 +1,4 @@
-// Issue 5 §6, end to end through SOAP against the simulator's faults, one step per test (they share
-// state and run in order): normal → outage (108) → SVC (109/100) → EPEC (109/136) → no option
+// Issue 5 §6, end to end through SOAP against the simulator's faults, one step per test: normal → outage (108) → SVC (109/100) → EPEC (109/136) → no option
 // (109/105) → the ERP substitutes/discards the 108 documents → recovery seen by the probe →
 // reconciliation (136 → 100), discard in both fates (authorised → cancelled; never arrived →
 // voided), pending 105 sent → no number authorised twice, every document definitive.
@@ -8,6 +7,9 @@
 // the company's options and never meet the failure again, so a scope yields exactly one 108. The
 // "authorised" fate is company A's NF-e (RS/55, the reply is lost after SEFAZ stored it); the "never
 // arrived" fate is company A's NFC-e (RS/65, first document of that scope, sent while RS is down).
+//
+// The steps share one story, so each test first brings it up to its own step: the earlier steps run
+// once, in order, whichever test needs them first (a test alone or in random order runs the same story).
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
 import { simpleNfce, simpleNfe } from '../support/samples';
 import { consultaByKey, jobsRig, setOptions, sit, type JobsRig } from '../emission/jobs-support';
@@ -80,8 +82,23 @@ function probe(now: Date) {
   return probeScopes({ store: h.store, sefaz: rig.deps.sefaz, credentialsFor: companyCredentialsFor(rig.deps), now });
 }
 
+/** The last step declared; each new one builds on it. */
+let previous: (() => Promise<void>) | undefined;
+
+/** Declares the next step as a test that runs the steps before it (once each), then its own body. */
+function step(name: string, body: () => Promise<void>): void {
+  const before = previous;
+  let run: Promise<void> | undefined;
+  const reach = (): Promise<void> => (run ??= (async () => {
+    await before?.();
+    await body();
+  })());
+  previous = reach;
+  test(name, reach);
+}
+
 describe('contingency scenario (RS): outage → routing → recovery → clean-up', () => {
-  test('step 1 — normal: A emits NF-e 1 → 100/100, DocStatus 2', async () => {
+  step('step 1 — normal: A emits NF-e 1 → 100/100, DocStatus 2', async () => {
     const r = await emit(A, simpleNfe({ cnpj: A.cnpj, nNF: 1, serie: 1 }));
     expect(r).toMatchObject({ codigo: 100, sitCodigo: '100' });
     chave.a1 = r.chave;
@@ -89,7 +106,7 @@ describe('contingency scenario (RS): outage → routing → recovery → clean-u
     expect(await scopeState('55')).not.toBe('contingency');
   });
 
-  test('step 2 — outage: A\'s NF-e 2 reply is lost (authorised at SEFAZ) and A\'s NFC-e 1 never arrives → 108/108, DocStatus 4', async () => {
+  step('step 2 — outage: A\'s NF-e 2 reply is lost (authorised at SEFAZ) and A\'s NFC-e 1 never arrives → 108/108, DocStatus 4', async () => {
     // SEFAZ RS stores NF-e 2 and drops the connection before replying, and its status service fails
     // too (the evidence that SEFAZ, not the request, is down)...
     h.sim.faults.add({ authorizer: UF, service: 'NFeAutorizacao4', mode: 'lose-response', times: 1 });
@@ -111,7 +128,7 @@ describe('contingency scenario (RS): outage → routing → recovery → clean-u
     expect(await scopeState('65')).toBe('contingency');
   });
 
-  test('step 3 — company B [SVC] → 109/100 through SVC-AN, DocStatus 15', async () => {
+  step('step 3 — company B [SVC] → 109/100 through SVC-AN, DocStatus 15', async () => {
     const r = await emit(B, simpleNfe({ cnpj: B.cnpj, nNF: 1, serie: 1 }));
     expect(r).toMatchObject({ codigo: 109, sitCodigo: '100' });
     expect(r.chave[34]).toBe('6');
@@ -120,7 +137,7 @@ describe('contingency scenario (RS): outage → routing → recovery → clean-u
     expect(await docStatus(B, r.chave)).toBe('15');
   });
 
-  test('step 4 — company C [EPEC] → 109/136, DocStatus 10, EPEC registered at the AN', async () => {
+  step('step 4 — company C [EPEC] → 109/136, DocStatus 10, EPEC registered at the AN', async () => {
     const r = await emit(C, simpleNfe({ cnpj: C.cnpj, nNF: 1, serie: 1 }));
     expect(r).toMatchObject({ codigo: 109, sitCodigo: '136' });
     expect(r.chave[34]).toBe('4');
@@ -130,7 +147,7 @@ describe('contingency scenario (RS): outage → routing → recovery → clean-u
     expect(await docStatus(C, r.chave)).toBe('10');
   });
 
-  test('step 5 — company D without options [NONE] → 109/105, DocStatus 1', async () => {
+  step('step 5 — company D without options [NONE] → 109/105, DocStatus 1', async () => {
     const r = await emit(D, simpleNfe({ cnpj: D.cnpj, nNF: 1, serie: 1 }));
     expect(r).toMatchObject({ codigo: 109, sitCodigo: '105' });
     expect(r.chave[34]).toBe('1');
@@ -139,7 +156,7 @@ describe('contingency scenario (RS): outage → routing → recovery → clean-u
     expect(await docStatus(D, r.chave)).toBe('1');
   });
 
-  test('step 6 — A\'s ERP sends NF-e 3 substituting NF-e 2 (109/100 by its default SVC) and discards NFC-e 1 (105)', async () => {
+  step('step 6 — A\'s ERP sends NF-e 3 substituting NF-e 2 (109/100 by its default SVC) and discards NFC-e 1 (105)', async () => {
     const substituir = `<SubstituirDocumento><nNF>2</nNF><serie>1</serie><modelo>NFe</modelo><CNPJ_emit>${A.cnpj}</CNPJ_emit><nNFSubstituta>3</nNFSubstituta><serieSubstituta>1</serieSubstituta></SubstituirDocumento>`;
     const r = await emit(A, simpleNfe({ cnpj: A.cnpj, nNF: 3, serie: 1 }), substituir);
     expect(r).toMatchObject({ codigo: 109, sitCodigo: '100' });
@@ -156,7 +173,7 @@ describe('contingency scenario (RS): outage → routing → recovery → clean-u
     expect(await docStatus(A, chave.a65!, '65')).toBe('4');
   });
 
-  test('step 7 — recovery: the probe sees RS still down, then, after the simulator reset, 107 → both scopes normal', async () => {
+  step('step 7 — recovery: the probe sees RS still down, then, after the simulator reset, 107 → both scopes normal', async () => {
     t0 = Date.now();
     // Due (≥ 3 min after entering) but RS is still down: stays in contingency with a back-off.
     expect(await probe(new Date(t0 + 4 * MIN))).toEqual({ probed: 2, recovered: 0, stillDown: 2 });
@@ -171,14 +188,14 @@ describe('contingency scenario (RS): outage → routing → recovery → clean-u
     expect([await scopeState('55'), await scopeState('65')]).toEqual(['normal', 'normal']);
   });
 
-  test('step 8a — EPEC reconciliation: C\'s NF-e 136 → 100, DocStatus 2', async () => {
+  step('step 8a — EPEC reconciliation: C\'s NF-e 136 → 100, DocStatus 2', async () => {
     const summary = await reconcileContingencyDocuments(rig.run(new Date(t0 + 8 * MIN)));
     expect(summary).toMatchObject({ sent: 1, authorised: 1 });
     expect(await consulta(C, chave.c1!)).toMatchObject({ DocStatus: '2', DocSitCodigo: '100', DocChaAcesso: chave.c1 });
     expect(h.sim.state.getDocument(chave.c1!, '2')).toMatchObject({ authorizer: UF, status: 'authorized' });
   });
 
-  test('step 8b — discard, both fates: authorised NF-e 2 → cancelled (5); NFC-e 1 unknown to SEFAZ → 217 twice → voided (6)', async () => {
+  step('step 8b — discard, both fates: authorised NF-e 2 → cancelled (5); NFC-e 1 unknown to SEFAZ → 217 twice → voided (6)', async () => {
     const run = (at: number) => runDiscards(rig.run(new Date(t0 + at), { unknownFateWaitMs: UNKNOWN_FATE_WAIT }));
 
     // First pass: NF-e 2 is found authorised and cancelled; NFC-e 1's first 217 only counts once.
@@ -212,14 +229,14 @@ describe('contingency scenario (RS): outage → routing → recovery → clean-u
     }
   });
 
-  test('step 8c — pending retry: D\'s 105 document is sent → 100, DocStatus 2', async () => {
+  step('step 8c — pending retry: D\'s 105 document is sent → 100, DocStatus 2', async () => {
     const summary = await retryPendingDocuments(rig.run(new Date(t0 + 10 * MIN)));
     expect(summary).toMatchObject({ tried: 1, settled: 1, stillPending: 0, gaveUp: 0 });
     expect(await consulta(D, chave.d1!)).toMatchObject({ DocStatus: '2', DocSitCodigo: '100', DocChaAcesso: chave.d1 });
     expect(h.sim.state.getDocument(chave.d1!, '2')).toMatchObject({ authorizer: UF, status: 'authorized' });
   });
 
-  test('step 9 — no number authorised twice; every document definitive and matching the simulator', async () => {
+  step('step 9 — no number authorised twice; every document definitive and matching the simulator', async () => {
     const db = h.sim.state.db;
     const twice = db.prepare(`SELECT cnpj, mod, serie, nNF, COUNT(*) AS n FROM documents WHERE tpAmb = '2' GROUP BY cnpj, mod, serie, nNF HAVING n > 1`).all();
     expect(twice).toEqual([]);
