@@ -74,6 +74,11 @@ describe('fiscal-gateway serve (child process, simulator mode, empty DATA_DIR)',
   });
 
   test('the logs of the run carry request ids and never a secret', async () => {
+    // Its own SOAP call, whatever ran before it (tests run in random order): one with the partner key
+    // and a wrong EmpCK, so it uses no number the newcomer test expects to be the first.
+    const doc = `<Envio><ModeloDocumento>NFe</ModeloDocumento><emit><CNPJ_emit>${keys.cnpj}</CNPJ_emit></emit></Envio>`;
+    const res = await fetch(`${gw.url}/arecepcao.aspx`, { method: 'POST', body: executeEnvelope(keys, [doc], { empCk: '0'.repeat(32) }) });
+    expect(await res.text()).toMatch(/<Codigo>173<\/Codigo>/);
     await new Promise((r) => setTimeout(r, 500));
     const logDir = path.join(dataDir, 'logs');
     const files = fs.readdirSync(logDir).filter((f) => f.endsWith('.log'));
