@@ -51,7 +51,7 @@ export class ProcessGroup {
     const tailLines: string[] = [];
     const lines = new AsyncLineSource();
     // Always drain both pipes: a full pipe would block the child and distort the measurement.
-    for (const stream of [proc.stdout!, proc.stderr!]) {
+    for (const stream of [proc.stdout, proc.stderr]) {
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
         tailLines.push(line);
         if (tailLines.length > OUTPUT_TAIL_LINES) tailLines.shift();
@@ -121,7 +121,7 @@ export class AsyncLineSource {
     let next = 0;
     for (;;) {
       while (next < this.seen.length) {
-        const v = pick(this.seen[next++]!);
+        const v = pick(this.seen[next++]);
         if (v !== undefined) return v;
       }
       if (this.ended) throw new Error(`process exited before ${what}`);

@@ -146,7 +146,7 @@ function checkState(ctx: CompanyContext, tpEvento: string, doc: DocumentRecord, 
   if (tpEvento === TP_EVENTO.cancelamentoSubstituicao && doc.model !== '65') layoutError('cancelamento por substituição só existe para NFC-e');
   requireAuthorised(doc);
   const now = ctx.now();
-  if (tpEvento === TP_EVENTO.cancelamento && doc.dhAut && now.getTime() - doc.dhAut.getTime() > CANCEL_DEADLINE_MS[doc.model]!) {
+  if (tpEvento === TP_EVENTO.cancelamento && doc.dhAut && now.getTime() - doc.dhAut.getTime() > CANCEL_DEADLINE_MS[doc.model]) {
     refuse(501, `Rejeição: prazo de cancelamento esgotado (${doc.model === '65' ? '30 minutos' : '24 horas'} após a autorização em ${formatDateTime(doc.dhAut, ctx.offset)})`);
   }
   const r = dhEventoRefusal(at, { now, dhEmi: doc.dhEmi, dhAut: doc.dhAut, tpEmis: doc.tpEmis, offset: ctx.offset });

@@ -69,7 +69,7 @@ export function eventDateTime(o: { eveDh?: string; fuso?: string; defaultOffset:
   }
   const m = LOCAL_DH.exec(o.eveDh);
   const [y, mo, d, hh, mi, ss] = (m?.slice(1, 7) ?? []).map(Number) as number[];
-  if (!m || !validCalendar(y!, mo!, d!, hh!, mi!, ss!)) {
+  if (!m || !validCalendar(y, mo, d, hh, mi, ss)) {
     return { problem: `EveDh inválida "${o.eveDh}" (esperado AAAA-MM-DDTHH:MM:SS, data e hora existentes)` };
   }
   const own = m[7];

@@ -88,7 +88,7 @@ function groupCode(results: readonly DocumentResult[]): RequestCode {
 function groupDescricao(code: RequestCode, kinds: readonly (DocumentKind | undefined)[]): string {
   if (code !== 100) return REQUEST_CODES[code];
   const known = new Set(kinds.filter((k): k is DocumentKind => k !== undefined));
-  return known.size === 1 ? KIND_DESCRICAO[[...known][0]!] : REQUEST_CODES[100];
+  return known.size === 1 ? KIND_DESCRICAO[[...known][0]] : REQUEST_CODES[100];
 }
 
 export async function executeRequest(req: ExecuteRequest, options: ExecuteOptions, call: CallContext): Promise<ExecuteOutcome> {
@@ -96,7 +96,7 @@ export async function executeRequest(req: ExecuteRequest, options: ExecuteOption
   const partnerId = req.empPK ? await options.backend.findPartner(req.empPK) : undefined;
   if (partnerId === undefined) return requestLevel(INVALID_KEY, total);
 
-  const first = classifyDocument(req.items[0]!, 0);
+  const first = classifyDocument(req.items[0], 0);
   // Without a parseable first document and its emitter CNPJ the company (and its key) is unknown.
   if (first.problem?.code === 145) return requestLevel(145, total, first.problem.descricao);
   if (first.cnpj === undefined) {
@@ -142,7 +142,7 @@ async function processDocuments(docs: ClassifiedDocument[], company: Authenticat
     if (processed.length !== accepted.length) {
       throw new Error(`backend devolveu ${processed.length} resultados para ${accepted.length} documentos`);
     }
-    accepted.forEach((d, i) => results.set(d.index, processed[i]!));
+    accepted.forEach((d, i) => results.set(d.index, processed[i]));
   }
 
   // One MensagemItem per model, in order of first appearance; one DocumentosItem per document.

@@ -14,7 +14,7 @@ function child(node: LayoutNode, name: string, repeated: boolean, src: () => str
   let list = node.groups.get(name);
   if (!list) node.groups.set(name, (list = []));
   if (repeated || list.length === 0) list.push(newNode(src(), node));
-  return list[list.length - 1]!;
+  return list[list.length - 1];
 }
 
 // Definition paths split once per definition (the walk follows one per element).

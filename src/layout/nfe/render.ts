@@ -76,7 +76,7 @@ function renderedBody(draft: NfeDraft, tpAmb: string | undefined): { xml: string
     const det = root.groups.get('det');
     const prod = det?.[0]?.groups.get('prod')?.[0];
     if (draft.modelo === '65' && det && prod) {
-      root = withGroup(root, 'det', [withGroup(det[0]!, 'prod', [withFields(prod, { xProd: HOMOLOGACAO_XPROD })]), ...det.slice(1)]);
+      root = withGroup(root, 'det', [withGroup(det[0], 'prod', [withFields(prod, { xProd: HOMOLOGACAO_XPROD })]), ...det.slice(1)]);
     }
   }
   const def = nfeLayout();
