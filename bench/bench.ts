@@ -82,8 +82,9 @@ function readSettings(argv: string[]): Settings {
     profile: { type: 'string' }, 'max-seconds': { type: 'string' }, 'no-pin': { type: 'boolean' }, 'no-hostile': { type: 'boolean' },
   });
   const defaultSchemas = path.resolve(ROOT, '../shared/schemas');
+  const schemasFlag = optional(flags, 'schemas');
   const schemasDir = flags['no-schemas'] ? undefined
-    : optional(flags, 'schemas') ? path.resolve(optional(flags, 'schemas')!)
+    : schemasFlag ? path.resolve(schemasFlag)
       : fs.existsSync(path.join(defaultSchemas, 'nfe')) ? defaultSchemas : undefined;
   const durationS = positiveInt(flags, 'duration', 20, true);
   const profile = optional(flags, 'profile');
@@ -226,7 +227,8 @@ function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined
   out.push('');
   out.push(table(rows));
   out.push('');
-  const one = phases.find((p) => p.items === 1)!;
+  const one = phases.find((p) => p.items === 1);
+  if (!one) throw new Error('bench: the one-item phase did not run');
   out.push('targets');
   out.push(`  one-item NF-e/s              ${f1(one.docsPerSecond).padStart(8)}   target ≥ ${TARGETS.oneItemDocsPerSecond}   ${verdict(one.docsPerSecond >= TARGETS.oneItemDocsPerSecond)}`);
   out.push(`  gateway CPU ms/one-item NF-e ${f2(one.gatewayCpuMsPerDoc).padStart(8)}   target ≤ ${TARGETS.gatewayCpuMsPerOneItemDoc}     ${verdict(one.gatewayCpuMsPerDoc <= TARGETS.gatewayCpuMsPerOneItemDoc)}`);

@@ -57,7 +57,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
       const company: Company | undefined = authenticated.get(auth) ?? (await store.getCompany(auth.id));
       if (!company) throw new Error(`empresa ${auth.id} não encontrada`);
       const ctx = new CompanyContext(deps, company, call.log);
-      const results: (DocumentResult | undefined)[] = new Array(docs.length);
+      const results: (DocumentResult | undefined)[] = new Array<DocumentResult | undefined>(docs.length);
       // Each ready document keeps its own context: its lines go on carrying its number and chave.
       const ready: { index: number; doc: ReadyDocument; ctx: CompanyContext }[] = [];
 

@@ -195,8 +195,8 @@ function countElementsWithId(doc: Document, id: string): number {
   const all = doc.getElementsByTagName('*');
   let count = 0;
   for (let i = 0; i < all.length; i++) {
-    const el = all.item(i)!;
-    count += ID_ATTRIBUTES.filter((attr) => el.getAttribute(attr) === id).length;
+    const el = all.item(i);
+    if (el) count += ID_ATTRIBUTES.filter((attr) => el.getAttribute(attr) === id).length;
   }
   return count;
 }
@@ -247,8 +247,9 @@ function verifyElement(doc: Document, target: Element, options: VerifyOptions): 
 export function verifyXmlSignature(xml: string | Document, options: VerifyOptions): VerifyResult {
   const doc = typeof xml === 'string' ? parseForVerification(xml) : xml;
   const targets = doc.getElementsByTagNameNS('*', options.tag);
-  if (targets.length !== 1) return reject('298', `O documento deve conter exatamente um elemento ${options.tag} (encontrados: ${targets.length})`);
-  return verifyElement(doc, targets.item(0)!, options);
+  const target = targets.item(0);
+  if (targets.length !== 1 || !target) return reject('298', `O documento deve conter exatamente um elemento ${options.tag} (encontrados: ${targets.length})`);
+  return verifyElement(doc, target, options);
 }
 
 /** Verifies every `tag` element of a batch (enviNFe, envEvento), in document order. */
@@ -256,6 +257,9 @@ export function verifyXmlSignatures(xml: string, options: VerifyOptions): Verify
   const doc = parseForVerification(xml);
   const targets = doc.getElementsByTagNameNS('*', options.tag);
   const results: VerifyResult[] = [];
-  for (let i = 0; i < targets.length; i++) results.push(verifyElement(doc, targets.item(i)!, options));
+  for (let i = 0; i < targets.length; i++) {
+    const target = targets.item(i);
+    if (target) results.push(verifyElement(doc, target, options));
+  }
   return results;
 }

@@ -96,7 +96,7 @@ export function locateSignedElement(xml: string, tag: string): SignedElementLoca
     if (slash) {
       if (found && insertAt === undefined && stack.length === found.parentDepth) insertAt = m.index;
       if (within && (attrs !== '' || stack[stack.length - 1]?.qname !== qname)) apex = undefined;
-      if (within && stack.length === found!.parentDepth + 1) {
+      if (within && found && stack.length === found.parentDepth + 1) {
         within = false;
         if (apex !== undefined) canonical = apex + xml.slice(contentFrom, lastEnd);
       }

@@ -127,10 +127,10 @@ function isXmlChar(cp: number): boolean {
 
 function decodeReference(ref: string, name?: string, dec?: string, hex?: string): string {
   if (name !== undefined) return ENTITIES[name];
-  if (dec === undefined && hex === undefined) {
+  const cp = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : undefined;
+  if (cp === undefined) {
     throw new XmlInputError('XML mal formado: "&" que não inicia uma referência válida (escreva &amp;amp;)', 'malformed');
   }
-  const cp = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
   if (!isXmlChar(cp)) throw new XmlInputError(`XML mal formado: a referência ${ref} não é um caractere XML válido`, 'malformed');
   return String.fromCodePoint(cp);
 }
