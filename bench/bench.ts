@@ -82,8 +82,9 @@ function readSettings(argv: string[]): Settings {
     profile: { type: 'string' }, 'max-seconds': { type: 'string' }, 'no-pin': { type: 'boolean' }, 'no-hostile': { type: 'boolean' },
   });
   const defaultSchemas = path.resolve(ROOT, '../shared/schemas');
+  const schemasFlag = optional(flags, 'schemas');
   const schemasDir = flags['no-schemas'] ? undefined
-    : optional(flags, 'schemas') ? path.resolve(optional(flags, 'schemas')!)
+    : schemasFlag ? path.resolve(schemasFlag)
       : fs.existsSync(path.join(defaultSchemas, 'nfe')) ? defaultSchemas : undefined;
   const durationS = positiveInt(flags, 'duration', 20, true);
   const profile = optional(flags, 'profile');
@@ -184,7 +185,7 @@ class Bench {
       clearInterval(timer);
     }
     sample();
-    const endS = samples[samples.length - 1]!.tS;
+    const endS = samples[samples.length - 1].tS;
     const windowS = Math.min(60, this.s.durationS / 3);
     const firstMb = mean(samples.filter((x) => x.tS <= windowS).map((x) => x.rssMb));
     const lastMb = mean(samples.filter((x) => x.tS >= endS - windowS).map((x) => x.rssMb));
@@ -203,8 +204,8 @@ const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
 }
 
 function verdict(ok: boolean): string {
@@ -226,7 +227,8 @@ function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined
   out.push('');
   out.push(table(rows));
   out.push('');
-  const one = phases.find((p) => p.items === 1)!;
+  const one = phases.find((p) => p.items === 1);
+  if (!one) throw new Error('bench: the one-item phase did not run');
   out.push('targets');
   out.push(`  one-item NF-e/s              ${f1(one.docsPerSecond).padStart(8)}   target ≥ ${TARGETS.oneItemDocsPerSecond}   ${verdict(one.docsPerSecond >= TARGETS.oneItemDocsPerSecond)}`);
   out.push(`  gateway CPU ms/one-item NF-e ${f2(one.gatewayCpuMsPerDoc).padStart(8)}   target ≤ ${TARGETS.gatewayCpuMsPerOneItemDoc}     ${verdict(one.gatewayCpuMsPerDoc <= TARGETS.gatewayCpuMsPerOneItemDoc)}`);
@@ -243,7 +245,7 @@ function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined
   out.push('');
   out.push(`gateway memory: peak RSS (VmHWM) ${f1(peakMb)} MiB`);
   if (soak) {
-    out.push(`soak ${soak.durationS} s: RSS first ${f1(soak.samples[0]!.rssMb)} MiB, last ${f1(soak.samples[soak.samples.length - 1]!.rssMb)} MiB, ` +
+    out.push(`soak ${soak.durationS} s: RSS first ${f1(soak.samples[0].rssMb)} MiB, last ${f1(soak.samples[soak.samples.length - 1].rssMb)} MiB, ` +
       `max ${f1(soak.maxMb)} MiB; mean of first ${f1(soak.windowS)} s ${f1(soak.firstMb)} MiB → mean of last ${f1(soak.windowS)} s ${f1(soak.lastMb)} MiB (${f1(soak.driftPct)} %)`);
     out.push(`  RSS every ${RSS_SAMPLE_MS / 1000} s (MiB): ${soak.samples.map((x) => f1(x.rssMb)).join(' ')}`);
   }
@@ -256,7 +258,7 @@ function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined
   for (const [k, v] of kinds.slice(0, 20)) out.push(`  ${String(v).padStart(6)} × ${k}`);
   if (hostile.length > 0) {
     out.push('');
-    out.push(`unauthenticated calls (made-up EmpPK, 50 documents, 700,000 attributes, ${f1(hostile[0]!.bodyMb)} MiB each), /health polled meanwhile`);
+    out.push(`unauthenticated calls (made-up EmpPK, 50 documents, 700,000 attributes, ${f1(hostile[0].bodyMb)} MiB each), /health polled meanwhile`);
     const hrows = [['calls at once', 'not 173', 'slowest call ms', 'slowest /health ms', 'gw CPU ms/call', 'RSS before MiB', 'RSS max MiB', 'RSS after MiB']];
     for (const h of hostile) {
       hrows.push([String(h.calls), String(h.wrongAnswers), f1(h.slowestCallMs), f1(h.slowestHealthMs), f1(h.gatewayCpuMsPerCall), f1(h.rssBeforeMb), f1(h.rssMaxMb), f1(h.rssAfterMb)]);

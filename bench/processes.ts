@@ -51,7 +51,7 @@ export class ProcessGroup {
     const tailLines: string[] = [];
     const lines = new AsyncLineSource();
     // Always drain both pipes: a full pipe would block the child and distort the measurement.
-    for (const stream of [proc.stdout!, proc.stderr!]) {
+    for (const stream of [proc.stdout, proc.stderr]) {
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
         tailLines.push(line);
         if (tailLines.length > OUTPUT_TAIL_LINES) tailLines.shift();
@@ -121,7 +121,7 @@ export class AsyncLineSource {
     let next = 0;
     for (;;) {
       while (next < this.seen.length) {
-        const v = pick(this.seen[next++]!);
+        const v = pick(this.seen[next++]);
         if (v !== undefined) return v;
       }
       if (this.ended) throw new Error(`process exited before ${what}`);
@@ -174,7 +174,7 @@ export async function startSimulator(group: ProcessGroup, o: SystemOptions): Pro
     SCHEMAS_DIR: o.schemasDir ?? '',
   }), o.simulatorCpus);
   const url = await child.lines.find((l) => /HTTPS \(TLS mútuo\): (https:\/\/\S+)/.exec(l)?.[1], o.startupTimeoutMs, 'the simulator URL')
-    .catch((err: Error) => { throw new Error(`${err.message}\n${child.tail()}`); });
+    .catch((err: unknown) => { throw new Error(`${err instanceof Error ? err.message : String(err)}\n${child.tail()}`); });
   child.lines.detach();
   return { ...child, url };
 }
@@ -189,7 +189,7 @@ export async function startGateway(group: ProcessGroup, o: SystemOptions, simula
     PARTNER_MAX_CONCURRENT: '0', PARTNER_RATE_PER_MINUTE: '0',
   }), o.gatewayCpus);
   const field = (re: RegExp, what: string) =>
-    child.lines.find((l) => re.exec(l)?.[1], o.startupTimeoutMs, what).catch((err: Error) => { throw new Error(`${err.message}\n${child.tail()}`); });
+    child.lines.find((l) => re.exec(l)?.[1], o.startupTimeoutMs, what).catch((err: unknown) => { throw new Error(`${err instanceof Error ? err.message : String(err)}\n${child.tail()}`); });
   const cnpj = await field(/CNPJ do emitente:\s+(\d{14})/, 'the sandbox CNPJ');
   const partnerKey = await field(/\(EmpPK\):\s+(\S+)/, 'the partner key');
   const accessKey = await field(/\(EmpCK = [^)]*\)\):\s+(\S+)/, 'the access key');

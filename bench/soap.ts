@@ -16,7 +16,8 @@ export interface CallOutcome {
 }
 
 function envelope(creds: Credentials, documento: string): string {
-  const empCK = computeEmpCK(creds.accessKey, documento)!;
+  const empCK = computeEmpCK(creds.accessKey, documento);
+  if (empCK === undefined) throw new Error('bench: documento not encodable for EmpCK');
   return (
     '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:inv="InvoiCy"><soapenv:Header/><soapenv:Body>' +
     `<inv:recepcao.Execute><inv:Invoicyrecepcao><inv:Cabecalho><inv:EmpPK>${escapeText(creds.partnerKey)}</inv:EmpPK>` +

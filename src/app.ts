@@ -51,10 +51,10 @@ export interface StartOptions {
 interface SimulatorLink { url: string; caPem: string; registerCsc: (cnpj: string, idCsc: string, csc: string) => void }
 
 /** A simulator running in another process (SIM_URL), sharing its test CA through DATA_DIR/simulator. */
-function externalSimulator(config: GatewayConfig): SimulatorLink {
+function externalSimulator(config: GatewayConfig, simulatorUrl: string): SimulatorLink {
   const ca = loadTestCa(simulatorDataDir(config));
   if (!ca) throw new ConfigError(`SIM_URL definido, mas a AC de teste do simulador não está em ${simulatorDataDir(config)} (inicie o simulador com SIM_DATA_DIR apontando para lá)`);
-  const url = config.simulatorUrl!.replace(/\/$/, '');
+  const url = simulatorUrl.replace(/\/$/, '');
   return {
     url, caPem: ca.certPem,
     registerCsc: (cnpj, idCsc, csc) => {
@@ -95,19 +95,19 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
   // Before anything is started: an unreadable TLS certificate or key stops here, with nothing to undo.
   const server = createHttpServer(config, app);
   const store = opts.store ?? (await openConfiguredStore(config));
-  let simulator = opts.simulator;
-  const external = config.sefazMode === 'simulator' && !simulator && config.simulatorUrl ? externalSimulator(config) : undefined;
-  const ownsSimulator = config.sefazMode === 'simulator' && !simulator && !external;
-  if (ownsSimulator) {
-    simulator = await startSimulator({
+  const external = config.sefazMode === 'simulator' && !opts.simulator && config.simulatorUrl ? externalSimulator(config, config.simulatorUrl) : undefined;
+  // The embedded simulator this gateway starts itself, and so closes.
+  const ownedSimulator = config.sefazMode === 'simulator' && !opts.simulator && !external
+    ? await startSimulator({
       host: '127.0.0.1',
       httpsPort: config.simulatorPort,
       httpPort: null,
       dataDir: simulatorDataDir(config),
       schemasDir: config.schemasDir,
-    });
-    log.info('simulador SEFAZ embutido iniciado', { simulatorUrl: simulator.httpsUrl });
-  }
+    })
+    : undefined;
+  if (ownedSimulator) log.info('simulador SEFAZ embutido iniciado', { simulatorUrl: ownedSimulator.httpsUrl });
+  const simulator = opts.simulator ?? ownedSimulator;
 
   const sim = simulator ? { url: simulator.httpsUrl, caPem: simulator.ca.certPem, registerCsc: simulator.registerCsc.bind(simulator) } : external;
   const transport = new SefazTransport({
@@ -153,7 +153,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
       await scheduler?.stop();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
       transport.close();
-      if (ownsSimulator) await simulator!.close();
+      await ownedSimulator?.close();
       if (!opts.store) await store.close();
     },
   };

@@ -8,7 +8,7 @@ export type Flags = Record<string, string | boolean | undefined>;
 export function parseFlags(argv: string[], spec: Record<string, { type: 'string' | 'boolean' }>): { flags: Flags; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
-    return { flags: values as Flags, positionals };
+    return { flags: values, positionals };
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }

@@ -29,7 +29,7 @@ async function companyByCnpj(store: Store, flags: Flags): Promise<Company> {
   const found = (await store.listCompanies()).filter((c) => c.cnpj === cnpj && (!env || c.environment === parseEnvironment(env)));
   if (found.length === 0) throw new UsageError(`nenhuma empresa com CNPJ ${cnpj}${env ? ` em ${env}` : ''}`);
   if (found.length > 1) throw new UsageError(`CNPJ ${cnpj} existe em homologação e produção: informe --env`);
-  return found[0]!;
+  return found[0];
 }
 
 export function describeCompany(c: Company): string[] {

@@ -44,8 +44,8 @@ async function* readLines(logDir: string, since?: Date): AsyncGenerator<LogLine>
 
 export function formatLogLine(line: LogLine): string {
   const parts = [line.timestamp ?? '-', (line.level ?? 'info').toUpperCase().padEnd(5)];
-  if (line.requestId) parts.push(`[${String(line.requestId).slice(0, 8)}]`);
-  parts.push(String(line.message ?? ''));
+  if (line.requestId) parts.push(`[${line.requestId.slice(0, 8)}]`);
+  parts.push(line.message ?? '');
   const shown = new Set(['timestamp', 'level', 'message', 'requestId']);
   for (const k of ORDERED_FIELDS) {
     if (line[k] !== undefined) parts.push(`${k}=${Array.isArray(line[k]) ? (line[k] as unknown[]).join(',') : String(line[k])}`);
@@ -62,11 +62,11 @@ export function formatLogLine(line: LogLine): string {
 export async function searchLogs(logDir: string, filter: LogFilter): Promise<string[]> {
   const requestIds = new Set<string>();
   for await (const line of readLines(logDir, filter.since)) {
-    if (matches(line, filter) && line.requestId) requestIds.add(String(line.requestId));
+    if (matches(line, filter) && line.requestId) requestIds.add(line.requestId);
   }
   const out: string[] = [];
   for await (const line of readLines(logDir, filter.since)) {
-    if (matches(line, filter) || (line.requestId && requestIds.has(String(line.requestId)))) out.push(formatLogLine(line));
+    if (matches(line, filter) || (line.requestId && requestIds.has(line.requestId))) out.push(formatLogLine(line));
   }
   return out;
 }

@@ -117,5 +117,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { if (code >= 0) process.exitCode = code; });
+  // A rejection is left to Node's unhandled-rejection exit (stack trace, status 1).
+  void main(process.argv.slice(2)).then((code) => { if (code >= 0) process.exitCode = code; });
 }

@@ -55,7 +55,7 @@ export async function pfxPassword(flags: Flags, env: NodeJS.ProcessEnv, io: Prom
     // One trailing line break is the editor's (or echo's), not the password's.
     return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   }
-  if (env[PFX_PASSWORD_ENV] !== undefined) return env[PFX_PASSWORD_ENV]!;
+  if (env[PFX_PASSWORD_ENV] !== undefined) return env[PFX_PASSWORD_ENV];
   if (io.input.isTTY) return promptHidden('Senha do certificado (PFX): ', io);
   return '';
 }

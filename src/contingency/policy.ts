@@ -151,7 +151,7 @@ export const PENDING_MAX_ATTEMPTS = 50;
  */
 export function pendingBackoff(attempt: number): number {
   const i = Math.min(Math.max(attempt, 1), PENDING_STEPS_MIN.length) - 1;
-  return PENDING_STEPS_MIN[i]! * MINUTE;
+  return PENDING_STEPS_MIN[i] * MINUTE;
 }
 
 // ---------------------------------------------------------------- probes (§2.3)

@@ -57,7 +57,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
       const company: Company | undefined = authenticated.get(auth) ?? (await store.getCompany(auth.id));
       if (!company) throw new Error(`empresa ${auth.id} não encontrada`);
       const ctx = new CompanyContext(deps, company, call.log);
-      const results: (DocumentResult | undefined)[] = new Array(docs.length);
+      const results: (DocumentResult | undefined)[] = new Array<DocumentResult | undefined>(docs.length);
       // Each ready document keeps its own context: its lines go on carrying its number and chave.
       const ready: { index: number; doc: ReadyDocument; ctx: CompanyContext }[] = [];
 
@@ -68,7 +68,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
         } catch (err) {
           log.error('erro interno ao processar documento', { error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
           for (const i of indexes) {
-            results[i] ??= refusal(docs[i]!, SitCodigo.erroInterno, `Erro interno ao processar o documento (requisição ${call.requestId}); consulte o documento antes de reenviá-lo`);
+            results[i] ??= refusal(docs[i], SitCodigo.erroInterno, `Erro interno ao processar o documento (requisição ${call.requestId}); consulte o documento antes de reenviá-lo`);
           }
         }
       };
@@ -120,13 +120,13 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
           continue;
         }
         if (groups.length > 1) ctx.log.info(`${type.label} da chamada divididas em lotes (limites da SEFAZ)`, { documentos: same.length, lotes: groups.length });
-        lotes.push(...groups.map((group) => group.map((k) => same[k]!)));
+        lotes.push(...groups.map((group) => group.map((k) => same[k])));
       }
       await Promise.all([
         ...lotes.map((lote) => guarded(ctx.log, lote.map((l) => l.index), async () => {
           // A lote of one NF-e cannot go async (452): it goes synchronously.
           if (lote.length === 1) {
-            results[lote[0]!.index] = await sendSync(lote[0]!.ctx, lote[0]!.doc);
+            results[lote[0].index] = await sendSync(lote[0].ctx, lote[0].doc);
             return;
           }
           const out = await sendLote(ctx, lote.map((l) => l.doc));
@@ -143,7 +143,7 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
         if (reissued) results[r.index] = reissued;
       }
       ctx.log.debug('documentos processados', { documentos: docs.length });
-      return results.map((r, i) => r ?? refusal(docs[i]!, SitCodigo.erroInterno, 'Documento não processado'));
+      return results.map((r, i) => r ?? refusal(docs[i], SitCodigo.erroInterno, 'Documento não processado'));
     },
   };
 }

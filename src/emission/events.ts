@@ -123,13 +123,16 @@ function plan(ctx: CompanyContext, input: EventoInput, doc: DocumentRecord, fiel
       return { tpEvento: input.tpEvento, nSeq: 1, det: detCancelamento({ nProt: cancelProtocol(input, doc), xJust: fields.text }) };
     case TP_EVENTO.cartaCorrecao:
       return { tpEvento: input.tpEvento, nSeq: input.nSeq, det: detCartaCorrecao({ xCorrecao: fields.text }) };
-    default:
+    default: {
+      const chNFeRef = input.chaveSubstituta;
+      if (!chNFeRef) layoutError('ChaAcessoSubstituta obrigatória (chave de acesso da NFC-e substituta)');
       return {
         tpEvento: input.tpEvento, nSeq: 1,
         det: detCancelamentoSubstituicao({
-          cOrgaoAutor: ufCode(docUf(ctx, doc)), verAplic: ctx.deps.verProc, nProt: cancelProtocol(input, doc), xJust: fields.text, chNFeRef: input.chaveSubstituta!,
+          cOrgaoAutor: ufCode(docUf(ctx, doc)), verAplic: ctx.deps.verProc, nProt: cancelProtocol(input, doc), xJust: fields.text, chNFeRef,
         }),
       };
+    }
   }
 }
 
@@ -146,7 +149,7 @@ function checkState(ctx: CompanyContext, tpEvento: string, doc: DocumentRecord, 
   if (tpEvento === TP_EVENTO.cancelamentoSubstituicao && doc.model !== '65') layoutError('cancelamento por substituição só existe para NFC-e');
   requireAuthorised(doc);
   const now = ctx.now();
-  if (tpEvento === TP_EVENTO.cancelamento && doc.dhAut && now.getTime() - doc.dhAut.getTime() > CANCEL_DEADLINE_MS[doc.model]!) {
+  if (tpEvento === TP_EVENTO.cancelamento && doc.dhAut && now.getTime() - doc.dhAut.getTime() > CANCEL_DEADLINE_MS[doc.model]) {
     refuse(501, `Rejeição: prazo de cancelamento esgotado (${doc.model === '65' ? '30 minutos' : '24 horas'} após a autorização em ${formatDateTime(doc.dhAut, ctx.offset)})`);
   }
   const r = dhEventoRefusal(at, { now, dhEmi: doc.dhEmi, dhAut: doc.dhAut, tpEmis: doc.tpEmis, offset: ctx.offset });
@@ -194,13 +197,16 @@ export async function issueEvent(
     refuse(594, `Rejeição: O número de sequencia do evento informado é maior que o permitido (as ${maxSeq} sequências do evento ${p.tpEvento} deste documento já foram usadas)`);
   }
   if (r.kind === 'taken') return { stored: r.event };
+  // Only an accepted document (it has its key) reaches an event.
+  const chave = doc.chave;
+  if (!chave) throw new Error(`evento ${p.tpEvento} para o documento ${doc.id}, que não tem chave de acesso`);
   let ev = r.event;
   let signed: string;
   try {
     const cert = await ctx.certificate();
     const events = documentTypeOf(doc.model).events;
     const unsigned = events.unsigned({
-      cOrgao: ufCode(docUf(ctx, doc)), tpAmb: doc.tpAmb, cnpj: ctx.company.cnpj, chave: doc.chave!,
+      cOrgao: ufCode(docUf(ctx, doc)), tpAmb: doc.tpAmb, cnpj: ctx.company.cnpj, chave,
       dhEvento: opts.dhEvento ?? formatDateTime(ctx.now(), ctx.offset),
       tpEvento: p.tpEvento, nSeq: ev.nSeq, det: p.det,
     });

@@ -41,6 +41,8 @@ function root(xml: string, name: string): Node {
   return r;
 }
 
+function integer(value: string, field: string): number;
+function integer(value: string | undefined, field: string): number | undefined;
 function integer(value: string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{1,9}$/.test(value)) throw new InputError(`${field}: valor inválido "${value}" (esperado número inteiro)`);
@@ -117,9 +119,9 @@ export function readInutilizacao(xml: string): InutilizacaoInput {
     // The official example uses `Ambiente` for tpAmb.
     tpAmb: text(r, 'tpAmb') ?? text(r, 'Ambiente'),
     cnpj: text(r, 'CnpjEmissor'),
-    serie: integer(required('Serie'), 'Serie')!,
-    nIni: integer(required('NumeroInicial'), 'NumeroInicial')!,
-    nFin: integer(required('NumeroFinal'), 'NumeroFinal')!,
+    serie: integer(required('Serie'), 'Serie'),
+    nIni: integer(required('NumeroInicial'), 'NumeroInicial'),
+    nFin: integer(required('NumeroFinal'), 'NumeroFinal'),
     justificativa: required('Justificativa'),
   };
 }
@@ -165,7 +167,7 @@ export function readConsulta(xml: string, parametrosXml?: string): ConsultaInput
     emissaoFinal: text(c, 'DataEmissaoFinal'),
     inclusaoInicial: text(c, 'DataInclusaoInicial'),
     inclusaoFinal: text(c, 'DataInclusaoFinal'),
-    statusDocumento: status?.split(/[,;\s]+/).filter(Boolean).map((s) => integer(s, 'StatusDocumento')!),
+    statusDocumento: status?.split(/[,;\s]+/).filter(Boolean).map((s) => integer(s, 'StatusDocumento')),
     flags: {
       situacao: flag(params, 'Situacao'),
       xmlCompleto: flag(params, 'XMLCompleto'),

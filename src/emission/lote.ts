@@ -20,8 +20,8 @@ async function patchAll(ctx: CompanyContext, docs: DocumentRecord[], patch: (d: 
 export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): Promise<DocumentResult[]> {
   const polling = { ...DEFAULT_LOTE_POLLING, ...ctx.deps.lotePolling };
   let docs = await patchAll(ctx, readies.map((r) => r.doc), (d) => ({ stage: 'sending', attempts: d.attempts + 1 }));
-  const target = sefazTarget(ctx, docs[0]!);
-  const services = documentTypeOf(docs[0]!.model).services;
+  const target = sefazTarget(ctx, docs[0]);
+  const services = documentTypeOf(docs[0].model).services;
   const { credentials } = await ctx.certificate();
   ctx.log.info('lote enviado', { documentos: docs.length, indSinc: 0 });
 
@@ -35,7 +35,7 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
     ret = await services.authorize(ctx, target, credentials, { indSinc: '0', signedXmls: readies.map((r) => r.signedXml) });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
-    const verdict = await judgeTransportFailure(ctx, docs[0]!, err);
+    const verdict = await judgeTransportFailure(ctx, docs[0], err);
     for (const d of docs) await settleTransportFailure(ctx, d, err, verdict);
     return finish(docs);
   }

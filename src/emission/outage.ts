@@ -44,7 +44,7 @@ async function askStatus(ctx: CompanyContext, scope: ContingencyScope): Promise<
 /** The status of the scope's normal authorizer: a request in flight or a fresh "up" answer is shared. */
 function statusOf(ctx: CompanyContext, scope: ContingencyScope): Promise<StatusEvidence> {
   let table = checks.get(ctx.deps);
-  if (!table) checks.set(ctx.deps, (table = new Map()));
+  if (!table) checks.set(ctx.deps, (table = new Map<string, StatusCheck>()));
   const key = `${scope.tpAmb}/${scope.uf}/${scope.model}`;
   const known = table.get(key);
   if (known && (known.reuseUntil === undefined || known.reuseUntil > ctx.now().getTime())) return known.evidence;

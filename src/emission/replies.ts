@@ -9,7 +9,7 @@ import { formatDateTime } from '../fiscal/datetime';
 import { TEXT } from './codes';
 import { modelOfModelo } from './document-types';
 
-export function modeloName(model: DocModel | string): string {
+export function modeloName(model: string): string {
   return model === '65' ? 'NFCe' : model === '57' ? 'CTe' : 'NFe';
 }
 

@@ -68,8 +68,8 @@ export function eventDateTime(o: { eveDh?: string; fuso?: string; defaultOffset:
     return { dhEvento, at: new Date(dhEvento) };
   }
   const m = LOCAL_DH.exec(o.eveDh);
-  const [y, mo, d, hh, mi, ss] = (m?.slice(1, 7) ?? []).map(Number) as number[];
-  if (!m || !validCalendar(y!, mo!, d!, hh!, mi!, ss!)) {
+  const [y, mo, d, hh, mi, ss] = (m?.slice(1, 7) ?? []).map(Number);
+  if (!m || !validCalendar(y, mo, d, hh, mi, ss)) {
     return { problem: `EveDh inválida "${o.eveDh}" (esperado AAAA-MM-DDTHH:MM:SS, data e hora existentes)` };
   }
   const own = m[7];

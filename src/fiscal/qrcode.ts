@@ -76,7 +76,7 @@ export interface ParsedQrCodeV2 {
 export function parseQrCodeV2(qrCode: string): ParsedQrCodeV2 | undefined {
   const m = /[?&]p=([^&]*)/.exec(qrCode.trim());
   if (!m) return undefined;
-  const parts = m[1]!.split('|');
+  const parts = m[1].split('|');
   if (parts[1] !== '2') return undefined;
   if (parts.length === 5) {
     const [chave, versao, tpAmb, idCsc, hash] = parts as [string, string, string, string, string];

@@ -70,7 +70,7 @@ const ENCODINGS: readonly EmpCKEncoding[] = ['utf-8', 'windows-1252'];
 export function verifyEmpCK(accessKey: string, documentText: string, empCK: string, options: { strict?: boolean } = {}): string | undefined {
   const received = Buffer.from(empCK.trim().toLowerCase(), 'latin1');
   // ASCII-only input has the same bytes in both encodings: one hash per candidate is enough.
-  const encodings = /^[\x00-\x7f]*$/.test(accessKey + documentText) ? ENCODINGS.slice(0, 1) : ENCODINGS;
+  const encodings = /^\p{ASCII}*$/u.test(accessKey + documentText) ? ENCODINGS.slice(0, 1) : ENCODINGS;
   for (const candidate of empCKCandidates(documentText, options)) {
     for (const encoding of encodings) {
       const hex = computeEmpCK(accessKey, candidate.text, encoding);

@@ -88,7 +88,7 @@ function groupCode(results: readonly DocumentResult[]): RequestCode {
 function groupDescricao(code: RequestCode, kinds: readonly (DocumentKind | undefined)[]): string {
   if (code !== 100) return REQUEST_CODES[code];
   const known = new Set(kinds.filter((k): k is DocumentKind => k !== undefined));
-  return known.size === 1 ? KIND_DESCRICAO[[...known][0]!] : REQUEST_CODES[100];
+  return known.size === 1 ? KIND_DESCRICAO[[...known][0]] : REQUEST_CODES[100];
 }
 
 export async function executeRequest(req: ExecuteRequest, options: ExecuteOptions, call: CallContext): Promise<ExecuteOutcome> {
@@ -96,7 +96,7 @@ export async function executeRequest(req: ExecuteRequest, options: ExecuteOption
   const partnerId = req.empPK ? await options.backend.findPartner(req.empPK) : undefined;
   if (partnerId === undefined) return requestLevel(INVALID_KEY, total);
 
-  const first = classifyDocument(req.items[0]!, 0);
+  const first = classifyDocument(req.items[0], 0);
   // Without a parseable first document and its emitter CNPJ the company (and its key) is unknown.
   if (first.problem?.code === 145) return requestLevel(145, total, first.problem.descricao);
   if (first.cnpj === undefined) {
@@ -113,10 +113,11 @@ export async function executeRequest(req: ExecuteRequest, options: ExecuteOption
 
   // Admitted only now: a caller without the company's key cannot spend the partner's quota. What ran
   // before (the envelope, one document) is bounded by the connection cap, body limit and parser caps.
-  const admission = options.limits?.admit(company.partnerId);
-  if (admission && !admission.ok) {
+  const limits = options.limits;
+  const admission = limits?.admit(company.partnerId);
+  if (limits && admission && !admission.ok) {
     call.log.warn('chamada recusada pelo limite do parceiro', { reason: admission.reason, retryAfterSeconds: admission.retryAfterSeconds });
-    return { ...requestLevel(TOO_MANY, total, limitDescricao(options.limits!, admission.reason, admission.retryAfterSeconds)), company, keyMatch };
+    return { ...requestLevel(TOO_MANY, total, limitDescricao(limits, admission.reason, admission.retryAfterSeconds)), company, keyMatch };
   }
   try {
     const docs = [first, ...req.items.slice(1).map((item, i) => classifyDocument(item, i + 1))];
@@ -135,20 +136,27 @@ async function processDocuments(docs: ClassifiedDocument[], company: Authenticat
     else if (doc.cnpj === undefined) results.set(doc.index, rejection(doc, 145, 'Erro na estrutura do XML: CNPJ/CPF do emitente não informado'));
     else if (doc.cnpj !== company.cnpj) {
       results.set(doc.index, rejection(doc, 173, `Documento não processado: o emitente ${doc.cnpj} não é a empresa autenticada nesta chamada`));
-    } else accepted.push(toDocumentRequest({ ...doc, kind: doc.kind!, cnpj: doc.cnpj }));
+    } else if (doc.kind === undefined) throw new Error(`documento ${doc.index} classificado sem problema e sem tipo`);
+    else accepted.push(toDocumentRequest({ ...doc, kind: doc.kind, cnpj: doc.cnpj }));
   }
   if (accepted.length) {
     const processed = await options.backend.process(company, accepted, call);
     if (processed.length !== accepted.length) {
       throw new Error(`backend devolveu ${processed.length} resultados para ${accepted.length} documentos`);
     }
-    accepted.forEach((d, i) => results.set(d.index, processed[i]!));
+    accepted.forEach((d, i) => results.set(d.index, processed[i]));
   }
+  // Every document got its result above: rejected here or processed by the backend.
+  const resultOf = (doc: ClassifiedDocument): DocumentResult => {
+    const result = results.get(doc.index);
+    if (!result) throw new Error(`documento ${doc.index} sem resultado`);
+    return result;
+  };
 
   // One MensagemItem per model, in order of first appearance; one DocumentosItem per document.
   const groups = new Map<string, { results: DocumentResult[]; kinds: (DocumentKind | undefined)[] }>();
   for (const doc of docs) {
-    const result = results.get(doc.index)!;
+    const result = resultOf(doc);
     const key = result.modelo || doc.modelo;
     const g = groups.get(key) ?? { results: [], kinds: [] };
     g.results.push(result);
@@ -161,7 +169,7 @@ async function processDocuments(docs: ClassifiedDocument[], company: Authenticat
   });
   const kinds = [...new Set(docs.map((d) => d.kind).filter((k) => k !== undefined))];
   return {
-    docCodes: docs.map((d) => documentCode(results.get(d.index)!.replyXml)),
+    docCodes: docs.map((d) => documentCode(resultOf(d).replyXml)),
     xml: buildExecuteResponse(messages),
     kind: kinds.join(',') || 'none',
     documents: docs.length,

@@ -14,7 +14,7 @@ function child(node: LayoutNode, name: string, repeated: boolean, src: () => str
   let list = node.groups.get(name);
   if (!list) node.groups.set(name, (list = []));
   if (repeated || list.length === 0) list.push(newNode(src(), node));
-  return list[list.length - 1]!;
+  return list[list.length - 1];
 }
 
 // Definition paths split once per definition (the walk follows one per element).
@@ -24,14 +24,15 @@ const splitPaths = new Map<string, { segs: string[]; last: string }>();
 function descend(node: LayoutNode, to: string): { at: LayoutNode; last: string } {
   let path = splitPaths.get(to);
   if (!path) {
-    const segs = to.split('/');
-    const last = segs.pop()!;
-    splitPaths.set(to, (path = { segs, last }));
+    const cut = to.lastIndexOf('/');
+    splitPaths.set(to, (path = { segs: cut < 0 ? [] : to.slice(0, cut).split('/'), last: to.slice(cut + 1) }));
   }
   let at = node;
   for (const s of path.segs) {
     const parent = at;
-    at = s === '..' ? at.parent! : child(at, s, false, () => `${parent.src}/${s}`);
+    if (s !== '..') at = child(at, s, false, () => `${parent.src}/${s}`);
+    else if (parent.parent) at = parent.parent;
+    else throw new Error(`caminho de definição "${to}" sobe acima da raiz`);
   }
   return { at, last: path.last };
 }
@@ -53,7 +54,7 @@ function childDef(idef: IField, name: string): IField | undefined {
   if (!index) {
     index = new Map();
     for (const f of idef.children ?? []) if (!index.has(f.name.toLowerCase())) index.set(f.name.toLowerCase(), f);
-    for (const f of idef.children ?? []) if (!index.has(f.name)) index.set(f.name, index.get(f.name.toLowerCase())!);
+    for (const f of idef.children ?? []) if (!index.has(f.name)) index.set(f.name, index.get(f.name.toLowerCase()) ?? f);
     childIndex.set(idef, index);
   }
   return index.get(name) ?? index.get(name.toLowerCase());
@@ -85,13 +86,14 @@ export function buildTree(envio: OrderedNode[], def: IField, modelo: '55' | '65'
         errors.push(layoutError(csrc, `não permitido no modelo ${modelo}`, text || undefined));
         continue;
       }
-      const keep = node !== undefined && cdef.to !== undefined;
+      const to = cdef.to;
+      const keep = node !== undefined && to !== undefined;
       if (cdef.group) {
         let target: LayoutNode | undefined;
         if (keep) {
-          if (cdef.to === '') target = node;
+          if (to === '') target = node;
           else {
-            const { at, last } = descend(node, cdef.to!);
+            const { at, last } = descend(node, to);
             target = child(at, last, cdef.repeated === true, () => csrc);
             target.def = cdef;
           }
@@ -102,7 +104,7 @@ export function buildTree(envio: OrderedNode[], def: IField, modelo: '55' | '65'
           dropped.set(`${defPath}/${cdef.name}`, text);
           continue;
         }
-        const { at, last } = descend(node, cdef.to!);
+        const { at, last } = descend(node, to);
         const v: LayoutValue = { value: text, src: csrc };
         const values = at.fields.get(last);
         if (values) values.push(v);

@@ -14,7 +14,10 @@ function remember<V>(map: Map<string, V>, key: string, compute: () => V): V {
   const cached = map.get(key);
   if (cached !== undefined) return cached;
   const value = compute();
-  if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
+  if (map.size >= MAX_ENTRIES) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
   map.set(key, value);
   return value;
 }

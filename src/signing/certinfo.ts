@@ -66,7 +66,7 @@ type Asn1 = forge.asn1.Asn1;
 const fromDer = forge.asn1.fromDer as unknown as (der: forge.util.ByteStringBuffer | string, options: { decodeBitStrings: boolean }) => Asn1;
 
 function children(node: Asn1 | undefined): Asn1[] {
-  return node && Array.isArray(node.value) ? (node.value as Asn1[]) : [];
+  return node && Array.isArray(node.value) ? (node.value) : [];
 }
 
 /** extnID → parsed extnValue, read straight from the DER. */
@@ -78,8 +78,8 @@ function extensionsOf(der: Buffer): Map<string, Asn1> {
   const result = new Map<string, Asn1>();
   for (const ext of children(children(wrapper)[0])) {
     const parts = children(ext);
-    const oid = asn1.derToOid(parts[0]!.value as string);
-    const octets = parts[parts.length - 1]!.value as string;
+    const oid = asn1.derToOid(parts[0].value as string);
+    const octets = parts[parts.length - 1].value as string;
     result.set(oid, fromDer(octets, { decodeBitStrings: false }));
   }
   return result;

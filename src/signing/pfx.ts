@@ -43,7 +43,7 @@ function readPkcs12(pfx: Buffer, password: string): forge.pkcs12.Pkcs12Pfx {
 }
 
 function bagsOf(p12: forge.pkcs12.Pkcs12Pfx, bagType: string): Bag[] {
-  return (p12.getBags({ bagType })[bagType] ?? []) as Bag[];
+  return (p12.getBags({ bagType })[bagType] ?? []);
 }
 
 function certBagToPem(bag: Bag): string | undefined {
@@ -58,13 +58,13 @@ function certBagToPem(bag: Bag): string | undefined {
 export function loadPfx(pfx: Buffer, password: string): A1Certificate {
   const p12 = readPkcs12(pfx, password);
   const { oids } = forge.pki;
-  const keyBag = [...bagsOf(p12, oids.pkcs8ShroudedKeyBag!), ...bagsOf(p12, oids.keyBag!)].find((b) => b.key);
+  const keyBag = [...bagsOf(p12, oids.pkcs8ShroudedKeyBag), ...bagsOf(p12, oids.keyBag)].find((b) => b.key);
   if (!keyBag?.key) {
     throw new CertificateError('no-private-key', 'O arquivo PFX não contém a chave privada do certificado');
   }
   const keyPem = forge.pki.privateKeyInfoToPem(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)));
   const privateKey = createPrivateKey(keyPem);
-  const certPems = bagsOf(p12, oids.certBag!)
+  const certPems = bagsOf(p12, oids.certBag)
     .map(certBagToPem)
     .filter((pem): pem is string => pem !== undefined);
   const certPem = certPems.find((pem) => new X509Certificate(pem).checkPrivateKey(privateKey));

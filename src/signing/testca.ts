@@ -48,7 +48,7 @@ function newKeyPair(): { publicKeyPem: string; privateKeyPem: string } {
 /** Positive 128-bit serial (leading hex digit below 8 keeps the DER INTEGER positive). */
 function randomSerial(): string {
   const bytes = randomBytes(16);
-  bytes[0] = bytes[0]! & 0x7f;
+  bytes[0] = bytes[0] & 0x7f;
   return bytes.toString('hex');
 }
 

@@ -64,7 +64,7 @@ const ID_ATTRIBUTES = ['Id', 'ID', 'id'];
 function elementChildren(node: Node): Element[] {
   const result: Element[] = [];
   for (let i = 0; i < node.childNodes.length; i++) {
-    const child = node.childNodes[i]!;
+    const child = node.childNodes[i];
     if (child.nodeType === ELEMENT_NODE) result.push(child as Element);
   }
   return result;
@@ -106,13 +106,13 @@ function checkShape(signature: Element, id: string): SignatureParts | Failure {
   if (!Array.isArray(transformList)) return transformList;
   const x509Data = expectChildren(keyInfo, ['X509Data']);
   if (!Array.isArray(x509Data)) return x509Data;
-  const certificates = expectChildren(x509Data[0]!, ['X509Certificate']);
+  const certificates = expectChildren(x509Data[0], ['X509Certificate']);
   if (!Array.isArray(certificates)) return certificates;
   const wrongAlgorithm =
     algorithmIs(canonicalization, C14N, 'CanonicalizationMethod') ??
     algorithmIs(signatureMethod, RSA_SHA1, 'SignatureMethod') ??
-    algorithmIs(transformList[0]!, ENVELOPED_SIGNATURE, 'Transform') ??
-    algorithmIs(transformList[1]!, C14N, 'Transform') ??
+    algorithmIs(transformList[0], ENVELOPED_SIGNATURE, 'Transform') ??
+    algorithmIs(transformList[1], C14N, 'Transform') ??
     algorithmIs(digestMethod, SHA1, 'DigestMethod');
   if (wrongAlgorithm) return wrongAlgorithm;
   const uri = reference.getAttribute('URI');
@@ -120,7 +120,7 @@ function checkShape(signature: Element, id: string): SignatureParts | Failure {
   const digest = digestValue.textContent?.trim() ?? '';
   const value = signatureValue.textContent?.trim() ?? '';
   if (!digest || !value) return reject('298', 'DigestValue ou SignatureValue vazio');
-  return { signedInfo, digestValue: digest, signatureValue: value, certificateBase64: (certificates[0]!.textContent ?? '').replace(/\s+/g, '') };
+  return { signedInfo, digestValue: digest, signatureValue: value, certificateBase64: (certificates[0].textContent ?? '').replace(/\s+/g, '') };
 }
 
 function hasPrefixedElement(el: Element): boolean {
@@ -195,8 +195,8 @@ function countElementsWithId(doc: Document, id: string): number {
   const all = doc.getElementsByTagName('*');
   let count = 0;
   for (let i = 0; i < all.length; i++) {
-    const el = all.item(i)!;
-    count += ID_ATTRIBUTES.filter((attr) => el.getAttribute(attr) === id).length;
+    const el = all.item(i);
+    if (el) count += ID_ATTRIBUTES.filter((attr) => el.getAttribute(attr) === id).length;
   }
   return count;
 }
@@ -212,7 +212,7 @@ function verifyElement(doc: Document, target: Element, options: VerifyOptions): 
   const signatures = siblings.filter((el) => el.localName === 'Signature');
   if (signatures.length === 0) return reject('298', `Assinatura ausente em ${options.tag}`);
   if (signatures.length > 1) return reject('298', `Mais de uma assinatura junto a ${options.tag}`);
-  const signature = signatures[0]!;
+  const signature = signatures[0];
   if (signature.namespaceURI !== DSIG_NS) return reject('298', 'Signature fora do namespace XMLDSig');
   if (hasPrefixedElement(signature)) return reject('404', `Assinatura usa prefixo de namespace (${signature.prefix ?? signature.tagName})`);
   if (siblings[siblings.length - 1] !== signature || siblings.indexOf(target) > siblings.indexOf(signature)) {
@@ -247,8 +247,9 @@ function verifyElement(doc: Document, target: Element, options: VerifyOptions): 
 export function verifyXmlSignature(xml: string | Document, options: VerifyOptions): VerifyResult {
   const doc = typeof xml === 'string' ? parseForVerification(xml) : xml;
   const targets = doc.getElementsByTagNameNS('*', options.tag);
-  if (targets.length !== 1) return reject('298', `O documento deve conter exatamente um elemento ${options.tag} (encontrados: ${targets.length})`);
-  return verifyElement(doc, targets.item(0)!, options);
+  const target = targets.item(0);
+  if (targets.length !== 1 || !target) return reject('298', `O documento deve conter exatamente um elemento ${options.tag} (encontrados: ${targets.length})`);
+  return verifyElement(doc, target, options);
 }
 
 /** Verifies every `tag` element of a batch (enviNFe, envEvento), in document order. */
@@ -256,6 +257,9 @@ export function verifyXmlSignatures(xml: string, options: VerifyOptions): Verify
   const doc = parseForVerification(xml);
   const targets = doc.getElementsByTagNameNS('*', options.tag);
   const results: VerifyResult[] = [];
-  for (let i = 0; i < targets.length; i++) results.push(verifyElement(doc, targets.item(i)!, options));
+  for (let i = 0; i < targets.length; i++) {
+    const target = targets.item(i);
+    if (target) results.push(verifyElement(doc, target, options));
+  }
   return results;
 }

@@ -48,7 +48,10 @@ function signerFor(keyPem: string, certPem: string): CachedSigner {
   if (!leaf.checkPrivateKey(key)) {
     throw new CertificateError('no-private-key', 'A chave privada não corresponde ao certificado informado');
   }
-  if (signers.size >= MAX_CACHED_SIGNERS) signers.delete(signers.keys().next().value!);
+  if (signers.size >= MAX_CACHED_SIGNERS) {
+    const oldest = signers.keys().next();
+    if (!oldest.done) signers.delete(oldest.value);
+  }
   const der = leaf.raw.toString('base64');
   const signer = { key, keyInfo: `<X509Data><X509Certificate>${der}</X509Certificate></X509Data>` };
   signers.set(cacheKey, signer);

@@ -41,12 +41,12 @@ type Attr = readonly [name: string, value: string];
 function plainAttrs(attrs: string): Attr[] | undefined {
   if (attrs === '') return [];
   if (!PLAIN_ATTRS_RE.test(attrs)) return undefined;
-  const pairs = [...attrs.matchAll(ATTR_RE)].map((m): Attr => [m[1]!, m[2]!]);
+  const pairs = [...attrs.matchAll(ATTR_RE)].map((m): Attr => [m[1], m[2]]);
   return pairs.some(([n]) => n === 'xmlns') ? undefined : pairs;
 }
 
 /** In C14N order (by local name, all unqualified); a repeated name fails too. */
-const inOrder = (pairs: Attr[]) => pairs.every(([n], i) => i === 0 || pairs[i - 1]![0] < n);
+const inOrder = (pairs: Attr[]) => pairs.every(([n], i) => i === 0 || pairs[i - 1][0] < n);
 
 /** Inner start tags must already be canonical. */
 function canonicalInnerTag(qname: string, attrs: string, selfClose: string | undefined): boolean {
@@ -96,7 +96,7 @@ export function locateSignedElement(xml: string, tag: string): SignedElementLoca
     if (slash) {
       if (found && insertAt === undefined && stack.length === found.parentDepth) insertAt = m.index;
       if (within && (attrs !== '' || stack[stack.length - 1]?.qname !== qname)) apex = undefined;
-      if (within && stack.length === found!.parentDepth + 1) {
+      if (within && found && stack.length === found.parentDepth + 1) {
         within = false;
         if (apex !== undefined) canonical = apex + xml.slice(contentFrom, lastEnd);
       }

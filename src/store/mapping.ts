@@ -35,7 +35,7 @@ export class Mapper<T extends object> {
 
   /** `xmlTable`: the side table of the detached fields; its owner_id refers to this table's `id`. */
   constructor(readonly table: string, columns: { [K in keyof T]-?: [string, Codec] }, readonly xmlTable?: string) {
-    this.#fields = (Object.entries(columns) as [string, [string, Codec]][]).map(([f, [c, codec]]) => [f as keyof T & string, c, codec]);
+    this.#fields = Object.entries<[string, Codec]>(columns).map(([f, [c, codec]]) => [f as keyof T & string, c, codec]);
     if (!xmlTable && this.#fields.some(([, , codec]) => codec.detached)) throw new Error(`${table}: detached fields need a side table`);
   }
 

@@ -40,7 +40,10 @@ export class ReadCache {
     // A write that began meanwhile may have changed the row after it was read: not kept. Another
     // connection's commit meanwhile moves the counter, so the next get drops this entry.
     if (value !== undefined && generation === this.#generation) {
-      if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+      if (this.#entries.size >= this.maxEntries) {
+        const oldest = this.#entries.keys().next();
+        if (!oldest.done) this.#entries.delete(oldest.value);
+      }
       this.#entries.set(key, deepFreeze(value));
     }
     return value;

@@ -188,8 +188,9 @@ export class SqlStore implements Store {
    * concurrent writers of the same owner. `fresh`: the owner row was just inserted (nothing to delete).
    */
   private async writeXml<R extends object>(q: SqlExecutor, mapper: Mapper<R>, ownerId: string, values: NoInfer<Partial<R>>, fresh = false): Promise<void> {
-    const table = mapper.xmlTable!;
+    const table = mapper.xmlTable;
     for (const { column: kind, value } of mapper.detachedIn(values)) {
+      if (!table) throw new Error(`${mapper.table}: detached fields need a side table`);
       if (!fresh) await q.exec(`DELETE FROM ${table} WHERE owner_id = @owner AND kind = @kind`, { owner: ownerId, kind });
       if (value !== null) await q.exec(`INSERT INTO ${table} (owner_id, kind, content) VALUES (@owner, @kind, @content)`, { owner: ownerId, kind, content: value });
     }
@@ -388,7 +389,10 @@ export class SqlStore implements Store {
         pfx: this.secrets.open(String(r.pfx_sealed)),
         password: this.secrets.openText(String(r.password_sealed)),
       };
-      if (this.openedCertificates.size >= MAX_OPENED_CERTIFICATES) this.openedCertificates.delete(this.openedCertificates.keys().next().value!);
+      if (this.openedCertificates.size >= MAX_OPENED_CERTIFICATES) {
+        const oldest = this.openedCertificates.keys().next();
+        if (!oldest.done) this.openedCertificates.delete(oldest.value);
+      }
       this.openedCertificates.set(info.id, opened);
     }
     return { ...info, keyPem: opened.keyPem, pfx: opened.pfx, password: opened.password };
@@ -604,7 +608,9 @@ export class SqlStore implements Store {
         if (nSeq > r.maxSeq) return { kind: 'exhausted' };
         const row = rows.find((x) => Number(x.n_seq) === nSeq);
         if (row && row.status !== 'rejected') {
-          return { kind: 'taken', event: (await this.one(q, T.events, `${EVENTS} WHERE id = @id`, { id: row.id as string }))! };
+          const event = await this.one(q, T.events, `${EVENTS} WHERE id = @id`, { id: row.id as string });
+          if (!event) throw new Error(`evento ${String(row.id)} lido e não encontrado na mesma transação`);
+          return { kind: 'taken', event };
         }
         const now = new Date();
         const fields = {
@@ -626,7 +632,8 @@ export class SqlStore implements Store {
         await q.exec(`UPDATE events SET ${set} WHERE id = @w_id`, { ...params, w_id: id });
         await this.writeXml(q, T.events, id, patch);
         const record = await this.one(q, T.events, `${T.events.select('e', patch)} WHERE id = @id`, { id });
-        return { kind: 'reserved', event: T.events.withKnown(record!, patch) };
+        if (!record) throw new Error(`evento ${id} atualizado e não encontrado na mesma transação`);
+        return { kind: 'reserved', event: T.events.withKnown(record, patch) };
       });
     } catch (err) {
       // Rolled back: what the takeover noted in the XML memo was never written.

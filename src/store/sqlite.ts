@@ -174,7 +174,7 @@ export class SqliteDriver implements SqlDriver {
       for (const item of batch) item.reject(err);
       return;
     }
-    batch.forEach((item, i) => (outcomes[i]!.ok ? item.resolve(outcomes[i]!.value) : item.reject(outcomes[i]!.value)));
+    batch.forEach((item, i) => (outcomes[i].ok ? item.resolve(outcomes[i].value) : item.reject(outcomes[i].value)));
   }
 
   changeCounter(): number {

@@ -30,7 +30,10 @@ export class XmlMemo {
     if (!this.changeCounter) return;
     const entry = { ...this.#entries.get(key), ...values };
     this.#entries.delete(key);
-    if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    if (this.#entries.size >= this.maxEntries) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
     this.#entries.set(key, entry);
   }
 

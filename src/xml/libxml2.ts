@@ -1,5 +1,7 @@
 // libxml2-wasm, loaded once. The package is ESM-only with top-level await, so it is loaded with a
 // real import() (tsconfig "module": "node16" keeps it) and every user awaits the same promise.
+// typescript-eslint's parser cannot read the import attributes and types this as an error.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
 export type Libxml2 = typeof import('libxml2-wasm', { with: { 'resolution-mode': 'import' } });
 
 let libxml2: Promise<Libxml2> | undefined;

@@ -126,11 +126,11 @@ function isXmlChar(cp: number): boolean {
 }
 
 function decodeReference(ref: string, name?: string, dec?: string, hex?: string): string {
-  if (name !== undefined) return ENTITIES[name]!;
-  if (dec === undefined && hex === undefined) {
+  if (name !== undefined) return ENTITIES[name];
+  const cp = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : undefined;
+  if (cp === undefined) {
     throw new XmlInputError('XML mal formado: "&" que não inicia uma referência válida (escreva &amp;amp;)', 'malformed');
   }
-  const cp = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
   if (!isXmlChar(cp)) throw new XmlInputError(`XML mal formado: a referência ${ref} não é um caractere XML válido`, 'malformed');
   return String.fromCodePoint(cp);
 }
@@ -140,7 +140,7 @@ const decodeEntities = (s: string): string => (s.includes('&') ? s.replace(REFER
 function attributesOf(attrs: string, removeNSPrefix: boolean): Record<string, string> | undefined {
   let out: Record<string, string> | undefined;
   for (const m of attrs.matchAll(ATTR_RE)) {
-    let name = m[1]!;
+    let name = m[1];
     if (removeNSPrefix) {
       if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
       name = localName(name);
@@ -169,7 +169,7 @@ function buildOrdered(text: string, removeNSPrefix: boolean): OrderedNode[] {
   let pending = '';
   let textFrom = 0;
   for (const m of xml.matchAll(TOKEN_RE)) {
-    const children = open[open.length - 1]!;
+    const children = open[open.length - 1];
     if (m.index > textFrom) pending += xml.slice(textFrom, m.index);
     textFrom = m.index + m[0].length;
     const [, cdata, slash, qname, attrs = '', selfClose] = m;
@@ -252,10 +252,10 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 /** Escapes text content for XML (SEFAZ wants &, <, > escaped; quotes are escaped too for attributes). */
 export function escapeXml(text: string): string {
   // Most values need no escaping: testing first spares the replace (hot in rendering).
-  return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text;
+  return /[&<>"']/.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]) : text;
 }
 
 /** Escapes text for element content only (leaves quotes alone, as SEFAZ samples do). */
 export function escapeText(text: string): string {
-  return /[&<>]/.test(text) ? text.replace(/[&<>]/g, (c) => ESCAPES[c]!) : text;
+  return /[&<>]/.test(text) ? text.replace(/[&<>]/g, (c) => ESCAPES[c]) : text;
 }

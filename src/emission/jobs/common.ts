@@ -118,6 +118,8 @@ const TRY_LATER = ['108', '109', '656'];
  * (failureVerdict: SEFAZ 108/109, or its status service down too) puts the scope back in contingency.
  */
 export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord): Promise<Transmission> {
+  const signedXml = doc.xmlSigned;
+  if (!signedXml) throw new Error(`documento ${doc.id} sem XML assinado não pode ser transmitido`);
   const previousStage = doc.stage;
   const sending = await ctx.store.updateDocument(ctx.company.id, doc.id, { stage: 'sending', attempts: doc.attempts + 1 }, { docStatus: [doc.docStatus] });
   if (!sending) return { kind: 'not-sent', doc, cause: 'documento alterado por outro processo' };
@@ -126,7 +128,7 @@ export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord): 
   const scope = { tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model };
   let ret;
   try {
-    ret = await documentTypeOf(doc.model).services.authorize(ctx, sefazTarget(ctx, doc), credentials, { indSinc: '1', signedXmls: [doc.xmlSigned!] });
+    ret = await documentTypeOf(doc.model).services.authorize(ctx, sefazTarget(ctx, doc), credentials, { indSinc: '1', signedXmls: [signedXml] });
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     const verdict = await judgeTransportFailure(ctx, doc, err);

@@ -125,7 +125,7 @@ async function discardOne(run: JobRun, ctx: CompanyContext, doc: DocumentRecord)
     answers.push({ key, facts, decision });
   }
   answers.sort((a, b) => PRIORITY.indexOf(a.decision.action) - PRIORITY.indexOf(b.decision.action));
-  const { key, facts, decision } = answers[0]!;
+  const { key, facts, decision } = answers[0];
   ctx.log.info('descarte: consulta', { chaveConsultada: key, decisao: decision.action });
   switch (decision.action) {
     case 'cancel':

@@ -40,13 +40,13 @@ async function reschedule(run: JobRun, ctx: CompanyContext, doc: DocumentRecord,
 type Step = 'settled' | 'pending' | 'gave-up';
 
 /** The recibo of a lote never answered: 104 settles, 105 waits, anything else falls to the consulta. */
-async function checkRecibo(ctx: CompanyContext, doc: DocumentRecord): Promise<DocumentRecord | 'processing' | undefined> {
+async function checkRecibo(ctx: CompanyContext, doc: DocumentRecord, nRec: string): Promise<DocumentRecord | 'processing' | undefined> {
   const { credentials } = await ctx.certificate();
   try {
-    const rec = await documentTypeOf(doc.model).services.recibo(ctx, sefazTarget(ctx, doc), credentials, doc.nRec!);
+    const rec = await documentTypeOf(doc.model).services.recibo(ctx, sefazTarget(ctx, doc), credentials, nRec);
     if (rec.cStat === '105') return 'processing';
     const prot = rec.cStat === '104' ? rec.protocols.find((p) => p.chave === doc.chave) : undefined;
-    return prot ? applyProtocol(ctx, doc, prot) : undefined;
+    return prot ? await applyProtocol(ctx, doc, prot) : undefined;
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     return 'processing';
@@ -60,11 +60,12 @@ async function checkRecibo(ctx: CompanyContext, doc: DocumentRecord): Promise<Do
  */
 export async function settleUnknownFate(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<DocumentRecord | 'resend' | 'wait'> {
   if (doc.nRec) {
-    const byRecibo = await checkRecibo(ctx, doc);
+    const byRecibo = await checkRecibo(ctx, doc, doc.nRec);
     if (byRecibo === 'processing') return 'wait';
     if (byRecibo) return byRecibo;
   }
-  const facts = await consultKey(ctx, doc, doc.chave!);
+  if (!doc.chave) throw new Error(`documento ${doc.id} sem chave de acesso não pode ser consultado`);
+  const facts = await consultKey(ctx, doc, doc.chave);
   if (facts.kind === 'transport-error') return 'wait';
   const prot = facts.ret.protocol;
   if (prot && prot.chave === doc.chave && [...AUTHORISED_CSTATS, ...DENIAL_CSTATS].includes(prot.cStat)) return applyProtocol(ctx, doc, prot);
@@ -125,9 +126,11 @@ export async function retryPendingDocuments(run: JobRun): Promise<PendingSummary
 }
 
 async function retryEvent(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, ev: EventRecord): Promise<Step> {
+  const signedXml = ev.xmlSigned;
+  if (!signedXml) throw new Error(`evento ${ev.id} pendente sem XML assinado`);
   const sending = await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'sending', attempts: ev.attempts + 1 });
   if (!sending) return 'pending';
-  const { ev: after } = await transmitEvent(ctx, doc, sending, ev.xmlSigned!);
+  const { ev: after } = await transmitEvent(ctx, doc, sending, signedXml);
   if (after.status !== 'pending') return 'settled';
   const cause = after.lastError ?? TEXT.eventoPendente;
   if (after.attempts >= PENDING_MAX_ATTEMPTS) {

@@ -21,7 +21,7 @@ const caches = new WeakMap<EmissionDeps, Map<string, { active: boolean; until: n
 
 function cacheOf(ctx: CompanyContext): Map<string, { active: boolean; until: number }> {
   let cache = caches.get(ctx.deps);
-  if (!cache) caches.set(ctx.deps, (cache = new Map()));
+  if (!cache) caches.set(ctx.deps, (cache = new Map<string, { active: boolean; until: number }>()));
   return cache;
 }
 

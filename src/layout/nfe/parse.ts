@@ -90,12 +90,12 @@ export function parseNfeEnvio(xmlText: string, parsed?: OrderedNode[]): ParseRes
   }
   const dhSaiEnt = ide?.fields.get('dhSaiEnt')?.[0];
   if (dhSaiEnt && LOCAL_DATETIME.test(dhSaiEnt.value.trim())) {
-    ide!.fields.set('dhSaiEnt', [{ ...dhSaiEnt, value: dhSaiEnt.value.trim() + (fusoHorario ?? ufOffset(emitUf)) }]);
+    ide.fields.set('dhSaiEnt', [{ ...dhSaiEnt, value: dhSaiEnt.value.trim() + (fusoHorario ?? ufOffset(emitUf)) }]);
   }
 
   // cNF is 8 digits; ERPs send it as a number ("111"), InvoiCy pads it.
   const cNF = ide?.fields.get('cNF')?.[0];
-  if (cNF && /^\d{1,7}$/.test(cNF.value.trim())) ide!.fields.set('cNF', [{ ...cNF, value: cNF.value.trim().padStart(8, '0') }]);
+  if (cNF && /^\d{1,7}$/.test(cNF.value.trim())) ide.fields.set('cNF', [{ ...cNF, value: cNF.value.trim().padStart(8, '0') }]);
 
   const dest = group(root, 'dest');
   const draft: NfeDraft = {

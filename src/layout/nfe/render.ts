@@ -5,7 +5,7 @@
 import { buildChave } from '../../fiscal/chave';
 import { isGroup } from '../definition';
 import { renderContent, renderParticle, withFields, withGroup, type RenderCtx } from '../render';
-import type { LayoutError } from '../types';
+import type { LayoutError, LayoutNode, LayoutValue } from '../types';
 import { nfeLayout } from './definition';
 import type { NfeDraft, RenderOptions } from './types';
 
@@ -27,7 +27,7 @@ export function renderChecked(draft: NfeDraft, opts: Injected): RenderOutcome {
   const def = nfeLayout();
   const ctx: RenderCtx = { def, errors: [] };
   let root = draft.tree;
-  const ide = root.groups.get('ide')?.[0] ?? { src: 'Envio/ide', fields: new Map(), groups: new Map() };
+  const ide = root.groups.get('ide')?.[0] ?? { src: 'Envio/ide', fields: new Map<string, LayoutValue[]>(), groups: new Map<string, LayoutNode[]>() };
   const contingency = opts.tpEmis !== '1';
   const tpAmb = opts.tpAmb ?? draft.tpAmb;
   const ideSet: Record<string, string | undefined> = {
@@ -76,7 +76,7 @@ function renderedBody(draft: NfeDraft, tpAmb: string | undefined): { xml: string
     const det = root.groups.get('det');
     const prod = det?.[0]?.groups.get('prod')?.[0];
     if (draft.modelo === '65' && det && prod) {
-      root = withGroup(root, 'det', [withGroup(det[0]!, 'prod', [withFields(prod, { xProd: HOMOLOGACAO_XPROD })]), ...det.slice(1)]);
+      root = withGroup(root, 'det', [withGroup(det[0], 'prod', [withFields(prod, { xProd: HOMOLOGACAO_XPROD })]), ...det.slice(1)]);
     }
   }
   const def = nfeLayout();

@@ -22,7 +22,7 @@ export async function migrate(driver: SqlDriver, migrations: readonly Migration[
     await driver.run((q) => q.exec(d.createMigrationsTable));
   } catch (err) {
     // Another instance may have created it concurrently; the locked read below is the real check.
-    if (!d.isUniqueViolation(err) && !/already|existe/i.test(String((err as Error).message))) throw err;
+    if (!d.isUniqueViolation(err) && !/already|existe/i.test((err as Error).message)) throw err;
   }
   return driver.tx(async (q) => {
     const rows = await q.all(`SELECT version FROM schema_migrations${d.lockTable}`);
