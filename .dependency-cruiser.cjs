@@ -46,9 +46,8 @@ module.exports = {
     },
     {
       name: 'sql-stays-in-store',
-      comment: 'The storage port hides SQL: only store/ adapters load the database drivers.',
+      comment: "The storage port hides SQL: only store/ adapters load the database drivers. The simulator's state.ts is the other product's own store (a SEFAZ keeps its own books; it never goes through the gateway's port).",
       severity: 'error',
-      // k2 merge pending — remove: src/simulator/state.ts keeps the simulator's own state in SQLite.
       from: { pathNot: ['^src/store/', '^src/simulator/state\\.ts$'] },
       to: { path: '(^|/)node_modules/(better-sqlite3|mssql|tedious)/' },
     },

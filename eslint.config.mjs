@@ -6,8 +6,6 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "coverage/**", "test/**", "*.js", "*.mjs", "*.cjs"] },
-  // k2 merge pending — remove
-  { ignores: ["src/sefaz/**", "src/simulator/**"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -21,19 +21,22 @@ export interface MessageLimits {
   maxDocuments?: number;
 }
 
-/** "Tamanho limite da mensagem: 500 KB" holds for every NF-e 4.00 service. */
-export const SEFAZ_LIMITS: Readonly<Record<SefazOperation, MessageLimits>> = {
+/**
+ * "Tamanho limite da mensagem: 500 KB" holds for every NF-e 4.00 service. Kept literal (`satisfies`),
+ * so a lote service's maxDocuments is known to be there.
+ */
+export const SEFAZ_LIMITS = {
   NFeStatusServico4: { maxMessageBytes: 500 * KB },
   NFeAutorizacao4: { maxMessageBytes: 500 * KB, maxDocuments: 50 },
   NFeRetAutorizacao4: { maxMessageBytes: 500 * KB },
   NFeConsultaProtocolo4: { maxMessageBytes: 500 * KB },
   NFeInutilizacao4: { maxMessageBytes: 500 * KB },
   NFeRecepcaoEvento4: { maxMessageBytes: 500 * KB, maxDocuments: 20 },
-};
+} as const satisfies Readonly<Record<SefazOperation, MessageLimits>>;
 
 /** Limits of an operation by name (case as in the WSDL); unknown names get the common 500 KB. */
 export function limitsOf(operation: string): MessageLimits {
-  return SEFAZ_LIMITS[operation as SefazOperation] ?? { maxMessageBytes: 500 * KB };
+  return (SEFAZ_LIMITS as Readonly<Record<string, MessageLimits | undefined>>)[operation] ?? { maxMessageBytes: 500 * KB };
 }
 
 /** Bytes as SEFAZ's texts count them: KB of 1024, rounded up (a message of 500.1 KB is "501 KB"). */

@@ -190,7 +190,7 @@ function protList(l: Located, within: ElementSpan = l.root): ProtNFe[] {
       xMotivo: req(inf, 'xMotivo', 'infProt'),
       cMsg: opt(inf, 'cMsg'),
       xMsg: opt(inf, 'xMsg'),
-      raw: sliceOf(l.text, spans[i]!),
+      raw: sliceOf(l.text, spans[i]),
     };
   });
 }
@@ -248,7 +248,7 @@ export function parseRetConsSitNFe(xml: string, options: ResponseParseOptions = 
   const procs = list(l.obj, 'procEventoNFe');
   if (procSpans.length !== procs.length) throw garbage('procEventoNFe inconsistente');
   const eventos = procs.map((p, i) => {
-    const span = procSpans[i]!;
+    const span = procSpans[i];
     const retSpan = findElements(l.spans, 'retEvento', span)[0];
     const ret = list(p, 'retEvento')[0];
     if (!retSpan || !ret) throw garbage('procEventoNFe sem retEvento');
@@ -305,6 +305,6 @@ export function parseRetEnvEvento(xml: string, options: ResponseParseOptions = {
     ...base(l.obj, 'retEnvEvento'),
     idLote: opt(l.obj, 'idLote') ?? '',
     cOrgao: req(l.obj, 'cOrgao', 'retEnvEvento'),
-    retEventos: rets.map((r, i) => retEvento(r, sliceOf(l.text, spans[i]!))),
+    retEventos: rets.map((r, i) => retEvento(r, sliceOf(l.text, spans[i]))),
   };
 }

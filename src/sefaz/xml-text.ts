@@ -31,7 +31,7 @@ export function scanElements(xml: string): ElementSpan[] {
     if (localName === undefined) continue;
     if (m[1] === '/') {
       const idx = open.pop();
-      if (idx !== undefined) spans[idx]!.end = TOKEN.lastIndex;
+      if (idx !== undefined) spans[idx].end = TOKEN.lastIndex;
       continue;
     }
     const span: ElementSpan = { index: spans.length, prefix: m[2] ?? '', localName, start: m.index, end: -1, parent: open.at(-1) ?? -1 };
@@ -43,7 +43,7 @@ export function scanElements(xml: string): ElementSpan[] {
 }
 
 function isInside(spans: ElementSpan[], index: number, ancestor: number): boolean {
-  for (let p = spans[index]!.parent; p >= 0; p = spans[p]!.parent) if (p === ancestor) return true;
+  for (let p = spans[index].parent; p >= 0; p = spans[p].parent) if (p === ancestor) return true;
   return false;
 }
 

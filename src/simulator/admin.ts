@@ -89,8 +89,8 @@ export function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerRe
     const doc = /^GET \/__admin\/documents\/([0-9A-Z]{44})$/.exec(route);
     if (doc) {
       const tpAmb = new URL(req.url ?? '/', 'http://x').searchParams.get('tpAmb') ?? '2';
-      const document = core.state.getDocument(doc[1]!, tpAmb);
-      const events = core.state.eventsOf(doc[1]!, tpAmb);
+      const document = core.state.getDocument(doc[1], tpAmb);
+      const events = core.state.eventsOf(doc[1], tpAmb);
       if (!document && events.length === 0) return sendJson(res, 404, { erro: 'chave desconhecida pelo simulador' });
       return sendJson(res, 200, { document, events });
     }

@@ -27,7 +27,7 @@ function flags(args: string[]): { positional: string[]; options: Record<string, 
   const positional: string[] = [];
   const options: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+    const a = args[i];
     if (a.startsWith('--')) options[a.slice(2)] = args[++i] ?? '';
     else positional.push(a);
   }

@@ -103,7 +103,7 @@ export class FaultController {
   take(authorizer: string, service: string, modes: readonly FaultMode[]): Fault | undefined {
     const i = this.faults.findIndex((f) => modes.includes(f.mode) && matches(f.authorizer, authorizer) && matches(f.service, service));
     if (i < 0) return undefined;
-    const fault = this.faults[i]!;
+    const fault = this.faults[i];
     if (fault.times !== undefined) {
       fault.times -= 1;
       if (fault.times <= 0) this.faults.splice(i, 1);

@@ -42,8 +42,8 @@ function route(pathname: string): Route | undefined {
   const producao = parts[0]?.toLowerCase() === 'producao';
   const rest = producao ? parts.slice(1) : parts;
   if (rest.length !== 2) return undefined;
-  const auth = findAuthorizer(rest[0]!);
-  const served = findService(rest[1]!);
+  const auth = findAuthorizer(rest[0]);
+  const served = findService(rest[1]);
   if (!auth || !served) return undefined;
   // The Ambiente Nacional only receives events here (and answers status for monitoring).
   if (auth.kind === 'an' && !served.atAn) return undefined;

@@ -80,7 +80,7 @@ export function extractBusinessXml(text: string, service: SoapService): BodyResu
   const rootTag = /^<([A-Za-z_][\w.:-]*)([^>]*)>/.exec(xml);
   const expected = service.request;
   if (!rootTag) return { ok: false, rejection: reject('516') };
-  if (rootTag[1]!.includes(':')) return { ok: false, rejection: reject('404') };
+  if (rootTag[1].includes(':')) return { ok: false, rejection: reject('404') };
   if (rootTag[1] !== expected.root) return { ok: false, rejection: reject('516', `esperado ${expected.root}`) };
   if (expected.versao !== undefined) {
     const versao = /\bversao="([^"]*)"/.exec(rootTag[2] ?? '')?.[1];

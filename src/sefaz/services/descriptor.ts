@@ -45,8 +45,8 @@ export interface SoapService {
 export interface ServiceDescriptor<In, Out> extends SoapService {
   /** Name of the service in the published endpoint tables (sefaz-nfe.md Appendix A), e.g. NfeAutorizacao. */
   service: string;
-  build(input: In): string;
-  parse(xml: string, options: ResponseParseOptions): Out;
+  build: (input: In) => string;
+  parse: (xml: string, options: ResponseParseOptions) => Out;
 }
 
 /** Start tags of `wrapper`, the namespace declared on the outermost. */

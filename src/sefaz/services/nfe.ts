@@ -43,7 +43,7 @@ interface NfeFacts<In, Out> {
   root: string;
   versao: string;
   replyRoot: string;
-  build(input: In): string;
+  build: (input: In) => string;
   parse: ServiceDescriptor<In, Out>['parse'];
 }
 

@@ -15,7 +15,7 @@ import { sliceElements } from '../soap';
 import type { LoteNumber } from '../state';
 import { checkSignature, schemaError } from '../validation';
 
-const MAX_NFE_PER_LOTE = SEFAZ_LIMITS.NFeAutorizacao4.maxDocuments!;
+const MAX_NFE_PER_LOTE = SEFAZ_LIMITS.NFeAutorizacao4.maxDocuments;
 
 function checkQrCode(core: SimulatorCore, f: NfeFacts, digestValue: string): Rejection | undefined {
   if (!f.qrCode) return reject('394');
@@ -110,13 +110,13 @@ export async function autorizacao(core: SimulatorCore, ctx: ServiceContext, xml:
 
   const rejectFault = ctx.takeFault(['reject']);
   const forced = rejectFault ? (rejectFault.cStat ?? '999') : undefined;
-  const prots = nfes.map((nfe, i) => processNfe(core, ctx, nfe, docs[i]!, facts[i]!, forced));
+  const prots = nfes.map((nfe, i) => processNfe(core, ctx, nfe, docs[i], facts[i], forced));
   if (indSinc === '1') return retEnviNFe(ctx, '104', xMotivo('104'), cUF, prots[0]);
 
   const nRec = nextRecibo(core, ctx, cUF);
   const delay = core.options.processingDelayMs;
   core.state.insertLote({
-    nRec, tpAmb: ctx.tpAmb, authorizer: ctx.auth.key, cUF, transmitter: ctx.transmitter ?? facts[0]!.emitDoc,
+    nRec, tpAmb: ctx.tpAmb, authorizer: ctx.auth.key, cUF, transmitter: ctx.transmitter ?? facts[0].emitDoc,
     receivedAtMs: ctx.now.getTime(), readyAtMs: ctx.now.getTime() + delay, protXmls: prots,
   }, facts.map(numberOf));
   return retEnviNFe(ctx, '103', xMotivo('103'), cUF, infRec(nRec, tMedSeconds(delay)));

@@ -24,7 +24,7 @@ const SCHEMAS: Record<string, string> = {
   '110140': 'envEPEC_v1.00.xsd',
 };
 
-const MAX_EVENTOS_PER_LOTE = SEFAZ_LIMITS.NFeRecepcaoEvento4.maxDocuments!;
+const MAX_EVENTOS_PER_LOTE = SEFAZ_LIMITS.NFeRecepcaoEvento4.maxDocuments;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** NT 2018.004 cancellation deadlines (sefaz-nfe.md §12). */
@@ -94,7 +94,7 @@ function cancel(core: SimulatorCore, ctx: ServiceContext, e: EventInput): Outcom
   if (e.nSeq !== 1) return reject('594');
   const ok = checkCancellable(core, ctx, e);
   if ('cStat' in ok) return ok;
-  const limit = CANCEL_DEADLINE_MS[e.chave.slice(20, 22)] ?? CANCEL_DEADLINE_MS['55']!;
+  const limit = CANCEL_DEADLINE_MS[e.chave.slice(20, 22)] ?? CANCEL_DEADLINE_MS['55'];
   if (!core.options.lenientCancelDeadline && ctx.now.getTime() - ok.authorizedAtMs > limit) return reject('501');
   return { cStat: '135', cancels: true };
 }

@@ -20,6 +20,6 @@ export async function statusServico(core: SimulatorCore, ctx: ServiceContext, xm
   const uf = ufFromCode(cUF);
   const served = ctx.auth.kind === 'an' || servesUf(ctx.auth, uf, '55') || servesUf(ctx.auth, uf, '65');
   if (!served) return answer(ctx.auth.kind === 'svc' ? '114' : '226');
-  if (ctx.auth.kind === 'svc' && !core.state.isSvcActive(uf!, ctx.tpAmb)) return answer('114');
+  if (ctx.auth.kind === 'svc' && (uf === undefined || !core.state.isSvcActive(uf, ctx.tpAmb))) return answer('114');
   return retConsStatServ(ctx, '107', xMotivo('107'), answerCuf(ctx.auth, cUF), tMedSeconds(core.options.processingDelayMs));
 }
