@@ -60,10 +60,10 @@ module.exports = {
     },
     {
       name: 'simulator-uses-no-gateway-use-case',
-      comment: 'The simulator stands in for SEFAZ; it shares pure rules and XML/signing helpers, never gateway logic or storage.',
+      comment: 'The simulator stands in for SEFAZ; it shares pure rules, XML/signing helpers and the SEFAZ service descriptors and messages, never gateway logic, storage, or the client side of the wire.',
       severity: 'error',
       from: { path: '^src/simulator/' },
-      to: { path: ['^src/(emission|invoicy|contingency|jobs|store|layout)/', '^src/(app|http-server)\\.ts$'] },
+      to: { path: ['^src/(emission|invoicy|contingency|jobs|store|layout)/', '^src/(app|http-server)\\.ts$', '^src/sefaz/(transport|client|endpoints)\\.ts$'] },
     },
     {
       name: 'jobs-hold-no-business-rules',
