@@ -4,7 +4,11 @@
 import { cceCorrections, diffCorrections, isForbiddenCorrection, mergeCorrections, type Correcao, type CteField } from '../../src/fiscal/cte/cce';
 
 const AUTHORISED: CteField[] = [
+  { group: 'ide', field: 'cCT', value: '00410070' },
   { group: 'ide', field: 'nCT', value: '44' },
+  { group: 'ide', field: 'tpEmis', value: '7' },
+  { group: 'ide', field: 'cDV', value: '5' },
+  { group: 'ide', field: 'verProc', value: 'fiscal-gateway 0.1.0' },
   { group: 'ide', field: 'CFOP', value: '5352' },
   { group: 'ide', field: 'xMunFim', value: 'Boa Vista do Burica' },
   { group: 'compl', field: 'xObs', value: 'Pagar em qualquer lugar' },
@@ -42,6 +46,9 @@ describe('diffCorrections', () => {
     ['surrounding blanks are no change', corrected({ 'compl/xObs': '  Pagar em qualquer lugar ' }), []],
     ['a field left out is no correction (a CC-e cannot erase)', AUTHORISED.filter((f) => f.field !== 'xObs'), []],
     ['nothing changed', AUTHORISED, []],
+    ['fields the gateway writes (contingency tpEmis, cCT, DV, version) are no correction', [...AUTHORISED,
+      { group: 'ide', field: 'tpEmis', value: '1' }, { group: 'ide', field: 'cCT', value: '17281638' }, { group: 'ide', field: 'cDV', value: '3' }, { group: 'ide', field: 'verProc', value: 'ERP 2.0' },
+    ], []],
   ])('%s', (_name, fields, corrections) => {
     expect(diffCorrections(AUTHORISED, fields)).toEqual({ corrections });
   });
@@ -76,7 +83,7 @@ describe('diffCorrections', () => {
   });
 
   test.each([
-    ['ide', 'dhEmi', true], ['ide', 'serie', true], ['ide', 'modal', true], ['ide', 'tpEmis', true], ['toma3', 'toma', true],
+    ['ide', 'dhEmi', true], ['ide', 'serie', true], ['ide', 'modal', true], ['ide', 'tpAmb', true], ['toma3', 'toma', true],
     ['toma4', 'CNPJ', true], ['emit', 'IE', true], ['dest', 'CPF', true], ['ICMSSN', 'indSN', true], ['ICMSOutraUF', 'pICMSOutraUF', true],
     ['ide', 'CFOP', false], ['ide', 'natOp', false], ['exped', 'CNPJ', false], ['rem', 'xNome', false], ['enderDest', 'xLgr', false],
     ['Comp', 'xNome', false], ['compl', 'xObs', false], ['infNFe', 'dPrev', false],

@@ -28,7 +28,7 @@ const ALL = '*';
  * tomador, remetente, destinatário), the values of the service and every tax field, the NF-e keys.
  */
 const FORBIDDEN: Readonly<Record<string, readonly string[]>> = {
-  ide: ['cUF', 'cCT', 'mod', 'serie', 'nCT', 'dhEmi', 'tpEmis', 'cDV', 'tpAmb', 'tpCTe', 'modal'],
+  ide: ['cUF', 'mod', 'serie', 'nCT', 'dhEmi', 'tpAmb', 'tpCTe', 'modal'],
   toma3: ['toma'],
   toma4: ['toma', 'CNPJ', 'CPF', 'IE'],
   emit: ['CNPJ', 'CPF', 'IE'],
@@ -40,6 +40,14 @@ const FORBIDDEN: Readonly<Record<string, readonly string[]>> = {
   ICMS00: [ALL], ICMS20: [ALL], ICMS45: [ALL], ICMS60: [ALL], ICMS90: [ALL], ICMSOutraUF: [ALL], ICMSSN: [ALL], ICMSUFFim: [ALL],
   infNFe: ['chave'],
   infCteComp: ['chCTe'],
+};
+
+/**
+ * Fields the gateway writes itself (the random cCT, the DV, its version, the contingency tpEmis with
+ * dhCont/xJust): the ERP's CC-e layout cannot know them, so a difference there is no correction.
+ */
+const GATEWAY_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  ide: ['cCT', 'cDV', 'tpEmis', 'verProc', 'dhCont', 'xJust'],
 };
 
 /** XSD limits of infCorrecao. */
@@ -64,7 +72,8 @@ export type CorrectionsResult = { corrections: Correcao[] } | { refusals: Refusa
 /**
  * The corrections between the authorised CT-e's fields and the corrected ones: a field whose value
  * changed, or one the authorised CT-e did not fill. A field the corrected CT-e leaves out is not a
- * correction (a CC-e cannot erase). Every field a CC-e cannot carry is refused, all at once.
+ * correction (a CC-e cannot erase), nor is one the gateway writes. Every field a CC-e cannot carry is
+ * refused, all at once.
  */
 export function diffCorrections(authorised: readonly CteField[], corrected: readonly CteField[]): CorrectionsResult {
   const before = new Map(authorised.map((f) => [keyOf(f.group, f.field, f.item), f.value.trim()]));
@@ -73,7 +82,7 @@ export function diffCorrections(authorised: readonly CteField[], corrected: read
   for (const f of corrected) {
     const value = f.value.trim();
     const old = before.get(keyOf(f.group, f.field, f.item));
-    if (value === '' || value === old) continue;
+    if (value === '' || value === old || GATEWAY_FIELDS[f.group]?.includes(f.field)) continue;
     const shownOld = old === undefined ? 'não informado' : `"${old}"`;
     if (isForbiddenCorrection(f.group, f.field)) {
       refusals.push({ code: 681, text: `Rejeição: Campo ${where(f)} não pode ser alterado por Carta de Correção (autorizado ${shownOld}, enviado "${value}")` });
