@@ -253,6 +253,7 @@ export function readCteEvento(xml: string, o: ReadOptions): CteEventoRead {
   const root = kidsOf(rootNode);
   const modelo = textAt(root, ['ModeloDocumento']);
   if (modelo?.toUpperCase() !== 'CTE') p.add(`ModeloDocumento "${modelo ?? ''}" inválido (informe CTe)`);
+  // 3.00 too: the official examples carry it, and these fields are the same in both layouts.
   const versao = textAt(root, ['Versao']) ?? textAt(root, ['Versão']);
   if (versao !== '3.00' && versao !== '4.00') p.add(`Versao "${versao ?? ''}" inválida (informe 4.00)`);
   const input = childNamed(root, 'Evento') ? evento(p, root, o) : childNamed(root, 'ide') ? cartaCorrecao(p, root, o) : p.add('EnvioEvento: informe o grupo Evento (ou, na carta de correção, o CT-e corrigido a partir de ide)');
