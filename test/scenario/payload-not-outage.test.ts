@@ -16,9 +16,13 @@ let h: Harness;
 let A: TestCompany, B: TestCompany;
 beforeAll(async () => {
   // 50 × 200 KB of NF-e escaped in one InvoiCy call is more than the 10 MB default body limit.
-  // The production SEFAZ timeout and a long recibo wait: on a loaded machine the simulator may take
-  // more than the harness's 5 s to answer a 500 KB lote, and a late answer is a pending 105 (by design).
-  h = await startHarness({ uf: UF, bodyLimitBytes: 32 * 1024 * 1024, sefazResponseTimeoutMs: 40_000, lotePolling: { maxWaitMs: 120_000 } });
+  // The production SEFAZ timeouts and a long recibo wait. The simulator shares the test's event loop:
+  // while the gateway signs and validates 10 MB of NF-e, partner B's TLS handshake and the answer to a
+  // 500 KB lote can each take longer than the harness's 5 s on a loaded machine, and a document whose
+  // connection timed out while SEFAZ is up is a pending 105 (by design), not the 100 this test is about.
+  h = await startHarness({
+    uf: UF, bodyLimitBytes: 32 * 1024 * 1024, sefazConnectTimeoutMs: 20_000, sefazResponseTimeoutMs: 40_000, lotePolling: { maxWaitMs: 120_000 },
+  });
   A = await h.addCompany();
   B = await h.addCompany({ partner: 'new' });
 }, 30_000);

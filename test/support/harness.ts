@@ -30,6 +30,8 @@ export interface HarnessOptions {
   bodyLimitBytes?: number;
   /** SEFAZ response timeout (default 5 s, short so failure tests end quickly; production: 40 s). */
   sefazResponseTimeoutMs?: number;
+  /** SEFAZ connect (TCP + TLS) timeout (default 5 s; production: 20 s). */
+  sefazConnectTimeoutMs?: number;
 }
 
 export interface TestCompany {
@@ -124,7 +126,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const config: GatewayConfig = {
     port: 0, host: '127.0.0.1', dataDir: '/nonexistent', logDir: '/nonexistent', masterKey: 'unused-test-master-key', masterKeyGenerated: false,
     sefazMode: 'simulator', schemasDir: SCHEMAS_DIR, bodyLimitBytes: opts.bodyLimitBytes ?? 10 * 1024 * 1024, simulatorPort: 0,
-    sefazConnectTimeoutMs: 5000, sefazResponseTimeoutMs: opts.sefazResponseTimeoutMs ?? 5000, jobsEnabled: false, svcMap: {},
+    sefazConnectTimeoutMs: opts.sefazConnectTimeoutMs ?? 5000, sefazResponseTimeoutMs: opts.sefazResponseTimeoutMs ?? 5000, jobsEnabled: false, svcMap: {},
   };
   const gateway = await startGateway(config, {
     store, simulator: sim, jobs: false, clock: opts.clock,
