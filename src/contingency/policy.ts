@@ -188,9 +188,14 @@ export function epecWarning(epecAt: Date, now: Date, warnAfterHours = EPEC_WARN_
 
 const CANCEL_WINDOW: Record<DocModel, number> = { '55': 24 * HOUR, '65': 30 * MINUTE, '57': 168 * HOUR };
 
+/** How long after its authorisation a document of the model may be cancelled regularly. */
+export function cancelWindowMs(model: DocModel): number {
+  return CANCEL_WINDOW[model];
+}
+
 /** Last instant SEFAZ accepts a regular cancellation (later: 155 at the UF's discretion, else 501). */
 export function cancelDeadline(model: DocModel, dhAut: Date): Date {
-  return new Date(dhAut.getTime() + CANCEL_WINDOW[model]);
+  return new Date(dhAut.getTime() + cancelWindowMs(model));
 }
 
 // ---------------------------------------------------------------- discard (§5.2)

@@ -10,6 +10,7 @@ import type { SefazTarget } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import type { OrderedNode } from '../xml/ordered';
 import type { CompanyContext } from './context';
+import type { EventoInput } from './inputs';
 
 /** What the generic pipeline reads from a draft of any kind. */
 export interface DraftFacts {
@@ -116,12 +117,51 @@ export interface DocumentServices {
   sendEvents(ctx: CompanyContext, target: SefazTarget, credentials: SefazCredentials, signedEventXmls: readonly string[]): Promise<EventsAnswer>;
 }
 
-/** Events of a kind: what the ERP may send, what is not offered yet, how one is written. */
+/** What an event handler plans: what will be signed for one document. */
+export interface EventPlan {
+  tpEvento: string;
+  /** The sequence to send; undefined: the next one free (e.g. a CC-e without EvenSeq). */
+  nSeq?: number;
+  /** The detEvento content. */
+  det: string;
+  /** The author's CNPJ when it is not the emitter's (a CT-e's tomador: 610110/610111). */
+  author?: string;
+}
+
+/** What an event handler is given: the InvoiCy request, the document it names, and the key's UF. */
+export interface EventRequest {
+  input: EventoInput;
+  doc: DocumentRecord;
+  /** The UF of the document's key (cOrgao of its authorizer). */
+  uf: string;
+}
+
+/**
+ * One tpEvento of a kind, as the events use case asks for it: the request's own fields (checked before
+ * the document is looked up), the detEvento for the document (async: a kind may need the authorised
+ * XML, e.g. to compute what a correction changes), then the document's state, deadlines and dates as
+ * SEFAZ would check them (asked after a sequence already held has been answered).
+ */
+export interface EventHandler {
+  /** Highest nSeqEvento of the event (594 beyond it). */
+  readonly maxSeq: number;
+  /** The event's own fields (text, sequence, references); undefined when valid. */
+  checkFields(input: EventoInput): Refusal | undefined;
+  plan(ctx: CompanyContext, req: EventRequest): Promise<EventPlan | Refusal>;
+  checkState(ctx: CompanyContext, doc: DocumentRecord, at: Date): Refusal | undefined;
+  /**
+   * Events of the type differ only in their text under successive sequences (a CC-e): SEFAZ's record
+   * under a sequence is this event only when its detEvento is the same. Its text ends the 573 answer.
+   */
+  readonly repeatable?: { duplicateHint: string };
+}
+
+/** Events of a kind: what the ERP may send, how one is written and recorded. */
 export interface DocumentEvents {
-  /** tpEvento values the events use case sends. */
-  accepted: readonly string[];
-  /** tpEvento values of the kind's InvoiCy layout not offered yet (answered "not available"). */
-  notYetSupported: readonly string[];
+  /** The handler of every tpEvento the events use case sends, by tpEvento. */
+  handlers: Readonly<Partial<Record<string, EventHandler>>>;
+  /** The refusal of an EveTp without handler: not offered yet, registered by the service itself, or outside the layout. */
+  unhandled(tpEvento: string): Refusal;
   /** The unsigned event for a document's key. */
   unsigned(p: { cOrgao: string; tpAmb: TpAmb; cnpj: string; chave: string; dhEvento: string; tpEvento: string; nSeq: number; det: string }): string;
   /** The element the signature covers. */
@@ -180,6 +220,6 @@ export interface DocumentType<Draft> {
   proc(signedXml: string, protocolRaw: string): string;
 }
 
-export function isRefusal(v: Issue | Refusal): v is Refusal {
+export function isRefusal(v: Issue | EventPlan | Refusal): v is Refusal {
   return (v as Refusal).code !== undefined;
 }
