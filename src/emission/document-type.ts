@@ -6,7 +6,7 @@
 // read back and which events it accepts. Implementations live in their own folder (nfe/).
 import type { DocumentPatch, DocumentRecord, TpAmb } from '../store/port';
 import type { DocModel } from '../fiscal/document-state';
-import type { SefazTarget } from '../sefaz/client';
+import type { SefazClient, SefazTarget } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import type { OrderedNode } from '../xml/ordered';
 import type { CompanyContext } from './context';
@@ -49,8 +49,8 @@ export interface Issue {
   sign(doc: DocumentRecord): Promise<Signed>;
 }
 
-/** tpEmis of the contingency renditions: 4 EPEC, 6 SVC-AN, 7 SVC-RS, 9 off-line. */
-export type ContingencyTpEmis = '4' | '6' | '7' | '9';
+/** tpEmis of the contingency renditions: 4 EPEC, 6 SVC-AN, 7 SVC-RS, 8 SVC-SP (CT-e), 9 off-line. */
+export type ContingencyTpEmis = '4' | '6' | '7' | '8' | '9';
 
 export type RenditionOutcome =
   | { ok: true; signed: Signed & { tpEmis: ContingencyTpEmis } }
@@ -111,6 +111,8 @@ export interface EventsAnswer {
 
 /** The SEFAZ services that carry a kind, with their answers in the generic shapes. */
 export interface DocumentServices {
+  /** The status service of an authorizer (the scope's normal one, or an SVC): its cStat and xMotivo. */
+  status(sefaz: SefazClient, target: SefazTarget, credentials: SefazCredentials): Promise<{ cStat: string; xMotivo: string }>;
   authorize(ctx: CompanyContext, target: SefazTarget, credentials: SefazCredentials, lote: { indSinc: '0' | '1'; signedXmls: readonly string[] }): Promise<AuthorisationAnswer>;
   recibo(ctx: CompanyContext, target: SefazTarget, credentials: SefazCredentials, nRec: string): Promise<AuthorisationAnswer>;
   consult(ctx: CompanyContext, target: SefazTarget, credentials: SefazCredentials, chave: string): Promise<ConsultaAnswer>;

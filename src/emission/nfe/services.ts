@@ -1,6 +1,6 @@
-// The NF-e 4.00 SEFAZ services (NFeAutorizacao4, NFeRetAutorizacao4, NFeConsultaProtocolo4,
-// NFeRecepcaoEvento4) as a document type's services: the client's answers reduced to the generic
-// shapes, the protocol read back (protNFe) and the distribution document (nfeProc).
+// The NF-e 4.00 SEFAZ services (NFeStatusServico4, NFeAutorizacao4, NFeRetAutorizacao4,
+// NFeConsultaProtocolo4, NFeRecepcaoEvento4) as a document type's services: the client's answers
+// reduced to the generic shapes, the protocol read back (protNFe) and the distribution document (nfeProc).
 import { nfeProc, protMatches } from '../../sefaz/proc';
 import type { ProtNFe, RetEvento } from '../../sefaz/responses';
 import type { DocumentServices, EventAnswer, Protocol } from '../document-type';
@@ -18,6 +18,10 @@ function eventAnswerOf(r: RetEvento): EventAnswer {
 }
 
 export const nfeServices: DocumentServices = {
+  async status(sefaz, target, credentials) {
+    const ret = await sefaz.statusServico(target, credentials);
+    return { cStat: ret.cStat, xMotivo: ret.xMotivo };
+  },
   async authorize(ctx, target, credentials, lote) {
     const ret = await ctx.sefaz.autorizar(target, credentials, { idLote: newIdLote(), indSinc: lote.indSinc, signedNfeXmls: lote.signedXmls });
     return { cStat: ret.cStat, xMotivo: ret.xMotivo, nRec: ret.nRec, tMed: ret.tMed, protocols: ret.prot.map(protocolOf) };
