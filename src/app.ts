@@ -4,6 +4,7 @@ import path from 'node:path';
 import express from 'express';
 import { ConfigError, DEFAULT_PARTNER_LIMITS, type GatewayConfig } from './config';
 import { companyCredentialsFor } from './emission/scope-credentials';
+import { scopeStatusOf } from './emission/scope-status';
 import { createEmissionBackend, type EmissionDeps } from './emission/backend';
 import type { LotePolling } from './emission/context';
 import { contingencyProbeJob } from './jobs/probe-job';
@@ -76,10 +77,10 @@ export function openConfiguredStore(config: GatewayConfig, memory = false): Prom
 }
 
 /** The scheduled jobs (schedules from JOB_SCHEDULE_* / JOB_MAX_RUN_MS / JOB_LEASE_TTL_MS, see src/jobs/schedules.ts). */
-function startJobs(store: Store, sefaz: SefazClient, deps: EmissionDeps, followUpOptions: Partial<FollowUpOptions>): JobScheduler {
+function startJobs(store: Store, deps: EmissionDeps, followUpOptions: Partial<FollowUpOptions>): JobScheduler {
   const { schedules, maxRunMs, leaseTtlMs, probeIntervals } = loadJobConfig(process.env);
   const scheduler = new JobScheduler({ store, maxRunMs, leaseTtlMs });
-  scheduler.register(contingencyProbeJob({ store, sefaz, credentialsFor: companyCredentialsFor(deps), intervals: probeIntervals }, schedules['contingency-probe']));
+  scheduler.register(contingencyProbeJob({ store, status: scopeStatusOf(deps), credentialsFor: companyCredentialsFor(deps), intervals: probeIntervals }, schedules['contingency-probe']));
   const followUp = { ...deps, options: followUpOptions };
   scheduler.register(startupRecoveryJob(followUp, schedules['startup-recovery']));
   scheduler.register(pendingRetryJob(followUp, schedules['pending-retry']));
@@ -124,12 +125,13 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     verProc: VER_PROC,
     clock: opts.clock,
     onNfceCsc: sim?.registerCsc,
-    contingency: { svcMap: config.svcMap, xJust: config.contingencyXJust },
+    // SVC_MAP overrides the NF-e table (its disputed UFs).
+    contingency: { svcMaps: { '55': config.svcMap }, xJust: config.contingencyXJust },
     lotePolling: opts.lotePolling,
     unknownFateWaitMs: followUpOptions.unknownFateWaitMs,
   };
   const backend = createEmissionBackend(emissionDeps);
-  const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, sefaz, emissionDeps, followUpOptions) : undefined;
+  const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, emissionDeps, followUpOptions) : undefined;
 
   app.disable('x-powered-by');
   // SOAP answers are never cached or revalidated: an ETag would only cost a SHA-1 of every reply.

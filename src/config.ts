@@ -30,7 +30,7 @@ export interface GatewayConfig {
   /** Optional PEM bundle of ICP-Brasil CAs for real mode. */
   sefazCaFile?: string;
   jobsEnabled: boolean;
-  /** Overrides of the UF → SVC table, from SVC_MAP="CE=SVCRS,PA=SVCRS" (disputed UFs). */
+  /** Overrides of the NF-e UF → SVC table, from SVC_MAP="CE=SVCRS,PA=SVCRS" (disputed UFs). */
   svcMap: Record<string, 'SVCAN' | 'SVCRS'>;
   /** xJust of documents issued in contingency (CONTINGENCY_XJUST, 15–256 characters). */
   contingencyXJust?: string;

@@ -3,7 +3,7 @@
 // retries, EPEC reconciliation, cancellations and discards. No I/O here; callers pass the facts.
 import type { ContingencyOption } from '../store/port';
 import type { DocModel } from '../fiscal/document-state';
-import { defaultSvc } from '../fiscal/ufs';
+import { defaultCteSvc, defaultSvc, type SvcAuthorizer } from '../fiscal/ufs';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -88,32 +88,71 @@ export function isKnownUnprocessed(outcome: TransmissionOutcome): boolean {
   return isTransportFailure(outcome.error) && !outcome.error.requestSent;
 }
 
+// ---------------------------------------------------------------- per-model facts (§3.1)
+
+/** What contingency offers a model, as data: one row per model. */
+export interface ModelContingency {
+  /** InvoiCy's default order of the options. */
+  defaultOptions: readonly ContingencyOption[];
+  /** The SVC serving each UF (the shipped table; configuration may override it); absent: no SVC. */
+  svc?: { defaultFor(uf: string): SvcAuthorizer };
+  /**
+   * Where the EPEC event goes — the Ambiente Nacional, the SVC serving the UF, or the UF's own
+   * authorizer — and the UFs that have it (every UF when absent); absent: no EPEC.
+   */
+  epec?: { to: 'AN' | 'SVC' | 'UF'; ufs?: readonly string[] };
+  /** Off-line emission (tpEmis 9) and the UFs that forbid it; absent: no off-line. */
+  offline?: { forbiddenUfs: readonly string[] };
+  /** How long after its authorisation a document may be cancelled regularly (sefaz-nfe.md §12, cte.md §11). */
+  cancelWindowMs: number;
+}
+
+export const MODEL_CONTINGENCY: Readonly<Record<DocModel, ModelContingency>> = {
+  // NF-e: SVC-AN/SVC-RS (tpEmis 6/7), EPEC 110140 at the Ambiente Nacional.
+  '55': { defaultOptions: ['SVC', 'EPEC', 'NONE'], svc: { defaultFor: defaultSvc }, epec: { to: 'AN' }, cancelWindowMs: 24 * HOUR },
+  // NFC-e: no SVC (783); EPEC only in SP, at SP's own service; off-line except where the UF forbids it
+  // (SP uses SAT/EPEC instead, sefaz-nfe.md §7.5).
+  '65': { defaultOptions: ['OFFLINE', 'NONE'], epec: { to: 'UF', ufs: ['SP'] }, offline: { forbiddenUfs: ['SP'] }, cancelWindowMs: 30 * MINUTE },
+  // CT-e (cte.md §4, §6.3): InvoiCy's CT-e module offers EPEC, SVC and Nenhuma in that order;
+  // SVC-RS/SVC-SP (tpEmis 7/8); the EPEC 110113 goes to the SVC, not to the Ambiente Nacional.
+  '57': { defaultOptions: ['EPEC', 'SVC', 'NONE'], svc: { defaultFor: defaultCteSvc }, epec: { to: 'SVC' }, cancelWindowMs: 168 * HOUR },
+};
+
 // ---------------------------------------------------------------- options (§3.1)
 
 export function defaultOptions(model: DocModel): ContingencyOption[] {
-  return model === '65' ? ['OFFLINE', 'NONE'] : ['SVC', 'EPEC', 'NONE'];
+  return [...MODEL_CONTINGENCY[model].defaultOptions];
 }
 
-/** UFs that forbid NFC-e off-line (tpEmis 9): SP uses SAT/EPEC instead (sefaz-nfe.md §7.5). */
-export const NFCE_OFFLINE_FORBIDDEN_UFS: readonly string[] = ['SP'];
+/** Whether the model has off-line emission in the UF. */
+export function offlineAllowed(model: DocModel, uf: string): boolean {
+  const offline = MODEL_CONTINGENCY[model].offline;
+  return offline !== undefined && !offline.forbiddenUfs.includes(uf);
+}
+
+/** Whether the model has an SVC at all (then `svcFor` names it). */
+export function hasSvc(model: DocModel): boolean {
+  return MODEL_CONTINGENCY[model].svc !== undefined;
+}
 
 export interface OptionAvailability {
   model: DocModel;
   uf: string;
   /** The SVC serving the UF answered 107 recently (cache ≤ 3 min). */
   svcActive: boolean;
-  /** Defaults to "UF not in NFCE_OFFLINE_FORBIDDEN_UFS". */
+  /** Defaults to the model's row (`offlineAllowed`). */
   offlineAllowed?: boolean;
 }
 
 function applicable(option: ContingencyOption, a: OptionAvailability): boolean {
+  const facts = MODEL_CONTINGENCY[a.model];
   switch (option) {
     case 'SVC':
-      return a.model !== '65' && a.svcActive; // SVC never authorises NFC-e (783)
+      return facts.svc !== undefined && a.svcActive;
     case 'EPEC':
-      return a.model !== '65' || a.uf === 'SP'; // NFC-e EPEC exists only in SP
+      return facts.epec !== undefined && (facts.epec.ufs?.includes(a.uf) ?? true);
     case 'OFFLINE':
-      return a.model === '65' && (a.offlineAllowed ?? !NFCE_OFFLINE_FORBIDDEN_UFS.includes(a.uf));
+      return facts.offline !== undefined && (a.offlineAllowed ?? offlineAllowed(a.model, a.uf));
     case 'NONE':
       return true;
   }
@@ -131,11 +170,25 @@ export function nextOption(
   return options.find((o) => !tried.includes(o) && applicable(o, availability)) ?? 'NONE';
 }
 
-export type SvcAuthorizer = 'SVCAN' | 'SVCRS';
+export type { SvcAuthorizer };
 
-/** SVC of a UF for NF-e: the shipped table (disputed entries, sefaz-nfe.md §7.3) unless overridden. */
-export function svcFor(uf: string, overrides: Readonly<Partial<Record<string, SvcAuthorizer>>> = {}): SvcAuthorizer {
-  return overrides[uf] ?? defaultSvc(uf);
+/** UF → SVC overrides per model (SVC_MAP: NF-e's disputed entries). */
+export type SvcOverrides = Readonly<Partial<Record<DocModel, Readonly<Partial<Record<string, SvcAuthorizer>>>>>>;
+
+/** SVC of a UF for a model: the model's shipped table unless overridden; undefined when the model has no SVC. */
+export function svcFor(model: DocModel, uf: string, overrides: SvcOverrides = {}): SvcAuthorizer | undefined {
+  const svc = MODEL_CONTINGENCY[model].svc;
+  return svc && (overrides[model]?.[uf] ?? svc.defaultFor(uf));
+}
+
+/**
+ * Where a model's EPEC goes for a UF: 'AN' (Ambiente Nacional), the SVC serving the UF, or undefined
+ * for the UF's own authorizer.
+ */
+export function epecAuthorizer(model: DocModel, uf: string, overrides: SvcOverrides = {}): 'AN' | SvcAuthorizer | undefined {
+  const to = MODEL_CONTINGENCY[model].epec?.to;
+  if (to === 'AN') return 'AN';
+  return to === 'SVC' ? svcFor(model, uf, overrides) : undefined;
 }
 
 // ---------------------------------------------------------------- pending retries (§6)
@@ -186,11 +239,14 @@ export function epecWarning(epecAt: Date, now: Date, warnAfterHours = EPEC_WARN_
 
 // ---------------------------------------------------------------- cancel deadline (sefaz-nfe.md §12)
 
-const CANCEL_WINDOW: Record<DocModel, number> = { '55': 24 * HOUR, '65': 30 * MINUTE, '57': 168 * HOUR };
+/** How long after its authorisation a document of the model may be cancelled regularly. */
+export function cancelWindowMs(model: DocModel): number {
+  return MODEL_CONTINGENCY[model].cancelWindowMs;
+}
 
 /** Last instant SEFAZ accepts a regular cancellation (later: 155 at the UF's discretion, else 501). */
 export function cancelDeadline(model: DocModel, dhAut: Date): Date {
-  return new Date(dhAut.getTime() + CANCEL_WINDOW[model]);
+  return new Date(dhAut.getTime() + cancelWindowMs(model));
 }
 
 // ---------------------------------------------------------------- discard (§5.2)

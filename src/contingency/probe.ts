@@ -1,9 +1,9 @@
 // Leaving contingency (contingency-and-numbering.md §2.3): for each scope in contingency whose probe
-// is due, ask the NORMAL authorizer's status service; 107 → the scope is normal again, anything else →
-// back off. Probes of one scope are ≥ 3 min apart (status service usage rule, sefaz-nfe.md §5.5).
+// is due, ask the NORMAL authorizer's status service of the scope's model; 107 → the scope is normal
+// again, anything else (or a model whose status service does not exist yet) → back off. Probes of one
+// scope are ≥ 3 min apart (status service usage rule, sefaz-nfe.md §5.5).
 import type { ContingencyRecord, ContingencyScope, Store, TpAmb } from '../store/port';
 import type { DocModel } from '../fiscal/document-state';
-import type { SefazClient } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import { SefazTransportError } from '../sefaz/errors';
 import { processScope, type LogScope } from '../log/logger';
@@ -11,9 +11,15 @@ import { DEFAULT_PROBE_INTERVALS, probeDelay, type ProbeIntervals } from './poli
 
 export type CredentialsFor = (uf: string, model: DocModel, tpAmb: TpAmb) => Promise<SefazCredentials | undefined>;
 
+/** The status service of a scope's normal authorizer (its model's), or why it cannot be asked yet. */
+export type ScopeStatus = (
+  scope: ContingencyScope, credentials: SefazCredentials, log?: LogScope,
+) => Promise<{ cStat: string; xMotivo: string } | { unavailable: string }>;
+
 export interface ProbeDeps {
   store: Store;
-  sefaz: SefazClient;
+  /** The scope's status service (emission/scope-status). */
+  status: ScopeStatus;
   /** TLS credentials of any enabled company of the scope with a valid certificate (emission/scope-credentials). */
   credentialsFor: CredentialsFor;
   now: Date;
@@ -33,11 +39,12 @@ function isDue(rec: ContingencyRecord, now: Date, intervals: ProbeIntervals): bo
 }
 
 /** Status of the scope's normal authorizer, as "cStat - xMotivo" or the transport failure. */
-async function askStatus(deps: ProbeDeps, scope: ContingencyScope & { model: '55' | '65' }): Promise<{ ok: boolean; cause: string }> {
+async function askStatus(deps: ProbeDeps, scope: ContingencyScope): Promise<{ ok: boolean; cause: string }> {
   const credentials = await deps.credentialsFor(scope.uf, scope.model, scope.tpAmb);
   if (!credentials) return { ok: false, cause: 'nenhuma empresa da UF com certificado válido para consultar o status' };
   try {
-    const ret = await deps.sefaz.statusServico({ uf: scope.uf, model: scope.model, tpAmb: scope.tpAmb, log: deps.log }, credentials);
+    const ret = await deps.status(scope, credentials, deps.log);
+    if ('unavailable' in ret) return { ok: false, cause: ret.unavailable };
     return { ok: ret.cStat === '107', cause: `${ret.cStat} - ${ret.xMotivo}` };
   } catch (err) {
     if (err instanceof SefazTransportError) return { ok: false, cause: err.message };
@@ -50,9 +57,8 @@ export async function probeScopes(deps: ProbeDeps): Promise<ProbeSummary> {
   const log = deps.log ?? processScope;
   const summary: ProbeSummary = { probed: 0, recovered: 0, stillDown: 0 };
   for (const rec of await deps.store.listContingencies('contingency')) {
-    // CT-e status (CTeStatusServicoV4) is not in the SEFAZ client yet.
     if (deps.signal?.aborted) break;
-    if (rec.model === '57' || !isDue(rec, deps.now, intervals)) continue;
+    if (!isDue(rec, deps.now, intervals)) continue;
     const scope = { tpAmb: rec.tpAmb, uf: rec.uf, model: rec.model };
     summary.probed += 1;
     const status = await askStatus(deps, scope);

@@ -7,7 +7,7 @@ import type { SefazClient } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import { ufOffset } from '../fiscal/ufs';
 import { ContingencyState } from '../contingency/state';
-import type { SvcAuthorizer } from '../contingency/policy';
+import type { SvcOverrides } from '../contingency/policy';
 import { LogScope, type LogContext } from '../log/logger';
 import { SitCodigo, TEXT } from './codes';
 
@@ -36,8 +36,8 @@ export interface EmissionDeps {
 }
 
 export interface ContingencyRouting {
-  /** Overrides of the UF → SVC table (disputed UFs, sefaz-nfe.md §7.3). */
-  svcMap?: Readonly<Partial<Record<string, SvcAuthorizer>>>;
+  /** Overrides of the UF → SVC tables, per model (disputed UFs, sefaz-nfe.md §7.3). */
+  svcMaps?: SvcOverrides;
   /** xJust of documents issued in contingency (15–256 characters). */
   xJust?: string;
 }

@@ -6,10 +6,11 @@
 // read back and which events it accepts. Implementations live in their own folder (nfe/).
 import type { DocumentPatch, DocumentRecord, TpAmb } from '../store/port';
 import type { DocModel } from '../fiscal/document-state';
-import type { SefazTarget } from '../sefaz/client';
+import type { SefazClient, SefazTarget } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import type { OrderedNode } from '../xml/ordered';
 import type { CompanyContext } from './context';
+import type { EventoInput } from './inputs';
 
 /** What the generic pipeline reads from a draft of any kind. */
 export interface DraftFacts {
@@ -48,8 +49,8 @@ export interface Issue {
   sign(doc: DocumentRecord): Promise<Signed>;
 }
 
-/** tpEmis of the contingency renditions: 4 EPEC, 6 SVC-AN, 7 SVC-RS, 9 off-line. */
-export type ContingencyTpEmis = '4' | '6' | '7' | '9';
+/** tpEmis of the contingency renditions: 4 EPEC, 6 SVC-AN, 7 SVC-RS, 8 SVC-SP (CT-e), 9 off-line. */
+export type ContingencyTpEmis = '4' | '6' | '7' | '8' | '9';
 
 export type RenditionOutcome =
   | { ok: true; signed: Signed & { tpEmis: ContingencyTpEmis } }
@@ -110,18 +111,59 @@ export interface EventsAnswer {
 
 /** The SEFAZ services that carry a kind, with their answers in the generic shapes. */
 export interface DocumentServices {
+  /** The status service of an authorizer (the scope's normal one, or an SVC): its cStat and xMotivo. */
+  status(sefaz: SefazClient, target: SefazTarget, credentials: SefazCredentials): Promise<{ cStat: string; xMotivo: string }>;
   authorize(ctx: CompanyContext, target: SefazTarget, credentials: SefazCredentials, lote: { indSinc: '0' | '1'; signedXmls: readonly string[] }): Promise<AuthorisationAnswer>;
   recibo(ctx: CompanyContext, target: SefazTarget, credentials: SefazCredentials, nRec: string): Promise<AuthorisationAnswer>;
   consult(ctx: CompanyContext, target: SefazTarget, credentials: SefazCredentials, chave: string): Promise<ConsultaAnswer>;
   sendEvents(ctx: CompanyContext, target: SefazTarget, credentials: SefazCredentials, signedEventXmls: readonly string[]): Promise<EventsAnswer>;
 }
 
-/** Events of a kind: what the ERP may send, what is not offered yet, how one is written. */
+/** What an event handler plans: what will be signed for one document. */
+export interface EventPlan {
+  tpEvento: string;
+  /** The sequence to send; undefined: the next one free (e.g. a CC-e without EvenSeq). */
+  nSeq?: number;
+  /** The detEvento content. */
+  det: string;
+  /** The author's CNPJ when it is not the emitter's (a CT-e's tomador: 610110/610111). */
+  author?: string;
+}
+
+/** What an event handler is given: the InvoiCy request, the document it names, and the key's UF. */
+export interface EventRequest {
+  input: EventoInput;
+  doc: DocumentRecord;
+  /** The UF of the document's key (cOrgao of its authorizer). */
+  uf: string;
+}
+
+/**
+ * One tpEvento of a kind, as the events use case asks for it: the request's own fields (checked before
+ * the document is looked up), the detEvento for the document (async: a kind may need the authorised
+ * XML, e.g. to compute what a correction changes), then the document's state, deadlines and dates as
+ * SEFAZ would check them (asked after a sequence already held has been answered).
+ */
+export interface EventHandler {
+  /** Highest nSeqEvento of the event (594 beyond it). */
+  readonly maxSeq: number;
+  /** The event's own fields (text, sequence, references); undefined when valid. */
+  checkFields(input: EventoInput): Refusal | undefined;
+  plan(ctx: CompanyContext, req: EventRequest): Promise<EventPlan | Refusal>;
+  checkState(ctx: CompanyContext, doc: DocumentRecord, at: Date): Refusal | undefined;
+  /**
+   * Events of the type differ only in their text under successive sequences (a CC-e): SEFAZ's record
+   * under a sequence is this event only when its detEvento is the same. Its text ends the 573 answer.
+   */
+  readonly repeatable?: { duplicateHint: string };
+}
+
+/** Events of a kind: what the ERP may send, how one is written and recorded. */
 export interface DocumentEvents {
-  /** tpEvento values the events use case sends. */
-  accepted: readonly string[];
-  /** tpEvento values of the kind's InvoiCy layout not offered yet (answered "not available"). */
-  notYetSupported: readonly string[];
+  /** The handler of every tpEvento the events use case sends, by tpEvento. */
+  handlers: Readonly<Partial<Record<string, EventHandler>>>;
+  /** The refusal of an EveTp without handler: not offered yet, registered by the service itself, or outside the layout. */
+  unhandled(tpEvento: string): Refusal;
   /** The unsigned event for a document's key. */
   unsigned(p: { cOrgao: string; tpAmb: TpAmb; cnpj: string; chave: string; dhEvento: string; tpEvento: string; nSeq: number; det: string }): string;
   /** The element the signature covers. */
@@ -180,6 +222,6 @@ export interface DocumentType<Draft> {
   proc(signedXml: string, protocolRaw: string): string;
 }
 
-export function isRefusal(v: Issue | Refusal): v is Refusal {
+export function isRefusal(v: Issue | EventPlan | Refusal): v is Refusal {
   return (v as Refusal).code !== undefined;
 }

@@ -18,9 +18,14 @@ export function modelOfModelo(modelo: string): DocModel | undefined {
   return undefined;
 }
 
+/** The type of a model, or undefined when no type issues it yet. */
+export function documentTypeForModel(model: DocModel): DocumentType<unknown> | undefined {
+  return TYPES.find((t) => Object.values(t.modelos).includes(model));
+}
+
 /** The type of a stored document's model; throws for a model no type issues (such rows never exist). */
 export function documentTypeOf(model: DocModel): DocumentType<unknown> {
-  const type = TYPES.find((t) => Object.values(t.modelos).includes(model));
+  const type = documentTypeForModel(model);
   if (!type) throw new Error(`modelo ${model} sem tipo de documento`);
   return type;
 }

@@ -1,8 +1,7 @@
-// EnvioEvento (contract §11.3) for NF-e/NFC-e: 110111 cancelamento, 110110 carta de correção and
-// 110112 cancelamento por substituição. Fields, document state, deadlines and dates are checked before
-// anything is sent; the sequence is reserved in the store (concurrent requests never share one), the
-// event stored before and after the SEFAZ call; a transport failure leaves the event pending (105).
-import { detCancelamento, detCartaCorrecao, detCancelamentoSubstituicao, TP_EVENTO } from '../sefaz/messages';
+// EnvioEvento (contract §11.3), for any document type: the request is read, the document found, the
+// type's handler for the tpEvento checks the fields and the document and says what to send (the NF-e's:
+// nfe/events.ts); the sequence is reserved in the store (concurrent requests never share one), the
+// event signed and stored before and after the SEFAZ call; a transport failure leaves it pending (105).
 import { authorizerFor } from '../sefaz/endpoints';
 import type { SefazTarget } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
@@ -10,10 +9,7 @@ import { SefazTransportError } from '../sefaz/errors';
 import { signXml } from '../signing/xmldsig';
 import { formatDateTime, parseDateTime } from '../fiscal/datetime';
 import { ufCode, type Model } from '../fiscal/ufs';
-import { isValidChave } from '../fiscal/chave';
-import {
-  collapseText, dhEventoRefusal, eventDateTime, eventProtocol, freeTextProblem, maxSeqEvento, seqRefusal, type Refusal,
-} from '../fiscal/event-rules';
+import { eventDateTime } from '../fiscal/event-rules';
 import { XmlInputError } from '../xml/parse';
 import type { DocumentRecord, EventRecord } from '../store/port';
 import type { DocModel } from '../fiscal/document-state';
@@ -24,12 +20,9 @@ import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readEnvioEvento, type EventoInput } from './inputs';
 import { eventRefusalReply, eventReply, modelCode, modeloName, rejectionReply } from './replies';
 import { docUf } from './outcome';
-import type { DocumentType } from './document-type';
+import { isRefusal, type DocumentType, type EventHandler, type EventPlan, type Refusal } from './document-type';
 import { documentTypeOf } from './document-types';
 
-const HOUR = 3_600_000;
-/** Cancel deadlines from authorisation (sefaz-nfe.md §12): NF-e 24 h, NFC-e 30 min. */
-const CANCEL_DEADLINE_MS: Record<string, number> = { '55': 24 * HOUR, '65': 30 * 60_000 };
 const REGISTERED = ['135', '136', '155'];
 /** Duplicidade de evento: SEFAZ already holds that sequence. */
 const DUPLICATE_EVENT = '573';
@@ -47,49 +40,17 @@ function refuseWith(r: Refusal): never {
   return refuse(r.code, r.text);
 }
 
+function check(r: Refusal | undefined): void {
+  if (r) refuseWith(r);
+}
+
 function layoutError(problem: string): never {
   return refuse(SitCodigo.layout, `Erro no layout do evento: ${problem}`);
 }
 
-/** 145 for an EveTp outside the layout (EPEC included: the service registers it itself), 607 for one not offered yet. */
-function checkType(type: DocumentType<unknown>, tpEvento: string): void {
-  if (type.events.accepted.includes(tpEvento)) return;
-  if (type.events.notYetSupported.includes(tpEvento)) refuse(SitCodigo.naoDisponivel, TEXT.operacaoNaoSuportada(`Evento ${tpEvento}`));
-  if (tpEvento === type.epec.tpEvento) {
-    layoutError('EveTp 110140 (EPEC) não é enviado pelo ERP: o serviço registra o EPEC sozinho quando a SEFAZ está em contingência e a empresa usa essa opção');
-  }
-  layoutError(`EveTp "${tpEvento}" inválido (use 110110 carta de correção, 110111 cancelamento ou 110112 cancelamento por substituição)`);
-}
-
-function requireText(value: string | undefined, field: string, min: number, max: number): string {
-  const text = collapseText(value);
-  const problem = freeTextProblem(text, field, min, max);
-  if (problem) layoutError(problem);
-  return text;
-}
-
-/** The request's own fields, as SEFAZ's schema would check them; nothing depends on the document yet. */
-interface EventFields {
-  dhEvento: string;
-  at: Date;
-  /** xJust or xCorrecao. */
-  text: string;
-}
-
-function checkFields(ctx: CompanyContext, input: EventoInput): EventFields {
-  const when = eventDateTime({ eveDh: input.eveDh, fuso: input.eveFuso, defaultOffset: ctx.offset, now: ctx.now() });
-  if ('problem' in when) layoutError(when.problem);
-  if (input.tpEvento === TP_EVENTO.cartaCorrecao) {
-    if (input.nSeq !== undefined) {
-      const r = seqRefusal(input.tpEvento, input.nSeq);
-      if (r) refuseWith(r);
-    }
-    return { ...when, text: requireText(input.xCorrecao, 'EveCorrecao', 15, 1000) };
-  }
-  if (input.tpEvento === TP_EVENTO.cancelamentoSubstituicao && (!input.chaveSubstituta || !isValidChave(input.chaveSubstituta))) {
-    layoutError('ChaAcessoSubstituta obrigatória (chave de acesso da NFC-e substituta)');
-  }
-  return { ...when, text: requireText(input.xJust, 'EvexJust', 15, 255) };
+/** The type's handler of an EveTp; the type's own refusal when it has none. */
+function handlerFor(type: DocumentType<unknown>, tpEvento: string): EventHandler {
+  return type.events.handlers[tpEvento] ?? refuseWith(type.events.unhandled(tpEvento));
 }
 
 async function findDocument(ctx: CompanyContext, input: EventoInput, model: DocModel): Promise<DocumentRecord> {
@@ -102,60 +63,6 @@ async function findDocument(ctx: CompanyContext, input: EventoInput, model: DocM
   return doc;
 }
 
-export interface EventPlan {
-  tpEvento: string;
-  /** The sequence to send; undefined: the next one free (a CC-e without EvenSeq). */
-  nSeq?: number;
-  det: string;
-}
-
-function cancelProtocol(input: EventoInput, doc: DocumentRecord): string {
-  const p = eventProtocol(input.nProt, doc.nProt);
-  if ('problem' in p) layoutError(p.problem);
-  if ('code' in p) refuseWith(p);
-  return p.nProt;
-}
-
-/** What will be signed: the detEvento and, but for a CC-e without EvenSeq, its sequence. */
-function plan(ctx: CompanyContext, input: EventoInput, doc: DocumentRecord, fields: EventFields): EventPlan {
-  switch (input.tpEvento) {
-    case TP_EVENTO.cancelamento:
-      return { tpEvento: input.tpEvento, nSeq: 1, det: detCancelamento({ nProt: cancelProtocol(input, doc), xJust: fields.text }) };
-    case TP_EVENTO.cartaCorrecao:
-      return { tpEvento: input.tpEvento, nSeq: input.nSeq, det: detCartaCorrecao({ xCorrecao: fields.text }) };
-    default: {
-      const chNFeRef = input.chaveSubstituta;
-      if (!chNFeRef) layoutError('ChaAcessoSubstituta obrigatória (chave de acesso da NFC-e substituta)');
-      return {
-        tpEvento: input.tpEvento, nSeq: 1,
-        det: detCancelamentoSubstituicao({
-          cOrgaoAutor: ufCode(docUf(ctx, doc)), verAplic: ctx.deps.verProc, nProt: cancelProtocol(input, doc), xJust: fields.text, chNFeRef,
-        }),
-      };
-    }
-  }
-}
-
-function requireAuthorised(doc: DocumentRecord): void {
-  if (doc.docStatus === DOC_STATUS.CANCELADO) refuse(218, 'Rejeição: documento já está cancelado');
-  if (doc.docStatus !== DOC_STATUS.AUTORIZADO && doc.docStatus !== DOC_STATUS.CONTINGENCIA_SVC) {
-    refuse(580, `Rejeição: o evento exige um documento autorizado (situação atual do documento: ${doc.xMotivo ?? doc.docStatus})`);
-  }
-}
-
-/** The document's state, deadlines and dates, as SEFAZ would check them. */
-function checkState(ctx: CompanyContext, tpEvento: string, doc: DocumentRecord, at: Date): void {
-  if (tpEvento === TP_EVENTO.cartaCorrecao && doc.model !== '55') refuse(784, 'Rejeição: NFC-e não permite Carta de Correção');
-  if (tpEvento === TP_EVENTO.cancelamentoSubstituicao && doc.model !== '65') layoutError('cancelamento por substituição só existe para NFC-e');
-  requireAuthorised(doc);
-  const now = ctx.now();
-  if (tpEvento === TP_EVENTO.cancelamento && doc.dhAut && now.getTime() - doc.dhAut.getTime() > CANCEL_DEADLINE_MS[doc.model]) {
-    refuse(501, `Rejeição: prazo de cancelamento esgotado (${doc.model === '65' ? '30 minutos' : '24 horas'} após a autorização em ${formatDateTime(doc.dhAut, ctx.offset)})`);
-  }
-  const r = dhEventoRefusal(at, { now, dhEmi: doc.dhEmi, dhAut: doc.dhAut, tpEmis: doc.tpEmis, offset: ctx.offset });
-  if (r) refuseWith(r);
-}
-
 /** The detEvento content of a signed evento (or of the procEventoNFe holding it). */
 function detOf(xml: string | null): string | undefined {
   return xml ? /<detEvento[^>]*>([\s\S]*?)<\/detEvento>/.exec(xml)?.[1] : undefined;
@@ -166,12 +73,13 @@ function detOf(xml: string | null): string | undefined {
  * the same event (same detEvento) → its stored outcome; another text → 573, nothing sent.
  */
 function takenReply(ctx: CompanyContext, doc: DocumentRecord, ev: EventRecord, det: string): string {
+  const type = documentTypeOf(doc.model);
   if (ev.status === 'sending') return eventRefusalReply(doc, ev, SitCodigo.pendente, TEXT.eventoEmProcessamento(ev.tpEvento, ev.nSeq));
   if (detOf(ev.xmlSigned) === det) return eventReply(doc, ev, ctx.offset);
   const held = ev.status === 'registered'
     ? `já está registrada com outro texto${ev.nProt ? ` (protocolo ${ev.nProt})` : ''}`
     : 'está pendente de envio à SEFAZ com outro texto';
-  const hint = ev.tpEvento === TP_EVENTO.cartaCorrecao ? '; para uma nova correção envie a Carta de Correção sem EvenSeq' : '';
+  const hint = type.events.handlers[ev.tpEvento]?.repeatable?.duplicateHint ?? '';
   return eventRefusalReply(doc, ev, DUPLICATE_EVENT, `Rejeição: Duplicidade de evento: a sequência ${ev.nSeq} do evento ${ev.tpEvento} ${held}${hint}`);
 }
 
@@ -189,7 +97,10 @@ async function holder(ctx: CompanyContext, doc: DocumentRecord, p: EventPlan): P
 export async function issueEvent(
   ctx: CompanyContext, doc: DocumentRecord, p: EventPlan, opts: { requestXml: string | null; dhEvento?: string },
 ): Promise<{ doc: DocumentRecord; ev: EventRecord } | { stored: EventRecord }> {
-  const maxSeq = maxSeqEvento(p.tpEvento);
+  const type = documentTypeOf(doc.model);
+  const handler = type.events.handlers[p.tpEvento];
+  if (!handler) throw new Error(`evento ${p.tpEvento} sem tratamento para o modelo ${doc.model}`);
+  const maxSeq = handler.maxSeq;
   const r = await ctx.store.reserveEvent(ctx.company.id, {
     documentId: doc.id, tpEvento: p.tpEvento, nSeq: p.nSeq, maxSeq, heldBy: [DUPLICATE_EVENT], requestXml: opts.requestXml,
   });
@@ -204,9 +115,9 @@ export async function issueEvent(
   let signed: string;
   try {
     const cert = await ctx.certificate();
-    const events = documentTypeOf(doc.model).events;
+    const events = type.events;
     const unsigned = events.unsigned({
-      cOrgao: ufCode(docUf(ctx, doc)), tpAmb: doc.tpAmb, cnpj: ctx.company.cnpj, chave,
+      cOrgao: ufCode(docUf(ctx, doc)), tpAmb: doc.tpAmb, cnpj: p.author ?? ctx.company.cnpj, chave,
       dhEvento: opts.dhEvento ?? formatDateTime(ctx.now(), ctx.offset),
       tpEvento: p.tpEvento, nSeq: ev.nSeq, det: p.det,
     });
@@ -232,7 +143,7 @@ export async function transmitEvent(ctx: CompanyContext, doc: DocumentRecord, ev
   const { credentials } = await ctx.certificate();
   const type = documentTypeOf(doc.model);
   const uf = docUf(ctx, doc);
-  // An NF-e authorised by an SVC has its events at that SVC (its key's tpEmis says which).
+  // A document authorised by an SVC has its events at that SVC (its key's tpEmis says which).
   const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model as Model, doc.tpEmis), log: ctx.log };
   let ret;
   try {
@@ -265,8 +176,9 @@ async function registered(ctx: CompanyContext, doc: DocumentRecord, ev: EventRec
     status: 'registered', cStat: r.cStat, xMotivo: r.xMotivo, nProt: r.nProt ?? null,
     dhReg: parseDateTime(r.dhRegEvento) ?? null, xmlProc: r.xmlProc, lastError: null,
   })) ?? ev;
-  if (documentTypeOf(doc.model).events.cancelling.includes(ev.tpEvento)) {
-    doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado' })) ?? doc;
+  const type = documentTypeOf(doc.model);
+  if (type.events.cancelling.includes(ev.tpEvento)) {
+    doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: `Cancelamento de ${type.label} homologado` })) ?? doc;
   }
   return { doc, ev };
 }
@@ -275,9 +187,11 @@ async function registered(ctx: CompanyContext, doc: DocumentRecord, ev: EventRec
 async function registeredAtSefaz(ctx: CompanyContext, target: SefazTarget, credentials: SefazCredentials, doc: DocumentRecord, ev: EventRecord): Promise<RegisteredEvent | undefined> {
   if (!doc.chave) return undefined;
   try {
-    const sit = await documentTypeOf(doc.model).services.consult(ctx, target, credentials, doc.chave);
+    const type = documentTypeOf(doc.model);
+    const sit = await type.services.consult(ctx, target, credentials, doc.chave);
     // A CC-e SEFAZ holds under this sequence with another text is not this one: adopting it would drop this text.
-    const same = (raw: string) => ev.tpEvento !== TP_EVENTO.cartaCorrecao || detOf(raw) === detOf(ev.xmlSigned);
+    const repeatable = type.events.handlers[ev.tpEvento]?.repeatable !== undefined;
+    const same = (raw: string) => !repeatable || detOf(raw) === detOf(ev.xmlSigned);
     const found = sit.events.find((e) => e.answer.tpEvento === ev.tpEvento && e.answer.nSeq === ev.nSeq
       && REGISTERED.includes(e.answer.cStat) && same(e.proc));
     return found && { ...found.answer, xmlProc: found.proc };
@@ -306,19 +220,22 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
   }
 
   try {
-    checkType(documentTypeOf(model), input.tpEvento);
-    const fields = checkFields(ctx, input);
+    const handler = handlerFor(documentTypeOf(model), input.tpEvento);
+    const when = eventDateTime({ eveDh: input.eveDh, fuso: input.eveFuso, defaultOffset: ctx.offset, now: ctx.now() });
+    if ('problem' in when) layoutError(when.problem);
+    check(handler.checkFields(input));
     let doc = await findDocument(ctx, input, model);
     ctx.log.add({ chave: doc.chave ?? undefined, numero: String(doc.numero), serie: String(doc.serie) });
-    const p = plan(ctx, input, doc, fields);
+    const p = await handler.plan(ctx, { input, doc, uf: docUf(ctx, doc) });
+    if (isRefusal(p)) refuseWith(p);
     // A sequence already in use is answered before the state checks: a resend of a registered
     // cancellation gets its stored outcome although the document is cancelled by now.
     const held = await holder(ctx, doc, p);
     if (held) return { modelo: modeloName(doc.model), replyXml: takenReply(ctx, doc, held, p.det) };
-    checkState(ctx, p.tpEvento, doc, fields.at);
+    check(handler.checkState(ctx, doc, when.at));
     await ctx.certificate();
 
-    const issued = await issueEvent(ctx, doc, p, { requestXml: req.documentXml, dhEvento: fields.dhEvento });
+    const issued = await issueEvent(ctx, doc, p, { requestXml: req.documentXml, dhEvento: when.dhEvento });
     if ('stored' in issued) return { modelo: modeloName(doc.model), replyXml: takenReply(ctx, doc, issued.stored, p.det) };
     const ev = issued.ev;
     doc = issued.doc;

@@ -1,7 +1,8 @@
 // The evidence rule at work (contingency/policy.ts failureVerdict; README "Contingency"): when a
-// transmission to the normal authorizer fails in transport, the scope's status service
-// (NFeStatusServico4: small, well-formed, short timeout) is asked before the scope enters contingency
-// for every company of the UF, so one caller's failing request is never taken for a SEFAZ outage.
+// transmission to the normal authorizer fails in transport, the scope's status service (the document
+// type's, NFeStatusServico4 for NF-e: small, well-formed, short timeout) is asked before the scope
+// enters contingency for every company of the UF, so one caller's failing request is never taken for
+// a SEFAZ outage.
 // Concurrent failures of a scope share one status request, and an answer showing SEFAZ up is reused
 // for 3 minutes (status service usage rule, sefaz-nfe.md §5.5); a failure is never reused: once it
 // is confirmed the scope is in contingency, and the probe job takes over.
@@ -11,6 +12,7 @@ import type { ContingencyScope, DocumentRecord } from '../store/port';
 import type { Model } from '../fiscal/ufs';
 import type { CompanyContext, EmissionDeps } from './context';
 import { docUf, markUnknownFate, markUnknownFateSefazUp, refuseOversized } from './outcome';
+import { documentTypeOf } from './document-types';
 
 const STATUS_REUSE_MS = 3 * 60_000;
 /** The status request answers in milliseconds when SEFAZ is up: no need for the 40 s of an autorização. */
@@ -33,7 +35,8 @@ const checks = new WeakMap<EmissionDeps, Map<string, StatusCheck>>();
 async function askStatus(ctx: CompanyContext, scope: ContingencyScope): Promise<StatusEvidence> {
   const { credentials } = await ctx.certificate();
   try {
-    const ret = await ctx.sefaz.statusServico({ uf: scope.uf, model: scope.model as Model, tpAmb: scope.tpAmb, timeouts: STATUS_TIMEOUTS, log: ctx.log }, credentials);
+    const target = { uf: scope.uf, model: scope.model as Model, tpAmb: scope.tpAmb, timeouts: STATUS_TIMEOUTS, log: ctx.log };
+    const ret = await documentTypeOf(scope.model).services.status(ctx.sefaz, target, credentials);
     return { cStat: ret.cStat };
   } catch (err) {
     if (err instanceof SefazTransportError) return err;

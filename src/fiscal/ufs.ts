@@ -47,6 +47,9 @@ export function normalAuthorizer(uf: string, model: Model): string {
   return 'SVRS';
 }
 
+/** The SVCs (contingency authorizers): SVC-AN and SVC-RS for NF-e, SVC-RS and SVC-SP for CT-e. */
+export type SvcAuthorizer = 'SVCAN' | 'SVCRS' | 'SVCSP';
+
 export const SVC_RS_UFS: readonly string[] = ['AM', 'BA', 'GO', 'MA', 'MS', 'MT', 'PE', 'PR'];
 
 /** Default SVC for a UF (NF-e only): 'SVCRS' (tpEmis 7) or 'SVCAN' (tpEmis 6). */
@@ -54,8 +57,19 @@ export function defaultSvc(uf: string): 'SVCAN' | 'SVCRS' {
   return SVC_RS_UFS.includes(uf) ? 'SVCRS' : 'SVCAN';
 }
 
-export function svcTpEmis(svc: 'SVCAN' | 'SVCRS'): '6' | '7' {
-  return svc === 'SVCAN' ? '6' : '7';
+/** UFs whose CT-e goes to SVC-RS (sped-cte's table, cte.md §4.1); every other UF's goes to SVC-SP. */
+export const CTE_SVC_RS_UFS: readonly string[] = ['AP', 'MS', 'MT', 'PE', 'RR', 'SP'];
+
+/** Default SVC for a UF's CT-e: 'SVCRS' (tpEmis 7) or 'SVCSP' (tpEmis 8). */
+export function defaultCteSvc(uf: string): 'SVCRS' | 'SVCSP' {
+  return CTE_SVC_RS_UFS.includes(uf) ? 'SVCRS' : 'SVCSP';
+}
+
+const SVC_TP_EMIS = { SVCAN: '6', SVCRS: '7', SVCSP: '8' } as const;
+
+/** tpEmis of a document authorised by an SVC: 6 SVC-AN, 7 SVC-RS, 8 SVC-SP. */
+export function svcTpEmis<S extends SvcAuthorizer>(svc: S): (typeof SVC_TP_EMIS)[S] {
+  return SVC_TP_EMIS[svc];
 }
 
 /**

@@ -1,6 +1,9 @@
 import {
   cancelDeadline,
   defaultOptions,
+  epecAuthorizer,
+  hasSvc,
+  offlineAllowed,
   DEFAULT_PROBE_INTERVALS,
   discardDecision,
   epecWarning,
@@ -12,6 +15,7 @@ import {
   probeDelay,
   svcFor,
   type DiscardFacts,
+  type SvcOverrides,
   type FailureEvidence,
   type FailureVerdict,
   type OptionAvailability,
@@ -85,9 +89,41 @@ describe('defaultOptions', () => {
   test.each<[DocModel, ContingencyOption[]]>([
     ['55', ['SVC', 'EPEC', 'NONE']],
     ['65', ['OFFLINE', 'NONE']],
-    ['57', ['SVC', 'EPEC', 'NONE']],
+    // InvoiCy's CT-e module lists EPEC, SVC, Nenhuma (contingency-and-numbering.md §3.1).
+    ['57', ['EPEC', 'SVC', 'NONE']],
   ])('model %s', (model, expected) => {
     expect(defaultOptions(model)).toEqual(expected);
+  });
+
+  test('a copy: changing it leaves the table alone', () => {
+    defaultOptions('55').pop();
+    expect(defaultOptions('55')).toEqual(['SVC', 'EPEC', 'NONE']);
+  });
+});
+
+describe('per-model facts', () => {
+  test.each<[DocModel, boolean, boolean, boolean]>([
+    // model, has SVC, off-line in RS, off-line in SP
+    ['55', true, false, false],
+    ['65', false, true, false],
+    ['57', true, false, false],
+  ])('model %s: SVC %s, off-line RS %s, off-line SP %s', (model, svc, offlineRs, offlineSp) => {
+    expect(hasSvc(model)).toBe(svc);
+    expect(offlineAllowed(model, 'RS')).toBe(offlineRs);
+    expect(offlineAllowed(model, 'SP')).toBe(offlineSp);
+  });
+
+  test.each<[DocModel, string, SvcOverrides, string | undefined]>([
+    ['55', 'RS', {}, 'AN'],
+    ['55', 'PR', {}, 'AN'],
+    // CT-e's EPEC goes to the SVC serving the UF (cte.md §6.3).
+    ['57', 'PR', {}, 'SVCSP'],
+    ['57', 'SP', {}, 'SVCRS'],
+    ['57', 'PR', { '57': { PR: 'SVCRS' } }, 'SVCRS'],
+    // NFC-e's EPEC (SP) is SP's own service.
+    ['65', 'SP', {}, undefined],
+  ])('EPEC of model %s in %s (%j) goes to %s', (model, uf, overrides, expected) => {
+    expect(epecAuthorizer(model, uf, overrides)).toBe(expected);
   });
 });
 
@@ -106,21 +142,34 @@ describe('nextOption', () => {
     ['NFC-e EPEC only in SP', ['EPEC', 'NONE'], [], { model: '65', uf: 'RS', svcActive: true }, 'NONE'],
     ['NFC-e OFFLINE disallowed by override', ['OFFLINE', 'NONE'], [], { model: '65', uf: 'RS', svcActive: true, offlineAllowed: false }, 'NONE'],
     ['CT-e SVC', ['SVC', 'EPEC'], [], { model: '57', uf: 'PR', svcActive: true }, 'SVC'],
+    ['CT-e default: EPEC first', ['EPEC', 'SVC', 'NONE'], [], { model: '57', uf: 'PR', svcActive: true }, 'EPEC'],
+    ['CT-e EPEC tried → SVC', ['EPEC', 'SVC', 'NONE'], ['EPEC'], { model: '57', uf: 'PR', svcActive: true }, 'SVC'],
+    ['CT-e SVC inactive after EPEC → NONE', ['EPEC', 'SVC', 'NONE'], ['EPEC'], { model: '57', uf: 'PR', svcActive: false }, 'NONE'],
+    ['CT-e never OFFLINE', ['OFFLINE', 'NONE'], [], { model: '57', uf: 'RS', svcActive: true }, 'NONE'],
   ])('%s', (_name, options, tried, availability, expected) => {
     expect(nextOption(options, tried, availability)).toBe(expected);
   });
 });
 
 describe('svcFor', () => {
-  test.each<[string, Record<string, 'SVCAN' | 'SVCRS'> | undefined, string]>([
-    ['PR', undefined, 'SVCRS'],
-    ['BA', undefined, 'SVCRS'],
-    ['SP', undefined, 'SVCAN'],
-    ['CE', undefined, 'SVCAN'],
-    ['CE', { CE: 'SVCRS' }, 'SVCRS'],
-    ['SP', { CE: 'SVCRS' }, 'SVCAN'],
-  ])('%s with %j', (uf, overrides, expected) => {
-    expect(svcFor(uf, overrides)).toBe(expected);
+  test.each<[DocModel, string, SvcOverrides | undefined, string | undefined]>([
+    ['55', 'PR', undefined, 'SVCRS'],
+    ['55', 'BA', undefined, 'SVCRS'],
+    ['55', 'SP', undefined, 'SVCAN'],
+    ['55', 'CE', undefined, 'SVCAN'],
+    ['55', 'CE', { '55': { CE: 'SVCRS' } }, 'SVCRS'],
+    ['55', 'SP', { '55': { CE: 'SVCRS' } }, 'SVCAN'],
+    // CT-e: SVC-RS for AP, MS, MT, PE, RR, SP; SVC-SP for the others (cte.md §4.1).
+    ['57', 'SP', undefined, 'SVCRS'],
+    ['57', 'MT', undefined, 'SVCRS'],
+    ['57', 'PR', undefined, 'SVCSP'],
+    ['57', 'RS', undefined, 'SVCSP'],
+    ['57', 'CE', { '55': { CE: 'SVCRS' } }, 'SVCSP'],
+    ['57', 'CE', { '57': { CE: 'SVCRS' } }, 'SVCRS'],
+    // NFC-e has no SVC (783).
+    ['65', 'RS', undefined, undefined],
+  ])('model %s, %s with %j', (model, uf, overrides, expected) => {
+    expect(svcFor(model, uf, overrides)).toBe(expected);
   });
 });
 

@@ -10,8 +10,9 @@ import { SefazClient } from '../../src/sefaz/client';
 import { loadPfx } from '../../src/signing/pfx';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import { log } from '../../src/log/logger';
-import { probeScopes, type CredentialsFor } from '../../src/contingency/probe';
+import { probeScopes, type CredentialsFor, type ScopeStatus } from '../../src/contingency/probe';
 import { companyCredentialsFor } from '../../src/emission/scope-credentials';
+import { scopeStatusOf } from '../../src/emission/scope-status';
 import { JobScheduler } from '../../src/jobs/scheduler';
 import { contingencyProbeJob } from '../../src/jobs/probe-job';
 
@@ -24,6 +25,7 @@ let store: Store;
 let transport: SefazTransport;
 let sefaz: SefazClient;
 let credentialsFor: CredentialsFor;
+let status: ScopeStatus;
 let partnerId: string;
 let usableCertPem: string;
 const logLines: Record<string, unknown>[] = [];
@@ -69,6 +71,7 @@ beforeAll(async () => {
   transport = new SefazTransport({ trust: { mode: 'simulator', caPem: sim.ca.certPem }, timeouts: { connectTimeoutMs: 5000, responseTimeoutMs: 5000 } });
   sefaz = new SefazClient(createEndpointResolver({ mode: 'simulator', baseUrl: sim.httpsUrl }), transport);
   credentialsFor = companyCredentialsFor({ store, sefaz, verProc: 'teste' });
+  status = scopeStatusOf({ store, sefaz, verProc: 'teste' });
   partnerId = (await store.createPartner('Parceiro')).partner.id;
   // Expired and disabled companies come first: the lookup must skip them.
   await addCompany('111111110001', { expired: true });
@@ -97,19 +100,19 @@ describe('probeScopes against the simulator', () => {
     await enterContingency(RS_NFE, new Date(t0.getTime() - 60 * MIN));
     sim.faults.add({ authorizer: '*', service: 'NFeStatusServico4', mode: 'down', times: 1000 });
 
-    expect(await probeScopes({ store, sefaz, credentialsFor, now: t0 })).toEqual({ probed: 1, recovered: 0, stillDown: 1 });
+    expect(await probeScopes({ store, status, credentialsFor, now: t0 })).toEqual({ probed: 1, recovered: 0, stillDown: 1 });
     expect(statusCalls()).toBe(1);
     let rec = await store.getContingency(RS_NFE);
     expect(rec).toMatchObject({ state: 'contingency', probeFailures: 1, cause: 'SEFAZ não respondeu' });
     expect(rec!.nextProbeAt!.getTime()).toBe(t0.getTime() + 3 * MIN);
 
     // Right after: not due, the simulator is not called.
-    expect(await probeScopes({ store, sefaz, credentialsFor, now: new Date(t0.getTime() + 1000) })).toEqual({ probed: 0, recovered: 0, stillDown: 0 });
+    expect(await probeScopes({ store, status, credentialsFor, now: new Date(t0.getTime() + 1000) })).toEqual({ probed: 0, recovered: 0, stillDown: 0 });
     expect(statusCalls()).toBe(1);
 
     // Due again: second failure doubles the wait.
     const t1 = new Date(t0.getTime() + 3 * MIN);
-    expect(await probeScopes({ store, sefaz, credentialsFor, now: t1 })).toEqual({ probed: 1, recovered: 0, stillDown: 1 });
+    expect(await probeScopes({ store, status, credentialsFor, now: t1 })).toEqual({ probed: 1, recovered: 0, stillDown: 1 });
     expect(statusCalls()).toBe(2);
     rec = await store.getContingency(RS_NFE);
     expect(rec).toMatchObject({ state: 'contingency', probeFailures: 2 });
@@ -121,11 +124,11 @@ describe('probeScopes against the simulator', () => {
     await enterContingency(RS_NFE, new Date(t0.getTime() - 60 * MIN), new Date(t0.getTime() - 1000));
     await enterContingency(RS_NFCE, new Date(t0.getTime() - 60 * MIN), new Date(t0.getTime() - 1000));
     sim.faults.add({ authorizer: '*', service: '*', mode: 'down' });
-    expect(await probeScopes({ store, sefaz, credentialsFor, now: t0 })).toEqual({ probed: 2, recovered: 0, stillDown: 2 });
+    expect(await probeScopes({ store, status, credentialsFor, now: t0 })).toEqual({ probed: 2, recovered: 0, stillDown: 2 });
 
     sim.faults.reset();
     const t1 = new Date(t0.getTime() + 3 * MIN);
-    expect(await probeScopes({ store, sefaz, credentialsFor, now: t1 })).toEqual({ probed: 2, recovered: 2, stillDown: 0 });
+    expect(await probeScopes({ store, status, credentialsFor, now: t1 })).toEqual({ probed: 2, recovered: 2, stillDown: 0 });
     for (const scope of [RS_NFE, RS_NFCE]) {
       expect(await store.getContingency(scope)).toMatchObject({ state: 'normal', probeFailures: 0, nextProbeAt: null, detectingDocumentId: null });
     }
@@ -139,15 +142,15 @@ describe('probeScopes against the simulator', () => {
     const t0 = new Date();
     await enterContingency(RS_NFE, new Date(t0.getTime() - 60 * MIN));
     sim.faults.add({ authorizer: '*', service: 'NFeStatusServico4', mode: 'paralisado', cStat: '109' });
-    expect(await probeScopes({ store, sefaz, credentialsFor, now: t0 })).toEqual({ probed: 1, recovered: 0, stillDown: 1 });
+    expect(await probeScopes({ store, status, credentialsFor, now: t0 })).toEqual({ probed: 1, recovered: 0, stillDown: 1 });
     expect(await store.getContingency(RS_NFE)).toMatchObject({ state: 'contingency', probeFailures: 1 });
   });
 
   test('a scope that has just entered contingency waits one interval before its first probe', async () => {
     const t0 = new Date();
     await enterContingency(RS_NFE, t0);
-    expect(await probeScopes({ store, sefaz, credentialsFor, now: new Date(t0.getTime() + MIN) })).toEqual({ probed: 0, recovered: 0, stillDown: 0 });
-    expect(await probeScopes({ store, sefaz, credentialsFor, now: new Date(t0.getTime() + 3 * MIN) })).toEqual({ probed: 1, recovered: 1, stillDown: 0 });
+    expect(await probeScopes({ store, status, credentialsFor, now: new Date(t0.getTime() + MIN) })).toEqual({ probed: 0, recovered: 0, stillDown: 0 });
+    expect(await probeScopes({ store, status, credentialsFor, now: new Date(t0.getTime() + 3 * MIN) })).toEqual({ probed: 1, recovered: 1, stillDown: 0 });
   });
 
   test('a scope without any company able to call SEFAZ backs off without calling it', async () => {
@@ -155,9 +158,31 @@ describe('probeScopes against the simulator', () => {
     const sc: ContingencyScope = { tpAmb: '2', uf: 'SC', model: '55' };
     await enterContingency(sc, new Date(t0.getTime() - 60 * MIN));
     sim.faults.add({ authorizer: '*', service: 'NFeStatusServico4', mode: 'down', times: 1000 });
-    expect(await probeScopes({ store, sefaz, credentialsFor, now: t0 })).toEqual({ probed: 1, recovered: 0, stillDown: 1 });
+    expect(await probeScopes({ store, status, credentialsFor, now: t0 })).toEqual({ probed: 1, recovered: 0, stillDown: 1 });
     expect(statusCalls()).toBe(0);
     expect(await store.getContingency(sc)).toMatchObject({ state: 'contingency', probeFailures: 1 });
+  });
+
+  test('a CT-e scope is probed like any other; while its status service does not exist it backs off with the reason', async () => {
+    const t0 = new Date();
+    const cte: ContingencyScope = { tpAmb: '2', uf: 'RS', model: '57' };
+    await enterContingency(cte, new Date(t0.getTime() - 60 * MIN));
+    sim.faults.add({ authorizer: '*', service: 'NFeStatusServico4', mode: 'down', times: 1000 });
+    expect(await probeScopes({ store, status, credentialsFor, now: t0 })).toEqual({ probed: 1, recovered: 0, stillDown: 1 });
+    expect(statusCalls()).toBe(0);
+    const rec = await store.getContingency(cte);
+    expect(rec).toMatchObject({ state: 'contingency', probeFailures: 1 });
+    expect(rec!.nextProbeAt!.getTime()).toBe(t0.getTime() + 3 * MIN);
+  });
+});
+
+describe('scopeStatusOf', () => {
+  test('asks the status service of the scope model\'s document type; a model without one says so', async () => {
+    const credentials = (await credentialsFor('RS', '55', '2'))!;
+    expect(await status({ tpAmb: '2', uf: 'RS', model: '55' }, credentials)).toMatchObject({ cStat: '107' });
+    expect(await status({ tpAmb: '2', uf: 'RS', model: '57' }, credentials)).toEqual({
+      unavailable: 'Consulta de status da SEFAZ do modelo 57 ainda não disponível nesta versão do serviço',
+    });
   });
 });
 
@@ -165,7 +190,7 @@ describe('contingencyProbeJob', () => {
   test('runs the probe under the scheduler and logs its summary', async () => {
     await enterContingency(RS_NFE, new Date(Date.now() - 60 * MIN), new Date(Date.now() - 1000));
     const scheduler = new JobScheduler({ store });
-    scheduler.register(contingencyProbeJob({ store, sefaz, credentialsFor }));
+    scheduler.register(contingencyProbeJob({ store, status, credentialsFor }));
     expect(await scheduler.runNow('contingency-probe')).toMatchObject({ status: 'done', summary: { probed: 1, recovered: 1, stillDown: 0 } });
     expect(logLines).toContainEqual(expect.objectContaining({ message: 'job', job: 'contingency-probe', probed: 1, recovered: 1 }));
     await scheduler.stop();
@@ -174,7 +199,7 @@ describe('contingencyProbeJob', () => {
   test('an aborted run stops before probing', async () => {
     await enterContingency(RS_NFE, new Date(Date.now() - 60 * MIN), new Date(Date.now() - 1000));
     const signal = AbortSignal.abort();
-    expect(await probeScopes({ store, sefaz, credentialsFor, now: new Date(), signal })).toEqual({ probed: 0, recovered: 0, stillDown: 0 });
+    expect(await probeScopes({ store, status, credentialsFor, now: new Date(), signal })).toEqual({ probed: 0, recovered: 0, stillDown: 0 });
     expect(await store.getContingency(RS_NFE)).toMatchObject({ state: 'contingency' });
   });
 });

@@ -2,7 +2,7 @@
 import { buildChave, chaveDv, isAcceptableCnf, isValidChave, parseChave, randomCnf } from '../../src/fiscal/chave';
 import { cnpjRoot, isValidCnpj, isValidCpf, normalizeCnpj, withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import { formatDateTime, parseDateTime } from '../../src/fiscal/datetime';
-import { defaultSvc, normalAuthorizer, ufCode, ufFromCode, ufOffset } from '../../src/fiscal/ufs';
+import { defaultCteSvc, defaultSvc, normalAuthorizer, svcTpEmis, ufCode, ufFromCode, ufOffset } from '../../src/fiscal/ufs';
 
 describe('chave de acesso DV (módulo 11)', () => {
   test.each([
@@ -81,6 +81,14 @@ describe('UF table and date-times', () => {
 
   test.each([['SP', 'SVCAN'], ['BA', 'SVCRS'], ['PR', 'SVCRS'], ['RS', 'SVCAN'], ['CE', 'SVCAN']])('SVC of %s is %s', (uf, svc) => {
     expect(defaultSvc(uf)).toBe(svc);
+  });
+
+  test.each([['SP', 'SVCRS'], ['PE', 'SVCRS'], ['AP', 'SVCRS'], ['PR', 'SVCSP'], ['RS', 'SVCSP'], ['BA', 'SVCSP']])('CT-e SVC of %s is %s', (uf, svc) => {
+    expect(defaultCteSvc(uf)).toBe(svc);
+  });
+
+  test.each([['SVCAN', '6'], ['SVCRS', '7'], ['SVCSP', '8']] as const)('tpEmis of %s is %s', (svc, tpEmis) => {
+    expect(svcTpEmis(svc)).toBe(tpEmis);
   });
 
   test('codes and offsets', () => {

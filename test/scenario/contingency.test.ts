@@ -16,6 +16,7 @@ import { consultaByKey, jobsRig, setOptions, sit, type JobsRig } from '../emissi
 import { adminRequest } from '../../src/simulator/admin-client';
 import { probeScopes } from '../../src/contingency/probe';
 import { companyCredentialsFor } from '../../src/emission/scope-credentials';
+import { scopeStatusOf } from '../../src/emission/scope-status';
 import { CompanyContext } from '../../src/emission/context';
 import { reconcileContingencyDocuments } from '../../src/emission/jobs/reconcile';
 import { runDiscards, DISCARD_STATE } from '../../src/emission/jobs/discard';
@@ -79,7 +80,7 @@ async function scopeState(model: DocModel): Promise<string | undefined> {
 }
 
 function probe(now: Date) {
-  return probeScopes({ store: h.store, sefaz: rig.deps.sefaz, credentialsFor: companyCredentialsFor(rig.deps), now });
+  return probeScopes({ store: h.store, status: scopeStatusOf(rig.deps), credentialsFor: companyCredentialsFor(rig.deps), now });
 }
 
 /** The last step declared; each new one builds on it. */

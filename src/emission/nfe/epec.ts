@@ -5,7 +5,7 @@ import { detEpec, TP_EVENTO } from '../../sefaz/messages';
 import { formatDateTime } from '../../fiscal/datetime';
 import { ufCode } from '../../fiscal/ufs';
 import type { DocumentEpec } from '../document-type';
-import { nfeEvents } from './services';
+import { nfeEvents } from './events';
 
 /** cOrgao of the Ambiente Nacional, which receives NF-e EPECs. */
 const AMBIENTE_NACIONAL = '91';

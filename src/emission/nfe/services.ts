@@ -1,10 +1,9 @@
-// The NF-e 4.00 SEFAZ services (NFeAutorizacao4, NFeRetAutorizacao4, NFeConsultaProtocolo4,
-// NFeRecepcaoEvento4) as a document type's services: the client's answers reduced to the generic
-// shapes, the protocol read back (protNFe), and the distribution documents (nfeProc, procEventoNFe).
-import { nfeProc, procEventoNFe, protMatches } from '../../sefaz/proc';
+// The NF-e 4.00 SEFAZ services (NFeStatusServico4, NFeAutorizacao4, NFeRetAutorizacao4,
+// NFeConsultaProtocolo4, NFeRecepcaoEvento4) as a document type's services: the client's answers
+// reduced to the generic shapes, the protocol read back (protNFe) and the distribution document (nfeProc).
+import { nfeProc, protMatches } from '../../sefaz/proc';
 import type { ProtNFe, RetEvento } from '../../sefaz/responses';
-import { detCancelamento, evento, TP_EVENTO } from '../../sefaz/messages';
-import type { DocumentEvents, DocumentServices, EventAnswer, Protocol } from '../document-type';
+import type { DocumentServices, EventAnswer, Protocol } from '../document-type';
 import { newIdLote } from '../id-lote';
 
 export function protocolOf(p: ProtNFe): Protocol {
@@ -19,6 +18,10 @@ function eventAnswerOf(r: RetEvento): EventAnswer {
 }
 
 export const nfeServices: DocumentServices = {
+  async status(sefaz, target, credentials) {
+    const ret = await sefaz.statusServico(target, credentials);
+    return { cStat: ret.cStat, xMotivo: ret.xMotivo };
+  },
   async authorize(ctx, target, credentials, lote) {
     const ret = await ctx.sefaz.autorizar(target, credentials, { idLote: newIdLote(), indSinc: lote.indSinc, signedNfeXmls: lote.signedXmls });
     return { cStat: ret.cStat, xMotivo: ret.xMotivo, nRec: ret.nRec, tMed: ret.tMed, protocols: ret.prot.map(protocolOf) };
@@ -43,21 +46,4 @@ export const nfeServices: DocumentServices = {
 export const nfeProtocol = {
   attachable: (prot: Protocol, chave: string, digestValue: string): boolean => protMatches({ ...prot, chNFe: prot.chave }, chave, digestValue),
   proc: nfeProc,
-};
-
-export const nfeEvents: DocumentEvents = {
-  accepted: [TP_EVENTO.cancelamento, TP_EVENTO.cartaCorrecao, TP_EVENTO.cancelamentoSubstituicao],
-  // Manifestação, prorrogação … of InvoiCy's NF-e/NFC-e event layout.
-  notYetSupported: [
-    '210200', '210210', '210220', '210240', '111500', '111501', '111502', '111503', '910111', '910112',
-    '110150', '110130', '110131', '110192', '110193', '110750', '110751',
-  ],
-  unsigned: (p) => evento({
-    cOrgao: p.cOrgao, tpAmb: p.tpAmb, cnpj: p.cnpj, chNFe: p.chave, dhEvento: p.dhEvento,
-    tpEvento: p.tpEvento, nSeqEvento: p.nSeq, detEventoInnerXml: p.det,
-  }),
-  signedTag: 'infEvento',
-  cancelling: [TP_EVENTO.cancelamento, TP_EVENTO.cancelamentoSubstituicao],
-  cancellation: (p) => ({ tpEvento: TP_EVENTO.cancelamento, det: detCancelamento(p) }),
-  proc: procEventoNFe,
 };

@@ -1,7 +1,9 @@
 // EPEC route (contingency-and-numbering.md §3.2, sefaz-nfe.md §7.4): the document is re-keyed
 // with tpEmis 4 and stored signed (the reconciliation job later sends exactly it, same key), and its
-// summary goes to the Ambiente Nacional as event 110140 → 136, DocStatus 10. The event row is kept
-// like any other event of the document; its protocol is also copied to `epecProtocol`.
+// summary goes where the model's EPEC goes (NF-e: the Ambiente Nacional, event 110140; CT-e: the SVC,
+// 110113) → 136, DocStatus 10. The event row is kept like any other event of the document; its
+// protocol is also copied to `epecProtocol`.
+import { epecAuthorizer } from '../../contingency/policy';
 import { SefazTransportError } from '../../sefaz/errors';
 import { signXml } from '../../signing/xmldsig';
 import { parseDateTime } from '../../fiscal/datetime';
@@ -28,6 +30,8 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
     stage: 'signed', tpEmis: '4', chave: rendition.chave, xmlSigned: rendition.xmlSigned, digestValue: rendition.digestValue,
   });
 
+  const authorizer = epecAuthorizer(doc.model, uf, ctx.deps.contingency?.svcMaps);
+  const destination = authorizer === 'AN' ? 'Ambiente Nacional' : (authorizer ?? uf);
   const { cert, credentials } = await ctx.certificate();
   const signed = await signXml(type.epec.event(ctx, draft, rendition, uf), { tag: type.events.signedTag, keyPem: cert.keyPem, certPem: cert.certPem });
   // A document re-used after a rejection may already hold an EPEC row of an earlier key: re-use it.
@@ -37,16 +41,16 @@ export async function issueViaEpec(ctx: CompanyContext, input: RouteInput): Prom
     ? await saveEvent(ctx, previous, sending)
     : await ctx.store.insertEvent(ctx.company.id, { documentId: doc.id, tpEvento: type.epec.tpEvento, nSeq: 1, ...sending });
   doc = await saveDocument(ctx, doc, { stage: 'sending', attempts: doc.attempts + 1 });
-  ctx.log.info('epec enviado ao Ambiente Nacional', { chave: rendition.chave });
+  ctx.log.info(`epec enviado ao ${destination}`, { chave: rendition.chave });
 
   let ret;
   try {
-    ret = await type.services.sendEvents(ctx, { ...sefazTarget(ctx, doc), uf, authorizer: 'AN' }, credentials, [signed]);
+    ret = await type.services.sendEvents(ctx, { ...sefazTarget(ctx, doc), uf, authorizer }, credentials, [signed]);
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     if (!err.requestSent) {
       await saveEvent(ctx, ev, { status: 'rejected', lastError: err.message });
-      return { next: `Ambiente Nacional inacessível: ${err.message}` };
+      return { next: `${destination} inacessível: ${err.message}` };
     }
     // The event row stays `sending`: whether the AN registered it is settled later (consulta 124/136).
     await saveEvent(ctx, ev, { lastError: err.message });

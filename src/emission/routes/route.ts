@@ -2,7 +2,7 @@
 // number and walks the company's ordered options for its model — SVC, EPEC, OFFLINE — until one
 // stores an answer; an option that is not available (or fails before its request was written) falls
 // to the next; the end of the list (or NONE) leaves it pending (109/105) with its tpEmis 1 key.
-import { defaultOptions, nextOption } from '../../contingency/policy';
+import { defaultOptions, hasSvc, nextOption } from '../../contingency/policy';
 import type { ContingencyOption } from '../../store/port';
 import { DOC_STATUS } from '../../fiscal/document-state';
 import type { DocumentResult } from '../../invoicy/types';
@@ -32,7 +32,7 @@ export async function issueInContingency(ctx: CompanyContext, input: RouteInput)
   const tried: ContingencyOption[] = [];
   for (;;) {
     // The SVC status is asked only while SVC is still a candidate (usage rules of the status service).
-    const svcActive = model === '55' && options.includes('SVC') && !tried.includes('SVC') && (await isSvcActive(ctx, input.uf));
+    const svcActive = hasSvc(model) && options.includes('SVC') && !tried.includes('SVC') && (await isSvcActive(ctx, input.type, model, input.uf));
     const option = nextOption(options, tried, { model, uf: input.uf, svcActive });
     if (option === 'NONE') break;
     tried.push(option);

@@ -1,10 +1,12 @@
-// SVC route (contingency-and-numbering.md §3.2): is the SVC serving the origin UF active (status
-// service, cached ≤ 3 min per tpAmb/SVC/UF), and the synchronous authorisation there with a tpEmis
-// 6/7 key. An NF-e authorised by an SVC is DocStatus 15; its events later go to that SVC.
+// SVC route (contingency-and-numbering.md §3.2): is the SVC serving the origin UF for the document's
+// model active (status service, cached ≤ 3 min per tpAmb/SVC/UF), and the synchronous authorisation
+// there with the SVC's tpEmis key (6/7, CT-e 7/8). A document authorised by an SVC is DocStatus 15;
+// its events later go to that SVC.
 import { svcFor, type SvcAuthorizer } from '../../contingency/policy';
-import { svcTpEmis } from '../../fiscal/ufs';
+import { svcTpEmis, type Model } from '../../fiscal/ufs';
 import { SefazTransportError } from '../../sefaz/errors';
-import { DOC_STATUS } from '../../fiscal/document-state';
+import { DOC_STATUS, type DocModel } from '../../fiscal/document-state';
+import type { DocumentType } from '../document-type';
 import type { CompanyContext, EmissionDeps } from '../context';
 import { applyProtocol, recordRejection, sefazTarget } from '../outcome';
 import { saveDocument } from '../save';
@@ -25,8 +27,9 @@ function cacheOf(ctx: CompanyContext): Map<string, { active: boolean; until: num
   return cache;
 }
 
-export function svcOf(ctx: CompanyContext, uf: string): SvcAuthorizer {
-  return svcFor(uf, ctx.deps.contingency?.svcMap);
+/** The SVC serving the UF for the model; undefined when the model has none. */
+export function svcOf(ctx: CompanyContext, model: DocModel, uf: string): SvcAuthorizer | undefined {
+  return svcFor(model, uf, ctx.deps.contingency?.svcMaps);
 }
 
 function remember(ctx: CompanyContext, key: string, active: boolean): boolean {
@@ -39,14 +42,15 @@ function remember(ctx: CompanyContext, key: string, active: boolean): boolean {
  * until it switches off, and from then on it answers 114, which moves the document to the next option.
  * Anything else, or no answer, → not active.
  */
-export async function isSvcActive(ctx: CompanyContext, uf: string): Promise<boolean> {
-  const svc = svcOf(ctx, uf);
+export async function isSvcActive(ctx: CompanyContext, type: DocumentType<unknown>, model: DocModel, uf: string): Promise<boolean> {
+  const svc = svcOf(ctx, model, uf);
+  if (!svc) return false;
   const key = `${ctx.tpAmb}/${svc}/${uf}`;
   const hit = cacheOf(ctx).get(key);
   if (hit && hit.until > ctx.now().getTime()) return hit.active;
   const { credentials } = await ctx.certificate();
   try {
-    const ret = await ctx.sefaz.statusServico({ uf, model: '55', tpAmb: ctx.tpAmb, authorizer: svc, log: ctx.log }, credentials);
+    const ret = await type.services.status(ctx.sefaz, { uf, model: model as Model, tpAmb: ctx.tpAmb, authorizer: svc, log: ctx.log }, credentials);
     ctx.log.info('contingência: status da SVC', { svc, uf, cStat: ret.cStat });
     return remember(ctx, key, ret.cStat === '107' || ret.cStat === '113');
   } catch (err) {
@@ -56,13 +60,14 @@ export async function isSvcActive(ctx: CompanyContext, uf: string): Promise<bool
   }
 }
 
-function markInactive(ctx: CompanyContext, uf: string): void {
-  remember(ctx, `${ctx.tpAmb}/${svcOf(ctx, uf)}/${uf}`, false);
+function markInactive(ctx: CompanyContext, svc: SvcAuthorizer, uf: string): void {
+  remember(ctx, `${ctx.tpAmb}/${svc}/${uf}`, false);
 }
 
 export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promise<RouteOutcome> {
   const { uf } = input;
-  const svc = svcOf(ctx, uf);
+  const svc = svcOf(ctx, input.doc.model, uf);
+  if (!svc) return { next: `modelo ${input.doc.model} sem SVC` };
   const r = await input.type.renderForContingency(ctx, input.draft, input.doc, uf, svcTpEmis(svc));
   if (!r.ok) return 'schema' in r ? { schema: r.schema } : { next: r.unavailable };
   const rendition = r.signed;
@@ -78,7 +83,7 @@ export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promi
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     if (!err.requestSent) {
-      markInactive(ctx, uf);
+      markInactive(ctx, svc, uf);
       return { next: `${svc} inacessível: ${err.message}` };
     }
     return { done: await sentWithoutAnswer(ctx, doc, `${svc}: ${err.message}`) };
@@ -86,7 +91,7 @@ export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promi
   const prot = ret.protocols.find((p) => p.chave === doc.chave);
   const cStat = prot?.cStat ?? ret.cStat;
   if (SVC_UNAVAILABLE_CSTATS.includes(cStat)) {
-    markInactive(ctx, uf);
+    markInactive(ctx, svc, uf);
     return { next: `${svc} respondeu ${cStat} - ${prot?.xMotivo ?? ret.xMotivo}` };
   }
   // One write: a resend reading between "authorised" and "SVC" would get 100 instead of 109.
