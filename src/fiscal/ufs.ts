@@ -71,20 +71,3 @@ const SVC_TP_EMIS = { SVCAN: '6', SVCRS: '7', SVCSP: '8' } as const;
 export function svcTpEmis<S extends SvcAuthorizer>(svc: S): (typeof SVC_TP_EMIS)[S] {
   return SVC_TP_EMIS[svc];
 }
-
-/**
- * CT-e (model 57) contingency: UFs served by SVC-RS (tpEmis 7); every other UF by SVC-SP (tpEmis 8).
- * sped-cte's table (cte.md §4.1): the sources disagree, so configuration may override it per UF.
- */
-export const CTE_SVC_RS_UFS: readonly string[] = ['AP', 'MS', 'MT', 'PE', 'RR', 'SP'];
-
-export type CteSvc = 'SVCRS' | 'SVCSP';
-
-/** The SVC a UF's CT-e fall back to: the configured override, else the default table. */
-export function cteSvc(uf: string, overrides: Readonly<Record<string, CteSvc>> = {}): CteSvc {
-  return overrides[uf] ?? (CTE_SVC_RS_UFS.includes(uf) ? 'SVCRS' : 'SVCSP');
-}
-
-export function cteSvcTpEmis(svc: CteSvc): '7' | '8' {
-  return svc === 'SVCRS' ? '7' : '8';
-}

@@ -7,7 +7,6 @@ import {
   cteDhEventoRefusal, cteMaxSeqEvento, cteSeqRefusal, desacordoRefusal, desacordoToCancel, epecRefusal, type CteFacts,
 } from '../../src/fiscal/cte/event-rules';
 import { tomadorDocument } from '../../src/fiscal/cte/tomador';
-import { CTE_SVC_RS_UFS, cteSvc, cteSvcTpEmis, UF_CODES } from '../../src/fiscal/ufs';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -199,22 +198,5 @@ describe('tomador of a CT-e', () => {
 
   it('a toma code naming a party the CT-e does not carry', () => {
     expect(tomadorDocument({ toma: '1', rem: 'R' })).toBeNull();
-  });
-});
-
-describe('model 57 SVC map (cte.md §4.1)', () => {
-  test.each([
-    ['SP', 'SVCRS', '7'], ['MT', 'SVCRS', '7'], ['PE', 'SVCRS', '7'], ['AP', 'SVCRS', '7'],
-    ['RS', 'SVCSP', '8'], ['MG', 'SVCSP', '8'], ['PR', 'SVCSP', '8'], ['BA', 'SVCSP', '8'],
-  ] as const)('%s → %s (tpEmis %s)', (uf, svc, tpEmis) => {
-    expect(cteSvc(uf)).toBe(svc);
-    expect(cteSvcTpEmis(cteSvc(uf))).toBe(tpEmis);
-  });
-
-  it('every UF has one, and configuration overrides the default', () => {
-    expect(CTE_SVC_RS_UFS.length).toBe(6);
-    for (const uf of Object.keys(UF_CODES)) expect(['SVCRS', 'SVCSP']).toContain(cteSvc(uf));
-    expect(cteSvc('AP', { AP: 'SVCSP' })).toBe('SVCSP');
-    expect(cteSvc('SP', { AP: 'SVCSP' })).toBe('SVCRS');
   });
 });
