@@ -1,5 +1,6 @@
 // UF table: IBGE codes, time-zone offsets, and which authorizer serves each UF per model
-// (sefaz-nfe.md §1.1, Appendix C; SVC map §7.3, shipped as a default that configuration may override).
+// (sefaz-nfe.md §1.1, Appendix C; SVC map §7.3; CT-e: cte.md §2.3 and the SVC map of §4.1), the SVC
+// maps shipped as defaults that configuration may override.
 
 export const UF_CODES: Readonly<Record<string, string>> = {
   RO: '11', AC: '12', AM: '13', RR: '14', PA: '15', AP: '16', TO: '17', MA: '21', PI: '22', CE: '23',
@@ -8,7 +9,10 @@ export const UF_CODES: Readonly<Record<string, string>> = {
 };
 
 export type Uf = keyof typeof UF_CODES;
+/** NF-e and NFC-e. */
 export type Model = '55' | '65';
+/** Every model this table has authorizers for: NF-e, NFC-e and CT-e. */
+export type DfeModel = Model | '57';
 
 const CODE_TO_UF: Record<string, string> = Object.fromEntries(Object.entries(UF_CODES).map(([uf, c]) => [c, uf]));
 
@@ -37,15 +41,21 @@ export function ufOffset(uf: string): string {
 }
 
 /** Authorizer key (as in the endpoint table) that serves a UF for a model in normal operation. */
-export function normalAuthorizer(uf: string, model: Model): string {
+export function normalAuthorizer(uf: string, model: DfeModel): string {
   if (model === '55') {
     if (['AM', 'BA', 'GO', 'MG', 'MS', 'MT', 'PE', 'PR', 'RS', 'SP'].includes(uf)) return uf;
     if (uf === 'MA') return 'SVAN';
     return 'SVRS';
   }
+  if (model === '57') return CTE_AUTHORIZERS[uf] ?? 'SVRS';
   if (['AM', 'GO', 'MG', 'MS', 'MT', 'PR', 'RS', 'SP'].includes(uf)) return uf;
   return 'SVRS';
 }
+
+/** CT-e (57) authorizers other than SVRS (cte.md §2.3): own web services and SEFAZ Virtual SP. */
+const CTE_AUTHORIZERS: Readonly<Record<string, string>> = {
+  MG: 'MG', MS: 'MS', MT: 'MT', PR: 'PR', RS: 'RS', SP: 'SP', AP: 'SVSP', PE: 'SVSP', RR: 'SVSP',
+};
 
 export const SVC_RS_UFS: readonly string[] = ['AM', 'BA', 'GO', 'MA', 'MS', 'MT', 'PE', 'PR'];
 
@@ -56,4 +66,23 @@ export function defaultSvc(uf: string): 'SVCAN' | 'SVCRS' {
 
 export function svcTpEmis(svc: 'SVCAN' | 'SVCRS'): '6' | '7' {
   return svc === 'SVCAN' ? '6' : '7';
+}
+
+/**
+ * UFs whose CT-e contingency is SVC-RS (tpEmis 7); every other UF uses SVC-SP (tpEmis 8). cte.md §4.1:
+ * the sources disagree, this is the nfephp sped-cte default (a UF never falls back to its own
+ * authorizer's host: SVRS-served UFs go to SVC-SP, SP's own UF to SVC-RS).
+ */
+export const CTE_SVC_RS_UFS: readonly string[] = ['AP', 'MS', 'MT', 'PE', 'RR', 'SP'];
+
+export type CteSvc = 'SVCRS' | 'SVCSP';
+
+/** Default CT-e SVC for a UF. */
+export function defaultCteSvc(uf: string): CteSvc {
+  return CTE_SVC_RS_UFS.includes(uf) ? 'SVCRS' : 'SVCSP';
+}
+
+/** tpEmis of a CT-e authorised at that SVC: 7 SVC-RS, 8 SVC-SP (cte.md §4). */
+export function cteSvcTpEmis(svc: CteSvc): '7' | '8' {
+  return svc === 'SVCRS' ? '7' : '8';
 }
