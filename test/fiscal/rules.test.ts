@@ -2,7 +2,7 @@
 import { buildChave, chaveDv, isAcceptableCnf, isValidChave, parseChave, randomCnf } from '../../src/fiscal/chave';
 import { cnpjRoot, isValidCnpj, isValidCpf, normalizeCnpj, withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import { formatDateTime, parseDateTime } from '../../src/fiscal/datetime';
-import { defaultSvc, normalAuthorizer, ufCode, ufFromCode, ufOffset } from '../../src/fiscal/ufs';
+import { cteSvcTpEmis, defaultCteSvc, defaultSvc, normalAuthorizer, ufCode, ufFromCode, ufOffset } from '../../src/fiscal/ufs';
 
 describe('chave de acesso DV (módulo 11)', () => {
   test.each([
@@ -81,6 +81,27 @@ describe('UF table and date-times', () => {
 
   test.each([['SP', 'SVCAN'], ['BA', 'SVCRS'], ['PR', 'SVCRS'], ['RS', 'SVCAN'], ['CE', 'SVCAN']])('SVC of %s is %s', (uf, svc) => {
     expect(defaultSvc(uf)).toBe(svc);
+  });
+
+  // cte.md §2.3: own web services MG MS MT PR RS SP, SVSP for AP PE RR, SVRS for the rest.
+  test.each([
+    ['MG', 'MG'], ['MS', 'MS'], ['MT', 'MT'], ['PR', 'PR'], ['RS', 'RS'], ['SP', 'SP'], ['AP', 'SVSP'], ['PE', 'SVSP'], ['RR', 'SVSP'],
+    ['AM', 'SVRS'], ['BA', 'SVRS'], ['GO', 'SVRS'], ['MA', 'SVRS'], ['RJ', 'SVRS'], ['SC', 'SVRS'], ['DF', 'SVRS'],
+  ] as const)('CT-e of %s → %s', (uf, auth) => {
+    expect(normalAuthorizer(uf, '57')).toBe(auth);
+  });
+
+  // cte.md §4.1, sped-cte's table: SVC-RS for AP MS MT PE RR SP, SVC-SP for every other UF.
+  test.each([
+    ['AP', 'SVCRS'], ['MS', 'SVCRS'], ['MT', 'SVCRS'], ['PE', 'SVCRS'], ['RR', 'SVCRS'], ['SP', 'SVCRS'],
+    ['RS', 'SVCSP'], ['PR', 'SVCSP'], ['MG', 'SVCSP'], ['BA', 'SVCSP'], ['RJ', 'SVCSP'],
+  ] as const)('CT-e SVC of %s is %s', (uf, svc) => {
+    expect(defaultCteSvc(uf)).toBe(svc);
+  });
+
+  test('CT-e SVC tpEmis: 7 SVC-RS, 8 SVC-SP', () => {
+    expect(cteSvcTpEmis('SVCRS')).toBe('7');
+    expect(cteSvcTpEmis('SVCSP')).toBe('8');
   });
 
   test('codes and offsets', () => {
