@@ -11,6 +11,9 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import type { IssuedCertificate } from '../../src/signing/testca';
 import { adminCall, call, companyCert, SCHEMAS_DIR, tagValue } from './helpers';
 import { buildCte, cteClient, CTE_EMIT_CNPJ, signCte, type CteParams } from './cte-fixture';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 let sim: RunningSimulator;
@@ -48,6 +51,21 @@ function rawCall(urlPath: string, cteDadosMsgText: string, operation: 'CTeRecepc
   return call(sim.httpsUrl, sim.ca, urlPath, operation, '', { cert, rawBody });
 }
 
+/** xmlsec1 checks the infCte signature inside the cteProc against the simulator's CA. */
+function xmlsecVerifies(xml: string, caPem: string): boolean {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cte-proc-'));
+  try {
+    writeFileSync(path.join(dir, 'proc.xml'), xml);
+    writeFileSync(path.join(dir, 'ca.pem'), caPem);
+    execFileSync('xmlsec1', ['--verify', '--id-attr:Id', 'http://www.portalfiscal.inf.br/cte:infCte', '--trusted-pem', path.join(dir, 'ca.pem'), path.join(dir, 'proc.xml')], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('CTeRecepcaoSincV4', () => {
   it('100 with protCTe (nProt of MT, digVal of the signature); the cteProc validates against procCTe_v4.00.xsd; consulta answers the same protocol', async () => {
     const cte = await signed();
@@ -60,6 +78,7 @@ describe('CTeRecepcaoSincV4', () => {
     const proc = cteProc(cte.signed, r.prot!.raw);
     const validator = await loadXsdValidator(path.join(SCHEMAS_DIR, 'cte', 'procCTe_v4.00.xsd'));
     expect(validator.validate(proc)).toEqual({ ok: true });
+    expect(xmlsecVerifies(proc, sim.ca.certPem)).toBe(true);
     const c = await client.cteConsulta(MT, creds, cte.chave);
     expect(c).toMatchObject({ cStat: '100', prot: { nProt: r.prot!.nProt, raw: r.prot!.raw }, eventos: [] });
   });
