@@ -12,7 +12,11 @@ export type SefazOperation =
   | 'NFeRetAutorizacao4'
   | 'NFeConsultaProtocolo4'
   | 'NFeInutilizacao4'
-  | 'NFeRecepcaoEvento4';
+  | 'NFeRecepcaoEvento4'
+  | 'CTeRecepcaoSincV4'
+  | 'CTeConsultaV4'
+  | 'CTeStatusServicoV4'
+  | 'CTeRecepcaoEventoV4';
 
 export interface MessageLimits {
   /** Whole SOAP message, in bytes: beyond it SEFAZ answers 214. */
@@ -22,7 +26,8 @@ export interface MessageLimits {
 }
 
 /**
- * "Tamanho limite da mensagem: 500 KB" holds for every NF-e 4.00 service. Kept literal (`satisfies`),
+ * "Tamanho limite da mensagem: 500 KB" holds for every NF-e 4.00 service; CT-e 4.00 allows 512 KB
+ * (cte.md §2.2), measured on the message as sent (the recepção's CT-e gzip-compressed, in base64). Kept literal (`satisfies`),
  * so a lote service's maxDocuments is known to be there.
  */
 export const SEFAZ_LIMITS = {
@@ -32,6 +37,10 @@ export const SEFAZ_LIMITS = {
   NFeConsultaProtocolo4: { maxMessageBytes: 500 * KB },
   NFeInutilizacao4: { maxMessageBytes: 500 * KB },
   NFeRecepcaoEvento4: { maxMessageBytes: 500 * KB, maxDocuments: 20 },
+  CTeRecepcaoSincV4: { maxMessageBytes: 512 * KB },
+  CTeConsultaV4: { maxMessageBytes: 512 * KB },
+  CTeStatusServicoV4: { maxMessageBytes: 512 * KB },
+  CTeRecepcaoEventoV4: { maxMessageBytes: 512 * KB },
 } as const satisfies Readonly<Record<SefazOperation, MessageLimits>>;
 
 /** Limits of an operation by name (case as in the WSDL); unknown names get the common 500 KB. */

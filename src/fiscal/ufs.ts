@@ -1,5 +1,6 @@
 // UF table: IBGE codes, time-zone offsets, and which authorizer serves each UF per model
-// (sefaz-nfe.md §1.1, Appendix C; SVC map §7.3, shipped as a default that configuration may override).
+// (sefaz-nfe.md §1.1, Appendix C; SVC map §7.3; CT-e: cte.md §2.3 and the SVC map of §4.1), the SVC
+// maps shipped as defaults that configuration may override.
 
 export const UF_CODES: Readonly<Record<string, string>> = {
   RO: '11', AC: '12', AM: '13', RR: '14', PA: '15', AP: '16', TO: '17', MA: '21', PI: '22', CE: '23',
@@ -8,7 +9,10 @@ export const UF_CODES: Readonly<Record<string, string>> = {
 };
 
 export type Uf = keyof typeof UF_CODES;
+/** NF-e and NFC-e. */
 export type Model = '55' | '65';
+/** Every model this table has authorizers for: NF-e, NFC-e and CT-e. */
+export type DfeModel = Model | '57';
 
 const CODE_TO_UF: Record<string, string> = Object.fromEntries(Object.entries(UF_CODES).map(([uf, c]) => [c, uf]));
 
@@ -37,15 +41,21 @@ export function ufOffset(uf: string): string {
 }
 
 /** Authorizer key (as in the endpoint table) that serves a UF for a model in normal operation. */
-export function normalAuthorizer(uf: string, model: Model): string {
+export function normalAuthorizer(uf: string, model: DfeModel): string {
   if (model === '55') {
     if (['AM', 'BA', 'GO', 'MG', 'MS', 'MT', 'PE', 'PR', 'RS', 'SP'].includes(uf)) return uf;
     if (uf === 'MA') return 'SVAN';
     return 'SVRS';
   }
+  if (model === '57') return CTE_AUTHORIZERS[uf] ?? 'SVRS';
   if (['AM', 'GO', 'MG', 'MS', 'MT', 'PR', 'RS', 'SP'].includes(uf)) return uf;
   return 'SVRS';
 }
+
+/** CT-e (57) authorizers other than SVRS (cte.md §2.3): own web services and SEFAZ Virtual SP. */
+const CTE_AUTHORIZERS: Readonly<Record<string, string>> = {
+  MG: 'MG', MS: 'MS', MT: 'MT', PR: 'PR', RS: 'RS', SP: 'SP', AP: 'SVSP', PE: 'SVSP', RR: 'SVSP',
+};
 
 /** The SVCs (contingency authorizers): SVC-AN and SVC-RS for NF-e, SVC-RS and SVC-SP for CT-e. */
 export type SvcAuthorizer = 'SVCAN' | 'SVCRS' | 'SVCSP';
@@ -71,3 +81,4 @@ const SVC_TP_EMIS = { SVCAN: '6', SVCRS: '7', SVCSP: '8' } as const;
 export function svcTpEmis<S extends SvcAuthorizer>(svc: S): (typeof SVC_TP_EMIS)[S] {
   return SVC_TP_EMIS[svc];
 }
+

@@ -1,11 +1,14 @@
 // Typed façade over endpoint resolution, SOAP transport and response parsing: one method per SEFAZ
-// service, each a descriptor (services/nfe.ts) that builds the message and parses the answer. Messages
-// that must be signed (NFe, inutNFe, evento) arrive already signed. A message over SEFAZ's size limit
-// is never written (SefazMessageTooLarge, from the transport): SEFAZ would refuse it whole (214).
-import { ufCode, type Model } from '../fiscal/ufs';
+// service, each a descriptor (services/nfe.ts, services/cte.ts) that builds the message and parses the
+// answer. Messages that must be signed (NFe, inutNFe, evento, CTe, eventoCTe) arrive already signed.
+// A message over SEFAZ's size limit is never written (SefazMessageTooLarge, from the transport):
+// SEFAZ would refuse it whole (214).
+import { ufCode, type DfeModel, type Model } from '../fiscal/ufs';
 import type { LogScope } from '../log/logger';
-import { authorizerFor, type EndpointResolver, type ResolvedEndpoint, type TpAmb } from './endpoints';
+import { authorizerFor, cteAuthorizerFor, type EndpointResolver, type ResolvedEndpoint, type TpAmb } from './endpoints';
+import type { RetConsSitCTe, RetConsStatServCTe, RetCTe, RetEventoCTe } from './cte-responses';
 import type { RetConsReciNFe, RetConsSitNFe, RetConsStatServ, RetEnviNFe, RetEnvEvento, RetInutNFe } from './responses';
+import { CTE_SERVICES, type CteServiceDescriptor } from './services/cte';
 import { NFE_SERVICES, type NfeServiceDescriptor } from './services/nfe';
 import type { SefazCredentials, SefazTransport, TransportTimeouts } from './transport';
 
@@ -13,12 +16,15 @@ export interface SefazTarget {
   uf: string;
   model: Model;
   tpAmb: TpAmb;
-  /** Defaults to the UF's normal authorizer; pass 'SVCAN'/'SVCRS'/'AN' (see authorizerFor). */
+  /** Defaults to the UF's normal authorizer; pass 'SVCAN'/'SVCRS'/'SVCSP'/'AN' (see authorizerFor). */
   authorizer?: string;
   timeouts?: TransportTimeouts;
   /** Scope of the transport's lines about this call (the caller's request, document or job). */
   log?: LogScope;
 }
+
+/** A CT-e call's target: model 57 is implied, the authorizer defaults to the UF's (see cteAuthorizerFor). */
+export type CteTarget = Omit<SefazTarget, 'model'>;
 
 /** Parsed answer plus the ret… element exactly as received (storage/audit) and call metadata. */
 export type SefazReply<T> = T & { xml: string; endpoint: ResolvedEndpoint; durationMs: number };
@@ -29,9 +35,19 @@ export class SefazClient {
     private readonly transport: SefazTransport,
   ) {}
 
-  private async call<In, Out>(t: SefazTarget, credentials: SefazCredentials, service: NfeServiceDescriptor<In, Out>, input: In): Promise<SefazReply<Out>> {
-    const authorizer = t.authorizer ?? authorizerFor(t.uf, t.model, '1');
-    const endpoint = this.resolver.resolve({ model: t.model, authorizer, tpAmb: t.tpAmb, service: service.service });
+  private call<In, Out>(t: SefazTarget, credentials: SefazCredentials, service: NfeServiceDescriptor<In, Out>, input: In): Promise<SefazReply<Out>> {
+    return this.send(t, t.model, t.authorizer ?? authorizerFor(t.uf, t.model, '1'), credentials, service, input);
+  }
+
+  private callCte<In, Out>(t: CteTarget, credentials: SefazCredentials, service: CteServiceDescriptor<In, Out>, input: In): Promise<SefazReply<Out>> {
+    return this.send(t, '57', t.authorizer ?? cteAuthorizerFor(t.uf, '1'), credentials, service, input);
+  }
+
+  private async send<In, Out>(
+    t: CteTarget, model: DfeModel, authorizer: string, credentials: SefazCredentials,
+    service: NfeServiceDescriptor<In, Out> | CteServiceDescriptor<In, Out>, input: In,
+  ): Promise<SefazReply<Out>> {
+    const endpoint = this.resolver.resolve({ model, authorizer, tpAmb: t.tpAmb, service: service.service });
     const res = await this.transport.send({ endpoint, bodyXml: service.build(input), credentials, timeouts: t.timeouts, log: t.log });
     // The transport checked the whole answer before cutting the ret… element out of it.
     return { ...service.parse(res.xml, { checked: true }), xml: res.xml, endpoint, durationMs: res.durationMs };
@@ -59,5 +75,24 @@ export class SefazClient {
 
   recepcaoEvento(t: SefazTarget, c: SefazCredentials, lote: { idLote: string; signedEventoXmls: readonly string[] }): Promise<SefazReply<RetEnvEvento>> {
     return this.call(t, c, NFE_SERVICES.RecepcaoEvento, lote);
+  }
+
+  /** CTeStatusServicoV4 (at an SVC: 113/114 say whether it serves the UF). */
+  cteStatusServico(t: CteTarget, c: SefazCredentials): Promise<SefazReply<RetConsStatServCTe>> {
+    return this.callCte(t, c, CTE_SERVICES.CteStatusServico, { tpAmb: t.tpAmb, cUF: ufCode(t.uf) });
+  }
+
+  /** CTeRecepcaoSincV4: one signed CTe, synchronous; the answer carries its protCTe. */
+  cteRecepcao(t: CteTarget, c: SefazCredentials, signedCteXml: string): Promise<SefazReply<RetCTe>> {
+    return this.callCte(t, c, CTE_SERVICES.CteRecepcaoSinc, { signedCteXml });
+  }
+
+  cteConsulta(t: CteTarget, c: SefazCredentials, chave: string): Promise<SefazReply<RetConsSitCTe>> {
+    return this.callCte(t, c, CTE_SERVICES.CteConsulta, { tpAmb: t.tpAmb, chave });
+  }
+
+  /** CTeRecepcaoEventoV4: one signed eventoCTe (no lote). */
+  cteRecepcaoEvento(t: CteTarget, c: SefazCredentials, signedEventoXml: string): Promise<SefazReply<RetEventoCTe>> {
+    return this.callCte(t, c, CTE_SERVICES.CteRecepcaoEvento, { signedEventoXml });
   }
 }

@@ -1,5 +1,6 @@
 // Distribution documents (…Proc): the signed message exactly as sent followed by SEFAZ's answer
 // exactly as received — both carry signatures/digests, so nothing is re-serialised.
+import { CTE_NS } from './cte-messages';
 import { NFE_NS } from './messages';
 import { stripXmlDeclaration } from './xml-text';
 
@@ -17,6 +18,16 @@ export function procEventoNFe(signedEventoXml: string, retEventoRaw: string): st
 /** The official XSD (procInutNFe_v4.00.xsd) names the root `ProcInutNFe`, capital P. */
 export function procInutNFe(signedInutXml: string, retInutNFeRaw: string): string {
   return `${DECL}<ProcInutNFe xmlns="${NFE_NS}" versao="4.00">${stripXmlDeclaration(signedInutXml)}${retInutNFeRaw}</ProcInutNFe>`;
+}
+
+/** CT-e distribution document (procCTe_v4.00.xsd): the signed CTe and its protCTe. */
+export function cteProc(signedCteXml: string, protCTeRaw: string): string {
+  return `${DECL}<cteProc xmlns="${CTE_NS}" versao="4.00">${stripXmlDeclaration(signedCteXml)}${protCTeRaw}</cteProc>`;
+}
+
+/** Event distribution document (procEventoCTe_v4.00.xsd): the signed eventoCTe and its retEventoCTe. */
+export function procEventoCTe(signedEventoXml: string, retEventoCTeRaw: string): string {
+  return `${DECL}<procEventoCTe xmlns="${CTE_NS}" versao="4.00">${stripXmlDeclaration(signedEventoXml)}${retEventoCTeRaw}</procEventoCTe>`;
 }
 
 /** cStat of a protocol that belongs in the nfeProc: authorised (100, 150) or denied (110, 205, 301–303). */

@@ -1,11 +1,10 @@
 // Parsers of SEFAZ answers (sefaz-nfe.md §3). They accept the ret… element alone or any document
 // containing it (a whole SOAP envelope, an nfeProc). Fragments that proc documents embed (protNFe,
 // retEvento, retInutNFe, procEventoNFe) are returned RAW, cut from the received text.
-import { assertXmlSafe, parseXml } from '../xml/parse';
-import { SefazTransportError } from './errors';
-import { findElements, scanElements, sliceOf, type ElementSpan } from './xml-text';
+import { base, garbage, list, locate, opt, req, type Located, type Obj, type ResponseParseOptions, type RetBase } from './answer-reader';
+import { findElements, sliceOf, type ElementSpan } from './xml-text';
 
-type Obj = Record<string, unknown>;
+export type { ResponseParseOptions } from './answer-reader';
 
 export interface ProtNFe {
   tpAmb: string;
@@ -20,13 +19,6 @@ export interface ProtNFe {
   xMsg?: string;
   /** The protNFe element exactly as received. */
   raw: string;
-}
-
-interface RetBase {
-  tpAmb: string;
-  verAplic: string;
-  cStat: string;
-  xMotivo: string;
 }
 
 export interface RetEnviNFe extends RetBase {
@@ -108,69 +100,8 @@ export interface RetEnvEvento extends RetBase {
   retEventos: RetEvento[];
 }
 
-function garbage(detail: string): SefazTransportError {
-  return new SefazTransportError('garbage', `Resposta da SEFAZ inválida: ${detail}`, { requestSent: true });
-}
-
-/** Text of a leaf (attributes make fast-xml-parser wrap it in an object). */
-function opt(o: Obj | undefined, name: string): string | undefined {
-  const v = o?.[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'object') {
-    const t = (v as Obj)['#text'];
-    return t === undefined ? undefined : String(t).trim();
-  }
-  return String(v).trim();
-}
-
-function req(o: Obj | undefined, name: string, where: string): string {
-  const v = opt(o, name);
-  if (v === undefined || v === '') throw garbage(`${where} sem ${name}`);
-  return v;
-}
-
-interface Located {
-  text: string;
-  spans: ElementSpan[];
-  root: ElementSpan;
-  obj: Obj;
-}
-
-export interface ResponseParseOptions {
-  /** The text is an element cut whole from an answer that already passed assertXmlSafe (the transport's). */
-  checked?: boolean;
-}
-
-/** Finds the expected root by local name and parses just that element. */
-function locate(xml: string, rootName: string, options: ResponseParseOptions): Located {
-  let spans: ElementSpan[];
-  let obj: Obj;
-  try {
-    if (!options.checked) assertXmlSafe(xml);
-    spans = scanElements(xml);
-  } catch (e) {
-    throw garbage((e as Error).message);
-  }
-  const root = findElements(spans, rootName)[0];
-  if (!root) throw garbage(`elemento ${rootName} não encontrado`);
-  const text = sliceOf(xml, root);
-  try {
-    // A whole element of the text checked above.
-    obj = (parseXml(text, { removeNSPrefix: true, checked: true, arrays: ['protNFe', 'retEvento', 'procEventoNFe', 'chNFePend'] })[rootName] ?? {}) as Obj;
-  } catch (e) {
-    throw garbage((e as Error).message);
-  }
-  return { text: xml, spans, root, obj };
-}
-
-function base(o: Obj, where: string): RetBase {
-  return { tpAmb: req(o, 'tpAmb', where), verAplic: opt(o, 'verAplic') ?? '', cStat: req(o, 'cStat', where), xMotivo: req(o, 'xMotivo', where) };
-}
-
-function list(o: Obj, name: string): Obj[] {
-  const v = o[name];
-  return Array.isArray(v) ? (v as Obj[]) : [];
-}
+/** Elements that may repeat in NF-e answers (fast-xml-parser gives them as arrays always). */
+const NFE_ARRAYS = ['protNFe', 'retEvento', 'procEventoNFe', 'chNFePend'];
 
 function protList(l: Located, within: ElementSpan = l.root): ProtNFe[] {
   const spans = findElements(l.spans, 'protNFe', within);
@@ -217,7 +148,7 @@ function retEvento(o: Obj, raw: string): RetEvento {
 }
 
 export function parseRetEnviNFe(xml: string, options: ResponseParseOptions = {}): RetEnviNFe {
-  const l = locate(xml, 'retEnviNFe', options);
+  const l = locate(xml, 'retEnviNFe', options, NFE_ARRAYS);
   const infRec = l.obj.infRec as Obj | undefined;
   return {
     ...base(l.obj, 'retEnviNFe'),
@@ -230,7 +161,7 @@ export function parseRetEnviNFe(xml: string, options: ResponseParseOptions = {})
 }
 
 export function parseRetConsReciNFe(xml: string, options: ResponseParseOptions = {}): RetConsReciNFe {
-  const l = locate(xml, 'retConsReciNFe', options);
+  const l = locate(xml, 'retConsReciNFe', options, NFE_ARRAYS);
   return {
     ...base(l.obj, 'retConsReciNFe'),
     nRec: req(l.obj, 'nRec', 'retConsReciNFe'),
@@ -243,7 +174,7 @@ export function parseRetConsReciNFe(xml: string, options: ResponseParseOptions =
 }
 
 export function parseRetConsSitNFe(xml: string, options: ResponseParseOptions = {}): RetConsSitNFe {
-  const l = locate(xml, 'retConsSitNFe', options);
+  const l = locate(xml, 'retConsSitNFe', options, NFE_ARRAYS);
   const procSpans = findElements(l.spans, 'procEventoNFe', l.root);
   const procs = list(l.obj, 'procEventoNFe');
   if (procSpans.length !== procs.length) throw garbage('procEventoNFe inconsistente');
@@ -265,7 +196,7 @@ export function parseRetConsSitNFe(xml: string, options: ResponseParseOptions = 
 }
 
 export function parseRetConsStatServ(xml: string, options: ResponseParseOptions = {}): RetConsStatServ {
-  const l = locate(xml, 'retConsStatServ', options);
+  const l = locate(xml, 'retConsStatServ', options, NFE_ARRAYS);
   return {
     ...base(l.obj, 'retConsStatServ'),
     cUF: req(l.obj, 'cUF', 'retConsStatServ'),
@@ -277,7 +208,7 @@ export function parseRetConsStatServ(xml: string, options: ResponseParseOptions 
 }
 
 export function parseRetInutNFe(xml: string, options: ResponseParseOptions = {}): RetInutNFe {
-  const l = locate(xml, 'retInutNFe', options);
+  const l = locate(xml, 'retInutNFe', options, NFE_ARRAYS);
   const inf = l.obj.infInut as Obj | undefined;
   if (!inf) throw garbage('retInutNFe sem infInut');
   return {
@@ -297,7 +228,7 @@ export function parseRetInutNFe(xml: string, options: ResponseParseOptions = {})
 }
 
 export function parseRetEnvEvento(xml: string, options: ResponseParseOptions = {}): RetEnvEvento {
-  const l = locate(xml, 'retEnvEvento', options);
+  const l = locate(xml, 'retEnvEvento', options, NFE_ARRAYS);
   const spans = findElements(l.spans, 'retEvento', l.root);
   const rets = list(l.obj, 'retEvento');
   if (spans.length !== rets.length) throw garbage('retEvento inconsistente');

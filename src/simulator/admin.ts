@@ -79,7 +79,13 @@ export function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerRe
       const uf = str(b, 'uf').toUpperCase();
       if (!isUf(uf)) throw new AdminError(400, `UF inválida: ${uf}`);
       const tpAmbs = b.tpAmb === undefined ? ['1', '2'] : [str(b, 'tpAmb')];
-      for (const tpAmb of tpAmbs) core.state.setSvcActive(uf, tpAmb, b.active !== false);
+      // deactivateAt: the origin UF announced when its SVC ends (CT-e status 113 until then).
+      const deactivateAtMs = b.deactivateAt === undefined ? undefined : Date.parse(str(b, 'deactivateAt'));
+      if (deactivateAtMs !== undefined && Number.isNaN(deactivateAtMs)) throw new AdminError(400, 'deactivateAt deve ser uma data-hora ISO');
+      for (const tpAmb of tpAmbs) {
+        core.state.setSvcActive(uf, tpAmb, b.active !== false);
+        core.state.setSvcDeactivation(uf, tpAmb, deactivateAtMs);
+      }
       return sendJson(res, 200, { ok: true, uf, active: b.active !== false });
     }
     if (route === 'GET /__admin/ca') {

@@ -11,9 +11,23 @@ export interface SimulatorOptions {
   processingDelayMs: number;
   /** 704 for a normal NFC-e received more than 5 minutes after dhEmi (default on). */
   nfceLateCheck: boolean;
-  /** Accept cancellations after the legal deadline instead of answering 501. */
+  /** Accept cancellations after the legal deadline instead of answering 501 (CT-e: 220). */
   lenientCancelDeadline: boolean;
+  /** CT-e 678 "consumo indevido" thresholds (cte.md §8). */
+  cteConsumo: CteConsumoLimits;
 }
+
+/** cte.md §8, "preferential" values per authorizer: beyond them SEFAZ answers 678 for an hour. */
+export interface CteConsumoLimits {
+  /** CI01: identical rejections of the same CT-e (default 30). */
+  authorisationRejections: number;
+  /** CI02: consultas of the same key in one hour (default 10). */
+  consultasPerHour: number;
+  /** CI03: identical rejections of the same event (default 20). */
+  eventRejections: number;
+}
+
+export const DEFAULT_CTE_CONSUMO: CteConsumoLimits = { authorisationRejections: 30, consultasPerHour: 10, eventRejections: 20 };
 
 export interface SimulatorCore {
   state: SimulatorState;
@@ -22,6 +36,8 @@ export interface SimulatorCore {
   now(): Date;
   /** Poll instants per nRec within the last hour (656 "consumo indevido"); memory only. */
   recentPolls: Map<string, number[]>;
+  /** CT-e usage instants per rule and key within the last hour (678); memory only. */
+  cteUsage: Map<string, number[]>;
 }
 
 export interface ServiceContext {

@@ -44,7 +44,7 @@ function route(pathname: string): Route | undefined {
   if (rest.length !== 2) return undefined;
   const auth = findAuthorizer(rest[0]);
   const served = findService(rest[1]);
-  if (!auth || !served) return undefined;
+  if (!auth || !served || !auth.families.includes(served.family)) return undefined;
   // The Ambiente Nacional only receives events here (and answers status for monitoring).
   if (auth.kind === 'an' && !served.atAn) return undefined;
   return { auth, served, tpAmb: producao ? '1' : '2' };

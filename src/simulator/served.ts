@@ -1,14 +1,20 @@
-// The web services the simulator serves. Each row is the service's descriptor (sefaz/services/, the
+// The web services the simulator serves (NF-e 4.00 and CT-e 4.00). Each row is the service's descriptor (sefaz/services/, the
 // same the gateway's client writes with: operation, wrapper, namespaces, encoding, size limit), the
 // handler that answers it and its answer carrying only a service-level cStat (108/109, 214, 242…).
 // A new service is a new row; the HTTP pipeline, the envelope reader and the WSDL read the descriptor.
 import type { SoapService } from '../sefaz/services/descriptor';
+import { CTE_SERVICES } from '../sefaz/services/cte';
 import { NFE_SERVICES } from '../sefaz/services/nfe';
-import { answerCuf } from './authorizers';
+import { answerCuf, type Family } from './authorizers';
 import type { ServiceContext, SimulatorCore } from './context';
+import { retConsSitCTe, retConsStatServCTe, retCTe, retEventoCTe } from './cte-messages';
 import { retConsReciNFe, retConsSitNFe, retConsStatServ, retEnviNFe, retEnvEvento, retInutNFe } from './messages';
 import { autorizacao } from './services/autorizacao';
 import { consultaProtocolo } from './services/consulta';
+import { cteConsulta } from './services/cte-consulta';
+import { cteRecepcaoEvento } from './services/cte-eventos';
+import { cteRecepcao } from './services/cte-recepcao';
+import { cteStatusServico } from './services/cte-status';
 import { recepcaoEvento } from './services/eventos';
 import { inutilizacao } from './services/inutilizacao';
 import { retAutorizacao } from './services/retautorizacao';
@@ -16,6 +22,8 @@ import { statusServico } from './services/status';
 
 export interface ServedService {
   descriptor: SoapService;
+  /** Only authorizers of this family answer it (others: not found). */
+  family: Family;
   handle(core: SimulatorCore, ctx: ServiceContext, xml: string): Promise<string>;
   /** The service's ret… with only a service-level cStat. */
   error(ctx: ServiceContext, cStat: string, xMotivo: string): string;
@@ -25,36 +33,66 @@ export interface ServedService {
 
 export const SERVED: readonly ServedService[] = [
   {
+    family: 'nfe',
     descriptor: NFE_SERVICES.NfeStatusServico,
     handle: statusServico,
     error: (ctx, cStat, xMotivo) => retConsStatServ(ctx, cStat, xMotivo, answerCuf(ctx.auth)),
     atAn: true,
   },
   {
+    family: 'nfe',
     descriptor: NFE_SERVICES.NfeAutorizacao,
     handle: autorizacao,
     error: (ctx, cStat, xMotivo) => retEnviNFe(ctx, cStat, xMotivo, answerCuf(ctx.auth)),
   },
   {
+    family: 'nfe',
     descriptor: NFE_SERVICES.NfeRetAutorizacao,
     handle: retAutorizacao,
     error: (ctx, cStat, xMotivo) => retConsReciNFe(ctx, '000000000000000', cStat, xMotivo, answerCuf(ctx.auth)),
   },
   {
+    family: 'nfe',
     descriptor: NFE_SERVICES.NfeConsultaProtocolo,
     handle: consultaProtocolo,
     error: (ctx, cStat, xMotivo) => retConsSitNFe(ctx, '', cStat, xMotivo, answerCuf(ctx.auth)),
   },
   {
+    family: 'nfe',
     descriptor: NFE_SERVICES.NfeInutilizacao,
     handle: inutilizacao,
     error: (ctx, cStat, xMotivo) => retInutNFe(ctx, cStat, xMotivo, answerCuf(ctx.auth)),
   },
   {
+    family: 'nfe',
     descriptor: NFE_SERVICES.RecepcaoEvento,
     handle: recepcaoEvento,
     error: (ctx, cStat, xMotivo) => retEnvEvento(ctx, '0', ctx.auth.kind === 'an' ? '91' : answerCuf(ctx.auth), cStat, xMotivo),
     atAn: true,
+  },
+  {
+    family: 'cte',
+    descriptor: CTE_SERVICES.CteStatusServico,
+    handle: cteStatusServico,
+    error: (ctx, cStat, xMotivo) => retConsStatServCTe(ctx, cStat, xMotivo, answerCuf(ctx.auth)),
+  },
+  {
+    family: 'cte',
+    descriptor: CTE_SERVICES.CteRecepcaoSinc,
+    handle: cteRecepcao,
+    error: (ctx, cStat, xMotivo) => retCTe(ctx, cStat, xMotivo, answerCuf(ctx.auth)),
+  },
+  {
+    family: 'cte',
+    descriptor: CTE_SERVICES.CteConsulta,
+    handle: cteConsulta,
+    error: (ctx, cStat, xMotivo) => retConsSitCTe(ctx, cStat, xMotivo, answerCuf(ctx.auth)),
+  },
+  {
+    family: 'cte',
+    descriptor: CTE_SERVICES.CteRecepcaoEvento,
+    handle: cteRecepcaoEvento,
+    error: (ctx, cStat, xMotivo) => retEventoCTe(ctx, { cOrgao: ctx.auth.defaultCuf, cStat, xMotivo }),
   },
 ];
 

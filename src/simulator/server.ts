@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 import { createTestCa, issueCompanyCertificate, issueServerCertificate, loadOrCreateTestCa, toPfx, type TestCa, type Validity } from '../signing/testca';
 import { normalizeCnpj } from '../fiscal/cnpj';
-import type { SimulatorCore } from './context';
+import { DEFAULT_CTE_CONSUMO, type CteConsumoLimits, type SimulatorCore } from './context';
 import { FaultController } from './faults';
 import { createHandler } from './http';
 import { SimulatorState } from './state';
@@ -29,8 +29,10 @@ export interface StartSimulatorOptions {
   processingDelayMs?: number;
   /** 704 for NFC-e received > 5 min after dhEmi (default true). */
   nfceLateCheck?: boolean;
-  /** Accept cancellations after the deadline instead of 501 (default false). */
+  /** Accept cancellations after the deadline instead of 501/220 (default false). */
   lenientCancelDeadline?: boolean;
+  /** CT-e 678 thresholds (default: cte.md §8's). */
+  cteConsumo?: Partial<CteConsumoLimits>;
   now?: () => Date;
 }
 
@@ -69,11 +71,13 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     ca,
     now: opts.now ?? (() => new Date()),
     recentPolls: new Map(),
+    cteUsage: new Map(),
     options: {
       schemasDir: opts.schemasDir,
       processingDelayMs: opts.processingDelayMs ?? 0,
       nfceLateCheck: opts.nfceLateCheck ?? true,
       lenientCancelDeadline: opts.lenientCancelDeadline ?? false,
+      cteConsumo: { ...DEFAULT_CTE_CONSUMO, ...opts.cteConsumo },
     },
   };
 

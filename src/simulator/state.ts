@@ -1,5 +1,6 @@
 // What the simulated SEFAZ remembers, in SQLite (better-sqlite3, synchronous): documents by chave,
-// events, inutilizações, async lotes, protocol/recibo counters, CSCs, denial rules and SVC flags.
+// events, inutilizações, async lotes, protocol/recibo counters, CSCs, denial rules and SVC flags; for
+// CT-e also the facts its event rules read and which event each cancelling event cancelled.
 // One shared store for every authorizer, which is how an SVC authorisation "synchronises" with the
 // origin UF. Homologação and produção never see each other (tpAmb is part of every key).
 import Database from 'better-sqlite3';
@@ -49,6 +50,17 @@ export interface EventRecord {
   /** EPEC data (110140) for reconciliation; other events leave it undefined. */
   summary?: DocSummary;
   createdAtMs: number;
+}
+
+/** What the CT-e event rules need of an authorised CT-e (cte.md §6). */
+export interface CteSummary {
+  dhEmi: string;
+  tpCTe: string;
+  tpServ: string;
+  /** CNPJ/CPF of the tomador (ide/toma3 names rem, exped, receb or dest; toma4 carries it). */
+  tomaDoc?: string;
+  /** Keys of the NF-e the CT-e carries (infDoc/infNFe). */
+  nfeKeys: string[];
 }
 
 export interface InutRecord {
@@ -113,6 +125,9 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 CREATE TABLE IF NOT EXISTS cscs (cnpj TEXT NOT NULL, idCsc INTEGER NOT NULL, csc TEXT NOT NULL, PRIMARY KEY (cnpj, idCsc));
 CREATE TABLE IF NOT EXISTS denials (cnpj TEXT PRIMARY KEY, role TEXT NOT NULL, cStat TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS svc_flags (uf TEXT NOT NULL, tpAmb TEXT NOT NULL, active INTEGER NOT NULL, PRIMARY KEY (uf, tpAmb));
+CREATE TABLE IF NOT EXISTS svc_deactivations (uf TEXT NOT NULL, tpAmb TEXT NOT NULL, atMs INTEGER NOT NULL, PRIMARY KEY (uf, tpAmb));
+CREATE TABLE IF NOT EXISTS cte_summaries (chave TEXT NOT NULL, tpAmb TEXT NOT NULL, summary TEXT NOT NULL, PRIMARY KEY (chave, tpAmb));
+CREATE TABLE IF NOT EXISTS cte_event_cancellations (tpAmb TEXT NOT NULL, chave TEXT NOT NULL, nProt TEXT NOT NULL, PRIMARY KEY (tpAmb, chave, nProt));
 `;
 
 type Row = Record<string, unknown>;
@@ -277,5 +292,38 @@ export class SimulatorState {
   isSvcActive(uf: string, tpAmb: string): boolean {
     const r = this.sql('SELECT active FROM svc_flags WHERE uf = ? AND tpAmb = ?').get(uf, tpAmb) as { active: number } | undefined;
     return r ? r.active === 1 : tpAmb === '2';
+  }
+
+  /** The origin UF announced the end of its SVC at `atMs` (113 until then); undefined clears it. */
+  setSvcDeactivation(uf: string, tpAmb: string, atMs: number | undefined): void {
+    if (atMs === undefined) this.sql('DELETE FROM svc_deactivations WHERE uf = ? AND tpAmb = ?').run(uf, tpAmb);
+    else this.sql('INSERT OR REPLACE INTO svc_deactivations VALUES (?, ?, ?)').run(uf, tpAmb, atMs);
+  }
+
+  svcDeactivation(uf: string, tpAmb: string): number | undefined {
+    const r = this.sql('SELECT atMs FROM svc_deactivations WHERE uf = ? AND tpAmb = ?').get(uf, tpAmb) as { atMs: number } | undefined;
+    return r?.atMs;
+  }
+
+  insertCteSummary(chave: string, tpAmb: string, summary: CteSummary): void {
+    this.sql('INSERT INTO cte_summaries VALUES (?, ?, ?)').run(chave, tpAmb, JSON.stringify(summary));
+  }
+
+  getCteSummary(chave: string, tpAmb: string): CteSummary | undefined {
+    const r = this.sql('SELECT summary FROM cte_summaries WHERE chave = ? AND tpAmb = ?').get(chave, tpAmb) as { summary: string } | undefined;
+    return r && (JSON.parse(r.summary) as CteSummary);
+  }
+
+  /** Records that the event with protocol `nProt` of this CT-e was cancelled (110181, 610111). */
+  cancelCteEvent(tpAmb: string, chave: string, nProt: string): void {
+    this.sql('INSERT INTO cte_event_cancellations VALUES (?, ?, ?)').run(tpAmb, chave, nProt);
+  }
+
+  /** Registered events of the type not cancelled by a later event. */
+  activeEvents(chave: string, tpAmb: string, tpEvento: string): EventRecord[] {
+    const rows = this.sql(`SELECT * FROM events e WHERE e.chave = ? AND e.tpAmb = ? AND e.tpEvento = ? AND NOT EXISTS
+        (SELECT 1 FROM cte_event_cancellations c WHERE c.tpAmb = e.tpAmb AND c.chave = e.chave AND c.nProt = e.nProt) ORDER BY e.id`)
+      .all(chave, tpAmb, tpEvento) as Row[];
+    return rows.map(toEvent);
   }
 }

@@ -7,10 +7,10 @@ import { loadXsdValidator } from '../xml/xsd';
 import { reject, type Rejection } from './cstat';
 import type { SimulatorCore } from './context';
 
-/** First XSD error of `xml` against `nfe/<file>` (undefined when valid or when no schemasDir is set). */
-export async function schemaError(core: SimulatorCore, file: string, xml: string): Promise<string | undefined> {
+/** First XSD error of `xml` against `<folder>/<file>` (undefined when valid or when no schemasDir is set). */
+export async function schemaError(core: SimulatorCore, file: string, xml: string, folder: 'nfe' | 'cte' = 'nfe'): Promise<string | undefined> {
   if (!core.options.schemasDir) return undefined;
-  const validator = await loadXsdValidator(path.join(core.options.schemasDir, 'nfe', file));
+  const validator = await loadXsdValidator(path.join(core.options.schemasDir, folder, file));
   const result = validator.validate(xml);
   return result.ok ? undefined : (result.errors[0] ?? 'erro de schema');
 }

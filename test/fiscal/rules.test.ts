@@ -83,12 +83,24 @@ describe('UF table and date-times', () => {
     expect(defaultSvc(uf)).toBe(svc);
   });
 
-  test.each([['SP', 'SVCRS'], ['PE', 'SVCRS'], ['AP', 'SVCRS'], ['PR', 'SVCSP'], ['RS', 'SVCSP'], ['BA', 'SVCSP']])('CT-e SVC of %s is %s', (uf, svc) => {
-    expect(defaultCteSvc(uf)).toBe(svc);
-  });
-
   test.each([['SVCAN', '6'], ['SVCRS', '7'], ['SVCSP', '8']] as const)('tpEmis of %s is %s', (svc, tpEmis) => {
     expect(svcTpEmis(svc)).toBe(tpEmis);
+  });
+
+  // cte.md §2.3: own web services MG MS MT PR RS SP, SVSP for AP PE RR, SVRS for the rest.
+  test.each([
+    ['MG', 'MG'], ['MS', 'MS'], ['MT', 'MT'], ['PR', 'PR'], ['RS', 'RS'], ['SP', 'SP'], ['AP', 'SVSP'], ['PE', 'SVSP'], ['RR', 'SVSP'],
+    ['AM', 'SVRS'], ['BA', 'SVRS'], ['GO', 'SVRS'], ['MA', 'SVRS'], ['RJ', 'SVRS'], ['SC', 'SVRS'], ['DF', 'SVRS'],
+  ] as const)('CT-e of %s → %s', (uf, auth) => {
+    expect(normalAuthorizer(uf, '57')).toBe(auth);
+  });
+
+  // cte.md §4.1, sped-cte's table: SVC-RS for AP MS MT PE RR SP, SVC-SP for every other UF.
+  test.each([
+    ['AP', 'SVCRS'], ['MS', 'SVCRS'], ['MT', 'SVCRS'], ['PE', 'SVCRS'], ['RR', 'SVCRS'], ['SP', 'SVCRS'],
+    ['RS', 'SVCSP'], ['PR', 'SVCSP'], ['MG', 'SVCSP'], ['BA', 'SVCSP'], ['RJ', 'SVCSP'],
+  ] as const)('CT-e SVC of %s is %s', (uf, svc) => {
+    expect(defaultCteSvc(uf)).toBe(svc);
   });
 
   test('codes and offsets', () => {

@@ -11,6 +11,10 @@ describe('SEFAZ limits table', () => {
     ['NFeConsultaProtocolo4', 500 * KB, undefined],
     ['NFeInutilizacao4', 500 * KB, undefined],
     ['NFeRecepcaoEvento4', 500 * KB, 20],
+    ['CTeRecepcaoSincV4', 512 * KB, undefined],
+    ['CTeConsultaV4', 512 * KB, undefined],
+    ['CTeStatusServicoV4', 512 * KB, undefined],
+    ['CTeRecepcaoEventoV4', 512 * KB, undefined],
   ])('%s: %d bytes, %s documents per lote', (operation, bytes, documents) => {
     expect(limitsOf(operation)).toEqual(SEFAZ_LIMITS[operation as keyof typeof SEFAZ_LIMITS]);
     expect(limitsOf(operation).maxMessageBytes).toBe(bytes);
