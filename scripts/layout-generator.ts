@@ -181,6 +181,8 @@ export interface Overrides {
   models?: Record<string, string[]>;
   /** InvoiCy path → force (true) the per-item repetition of its SEFAZ target. */
   repeated?: Record<string, boolean>;
+  /** Fields kept under their own name only to pick a choice branch (CT-e tipoDocumento → infNF …). */
+  selectors?: string[];
   choices: LayoutDefinition['choices'];
   defaults: LayoutDefinition['defaults'];
 }
@@ -239,6 +241,9 @@ export function mapLayout(envio: RawField, sefaz: SElement, ov: Overrides, info:
       // InvoiCy-only group: its fields go with it.
     } else if (ov.dropped.includes(ipath)) {
       seenOverrides.add(ipath);
+    } else if (ov.selectors?.includes(ipath)) {
+      seenOverrides.add(ipath);
+      f.to = raw.name;
     } else if (ipath === 'Envio') {
       target = sefaz;
     } else {
@@ -286,7 +291,7 @@ export function mapLayout(envio: RawField, sefaz: SElement, ov: Overrides, info:
   }
 
   const invoicy = build(envio, 'Envio', []);
-  const used = [...Object.keys(ov.to), ...ov.dropped, ...Object.keys(ov.repeated ?? {}).map((k) => `repeated:${k}`)];
+  const used = [...Object.keys(ov.to), ...ov.dropped, ...(ov.selectors ?? []), ...Object.keys(ov.repeated ?? {}).map((k) => `repeated:${k}`)];
   for (const k of used) if (!seenOverrides.has(k)) problems.push(`override sem campo: ${k}`);
   return { invoicy, problems };
 }

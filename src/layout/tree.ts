@@ -60,7 +60,7 @@ function childDef(idef: IField, name: string): IField | undefined {
   return index.get(name) ?? index.get(name.toLowerCase());
 }
 
-export function buildTree(envio: OrderedNode[], def: IField, modelo: '55' | '65' | undefined): WalkResult {
+export function buildTree(envio: OrderedNode[], def: IField, modelo: string | undefined): WalkResult {
   const root = newNode('Envio', undefined, def);
   const dropped = new Map<string, string>();
   const errors: LayoutError[] = [];
