@@ -66,6 +66,9 @@ export function parseCteEnvio(xmlText: string, parsed?: OrderedNode[]): CteParse
   // cCT is 8 digits; ERPs send it as a number ("3969"), InvoiCy pads it.
   const cCT = ide?.fields.get('cCT')?.[0];
   if (cCT && /^\d{1,7}$/.test(cCT.value.trim())) ide.fields.set('cCT', [{ ...cCT, value: cCT.value.trim().padStart(8, '0') }]);
+  // The key's random part must not repeat the number (cte.md §3, as cNF ≠ nNF in the NF-e).
+  const nCT = first(ide, 'nCT');
+  if (cCT && nCT && /^\d+$/.test(cCT.value.trim()) && Number(cCT.value.trim()) === Number(nCT)) errors.push(layoutError(cCT.src, 'diferente de nCT', cCT.value));
 
   const parties = Object.fromEntries(PARTIES.map((p) => [p, party(group(root, p), ADDRESS[p])])) as Record<(typeof PARTIES)[number], CteParty | undefined>;
   const toma = first(ide, 'toma') ?? '';
@@ -74,7 +77,7 @@ export function parseCteEnvio(xmlText: string, parsed?: OrderedNode[]): CteParse
     modelo: '57',
     cUF: first(ide, 'cUF') ?? '',
     serie: first(ide, 'serie') ?? '',
-    nCT: first(ide, 'nCT'),
+    nCT,
     cCT: first(ide, 'cCT'),
     dhEmi,
     fusoHorario,

@@ -61,7 +61,8 @@ function regroupDocs(norm: LayoutNode, errors: LayoutError[]): void {
     list.push({ ...item, parent: infDoc, fields });
     infDoc.groups.set(k, list);
   }
-  norm.groups.set('infDoc', [infDoc]);
+  if (infDoc.groups.size) norm.groups.set('infDoc', [infDoc]);
+  else norm.groups.delete('infDoc');
 }
 
 /**
