@@ -1,4 +1,4 @@
-// The InvoiCy layout engine and its kinds. NF-e/NFC-e 4.00 layout → SEFAZ NF-e XML.
+// The InvoiCy layout engine and its kinds: NF-e/NFC-e 4.00 and CT-e 4.00 layouts → SEFAZ XML.
 export { parseNfeEnvio } from './nfe/parse';
 export { nfeChave, renderNfe, HOMOLOGACAO_DEST_XNOME, HOMOLOGACAO_XPROD } from './nfe/render';
 export { epecSummary, type EpecSummary } from './nfe/epec';
