@@ -126,3 +126,13 @@ function prune(node: LayoutNode): boolean {
   }
   return node.fields.size > 0 || node.groups.size > 0;
 }
+
+/** Trimmed first value of a field of a node (draft extraction in the kinds' parsers). */
+export function firstValue(node: LayoutNode | undefined, name: string): string | undefined {
+  return node?.fields.get(name)?.[0]?.value.trim();
+}
+
+/** First node of a group of a node. */
+export function firstGroup(node: LayoutNode | undefined, name: string): LayoutNode | undefined {
+  return node?.groups.get(name)?.[0];
+}

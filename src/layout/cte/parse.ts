@@ -7,7 +7,7 @@ import { parseXmlOrdered, XmlInputError, type OrderedNode } from '../../xml/pars
 import { emissionTime } from '../emission-time';
 import { layoutError } from '../errors';
 import { normalizeValue } from '../format';
-import { buildTree } from '../tree';
+import { buildTree, firstGroup as group, firstValue as first } from '../tree';
 import type { LayoutError, LayoutNode } from '../types';
 import { cteLayout } from './definition';
 import { renderCteChecked } from './render';
@@ -16,13 +16,9 @@ import type { CteDraft, CteParseResult, CteParty } from './types';
 
 const PARTIES = ['rem', 'exped', 'receb', 'dest'] as const;
 const ADDRESS: Record<(typeof PARTIES)[number], string> = { rem: 'enderReme', exped: 'enderExped', receb: 'enderReceb', dest: 'enderDest' };
+/** ide/toma 0-3 names one of the parties as tomador (4: the tomador's own group, toma4). */
+const TOMA_PARTY: Partial<Record<string, (typeof PARTIES)[number]>> = { '0': 'rem', '1': 'exped', '2': 'receb', '3': 'dest' };
 
-function first(node: LayoutNode | undefined, name: string): string | undefined {
-  return node?.fields.get(name)?.[0]?.value.trim();
-}
-function group(node: LayoutNode | undefined, name: string): LayoutNode | undefined {
-  return node?.groups.get(name)?.[0];
-}
 function party(node: LayoutNode | undefined, address: string): CteParty | undefined {
   return node && {
     cnpj: first(node, 'CNPJ'), cpf: first(node, 'CPF'), ie: first(node, 'IE'), uf: first(group(node, address), 'UF'), xNome: first(node, 'xNome'),
@@ -93,7 +89,7 @@ export function parseCteEnvio(xmlText: string, parsed?: OrderedNode[]): CteParse
     emitIe: first(emit, 'IE') ?? '',
     emitUf,
     toma,
-    tomador: toma === '4' ? party(ide, 'enderToma') : parties[PARTIES[Number(toma)] ?? 'rem'],
+    tomador: toma === '4' ? party(ide, 'enderToma') : TOMA_PARTY[toma] && parties[TOMA_PARTY[toma]],
     ...parties,
     vTPrest: amount(first(group(root, 'vPrest'), 'vTPrest')),
     vRec: amount(first(group(root, 'vPrest'), 'vRec')),

@@ -8,7 +8,7 @@ import { isGroup, type SElement, type SParticle } from '../definition';
 import { emissionTime, LOCAL_DATETIME } from '../emission-time';
 import { layoutError } from '../errors';
 import { normalizeValue } from '../format';
-import { buildTree } from '../tree';
+import { buildTree, firstGroup as group, firstValue as first } from '../tree';
 import type { LayoutError, LayoutNode } from '../types';
 import { nfeLayout } from './definition';
 import { renderChecked } from './render';
@@ -16,12 +16,6 @@ import type { NfeDraft, ParseResult } from './types';
 
 const MODELS: Record<string, '55' | '65'> = { nfe: '55', nfce: '65', '55': '55', '65': '65' };
 
-function first(node: LayoutNode | undefined, name: string): string | undefined {
-  return node?.fields.get(name)?.[0]?.value.trim();
-}
-function group(node: LayoutNode | undefined, name: string): LayoutNode | undefined {
-  return node?.groups.get(name)?.[0];
-}
 
 /** The SEFAZ element at a path of infNFe (for value formats of draft fields). */
 function sefazElement(path: string[]): SElement | undefined {
