@@ -124,9 +124,18 @@ export function renderContent(items: SParticle[], node: LayoutNode, owner: strin
   for (const p of items) renderParticle(p, node, owner, out, ctx);
 }
 
-/** Choice branch named by the definition's rule for `owner` (CST → ICMS00 …), if it has one. */
+/** Rule key of a choice that shares its owner with another (CT-e Entrega): owner/first branch. */
+function choiceKey(choice: SGroup, owner: string): string {
+  const first = choice.items[0];
+  return `${owner}/${first && !isGroup(first) ? first.name : ''}`;
+}
+
+/**
+ * Choice branch named by the definition's rule for `owner` (CST → ICMS00 …), if it has one; an
+ * element with two choices keys each rule by owner/first branch (Entrega/semData, Entrega/semHora).
+ */
 function ruleBranch(choice: SGroup, node: LayoutNode, owner: string, ctx: RenderCtx): { branch?: SParticle; node: LayoutNode } | undefined {
-  const rule = ctx.def.choices[owner];
+  const rule = ctx.def.choices[owner] ?? ctx.def.choices[choiceKey(choice, owner)];
   if (!rule) return undefined;
   const names = rule.field ?? [];
   const key = names.map((f) => node.fields.get(f)?.[0]).find((v) => v !== undefined);
@@ -152,6 +161,8 @@ function renderChoice(choice: SGroup, node: LayoutNode, owner: string, out: stri
   const ruled = ruleBranch(choice, node, owner, ctx);
   let branch = ruled?.branch;
   const view = ruled?.node ?? node;
+  // A branch taken only because it may be empty carries nothing of the node: it is not rendered flat.
+  let carried = true;
   if (!ruled) {
     // Without a rule the branch is the one whose elements the document carries the most of.
     let best = 0;
@@ -160,7 +171,10 @@ function renderChoice(choice: SGroup, node: LayoutNode, owner: string, out: stri
       const score = names.filter((i) => has(node, i)).length;
       if (score > best) [best, branch] = [score, b];
     }
-    branch ??= choice.items.find(canBeEmpty);
+    if (!branch) {
+      branch = choice.items.find(canBeEmpty);
+      carried = false;
+    }
     if (!branch && choice.min > 0) {
       const names = choice.items.map((b) => (isGroup(b) ? '' : b.name)).filter(Boolean);
       ctx.errors.push(layoutError(invoicyPath(node, names.join('|')), 'obrigatório'));
@@ -168,7 +182,7 @@ function renderChoice(choice: SGroup, node: LayoutNode, owner: string, out: stri
   }
   if (!branch) return;
   // A branch element the ERP sent flat (ICMS00 inside ICMS …) is rendered from the same node.
-  if (!isGroup(branch) && branch.content && !view.groups.has(branch.name)) renderComplex(branch, [view], out, ctx);
+  if (carried && !isGroup(branch) && branch.content && !view.groups.has(branch.name)) renderComplex(branch, [view], out, ctx);
   else renderParticle(branch, view, owner, out, ctx);
 }
 

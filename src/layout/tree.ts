@@ -60,7 +60,7 @@ function childDef(idef: IField, name: string): IField | undefined {
   return index.get(name) ?? index.get(name.toLowerCase());
 }
 
-export function buildTree(envio: OrderedNode[], def: IField, modelo: '55' | '65' | undefined): WalkResult {
+export function buildTree(envio: OrderedNode[], def: IField, modelo: string | undefined): WalkResult {
   const root = newNode('Envio', undefined, def);
   const dropped = new Map<string, string>();
   const errors: LayoutError[] = [];
@@ -125,4 +125,14 @@ function prune(node: LayoutNode): boolean {
     else node.groups.delete(name);
   }
   return node.fields.size > 0 || node.groups.size > 0;
+}
+
+/** Trimmed first value of a field of a node (draft extraction in the kinds' parsers). */
+export function firstValue(node: LayoutNode | undefined, name: string): string | undefined {
+  return node?.fields.get(name)?.[0]?.value.trim();
+}
+
+/** First node of a group of a node. */
+export function firstGroup(node: LayoutNode | undefined, name: string): LayoutNode | undefined {
+  return node?.groups.get(name)?.[0];
 }

@@ -5,25 +5,17 @@ import { ufOffset } from '../../fiscal/ufs';
 import { parseXmlOrdered, XmlInputError, type OrderedNode } from '../../xml/parse';
 import { kidsOf, tagOf, textAt } from '../../xml/ordered';
 import { isGroup, type SElement, type SParticle } from '../definition';
+import { emissionTime, LOCAL_DATETIME } from '../emission-time';
 import { layoutError } from '../errors';
 import { normalizeValue } from '../format';
-import { buildTree } from '../tree';
+import { buildTree, firstGroup as group, firstValue as first } from '../tree';
 import type { LayoutError, LayoutNode } from '../types';
 import { nfeLayout } from './definition';
 import { renderChecked } from './render';
 import type { NfeDraft, ParseResult } from './types';
 
 const MODELS: Record<string, '55' | '65'> = { nfe: '55', nfce: '65', '55': '55', '65': '65' };
-const LOCAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
-const WITH_OFFSET = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})([+-]\d{2}:\d{2})$/;
-const OFFSET = /^[+-]\d{2}:\d{2}$/;
 
-function first(node: LayoutNode | undefined, name: string): string | undefined {
-  return node?.fields.get(name)?.[0]?.value.trim();
-}
-function group(node: LayoutNode | undefined, name: string): LayoutNode | undefined {
-  return node?.groups.get(name)?.[0];
-}
 
 /** The SEFAZ element at a path of infNFe (for value formats of draft fields). */
 function sefazElement(path: string[]): SElement | undefined {
@@ -74,20 +66,7 @@ export function parseNfeEnvio(xmlText: string, parsed?: OrderedNode[]): ParseRes
   const emit = group(root, 'emit');
   const emitUf = first(group(emit, 'enderEmit'), 'UF') ?? '';
 
-  const fuso = dropped.get('Envio/ide/fusoHorario');
-  if (fuso !== undefined && !OFFSET.test(fuso)) errors.push(layoutError('Envio/ide/fusoHorario', 'formato inválido', fuso));
-  let fusoHorario = fuso && OFFSET.test(fuso) ? fuso : undefined;
-
-  // dhEmi travels without offset plus fusoHorario; an ERP that already sends the offset is accepted.
-  let dhEmi = first(ide, 'dhEmi');
-  const withOffset = dhEmi && WITH_OFFSET.exec(dhEmi);
-  if (withOffset) {
-    dhEmi = withOffset[1];
-    fusoHorario ??= withOffset[2];
-  } else if (dhEmi && !LOCAL_DATETIME.test(dhEmi)) {
-    errors.push(layoutError('Envio/ide/dhEmi', 'formato data/hora AAAA-MM-DDThh:mm:ss', dhEmi));
-    dhEmi = undefined;
-  }
+  const { dhEmi, fusoHorario } = emissionTime(first(ide, 'dhEmi'), dropped.get('Envio/ide/fusoHorario'), errors);
   const dhSaiEnt = ide?.fields.get('dhSaiEnt')?.[0];
   if (dhSaiEnt && LOCAL_DATETIME.test(dhSaiEnt.value.trim())) {
     ide.fields.set('dhSaiEnt', [{ ...dhSaiEnt, value: dhSaiEnt.value.trim() + (fusoHorario ?? ufOffset(emitUf)) }]);
