@@ -4,6 +4,7 @@
 // 4.00 has no inutilização service: numbers SEFAZ never authorised are closed in our numbering).
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
 import { cteFor } from '../support/cte';
+import { simpleNfe } from '../support/samples';
 import { decodeB64 } from '../support/checks';
 import { consultaByKey, jobsRig, sit } from './jobs-support';
 import { inutXml } from './event-support';
@@ -174,4 +175,13 @@ test('Inutilizacao of CT-e: unused and rejected numbers are closed locally (102,
     SitCodigo: '241',
     SitDescricao: 'Rejeição: CT-e sem serviço de inutilização na SEFAZ e a faixa contém número já transmitido ou autorizado (1); um CT-e autorizado deve ser cancelado',
   });
+});
+
+test('several CT-e in one call go one by one (no lote), beside an NF-e answered in its own MensagemItem', async () => {
+  const c = await h.addCompany();
+  const reply = await h.call([cteFor(c, 'RS', 1, { serie: 2 }), simpleNfe({ cnpj: c.cnpj, nNF: 1, serie: 2 }), cteFor(c, 'RS', 2, { serie: 2 })], { as: c });
+  expect(reply.messages.map((m) => [m.codigo, m.documentos.map((d) => [d.DocModelo, d.DocNumero, sit(d).SitCodigo])])).toEqual([
+    [100, [['CTe', '1', '100'], ['CTe', '2', '100']]],
+    [100, [['NFe', '1', '100']]],
+  ]);
 });
