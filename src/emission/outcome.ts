@@ -10,10 +10,10 @@ import { parseDateTime } from '../fiscal/datetime';
 import { kilobytes } from '../fiscal/sefaz-limits';
 import { UNKNOWN_FATE_WAIT_MS } from '../contingency/policy';
 import { ufFromCode, type Model } from '../fiscal/ufs';
-import type { DocumentResult } from '../invoicy/types';
+import type { DocumentOutcome } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from './codes';
-import { documentReply, modeloName } from './replies';
+import { documentOutcome } from './results';
 import type { Protocol } from './document-type';
 import { documentTypeOf } from './document-types';
 import { saveDocument } from './save';
@@ -30,17 +30,16 @@ export function sefazTarget(ctx: CompanyContext, doc: DocumentRecord) {
 /** The reply of a stored document with the request code its state implies. */
 const ISSUED_IN_CONTINGENCY: readonly number[] = [DOC_STATUS.CONTINGENCIA_SVC, DOC_STATUS.EPEC, DOC_STATUS.CONTINGENCIA_OFFLINE];
 
-export function resultOf(ctx: CompanyContext, doc: DocumentRecord): DocumentResult {
-  const replyXml = documentReply(doc, ctx.offset);
-  const modelo = modeloName(doc.model);
+export function resultOf(ctx: CompanyContext, doc: DocumentRecord): DocumentOutcome {
+  const result = documentOutcome(doc, ctx.offset);
   if (doc.docStatus === DOC_STATUS.NECESSITA_INTERACAO && doc.cStat === String(SitCodigo.entradaContingencia)) {
-    return { modelo, replyXml, requestCode: 108 };
+    return { ...result, requestCode: 108 };
   }
   // Pending because the scope is in contingency (never sent): 109. Awaiting a recibo: plain 100.
-  if (doc.docStatus === DOC_STATUS.PENDENTE && doc.stage === 'signed') return { modelo, replyXml, requestCode: 109 };
+  if (doc.docStatus === DOC_STATUS.PENDENTE && doc.stage === 'signed') return { ...result, requestCode: 109 };
   // Issued in contingency (SVC, EPEC, off-line): an idempotent resend gets the first answer again.
-  if (ISSUED_IN_CONTINGENCY.includes(doc.docStatus)) return { modelo, replyXml, requestCode: 109 };
-  return { modelo, replyXml };
+  if (ISSUED_IN_CONTINGENCY.includes(doc.docStatus)) return { ...result, requestCode: 109 };
+  return result;
 }
 
 /** Stores the document's answer and logs it. */

@@ -8,7 +8,7 @@ import type { DocumentRecord } from '../store/port';
 import type { DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { SitCodigo, TEXT } from './codes';
-import { modeloName, rejectionReply } from './replies';
+import { modeloName, refusal } from './results';
 import { resultOf } from './outcome';
 
 /** Longest a resend waits for the attempt in flight; then it is answered 105 without a key. */
@@ -54,5 +54,5 @@ export function storedAnswer(ctx: CompanyContext, doc: DocumentRecord, layoutXml
 export async function inFlightAnswer(ctx: CompanyContext, doc: DocumentRecord, layoutXml: string): Promise<DocumentResult> {
   const answered = await answeredAttempt(ctx, doc.id, ctx.hasClaimed(doc.id) ? 0 : RESEND_WAIT_MS);
   if (answered) return storedAnswer(ctx, answered, layoutXml);
-  return { modelo: modeloName(doc.model), replyXml: rejectionReply(modeloName(doc.model), SitCodigo.pendente, TEXT.emProcessamento, { numero: doc.numero, serie: doc.serie }) };
+  return refusal(modeloName(doc.model), SitCodigo.pendente, TEXT.emProcessamento, { numero: doc.numero, serie: doc.serie });
 }
