@@ -134,12 +134,12 @@ export async function prepareDraft<D>(ctx: CompanyContext, type: DocumentType<D>
       xMotivo: `Rejeição: Falha no Schema XML da ${type.label}: ${invalid.slice(0, 3).join('; ')}`,
     });
     ctx.log.info(`${type.label.toLowerCase()} rejeitada na validação de schema`);
-    return { result: resultOf(ctx, doc), doc };
+    return { result: await resultOf(ctx, doc), doc };
   }
 
   if (await ctx.contingency.isInContingency({ tpAmb: ctx.tpAmb, uf, model })) {
     // Never sent to the normal authorizer: it keeps the ERP's number and walks the company's options.
-    return issueInContingency(ctx, { type, doc, draft, uf });
+    return issueInContingency(ctx, { type, doc, signedXml: signed.xmlSigned, draft, uf });
   }
   return { ready: { doc, signedXml: signed.xmlSigned } };
 }

@@ -2,7 +2,7 @@
 // duplicity (204/539 → the truth is fetched by key), unknown fate (108 + contingency entry, or pending
 // when SEFAZ is up) and the local 214 of a message over SEFAZ's limit. Shared by the synchronous
 // path, the lotes, the recibo polling and the settling of "necessita interação".
-import type { DocumentPatch, DocumentRecord, DocumentSummary } from '../store/port';
+import type { DocumentPatch, DocumentRecord } from '../store/port';
 import type { DocStatus } from '../fiscal/document-state';
 import { DOC_STATUS } from '../fiscal/document-state';
 import { SefazTransportError, type SefazMessageTooLarge } from '../sefaz/errors';
@@ -13,13 +13,13 @@ import { ufFromCode, type Model } from '../fiscal/ufs';
 import type { DocumentOutcome } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from './codes';
-import { documentOutcome } from './results';
+import { answerXmlFields, documentOutcome, type AnswerXml } from './results';
 import type { Protocol } from './document-type';
 import { documentTypeOf } from './document-types';
 import { saveDocument } from './save';
 
 /** Emitter UF of a document: the chave's cUF, else the company's. */
-export function docUf(ctx: CompanyContext, doc: DocumentSummary): string {
+export function docUf(ctx: CompanyContext, doc: DocumentRecord): string {
   return (doc.chave && ufFromCode(doc.chave.slice(0, 2))) || ctx.company.uf;
 }
 
@@ -27,11 +27,16 @@ export function sefazTarget(ctx: CompanyContext, doc: DocumentRecord) {
   return { uf: docUf(ctx, doc), model: doc.model as Model, tpAmb: doc.tpAmb, log: ctx.log };
 }
 
-/** The reply of a stored document with the request code its state implies. */
 const ISSUED_IN_CONTINGENCY: readonly number[] = [DOC_STATUS.CONTINGENCIA_SVC, DOC_STATUS.EPEC, DOC_STATUS.CONTINGENCIA_OFFLINE];
 
-export function resultOf(ctx: CompanyContext, doc: DocumentRecord): DocumentOutcome {
-  const result = documentOutcome(doc, ctx.offset);
+/** The reply of a stored document, its XML read (answerXmlFields), with the request code its state implies. */
+export async function resultOf(ctx: CompanyContext, doc: DocumentRecord): Promise<DocumentOutcome> {
+  return answerOf(ctx, doc, await ctx.store.getDocumentXml(ctx.company.id, doc.id, answerXmlFields(doc)));
+}
+
+/** As resultOf, with the document's XML already read. */
+export function answerOf(ctx: CompanyContext, doc: DocumentRecord, xml: AnswerXml | undefined): DocumentOutcome {
+  const result = documentOutcome(doc, xml, ctx.offset);
   if (doc.docStatus === DOC_STATUS.NECESSITA_INTERACAO && doc.cStat === String(SitCodigo.entradaContingencia)) {
     return { ...result, requestCode: 108 };
   }
@@ -62,7 +67,11 @@ export async function applyProtocol(
   const type = documentTypeOf(doc.model);
   const authorised = AUTHORISED_CSTATS.includes(prot.cStat);
   const denied = DENIAL_CSTATS.includes(prot.cStat);
-  if ((authorised || denied) && doc.xmlSigned && doc.chave && type.attachable(prot, doc.chave, doc.digestValue ?? '')) {
+  // The distribution document is the signed XML as sent plus the protocol as received.
+  const signed = (authorised || denied) && doc.chave && type.attachable(prot, doc.chave, doc.digestValue ?? '')
+    ? (await ctx.store.getDocumentXml(ctx.company.id, doc.id, ['xmlSigned']))?.xmlSigned
+    : undefined;
+  if (signed) {
     return save(ctx, doc, {
       docStatus: authorised ? authorisedStatus : DOC_STATUS.DENEGADO,
       stage: 'settled',
@@ -70,7 +79,7 @@ export async function applyProtocol(
       xMotivo: prot.xMotivo,
       nProt: prot.nProt ?? null,
       dhAut: prot.dhRecbto ? parseDateTime(prot.dhRecbto) ?? null : null,
-      xmlProc: type.proc(doc.xmlSigned, prot.raw),
+      xmlProc: type.proc(signed, prot.raw),
       lastError: null,
     });
   }

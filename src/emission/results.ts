@@ -2,7 +2,7 @@
 // (invoicy/types.ts). The document-level code of a stored document is its own cStat/xMotivo (SEFAZ's,
 // or the InvoiCy code it was answered with), so a resend answers exactly what the first call answered.
 import type { ConsultaEntry, DocumentOutcome, EventIds, EventOutcome, InutilizacaoOutcome, Refusal } from '../invoicy/types';
-import type { DocumentRecord, DocumentSummary, EventRecord, InutilizacaoRecord } from '../store/port';
+import type { DocumentRecord, DocumentXml, EventRecord, InutilizacaoRecord } from '../store/port';
 import type { DocModel } from '../fiscal/document-state';
 import { DOC_STATUS } from '../fiscal/document-state';
 import { TEXT } from './codes';
@@ -17,10 +17,17 @@ export function modelCode(modelo: string): DocModel | undefined {
   return modelOfModelo(modelo);
 }
 
+/** The stored XML an answer about the document carries. */
+export type AnswerXml = Partial<Pick<DocumentXml, 'xmlProc' | 'xmlSigned'>>;
+
+/** What to read for the answer about a document: its nfeProc; an off-line NFC-e not yet transmitted has none, and its signed XML is the document. */
+export function answerXmlFields(doc: DocumentRecord): (keyof AnswerXml)[] {
+  return doc.docStatus === DOC_STATUS.CONTINGENCIA_OFFLINE ? ['xmlProc', 'xmlSigned'] : ['xmlProc'];
+}
+
 /** The stored state of a document (authorised, denied, rejected, pending …), answered with request code 100. */
-export function documentOutcome(doc: DocumentRecord, offset: string): DocumentOutcome {
-  // An off-line NFC-e not yet transmitted has no nfeProc: the signed NFC-e is the document.
-  const xml = doc.xmlProc ?? (doc.docStatus === DOC_STATUS.CONTINGENCIA_OFFLINE ? doc.xmlSigned : null);
+export function documentOutcome(doc: DocumentRecord, stored: AnswerXml | undefined, offset: string): DocumentOutcome {
+  const xml = stored?.xmlProc ?? (doc.docStatus === DOC_STATUS.CONTINGENCIA_OFFLINE ? stored?.xmlSigned : null);
   return {
     kind: 'document', modelo: modeloName(doc.model), numero: doc.numero, serie: doc.serie,
     chave: doc.chave ?? undefined, protocol: doc.nProt ?? undefined, dhAut: doc.dhAut ?? undefined, offset,
@@ -70,13 +77,14 @@ export interface ConsultaFlags {
 
 /** One document found by a consulta (contract §9.2), with what its flags ask for. */
 export function consultaEntry(
-  /** Its xmlProc is needed only with flags.xmlCompleto. */
-  doc: DocumentSummary & Partial<Pick<DocumentRecord, 'xmlProc'>>, events: EventRecord[], flags: ConsultaFlags, offset: string, emitterName: string,
+  doc: DocumentRecord,
+  /** Read only with flags.xmlCompleto. */
+  xmlProc: string | null | undefined, events: EventRecord[], flags: ConsultaFlags, offset: string, emitterName: string,
 ): ConsultaEntry {
   return {
     modelo: modeloName(doc.model), numero: doc.numero, serie: doc.serie, chave: doc.chave ?? undefined, protocol: doc.nProt ?? undefined,
     code: doc.cStat ?? '', text: doc.xMotivo ?? '', docStatus: doc.docStatus, offset,
-    xml: flags.xmlCompleto ? doc.xmlProc ?? '' : undefined,
+    xml: flags.xmlCompleto ? xmlProc ?? '' : undefined,
     // No DANFE generator yet: say so where the PDF would be.
     pdf: flags.pdf ? TEXT.pdfIndisponivel : undefined,
     summary: flags.situacao
