@@ -30,6 +30,8 @@ export interface HarnessOptions {
   bodyLimitBytes?: number;
   /** SEFAZ response timeout (default 5 s, short so failure tests end quickly; production: 40 s). */
   sefazResponseTimeoutMs?: number;
+  /** The gateway's store (default: a new in-memory SQLite store), for tests that watch what it is asked. */
+  store?: Store;
 }
 
 export interface TestCompany {
@@ -118,7 +120,7 @@ function post(url: string, body: string): Promise<{ status: number; text: string
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const uf = opts.uf ?? 'RS';
   const sim = await startSimulator({ httpsPort: 0, httpPort: null, schemasDir: SCHEMAS_DIR, processingDelayMs: opts.processingDelayMs ?? 0 });
-  const store = await openStore({ kind: 'sqlite', memory: true }, new SecretBox('test-master-key-0123456789'));
+  const store = opts.store ?? (await openStore({ kind: 'sqlite', memory: true }, new SecretBox('test-master-key-0123456789')));
   // The real composition root, with an in-memory store, this simulator and no scheduled jobs
   // (tests run the jobs explicitly).
   const config: GatewayConfig = {
