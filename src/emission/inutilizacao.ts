@@ -17,7 +17,7 @@ import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
 import { modelRefusal, SitCodigo } from './codes';
 import { InputError, readInutilizacao, type InutilizacaoInput } from './inputs';
-import { inutilizacaoReply, modelCode, rejectionReply } from './replies';
+import { inutilizacaoOutcome, modelCode, refusal } from './results';
 import { documentTypeForModel } from './document-types';
 
 /** Numbers in these states are (or may be) used at SEFAZ: they can never be voided. */
@@ -102,14 +102,14 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
     input = readInutilizacao(req.documentXml);
   } catch (err) {
     if (err instanceof InputError || err instanceof XmlInputError) {
-      return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, SitCodigo.layout, `Erro no layout da inutilização: ${err.message}`) };
+      return refusal(req.modelo, SitCodigo.layout, `Erro no layout da inutilização: ${err.message}`);
     }
     throw err;
   }
   const modelo = req.modelo || input.modelo;
   const model = modelCode(modelo);
   const ids = { numero: `${input.nIni}-${input.nFin}`, serie: input.serie };
-  const refuse = (code: number | string, text: string): DocumentResult => ({ modelo, replyXml: rejectionReply(modelo, code, text, ids) });
+  const refuse = (code: number | string, text: string): DocumentResult => refusal(modelo, code, text, ids);
   const type = model && documentTypeForModel(model);
   if (!model || !type) {
     const r = modelRefusal(modelo);
@@ -132,7 +132,7 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
     return refuse(241, `Rejeição: faixa contém número já utilizado (${used.map((d) => d.numero).join(', ')}); não é possível inutilizar`);
   }
   const range = { model, serie: input.serie, nIni: input.nIni, nFin: input.nFin, xJust };
-  if (type.inutilizacao === 'local') return { modelo, replyXml: inutilizacaoReply(await closeLocally(ctx, type.label, range), ctx.offset) };
+  if (type.inutilizacao === 'local') return inutilizacaoOutcome(await closeLocally(ctx, type.label, range), ctx.offset);
   let cert;
   try {
     cert = await ctx.certificate();
@@ -144,5 +144,5 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
   const inut = await sendInutilizacao(ctx, range, cert);
   ctx.log.add({ cStat: inut.cStat ?? undefined });
   ctx.log.info('inutilização respondida', { cStat: inut.cStat });
-  return { modelo, replyXml: inutilizacaoReply(inut, ctx.offset) };
+  return inutilizacaoOutcome(inut, ctx.offset);
 }
