@@ -172,7 +172,7 @@ export interface EventHandler<Input extends EventHeader = EventoInput> {
   locate?(ctx: CompanyContext, input: Input): Promise<DocumentRecord | Refusal>;
   plan(ctx: CompanyContext, req: EventRequest<Input>): Promise<EventPlan | Refusal>;
   /** Async for a kind whose rules read the document's XML or its other events (the CT-e). */
-  checkState(ctx: CompanyContext, doc: DocumentRecord, at: Date): Refusal | undefined | Promise<Refusal | undefined>;
+  checkState(ctx: CompanyContext, doc: DocumentRecord, at: Date, input: Input): Refusal | undefined | Promise<Refusal | undefined>;
   /**
    * Events of the type differ only in their text under successive sequences (a CC-e): SEFAZ's record
    * under a sequence is this event only when its detEvento is the same. Its text ends the 573 answer.

@@ -247,7 +247,7 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
     // cancellation gets its stored outcome although the document is cancelled by now.
     const held = await holder(ctx, doc, p);
     if (held) return { modelo: modeloName(doc.model), replyXml: takenReply(ctx, doc, held, p.det) };
-    check(await handler.checkState(ctx, doc, when.at));
+    check(await handler.checkState(ctx, doc, when.at, input));
     await ctx.certificate();
 
     const issued = await issueEvent(ctx, doc, p, { requestXml: req.documentXml, dhEvento: when.dhEvento });
