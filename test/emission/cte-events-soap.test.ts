@@ -100,6 +100,11 @@ test('110110 CC-e: one infCorrecao per changed field, each new CC-e repeating th
   expect(sit(cancel)).toEqual({ SitCodigo: '523', SitDescricao: expect.stringMatching(/Carta de Correção/) as string });
 }, 60_000);
 
+function consulta(as: TestCompany, chave: string): string {
+  return `<Consulta><ModeloDocumento>CTe</ModeloDocumento><Versao>4.00</Versao><tpAmb>2</tpAmb><CnpjEmissor>${as.cnpj}</CnpjEmissor><ChaveAcesso>${chave}</ChaveAcesso></Consulta>`;
+}
+const EVENTOS = '<ParametrosConsulta><Situacao>S</Situacao><XMLCompleto>S</XMLCompleto><Eventos>S</Eventos></ParametrosConsulta>';
+
 test('610110 / 610111 sent by a second company as tomador of the CT-e: its CNPJ and certificate, xObs by default; 755 for a company that is not the tomador; 866 with no active desacordo', async () => {
   const tomador = await h.addCompany();
   const cte = await ev.authorise(1, { serie: 14, tomador: tomador.cnpj });
@@ -128,12 +133,12 @@ test('610110 / 610111 sent by a second company as tomador of the CT-e: its CNPJ 
   expect(proc(cancel)).toContain(`<nProtEvPrestDes>${String(d.DocProtocolo)}</nProtEvPrestDes>`);
   const none = await ev.send(ev.evento({ as: tomador, numero: 1, serie: 14, chave, tp: '610111', seq: 2, det: CANCEL_DESACORDO }), tomador);
   expect(sit(none).SitCodigo).toBe('866');
-}, 60_000);
 
-function consulta(as: TestCompany, chave: string): string {
-  return `<Consulta><ModeloDocumento>CTe</ModeloDocumento><Versao>4.00</Versao><tpAmb>2</tpAmb><CnpjEmissor>${as.cnpj}</CnpjEmissor><ChaveAcesso>${chave}</ChaveAcesso></Consulta>`;
-}
-const EVENTOS = '<ParametrosConsulta><Situacao>S</Situacao><XMLCompleto>S</XMLCompleto><Eventos>S</Eventos></ParametrosConsulta>';
+  // The tomador's consulta by key lists its own events on the carrier's CT-e.
+  const reply = await h.call([consulta(tomador, chave)], { parametros: [EVENTOS], as: tomador });
+  const items = (reply.documentos[0]!.Eventos as { EventosItem: Record<string, unknown>[] }).EventosItem;
+  expect(items.map((e) => [e.DocEveTp, e.DocEvenSeq, e.cStat])).toEqual([['610110', '1', '135'], ['610111', '1', '135']]);
+}, 60_000);
 
 test('consulta with Eventos lists the CT-e events, with their procEventoCTe', async () => {
   const cte = await ev.authorise(1, { serie: 15 });
