@@ -144,7 +144,7 @@ export async function transmitEvent(ctx: CompanyContext, doc: DocumentRecord, ev
   const type = documentTypeOf(doc.model);
   const uf = docUf(ctx, doc);
   // A document authorised by an SVC has its events at that SVC (its key's tpEmis says which).
-  const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model as Model, doc.tpEmis), log: ctx.log };
+  const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model, doc.tpEmis), log: ctx.log };
   let ret;
   try {
     ret = await type.services.sendEvents(ctx, target, credentials, [signed]);
