@@ -1,30 +1,16 @@
 // CT-e (57), layout 4.00: the second document type. Synchronous, one CT-e per SEFAZ call.
 import { parseCteEnvio, type CteDraft } from '../../layout';
-import { CTE_TP_EVENTO, detCancCTe, eventoCTe } from '../../sefaz/cte-messages';
-import { procEventoCTe } from '../../sefaz/proc';
-import type { DocumentEpec, DocumentEvents, DocumentType } from '../document-type';
-import { SitCodigo, TEXT } from '../codes';
+import { CTE_TP_EVENTO } from '../../sefaz/cte-messages';
+import type { DocumentEpec, DocumentType } from '../document-type';
 import { planCte } from './issue';
 import { cteSchemaErrors } from './schema';
 import { cteProtocol, cteServices } from './services';
 import { cteWithSerie } from './reserved-serie';
+import { cteEvents } from './events';
 
-// Until the CT-e events (W2) and contingency renditions (W3) are plugged here, they are refused
-// clearly: an EnvioEvento is answered with this text, and a scope in contingency leaves the CT-e
-// pending (105) for the pending job.
+// Until the CT-e contingency renditions (W3) are plugged here, they are refused clearly: a scope in
+// contingency leaves the CT-e pending (105) for the pending job.
 const NOT_YET_CONTINGENCY = 'Emissão de CT-e em contingência (SVC/EPEC) ainda não disponível neste serviço';
-
-const cteEvents: DocumentEvents = {
-  handlers: {},
-  unhandled: (tpEvento) => ({ code: SitCodigo.naoDisponivel, text: TEXT.operacaoNaoSuportada(`Evento ${tpEvento} do CT-e`) }),
-  unsigned: (p) => eventoCTe({
-    cOrgao: p.cOrgao, tpAmb: p.tpAmb, cnpj: p.cnpj, chCTe: p.chave, dhEvento: p.dhEvento, tpEvento: p.tpEvento, nSeqEvento: p.nSeq, detEventoInnerXml: p.det,
-  }),
-  signedTag: 'infEvento',
-  cancelling: [CTE_TP_EVENTO.cancelamento],
-  cancellation: (p) => ({ tpEvento: CTE_TP_EVENTO.cancelamento, det: detCancCTe(p) }),
-  proc: procEventoCTe,
-};
 
 const cteEpec: DocumentEpec<CteDraft> = {
   tpEvento: CTE_TP_EVENTO.epec,
