@@ -8,7 +8,7 @@ import { type DocumentRecord } from '../store/port';
 import { DOC_STATUS, type DocModel } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
-import { modelRefusal, SitCodigo, TEXT } from './codes';
+import { CTE_RELEASED_CSTAT, modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readDescartarDocumento, readSubstituirDocumento, type DescarteInput } from './inputs';
 import { modelCode, modeloName, rejectionReply } from './replies';
 
@@ -38,6 +38,8 @@ export async function requestDiscard(ctx: CompanyContext, model: DocModel, ref: 
     case DOC_STATUS.CANCELADO:
       return { kind: 'settled', doc, code: '101', text: doc.cStat === '101' && doc.xMotivo ? doc.xMotivo : TEXT.jaCancelado };
     case DOC_STATUS.INUTILIZADO:
+      // A CT-e number released without inutilização (jobs/discard.ts) says so again.
+      if (doc.model === '57' && doc.cStat === CTE_RELEASED_CSTAT) return { kind: 'settled', doc, code: CTE_RELEASED_CSTAT, text: doc.xMotivo ?? TEXT.cteNumeroLiberado };
       return { kind: 'settled', doc, code: '102', text: doc.cStat === '102' && doc.xMotivo ? doc.xMotivo : TEXT.jaInutilizado };
     case DOC_STATUS.DENEGADO:
       // A denied number is consumed at SEFAZ: there is nothing to cancel or void.
@@ -75,7 +77,7 @@ export async function processDescarte(ctx: CompanyContext, req: DocumentRequest)
   if (mark.kind === 'refused') return { modelo: name, replyXml: rejectionReply(name, mark.code, mark.text, ids) };
   const withKey = { ...ids, chave: mark.doc?.chave ?? undefined };
   if (mark.kind === 'settled') return { modelo: name, replyXml: rejectionReply(name, mark.code, mark.text, withKey) };
-  return { modelo: name, replyXml: rejectionReply(name, SitCodigo.pendente, TEXT.descarteAgendado(input.numero, input.serie), withKey) };
+  return { modelo: name, replyXml: rejectionReply(name, SitCodigo.pendente, TEXT.descarteAgendado(input.numero, input.serie, model === '57'), withKey) };
 }
 
 /**

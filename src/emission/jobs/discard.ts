@@ -1,8 +1,10 @@
 // Discard (contingency-and-numbering.md §5.2): a document named by SubstituirDocumento or
 // DescartarDocumento is consulted by every key it had, once its scope is NORMAL, until SEFAZ gives a
 // definitive answer: authorised → cancellation 110111 with the standard justification → Cancelado (5);
-// unknown to SEFAZ (217 twice, old enough) → inutilização of that single number → Inutilizado (6);
-// already cancelled/voided → 5/6; denied → 12. `discardState` is persisted before each side effect.
+// unknown to SEFAZ (217 twice, old enough) → inutilização of that single number → Inutilizado (6), or
+// for a CT-e (4.00 has no inutilização service) the number released locally → Inutilizado (6) with
+// SEFAZ's 217 and a text saying so; already cancelled/voided → 5/6; denied → 12. `discardState` is
+// persisted before each side effect.
 //
 // Also §5.3: a "necessita interação" document (4) NOT referenced for discard is settled by consulta:
 // authorised → adopted (2); unknown to SEFAZ → Rejeitado (3), so the ERP may send that number again.
@@ -12,6 +14,7 @@ import { discardDecision, pendingBackoff, type DiscardDecision } from '../../con
 import type { CompanyContext } from '../context';
 import { documentTypeOf } from '../document-types';
 import { applyProtocol, settleByConsulta } from '../outcome';
+import { CTE_RELEASED_CSTAT, TEXT } from '../codes';
 import { issueEvent, transmitEvent } from '../events';
 import { sendInutilizacao } from '../inutilizacao';
 import { saveDocument } from '../save';
@@ -25,6 +28,7 @@ export const DISCARD_STATE = {
   voiding: 'inutilizando',
   cancelled: 'cancelado',
   voided: 'inutilizado',
+  released: 'liberado',
   denied: 'denegado',
   manual: 'acao-manual',
 } as const;
@@ -82,7 +86,8 @@ async function cancel(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, fac
   else if (issued.stored.status === 'registered' || !issued.stored.xmlSigned) ev = issued.stored;
   else ev = (await transmitEvent(ctx, doc, issued.stored, issued.stored.xmlSigned)).ev;
   if (ev.status === 'registered') {
-    await saveDocument(ctx, doc, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado', discardState: DISCARD_STATE.cancelled, lastError: null });
+    const xMotivo = `Cancelamento de ${documentTypeOf(doc.model).label} homologado`;
+    await saveDocument(ctx, doc, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo, discardState: DISCARD_STATE.cancelled, lastError: null });
     return 'cancelled';
   }
   if (ev.cStat === '501') return manual(run, ctx, doc, `cancelamento recusado fora do prazo (501): ${ev.xMotivo}`);
@@ -92,7 +97,11 @@ async function cancel(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, fac
 
 async function voidNumber(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<Outcome> {
   const model = doc.model;
-  if (model === '57') return manual(run, ctx, doc, 'CT-e sem serviço de inutilização');
+  if (model === '57') {
+    // CT-e 4.00 has no inutilização (cte.md §1): the number SEFAZ never saw is simply left unused.
+    await saveDocument(ctx, doc, { docStatus: DOC_STATUS.INUTILIZADO, cStat: CTE_RELEASED_CSTAT, xMotivo: TEXT.cteNumeroLiberado, discardState: DISCARD_STATE.released, lastError: null });
+    return 'voided';
+  }
   doc = await saveDocument(ctx, doc, { discardState: DISCARD_STATE.voiding });
   const cert = await ctx.certificate();
   const inut = await sendInutilizacao(ctx, { model, serie: doc.serie, nIni: doc.numero, nFin: doc.numero, xJust: run.options.inutJustification }, cert);
