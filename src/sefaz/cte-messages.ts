@@ -79,8 +79,8 @@ export interface CteCorrecao {
   grupoAlterado: string;
   campoAlterado: string;
   valorAlterado: string;
-  /** 01–99, for repeating groups. */
-  nroItemAlterado?: string;
+  /** 1–99, for repeating groups. */
+  nroItemAlterado?: Num;
 }
 
 /** 110110 Carta de Correção: every correction in force (each new CC-e repeats the earlier ones). */

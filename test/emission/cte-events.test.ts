@@ -13,10 +13,10 @@ import { loadXsdValidator } from '../../src/xml/xsd';
 import { correctionsOf, cteFields } from '../../src/emission/cte/cce-fields';
 import { cteDocumentFacts } from '../../src/emission/cte/cte-facts';
 import {
-  CTE_CCE_XCONDUSO, DEFAULT_DESACORDO_XOBS, detCancCeCte, detCancCte, detCancPrestDesacordo, detCceCte, detCeCte, detPrestDesacordo,
-} from '../../src/emission/cte/events/details';
-import { detEpecCte, epecCteSummary, type EpecCteSummary } from '../../src/emission/cte/events/epec';
-import { CTE_NS, eventoCte, eventoCteId } from '../../src/emission/cte/events/evento';
+  CTE_CCE_XCONDUSO, CTE_NS, detCancCECTe, detCancCTe, detCancPrestDesacordo, detCCeCTe, detCECTe, detEPECCTe, detPrestDesacordo, eventoCTe, eventoCteId,
+} from '../../src/sefaz/cte-messages';
+import { DEFAULT_DESACORDO_XOBS } from '../../src/emission/cte/events';
+import { epecCteSummary, type EpecCteSummary } from '../../src/emission/cte/events/epec';
 import { comprovanteHash, readCteEvento, type CteEventoInput } from '../../src/emission/cte/events/input';
 import { SCHEMAS_DIR } from '../support/harness';
 
@@ -44,42 +44,45 @@ function ownElement(det: string): string {
 }
 
 const EPEC_SUMMARY: EpecCteSummary = {
-  vICMS: '12.00', vICMSST: '1.50', vTPrest: '100.00', vCarga: '599.65', toma4: { toma: '3', UF: 'RS', CNPJ: '11222333000181', IE: '1234567890' },
+  vICMS: '12.00', vICMSST: '1.50', vTPrest: '100.00', vCarga: '599.65', toma: { toma: '3', UF: 'RS', CNPJ: '11222333000181', IE: '1234567890' },
   modal: '01', UFIni: 'RS', UFFim: 'SC', dhEmi: '2024-02-20T10:00:00-03:00',
 };
 
 describe('detEvento writers inside a signed eventoCTe 4.00', () => {
   const cases: [string, string, string, string, number, string, string][] = [
     ['110111 cancelamento', CTE_EVENT.cancelamento, CHAVE, CNPJ, 1, 'evCancCTe_v4.00.xsd',
-      detCancCte({ nProt: NPROT, xJust: 'Cancelamento por erro de digitacao & valor' })],
-    ['110110 carta de correção with item numbers', CTE_EVENT.cartaCorrecao, CHAVE, CNPJ, 12, 'evCCeCTe_v4.00.xsd', detCceCte([
+      detCancCTe({ nProt: NPROT, xJust: 'Cancelamento por erro de digitacao & valor' })],
+    ['110110 carta de correção with item numbers', CTE_EVENT.cartaCorrecao, CHAVE, CNPJ, 12, 'evCCeCTe_v4.00.xsd', detCCeCTe([
       { grupoAlterado: 'compl', campoAlterado: 'xObs', valorAlterado: 'Pagar na entrega <sem juros>' },
       { grupoAlterado: 'infNFe', campoAlterado: 'dPrev', valorAlterado: '2024-02-21', nroItemAlterado: 2 },
     ])],
-    ['110180 comprovante with coordinates and NF-e', CTE_EVENT.comprovanteEntrega, CHAVE, CNPJ, 1, 'evCECTe_v4.00.xsd', detCeCte({
+    ['110180 comprovante with coordinates and NF-e', CTE_EVENT.comprovanteEntrega, CHAVE, CNPJ, 1, 'evCECTe_v4.00.xsd', detCECTe({
       nProt: NPROT, dhEntrega: '2024-02-20T11:23:07-03:00', nDoc: '1234567890', xNome: 'Migrate Company', latitude: '-27.868824',
       longitude: '-53.985100', hashEntrega: 'OrikW3hImskYcHzoL6Ir8wJtDvY=', dhHashEntrega: '2024-02-20T11:23:07-03:00', chNFe: [NFE1, NFE2],
     })],
-    ['110180 comprovante, minimal', CTE_EVENT.comprovanteEntrega, CHAVE, CNPJ, 999, 'evCECTe_v4.00.xsd', detCeCte({
+    ['110180 comprovante, minimal', CTE_EVENT.comprovanteEntrega, CHAVE, CNPJ, 999, 'evCECTe_v4.00.xsd', detCECTe({
       nProt: NPROT, dhEntrega: '2024-02-20T11:23:07-03:00', nDoc: '12', xNome: 'Zé', hashEntrega: 'O2qBnkIm/76ef1ryiobcj30sMkE=',
       dhHashEntrega: '2024-02-20T11:23:07-03:00', chNFe: [],
     })],
     ['110181 cancelamento do comprovante', CTE_EVENT.cancComprovanteEntrega, CHAVE, CNPJ, 2, 'evCancCECTe_v4.00.xsd',
-      detCancCeCte({ nProt: NPROT, nProtCE: '143240000000002' })],
+      detCancCECTe({ nProt: NPROT, nProtCE: '143240000000002' })],
     ['610110 desacordo with the default xObs, by a CNPJ tomador', CTE_EVENT.prestDesacordo, CHAVE, '11222333000181', 1, 'evPrestDesacordo_v4.00.xsd',
-      detPrestDesacordo({})],
+      detPrestDesacordo({ xObs: DEFAULT_DESACORDO_XOBS })],
     ['610110 desacordo with the ERP text, by a CPF tomador', CTE_EVENT.prestDesacordo, CHAVE, '52998224725', 20, 'evPrestDesacordo_v4.00.xsd',
       detPrestDesacordo({ xObs: 'Mercadoria entregue em outro endereço' })],
     ['610111 cancelamento do desacordo', CTE_EVENT.cancPrestDesacordo, CHAVE, '11222333000181', 2, 'evCancPrestDesacordo_v4.00.xsd',
       detCancPrestDesacordo({ nProtEvPrestDes: '143240000000003' })],
-    ['110113 EPEC', CTE_EVENT.epec, EPEC_CHAVE, CNPJ, 1, 'evEPECCTe_v4.00.xsd', detEpecCte(EPEC_SUMMARY, 'SEFAZ RS fora do ar desde as 10h')],
-    ['110113 EPEC, CPF tomador without IE nor ST', CTE_EVENT.epec, EPEC_CHAVE, CNPJ, 1, 'evEPECCTe_v4.00.xsd', detEpecCte({
-      ...EPEC_SUMMARY, vICMSST: undefined, toma4: { toma: '4', UF: 'SC', CPF: '52998224725' },
-    }, 'SEFAZ RS fora do ar desde as 10h')],
+    ['110113 EPEC', CTE_EVENT.epec, EPEC_CHAVE, CNPJ, 1, 'evEPECCTe_v4.00.xsd', detEPECCTe({ ...EPEC_SUMMARY, xJust: 'SEFAZ RS fora do ar desde as 10h' })],
+    ['110113 EPEC, CPF tomador without IE nor ST', CTE_EVENT.epec, EPEC_CHAVE, CNPJ, 1, 'evEPECCTe_v4.00.xsd', detEPECCTe({
+      ...EPEC_SUMMARY, vICMSST: undefined, toma: { toma: '4', UF: 'SC', CPF: '52998224725' }, xJust: 'SEFAZ RS fora do ar desde as 10h',
+    })],
   ];
 
   test.each(cases)('%s', async (_name, tpEvento, chave, author, nSeq, xsd, det) => {
-    const unsigned = eventoCte({ cOrgao: '43', tpAmb: '2', author, chCTe: chave, dhEvento: '2024-02-20T11:30:00-03:00', tpEvento, nSeq, det });
+    const unsigned = eventoCTe({
+      cOrgao: '43', tpAmb: '2', ...(author.length === 11 ? { cpf: author } : { cnpj: author }), chCTe: chave, dhEvento: '2024-02-20T11:30:00-03:00',
+      tpEvento, nSeqEvento: nSeq, detEventoInnerXml: det,
+    });
     const id = `ID${tpEvento}${chave}${String(nSeq).padStart(3, '0')}`;
     expect(eventoCteId(tpEvento, chave, nSeq)).toBe(id);
     expect(id).toHaveLength(55);
@@ -93,9 +96,9 @@ describe('detEvento writers inside a signed eventoCTe 4.00', () => {
   });
 
   it('writes the cancel minified, in schema order', () => {
-    expect(eventoCte({
-      cOrgao: '43', tpAmb: '2', author: CNPJ, chCTe: CHAVE, dhEvento: '2024-02-20T11:30:00-03:00', tpEvento: '110111', nSeq: 1,
-      det: detCancCte({ nProt: NPROT, xJust: 'Cancelamento por erro de digitacao' }),
+    expect(eventoCTe({
+      cOrgao: '43', tpAmb: '2', cnpj: CNPJ, chCTe: CHAVE, dhEvento: '2024-02-20T11:30:00-03:00', tpEvento: '110111', nSeqEvento: 1,
+      detEventoInnerXml: detCancCTe({ nProt: NPROT, xJust: 'Cancelamento por erro de digitacao' }),
     })).toBe(
       `<eventoCTe xmlns="${CTE_NS}" versao="4.00"><infEvento Id="ID110111${CHAVE}001"><cOrgao>43</cOrgao><tpAmb>2</tpAmb>` +
       `<CNPJ>${CNPJ}</CNPJ><chCTe>${CHAVE}</chCTe><dhEvento>2024-02-20T11:30:00-03:00</dhEvento><tpEvento>110111</tpEvento>` +
@@ -105,7 +108,7 @@ describe('detEvento writers inside a signed eventoCTe 4.00', () => {
   });
 
   it('the CC-e carries the legal text of the schema and xObs defaults to a valid text', () => {
-    expect(detCceCte([{ grupoAlterado: 'ide', campoAlterado: 'CFOP', valorAlterado: '6352' }]))
+    expect(detCCeCTe([{ grupoAlterado: 'ide', campoAlterado: 'CFOP', valorAlterado: '6352' }]))
       .toBe(`<evCCeCTe><descEvento>Carta de Correcao</descEvento><infCorrecao><grupoAlterado>ide</grupoAlterado><campoAlterado>CFOP</campoAlterado><valorAlterado>6352</valorAlterado></infCorrecao><xCondUso>${CTE_CCE_XCONDUSO}</xCondUso></evCCeCTe>`);
     expect(DEFAULT_DESACORDO_XOBS.length).toBeGreaterThanOrEqual(15);
   });
@@ -286,8 +289,8 @@ describe('CC-e field lists from parsed CT-e XML', () => {
       { grupoAlterado: 'compl', campoAlterado: 'xObs', valorAlterado: 'Pagar na entrega & depois' },
       { grupoAlterado: 'infNFe', campoAlterado: 'dPrev', valorAlterado: '2024-02-21', nroItemAlterado: 2 },
     ];
-    const signed = await signXml(eventoCte({
-      cOrgao: '43', tpAmb: '2', author: CNPJ, chCTe: CHAVE, dhEvento: '2024-02-20T11:30:00-03:00', tpEvento: '110110', nSeq: 1, det: detCceCte(list),
+    const signed = await signXml(eventoCTe({
+      cOrgao: '43', tpAmb: '2', cnpj: CNPJ, chCTe: CHAVE, dhEvento: '2024-02-20T11:30:00-03:00', tpEvento: '110110', nSeqEvento: 1, detEventoInnerXml: detCCeCTe(list),
     }), { tag: 'infEvento', keyPem: company.keyPem, certPem: company.certPem });
     expect(correctionsOf(parsed(signed))).toEqual(list);
     expect(correctionsOf(parsed(cteXml()))).toEqual([]);
@@ -309,8 +312,8 @@ describe('facts and EPEC summary from a parsed CT-e', () => {
   });
 
   test.each<[string, { toma?: string; icms?: string }, object]>([
-    ['toma3 → the destinatário with its UF and IE', {}, { vICMS: '12.00', vTPrest: '100.00', vCarga: '599.65', toma4: { toma: '3', UF: 'SC', CNPJ: '11222333000181', IE: '1234567890' }, modal: '01', UFIni: 'RS', UFFim: 'SC', dhEmi: '2024-02-20T10:00:00-03:00' }],
-    ['toma4 with a CPF', { toma: '<toma4><toma>4</toma><CPF>52998224725</CPF><enderToma><UF>PR</UF></enderToma></toma4>' }, { toma4: { toma: '4', UF: 'PR', CPF: '52998224725' } }],
+    ['toma3 → the destinatário with its UF and IE', {}, { vICMS: '12.00', vTPrest: '100.00', vCarga: '599.65', toma: { toma: '3', UF: 'SC', CNPJ: '11222333000181', IE: '1234567890' }, modal: '01', UFIni: 'RS', UFFim: 'SC', dhEmi: '2024-02-20T10:00:00-03:00' }],
+    ['toma4 with a CPF', { toma: '<toma4><toma>4</toma><CPF>52998224725</CPF><enderToma><UF>PR</UF></enderToma></toma4>' }, { toma: { toma: '4', UF: 'PR', CPF: '52998224725' } }],
     ['Simples Nacional: no ICMS value', { icms: '<ICMSSN><CST>90</CST><indSN>1</indSN></ICMSSN>' }, { vICMS: '0.00' }],
     ['retained ST', { icms: '<ICMS60><CST>60</CST><vBCSTRet>10.00</vBCSTRet><vICMSSTRet>1.20</vICMSSTRet><pICMSSTRet>12.00</pICMSSTRet></ICMS60>' }, { vICMS: '0.00', vICMSST: '1.20' }],
   ])('%s', (_name, o, expected) => {
@@ -320,7 +323,7 @@ describe('facts and EPEC summary from a parsed CT-e', () => {
   it('a summary written from a CT-e validates', async () => {
     const s = epecCteSummary(parsed(cteXml()));
     if ('missing' in s) throw new Error(s.missing);
-    await validate('evEPECCTe_v4.00.xsd', ownElement(detEpecCte(s, 'SEFAZ RS fora do ar desde as 10h')));
+    await validate('evEPECCTe_v4.00.xsd', ownElement(detEPECCTe({ ...s, xJust: 'SEFAZ RS fora do ar desde as 10h' })));
   });
 
   test.each([

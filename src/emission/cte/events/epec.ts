@@ -1,40 +1,27 @@
 // 110113 EPEC of the CT-e (evEPECCTe, cte.md §6.3): its summary read from the CT-e being issued in
-// contingency (tpEmis 4), and the detEvento written from it. Sent to the SVC of the UF, never to the
-// Ambiente Nacional.
+// contingency (tpEmis 4), for ../../../sefaz/cte-messages detEPECCTe to write. Sent to the SVC of the
+// UF, never to the Ambiente Nacional.
+import type { CteEpecParams } from '../../../sefaz/cte-messages';
 import { kidsOf, textAt, type OrderedNode } from '../../../xml/ordered';
-import { el, opt } from './element';
 import { findElement } from '../cce-fields';
 
-export interface EpecTomador {
-  /** 0 remetente, 1 expedidor, 2 recebedor, 3 destinatário, 4 outros. */
-  toma: string;
-  UF: string;
-  CNPJ?: string;
-  CPF?: string;
-  IE?: string;
-}
-
-export interface EpecCteSummary {
-  vICMS: string;
-  vICMSST?: string;
-  vTPrest: string;
-  vCarga: string;
-  toma4: EpecTomador;
-  modal: string;
-  UFIni: string;
-  UFFim: string;
-  dhEmi: string;
-}
+export type EpecTomador = CteEpecParams['toma'];
+/** Everything detEPECCTe writes but the justification. */
+export type EpecCteSummary = Omit<CteEpecParams, 'xJust'>;
 
 /** The party groups toma 0–3 name, and their address groups. */
-const PARTIES: Record<string, [string, string]> = {
+const PARTIES: Readonly<Record<EpecTomador['toma'], [string, string]>> = {
   0: ['rem', 'enderReme'], 1: ['exped', 'enderExped'], 2: ['receb', 'enderReceb'], 3: ['dest', 'enderDest'], 4: ['toma4', 'enderToma'],
 };
 
+function isToma(value: string | undefined): value is EpecTomador['toma'] {
+  return value !== undefined && Object.hasOwn(PARTIES, value);
+}
+
 function tomadorOf(infCte: OrderedNode[], ide: OrderedNode[]): EpecTomador | undefined {
   const toma = textAt(ide, ['toma3', 'toma']) ?? textAt(ide, ['toma4', 'toma']);
-  const where = toma === undefined ? undefined : PARTIES[toma];
-  if (toma === undefined || !where) return undefined;
+  if (!isToma(toma)) return undefined;
+  const where = PARTIES[toma];
   const node = where[0] === 'toma4' ? findElement(ide, 'toma4') : findElement(infCte, where[0]);
   if (!node) return undefined;
   const kids = kidsOf(node);
@@ -61,26 +48,15 @@ export function epecCteSummary(nodes: readonly OrderedNode[]): EpecCteSummary | 
   if (!infCteNode) return { missing: 'infCte' };
   const infCte = kidsOf(infCteNode);
   const ide = kidsOf(findElement(infCte, 'ide') ?? {});
-  const toma4 = tomadorOf(infCte, ide);
-  if (!toma4) return { missing: 'tomador (toma3/toma4 com a UF do endereço)' };
+  const toma = tomadorOf(infCte, ide);
+  if (!toma) return { missing: 'tomador (toma3/toma4 com a UF do endereço)' };
   const ideFields = { modal: textAt(ide, ['modal']), UFIni: textAt(ide, ['UFIni']), UFFim: textAt(ide, ['UFFim']), dhEmi: textAt(ide, ['dhEmi']) };
   for (const [name, value] of Object.entries(ideFields)) if (value === undefined) return { missing: `ide/${name}` };
   const vTPrest = textAt(infCte, ['vPrest', 'vTPrest']);
   if (vTPrest === undefined) return { missing: 'vPrest/vTPrest' };
   const vCarga = textAt(kidsOf(findElement(infCte, 'infCarga') ?? {}), ['vCarga']) ?? '0.00';
   return {
-    ...icmsOf(infCte), vTPrest, vCarga, toma4,
+    ...icmsOf(infCte), vTPrest, vCarga, toma,
     modal: ideFields.modal as string, UFIni: ideFields.UFIni as string, UFFim: ideFields.UFFim as string, dhEmi: ideFields.dhEmi as string,
   };
-}
-
-/** 110113 EPEC (evEPECCTe); tpCTe is always 0 (an EPEC is only for a normal CT-e). */
-export function detEpecCte(s: EpecCteSummary, xJust: string): string {
-  const t = s.toma4;
-  const id = t.CNPJ !== undefined ? el('CNPJ', t.CNPJ) : el('CPF', t.CPF ?? '');
-  return (
-    `<evEPECCTe><descEvento>EPEC</descEvento>${el('xJust', xJust)}${el('vICMS', s.vICMS)}${opt('vICMSST', s.vICMSST)}` +
-    `${el('vTPrest', s.vTPrest)}${el('vCarga', s.vCarga)}<toma4>${el('toma', t.toma)}${el('UF', t.UF)}${id}${opt('IE', t.IE)}</toma4>` +
-    `${el('modal', s.modal)}${el('UFIni', s.UFIni)}${el('UFFim', s.UFFim)}<tpCTe>0</tpCTe>${el('dhEmi', s.dhEmi)}</evEPECCTe>`
-  );
 }
