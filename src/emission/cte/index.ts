@@ -2,18 +2,15 @@
 import { parseCteEnvio, type CteDraft } from '../../layout';
 import { CTE_TP_EVENTO, detCancCTe, eventoCTe } from '../../sefaz/cte-messages';
 import { procEventoCTe } from '../../sefaz/proc';
-import type { DocumentEpec, DocumentEvents, DocumentType } from '../document-type';
+import type { DocumentEvents, DocumentType } from '../document-type';
 import { SitCodigo, TEXT } from '../codes';
 import { planCte } from './issue';
 import { cteSchemaErrors } from './schema';
 import { cteProtocol, cteServices } from './services';
 import { cteWithSerie } from './reserved-serie';
+import { cteEpec, renderCteForContingency } from './contingency';
 
-// Until the CT-e events (W2) and contingency renditions (W3) are plugged here, they are refused
-// clearly: an EnvioEvento is answered with this text, and a scope in contingency leaves the CT-e
-// pending (105) for the pending job.
-const NOT_YET_CONTINGENCY = 'Emissão de CT-e em contingência (SVC/EPEC) ainda não disponível neste serviço';
-
+// Until the CT-e events (W2) are plugged here, an EnvioEvento of a CT-e is refused clearly.
 const cteEvents: DocumentEvents = {
   handlers: {},
   unhandled: (tpEvento) => ({ code: SitCodigo.naoDisponivel, text: TEXT.operacaoNaoSuportada(`Evento ${tpEvento} do CT-e`) }),
@@ -24,14 +21,6 @@ const cteEvents: DocumentEvents = {
   cancelling: [CTE_TP_EVENTO.cancelamento],
   cancellation: (p) => ({ tpEvento: CTE_TP_EVENTO.cancelamento, det: detCancCTe(p) }),
   proc: procEventoCTe,
-};
-
-const cteEpec: DocumentEpec<CteDraft> = {
-  tpEvento: CTE_TP_EVENTO.epec,
-  unavailable: () => NOT_YET_CONTINGENCY,
-  event: () => {
-    throw new Error(NOT_YET_CONTINGENCY);
-  },
 };
 
 export const cteType: DocumentType<CteDraft> = {
@@ -45,7 +34,7 @@ export const cteType: DocumentType<CteDraft> = {
   withSerie: cteWithSerie,
   plan: planCte,
   validate: cteSchemaErrors,
-  renderForContingency: () => Promise.resolve({ ok: false, unavailable: NOT_YET_CONTINGENCY }),
+  renderForContingency: renderCteForContingency,
   epec: cteEpec,
   // CT-e 4.00 has no lote: every CT-e goes alone, synchronously.
   lotes: () => undefined,

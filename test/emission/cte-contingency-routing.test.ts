@@ -1,0 +1,105 @@
+// CT-e routing while its scope is in contingency, over SOAP against the simulator: the SVC serving the
+// UF (cte.md §4.1: SVC-RS for MT/MS/PE, tpEmis 7) answering 114 to the status service, or announcing
+// its end with 113 (still authorising), or refusing the CT-e itself with 114; the EPEC of a CT-e that
+// cannot have one. Each test has its own company and UF (the SVC status is cached per UF for 3 min).
+import { startHarness, type Harness, type TestCompany } from '../support/harness';
+import { cteFor } from '../support/cte';
+import { decodeB64 } from '../support/checks';
+import { parseCteQrCode } from '../../src/fiscal/cte-qrcode';
+import { verifyQrSign } from '../../src/signing/qr-sign';
+import type { ContingencyOption } from '../../src/store/port';
+import { setOptions, setScope, sit } from './jobs-support';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+}, 30_000);
+afterAll(async () => {
+  await h?.close();
+});
+afterEach(() => h.sim.faults.reset());
+
+/** A company of the UF with these CT-e options, its CT-e scope in contingency. */
+async function companyIn(uf: string, options: ContingencyOption[]): Promise<TestCompany> {
+  const c = await h.addCompany({ uf });
+  await setOptions(h, c, options, '57');
+  await setScope(h, uf, 'contingency', '57');
+  return c;
+}
+
+/** The qrCodCTe of a CT-e, read back (its `&` are escaped in the XML). */
+function qrOf(xml: string) {
+  return parseCteQrCode((/<qrCodCTe>([^<]+)<\/qrCodCTe>/.exec(xml)?.[1] ?? '').replace(/&amp;/g, '&'));
+}
+
+async function emit(c: TestCompany, xml: string) {
+  const reply = await h.call([xml], { as: c });
+  const d = reply.documentos[0]!;
+  return { codigo: reply.messages[0]!.codigo, ...sit(d), chave: String(d.DocChaAcesso), xml: d.DocXMLBase64 ? decodeB64(String(d.DocXMLBase64)) : '' };
+}
+
+test('SVC-RS answering 114 to the status service: the CT-e falls to the next option (EPEC → 109/136, tpEmis 4), nothing sent for authorisation to the SVC', async () => {
+  const uf = 'PE';
+  const c = await companyIn(uf, ['SVC', 'EPEC', 'NONE']);
+  h.sim.state.setSvcActive(uf, '2', false);
+  try {
+    const r = await emit(c, cteFor(c, uf, 1));
+    expect(r).toMatchObject({ codigo: 109, SitCodigo: '136' });
+    expect(r.chave[34]).toBe('4');
+    expect(h.sim.state.findByNumber('2', c.cnpj, '57', 1, 1)).toBeUndefined();
+    expect(h.sim.state.eventsOf(r.chave, '2', '110113')).toHaveLength(1);
+  } finally {
+    h.sim.state.setSvcActive(uf, '2', true);
+  }
+});
+
+test('SVC-RS announcing its end (113) still authorises: 109/100, tpEmis 7, dhCont/xJust, DocStatus 15', async () => {
+  const uf = 'MT';
+  const c = await companyIn(uf, ['SVC', 'NONE']);
+  h.sim.state.setSvcDeactivation(uf, '2', Date.now() + 60 * 60_000);
+  try {
+    const r = await emit(c, cteFor(c, uf, 1));
+    expect(r).toMatchObject({ codigo: 109, SitCodigo: '100' });
+    expect(r.chave[34]).toBe('7');
+    expect(h.sim.state.getDocument(r.chave, '2')).toMatchObject({ authorizer: 'SVCRS', status: 'authorized' });
+    expect(r.xml).toMatch(/<tpEmis>7<\/tpEmis>/);
+    expect(r.xml).toMatch(/<dhCont>[^<]+<\/dhCont><xJust>[^<]{15,}<\/xJust>/);
+    // An SVC CT-e is authorised on line: its QR code carries no signature.
+    const qr = qrOf(r.xml);
+    expect(qr).toMatchObject({ chave: r.chave, tpAmb: '2' });
+    expect(qr?.sign).toBeUndefined();
+  } finally {
+    h.sim.state.setSvcDeactivation(uf, '2', undefined);
+  }
+});
+
+test('SVC-RS refusing the CT-e with 114 (switched off): the same number goes to EPEC at SVC-RS → 109/136, tpEmis 4, signed QR code', async () => {
+  const uf = 'MS';
+  const c = await companyIn(uf, ['SVC', 'EPEC', 'NONE']);
+  h.sim.faults.add({ authorizer: 'SVCRS', service: 'CTeRecepcaoSincV4', mode: 'reject', cStat: '114', times: 1 });
+  const r = await emit(c, cteFor(c, uf, 1));
+  expect(r).toMatchObject({ codigo: 109, SitCodigo: '136' });
+  expect(r.chave[34]).toBe('4');
+  expect(h.sim.faults.list()).toEqual([]);
+  expect(h.sim.state.eventsOf(r.chave, '2', '110113')).toHaveLength(1);
+  const doc = (await h.store.findDocumentByNumber(c.company.id, '2', '57', 1, 1))!;
+  expect(doc).toMatchObject({ docStatus: 10, tpEmis: '4', chave: r.chave });
+  // Printed before any authorisation: the QR code signs the key with the emitter's certificate.
+  const qr = qrOf(doc.xmlSigned ?? '');
+  expect(qr?.chave).toBe(r.chave);
+  const { certPem } = (await h.store.getActiveCertificate(c.company.id))!;
+  expect(verifyQrSign(r.chave, qr?.sign ?? '', certPem)).toBe(true);
+});
+
+test('a complemento CT-e (tpCTe 1) has neither SVC (517) nor EPEC: 109/105 with its tpEmis 1 key, nothing sent', async () => {
+  const uf = 'RR';
+  const c = await companyIn(uf, ['SVC', 'EPEC', 'NONE']);
+  const r = await emit(c, cteFor(c, uf, 1).replace(/<tpCTe>0<\/tpCTe>/, '<tpCTe>1</tpCTe>'));
+  expect(r).toMatchObject({ codigo: 109, SitCodigo: '105' });
+  expect(r.chave[34]).toBe('1');
+  // Neither route was attempted: no event row, nothing re-keyed, nothing at SVC-RS.
+  const doc = (await h.store.findDocumentByNumber(c.company.id, '2', '57', 1, 1))!;
+  expect(doc).toMatchObject({ tpEmis: '1', previousChaves: [] });
+  expect(await h.store.listEvents(c.company.id, doc.id)).toEqual([]);
+  expect(h.sim.state.findByNumber('2', c.cnpj, '57', 1, 1)).toBeUndefined();
+});
