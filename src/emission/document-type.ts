@@ -130,9 +130,25 @@ export interface EventPlan {
   author?: string;
 }
 
+/**
+ * What the events use case reads of any kind's EnvioEvento; a kind's reader adds its own fields (the
+ * NF-e's: EventoInput).
+ */
+export interface EventHeader {
+  /** ModeloDocumento as the request states it. */
+  modelo: string;
+  tpEvento: string;
+  chave?: string;
+  numero?: number;
+  serie?: number;
+  /** Local date-time without offset, and the offset (EveDh + EveFusoHorario). */
+  eveDh?: string;
+  eveFuso?: string;
+}
+
 /** What an event handler is given: the InvoiCy request, the document it names, and the key's UF. */
-export interface EventRequest {
-  input: EventoInput;
+export interface EventRequest<Input extends EventHeader = EventoInput> {
+  input: Input;
   doc: DocumentRecord;
   /** The UF of the document's key (cOrgao of its authorizer). */
   uf: string;
@@ -144,13 +160,19 @@ export interface EventRequest {
  * XML, e.g. to compute what a correction changes), then the document's state, deadlines and dates as
  * SEFAZ would check them (asked after a sequence already held has been answered).
  */
-export interface EventHandler {
+export interface EventHandler<Input extends EventHeader = EventoInput> {
   /** Highest nSeqEvento of the event (594 beyond it). */
   readonly maxSeq: number;
   /** The event's own fields (text, sequence, references); undefined when valid. */
-  checkFields(input: EventoInput): Refusal | undefined;
-  plan(ctx: CompanyContext, req: EventRequest): Promise<EventPlan | Refusal>;
-  checkState(ctx: CompanyContext, doc: DocumentRecord, at: Date): Refusal | undefined;
+  checkFields(input: Input): Refusal | undefined;
+  /**
+   * The document the event is about when it is not one of the company's by chave or number (a CT-e's
+   * tomador declaring a desacordo on another company's CT-e); absent: the company's document.
+   */
+  locate?(ctx: CompanyContext, input: Input): Promise<DocumentRecord | Refusal>;
+  plan(ctx: CompanyContext, req: EventRequest<Input>): Promise<EventPlan | Refusal>;
+  /** Async for a kind whose rules read the document's XML or its other events (the CT-e). */
+  checkState(ctx: CompanyContext, doc: DocumentRecord, at: Date, input: Input): Refusal | undefined | Promise<Refusal | undefined>;
   /**
    * Events of the type differ only in their text under successive sequences (a CC-e): SEFAZ's record
    * under a sequence is this event only when its detEvento is the same. Its text ends the 573 answer.
@@ -159,9 +181,11 @@ export interface EventHandler {
 }
 
 /** Events of a kind: what the ERP may send, how one is written and recorded. */
-export interface DocumentEvents {
+export interface DocumentEvents<Input extends EventHeader = EventoInput> {
+  /** The kind's EnvioEvento (layout problems: code 145, all at once); `defaultOffset` is the company UF's. */
+  read(xml: string, o: { defaultOffset: string; now: Date }): { ok: true; input: Input } | { ok: false; problems: string[] };
   /** The handler of every tpEvento the events use case sends, by tpEvento. */
-  handlers: Readonly<Partial<Record<string, EventHandler>>>;
+  handlers: Readonly<Partial<Record<string, EventHandler<Input>>>>;
   /** The refusal of an EveTp without handler: not offered yet, registered by the service itself, or outside the layout. */
   unhandled(tpEvento: string): Refusal;
   /** The unsigned event for a document's key. */
@@ -215,13 +239,13 @@ export interface DocumentType<Draft> {
    */
   lotes(model: DocModel, signedXmls: readonly string[]): number[][] | undefined;
   readonly services: DocumentServices;
-  readonly events: DocumentEvents;
+  readonly events: DocumentEvents<EventHeader>;
   /** Whether a protocol belongs in the distribution document of this key and signature digest. */
   attachable(prot: Protocol, chave: string, digestValue: string): boolean;
   /** The distribution document: the signed XML exactly as sent followed by the protocol as received. */
   proc(signedXml: string, protocolRaw: string): string;
 }
 
-export function isRefusal(v: Issue | EventPlan | Refusal): v is Refusal {
+export function isRefusal(v: Issue | EventPlan | DocumentRecord | Refusal): v is Refusal {
   return (v as Refusal).code !== undefined;
 }

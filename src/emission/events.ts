@@ -17,11 +17,11 @@ import { DOC_STATUS } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';
-import { InputError, readEnvioEvento, type EventoInput } from './inputs';
+import { InputError, readEnvioEvento } from './inputs';
 import { eventRefusalReply, eventReply, modelCode, modeloName, rejectionReply } from './replies';
 import { docUf } from './outcome';
-import { isRefusal, type DocumentType, type EventHandler, type EventPlan, type Refusal } from './document-type';
-import { documentTypeOf } from './document-types';
+import { isRefusal, type DocumentType, type EventHandler, type EventHeader, type EventPlan, type Refusal } from './document-type';
+import { documentTypeForModel, documentTypeOf } from './document-types';
 
 const REGISTERED = ['135', '136', '155'];
 /** Duplicidade de evento: SEFAZ already holds that sequence. */
@@ -53,7 +53,7 @@ function handlerFor(type: DocumentType<unknown>, tpEvento: string): EventHandler
   return type.events.handlers[tpEvento] ?? refuseWith(type.events.unhandled(tpEvento));
 }
 
-async function findDocument(ctx: CompanyContext, input: EventoInput, model: DocModel): Promise<DocumentRecord> {
+async function findDocument(ctx: CompanyContext, input: EventHeader, model: DocModel): Promise<DocumentRecord> {
   let doc: DocumentRecord | undefined;
   if (input.chave) doc = await ctx.store.findDocumentByChave(ctx.company.id, input.chave);
   else if (input.numero !== undefined && input.serie !== undefined) {
@@ -201,16 +201,29 @@ async function registeredAtSefaz(ctx: CompanyContext, target: SefazTarget, crede
   }
 }
 
-export async function processEvento(ctx: CompanyContext, req: DocumentRequest): Promise<DocumentResult> {
-  let input: EventoInput;
+/**
+ * The request as the type its ModeloDocumento names reads it; without such a type, the NF-e-shaped
+ * reading (the model refusal follows).
+ */
+function readRequest(ctx: CompanyContext, req: DocumentRequest): { input: EventHeader } | { problem: string } {
+  const model = modelCode(req.modelo);
+  const type = model && documentTypeForModel(model);
   try {
-    input = readEnvioEvento(req.documentXml);
+    if (!type) return { input: readEnvioEvento(req.documentXml) };
+    const r = type.events.read(req.documentXml, { defaultOffset: ctx.offset, now: ctx.now() });
+    return r.ok ? { input: r.input } : { problem: r.problems.join('; ') };
   } catch (err) {
-    if (err instanceof InputError || err instanceof XmlInputError) {
-      return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, SitCodigo.layout, `Erro no layout do evento: ${err.message}`) };
-    }
+    if (err instanceof InputError || err instanceof XmlInputError) return { problem: err.message };
     throw err;
   }
+}
+
+export async function processEvento(ctx: CompanyContext, req: DocumentRequest): Promise<DocumentResult> {
+  const read = readRequest(ctx, req);
+  if ('problem' in read) {
+    return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, SitCodigo.layout, `Erro no layout do evento: ${read.problem}`) };
+  }
+  const input = read.input;
   const modelo = req.modelo || input.modelo;
   const model = modelCode(modelo);
   const ids = { numero: input.numero, serie: input.serie, chave: input.chave };
@@ -224,7 +237,9 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
     const when = eventDateTime({ eveDh: input.eveDh, fuso: input.eveFuso, defaultOffset: ctx.offset, now: ctx.now() });
     if ('problem' in when) layoutError(when.problem);
     check(handler.checkFields(input));
-    let doc = await findDocument(ctx, input, model);
+    const located = handler.locate ? await handler.locate(ctx, input) : await findDocument(ctx, input, model);
+    if (isRefusal(located)) refuseWith(located);
+    let doc = located;
     ctx.log.add({ chave: doc.chave ?? undefined, numero: String(doc.numero), serie: String(doc.serie) });
     const p = await handler.plan(ctx, { input, doc, uf: docUf(ctx, doc) });
     if (isRefusal(p)) refuseWith(p);
@@ -232,7 +247,7 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
     // cancellation gets its stored outcome although the document is cancelled by now.
     const held = await holder(ctx, doc, p);
     if (held) return { modelo: modeloName(doc.model), replyXml: takenReply(ctx, doc, held, p.det) };
-    check(handler.checkState(ctx, doc, when.at));
+    check(await handler.checkState(ctx, doc, when.at, input));
     await ctx.certificate();
 
     const issued = await issueEvent(ctx, doc, p, { requestXml: req.documentXml, dhEvento: when.dhEvento });

@@ -434,8 +434,11 @@ export interface Store {
   getActiveCertificate(companyId: string): Promise<ActiveCertificate | undefined>;
   listCertificates(companyId: string): Promise<CertificateInfo[]>;
 
-  /** Inserts a document with a client-given number (moves the sequence forward when higher). */
-  insertDocument(companyId: string, doc: NewDocument): Promise<DocumentRecord>;
+  /**
+   * Inserts a document with a client-given number (moves the sequence forward when higher; not with
+   * `sequence: false`, for a row outside the company's numbering: its reference to another company's CT-e).
+   */
+  insertDocument(companyId: string, doc: NewDocument, opts?: { sequence?: boolean }): Promise<DocumentRecord>;
   /**
    * Atomically allocates the next free number of the sequence and inserts the document with it;
    * `numbered` adds the fields that depend on the number (key, cNF…), so they are written at once.

@@ -458,12 +458,12 @@ export class SqlStore implements Store {
     await this.writeXml(q, T.documents, doc.id, doc, true);
   }
 
-  async insertDocument(companyId: string, doc: NewDocument): Promise<DocumentRecord> {
+  async insertDocument(companyId: string, doc: NewDocument, opts: { sequence?: boolean } = {}): Promise<DocumentRecord> {
     checkNumero(doc.numero, 'Número');
     const record = this.newDocument(companyId, doc);
     const key: SequenceKey = { companyId, tpAmb: doc.tpAmb, model: doc.model, serie: doc.serie };
     await this.db.tx(async (q) => {
-      await this.advanceSequence(q, key, doc.numero);
+      if (opts.sequence !== false) await this.advanceSequence(q, key, doc.numero);
       await this.insertDocumentRow(q, record);
     });
     return record;

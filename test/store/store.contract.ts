@@ -229,6 +229,16 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         await expect(store.insertDocument(company.id, newDoc(0))).rejects.toBeInstanceOf(StoreError);
       });
 
+      it('a row outside the numbering (sequence: false) leaves the sequence where it was', async () => {
+        const { company } = await partnerWithCompany();
+        const key = { companyId: company.id, tpAmb: '2' as const, model: '55' as const, serie: 1 };
+        await store.insertDocument(company.id, newDoc(3));
+        await store.insertDocument(company.id, newDoc(5000), { sequence: false });
+        expect(await store.peekSequence(key)).toBe(4);
+        await store.insertDocument(company.id, newDoc(10));
+        expect(await store.peekSequence(key)).toBe(11);
+      });
+
       it('updates a single row, honours the optimistic guard, finds by number and by any chave', async () => {
         const { company } = await partnerWithCompany();
         const doc = await store.insertDocument(company.id, newDoc(1, { chave: 'CHAVE-NORMAL', stage: 'numbered' }));

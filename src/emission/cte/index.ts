@@ -1,27 +1,12 @@
 // CT-e (57), layout 4.00: the second document type. Synchronous, one CT-e per SEFAZ call.
 import { parseCteEnvio, type CteDraft } from '../../layout';
-import { CTE_TP_EVENTO, detCancCTe, eventoCTe } from '../../sefaz/cte-messages';
-import { procEventoCTe } from '../../sefaz/proc';
-import type { DocumentEvents, DocumentType } from '../document-type';
-import { SitCodigo, TEXT } from '../codes';
+import type { DocumentType } from '../document-type';
 import { planCte } from './issue';
 import { cteSchemaErrors } from './schema';
 import { cteProtocol, cteServices } from './services';
 import { cteWithSerie } from './reserved-serie';
+import { cteEvents } from './events';
 import { cteEpec, renderCteForContingency } from './contingency';
-
-// Until the CT-e events (W2) are plugged here, an EnvioEvento of a CT-e is refused clearly.
-const cteEvents: DocumentEvents = {
-  handlers: {},
-  unhandled: (tpEvento) => ({ code: SitCodigo.naoDisponivel, text: TEXT.operacaoNaoSuportada(`Evento ${tpEvento} do CT-e`) }),
-  unsigned: (p) => eventoCTe({
-    cOrgao: p.cOrgao, tpAmb: p.tpAmb, cnpj: p.cnpj, chCTe: p.chave, dhEvento: p.dhEvento, tpEvento: p.tpEvento, nSeqEvento: p.nSeq, detEventoInnerXml: p.det,
-  }),
-  signedTag: 'infEvento',
-  cancelling: [CTE_TP_EVENTO.cancelamento],
-  cancellation: (p) => ({ tpEvento: CTE_TP_EVENTO.cancelamento, det: detCancCTe(p) }),
-  proc: procEventoCTe,
-};
 
 export const cteType: DocumentType<CteDraft> = {
   label: 'CT-e',

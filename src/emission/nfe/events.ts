@@ -15,7 +15,7 @@ import {
 import type { DocumentRecord } from '../../store/port';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
-import type { EventoInput } from '../inputs';
+import { InputError, readEnvioEvento, type EventoInput } from '../inputs';
 import type { DocumentEvents, EventHandler, Refusal } from '../document-type';
 
 function layout(problem: string): Refusal {
@@ -140,6 +140,14 @@ const NOT_YET_SUPPORTED = [
 ];
 
 export const nfeEvents: DocumentEvents = {
+  read(xml) {
+    try {
+      return { ok: true, input: readEnvioEvento(xml) };
+    } catch (err) {
+      if (err instanceof InputError) return { ok: false, problems: [err.message] };
+      throw err;
+    }
+  },
   handlers: {
     [TP_EVENTO.cancelamento]: cancelamento,
     [TP_EVENTO.cartaCorrecao]: cartaCorrecao,
