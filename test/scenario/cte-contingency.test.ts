@@ -1,6 +1,6 @@
 // Issue 13 §4, end to end through SOAP against the simulator's faults, one step per test: CT-e normal →
 // outage (108) → EPEC company (109/136, 110113 at the SVC) → SVC company (109/100 by SVC-SP) → NONE
-// company (109/105) → the ERPs discard the 108 CT-e → recovery seen by the probe → reconciliation
+// company (109/105) → the ERPs discard the 108 CT-e (SubstituirDocumento, DescartarDocumento) → recovery seen by the probe → reconciliation
 // (136 → 100, and one rejected) → discard in both fates (authorised → cancelled 110111; never
 // arrived → released without inutilização) → the pending CT-e sent → every CT-e definitive.
 //
@@ -58,9 +58,8 @@ afterAll(async () => {
 
 const consulta = (c: TestCompany, key: string) => consultaByKey(h, c, key, 'CTe');
 
-function descartarXml(c: TestCompany, numero: number, substituta?: number): string {
-  const sub = substituta === undefined ? '' : `<NumeroSubstituta>${substituta}</NumeroSubstituta><SerieSubstituta>1</SerieSubstituta>`;
-  return `<DescartarDocumento><ModeloDocumento>CTe</ModeloDocumento><tpAmb>2</tpAmb><CNPJ_emit>${c.cnpj}</CNPJ_emit><Numero>${numero}</Numero><Serie>1</Serie>${sub}</DescartarDocumento>`;
+function descartarXml(c: TestCompany, numero: number): string {
+  return `<DescartarDocumento><ModeloDocumento>CTe</ModeloDocumento><tpAmb>2</tpAmb><CNPJ_emit>${c.cnpj}</CNPJ_emit><Numero>${numero}</Numero><Serie>1</Serie></DescartarDocumento>`;
 }
 
 async function docStatus(c: TestCompany, key: string): Promise<string> {
@@ -68,8 +67,8 @@ async function docStatus(c: TestCompany, key: string): Promise<string> {
 }
 
 /** One CT-e Envio through SOAP; returns request Codigo, document SitCodigo/SitDescricao and key. */
-async function emit(c: TestCompany, uf: string, nCT: number): Promise<{ codigo: number; sitCodigo: string; sitDescricao: string; chave: string }> {
-  const reply = await h.call([cteFor(c, uf, nCT)], { as: c });
+async function emit(c: TestCompany, uf: string, nCT: number, parametros?: string): Promise<{ codigo: number; sitCodigo: string; sitDescricao: string; chave: string }> {
+  const reply = await h.call([cteFor(c, uf, nCT)], { as: c, parametros: [parametros] });
   expect(reply.documentos).toHaveLength(1);
   const d = reply.documentos[0]!;
   return { codigo: reply.messages[0]!.codigo, sitCodigo: sit(d).SitCodigo, sitDescricao: sit(d).SitDescricao, chave: String(d.DocChaAcesso) };
@@ -177,17 +176,16 @@ describe('CT-e contingency scenario (RS, and PR for the never-arrived 108)', () 
     expect(await docStatus(D, r.chave)).toBe('1');
   });
 
-  step('step 6 — A\'s ERP issues CT-e 3 (default options: EPEC first → 109/136) and discards CT-e 2; E\'s ERP discards CT-e 1 (105)', async () => {
-    const r = await emit(A, UF, 3);
+  step('step 6 — A\'s ERP issues CT-e 3 substituting CT-e 2 (default options: EPEC first → 109/136); E\'s ERP discards CT-e 1 (105)', async () => {
+    const substituir = `<SubstituirDocumento><nNF>2</nNF><serie>1</serie><modelo>CTe</modelo><CNPJ_emit>${A.cnpj}</CNPJ_emit><nNFSubstituta>3</nNFSubstituta><serieSubstituta>1</serieSubstituta></SubstituirDocumento>`;
+    const r = await emit(A, UF, 3, substituir);
     expect(r).toMatchObject({ codigo: 109, sitCodigo: '136' });
     expect(r.chave[34]).toBe('4');
     chave.a3 = r.chave;
+    expect(await stored(A, 2)).toMatchObject({ docStatus: DOC_STATUS.NECESSITA_INTERACAO, discardRequested: true, substituteNumero: 3, substituteSerie: 1 });
 
-    const a = await h.call([descartarXml(A, 2, 3)], { as: A });
-    expect(sit(a.documentos[0]!)).toMatchObject({ SitCodigo: '105', SitDescricao: expect.stringMatching(/^Descarte agendado.*liberado sem inutilização \(CT-e\)/) });
-    expect(await stored(A, 2)).toMatchObject({ docStatus: DOC_STATUS.NECESSITA_INTERACAO, discardRequested: true, substituteNumero: 3 });
     const e = await h.call([descartarXml(E, 1)], { as: E });
-    expect(sit(e.documentos[0]!).SitCodigo).toBe('105');
+    expect(sit(e.documentos[0]!)).toMatchObject({ SitCodigo: '105', SitDescricao: expect.stringMatching(/^Descarte agendado.*liberado sem inutilização \(CT-e\)/) });
     expect(e.documentos[0]).toMatchObject({ DocNumero: '1', DocSerie: '1', DocChaAcesso: chave.e1 });
     // Both 108 CT-e still show "necessita interação" until the discard job settles them.
     expect(await docStatus(A, chave.a2!)).toBe('4');
