@@ -5,7 +5,7 @@
 // services/cte.ts).
 import table from './endpoints/nfe-endpoints.json';
 import cteTable from './endpoints/cte-endpoints.json';
-import { defaultCteSvc, normalAuthorizer, type Model } from '../fiscal/ufs';
+import { defaultCteSvc, normalAuthorizer, type DfeModel, type Model } from '../fiscal/ufs';
 import { CTE_SERVICES, type CteService } from './services/cte';
 import { NFE_SERVICES, type SefazService } from './services/nfe';
 import type { SoapService } from './services/descriptor';
@@ -105,6 +105,11 @@ export function cteAuthorizerFor(uf: string, tpEmis: string | number, purpose: '
   if (purpose === 'epec') return defaultCteSvc(uf);
   const t = String(tpEmis);
   return t === '7' ? 'SVCRS' : t === '8' ? 'SVCSP' : normalAuthorizer(uf, '57');
+}
+
+/** The authorizer that holds a document of any model sent with `tpEmis` (its events go there too). */
+export function documentAuthorizer(uf: string, model: DfeModel, tpEmis: string | number): string {
+  return model === '57' ? cteAuthorizerFor(uf, tpEmis) : authorizerFor(uf, model, tpEmis);
 }
 
 /** QR-code base URL of an NFC-e (Appendix B `NfeConsultaQR`); undefined when the table has none. */

@@ -7,6 +7,8 @@ import { cteFor } from '../support/cte';
 import { decodeB64 } from '../support/checks';
 import { parseCteQrCode } from '../../src/fiscal/cte-qrcode';
 import { verifyQrSign } from '../../src/signing/qr-sign';
+import { formatDateTime } from '../../src/fiscal/datetime';
+import { ufOffset } from '../../src/fiscal/ufs';
 import type { ContingencyOption } from '../../src/store/port';
 import { setOptions, setScope, sit } from './jobs-support';
 
@@ -32,6 +34,15 @@ function qrOf(xml: string) {
   return parseCteQrCode((/<qrCodCTe>([^<]+)<\/qrCodCTe>/.exec(xml)?.[1] ?? '').replace(/&amp;/g, '&'));
 }
 
+/** InvoiCy's CT-e cancel (EnvioEvento, Eventos/Layouts/CTe 4.00) of CT-e n, série 1, dated now in the UF. */
+function cancelXml(c: TestCompany, n: number, uf: string): string {
+  const offset = ufOffset(uf);
+  return `<EnvioEvento><ModeloDocumento>CTe</ModeloDocumento><Versao>4.00</Versao><Evento><CteCnpjEmissor>${c.cnpj}</CteCnpjEmissor>` +
+    `<CteNumero>${n}</CteNumero><CteSerie>1</CteSerie><tpAmb>2</tpAmb><EveInf><EveDh>${formatDateTime(new Date(), offset).slice(0, 19)}</EveDh>` +
+    `<EveFusoHorario>${offset}</EveFusoHorario><EveTp>110111</EveTp><EvenSeq>1</EvenSeq>` +
+    `<Evedet><EveDesc>Cancelamento</EveDesc><EvexJust>cancelamento do CT-e autorizado em contingência</EvexJust></Evedet></EveInf></Evento></EnvioEvento>`;
+}
+
 async function emit(c: TestCompany, xml: string) {
   const reply = await h.call([xml], { as: c });
   const d = reply.documentos[0]!;
@@ -53,7 +64,7 @@ test('SVC-RS answering 114 to the status service: the CT-e falls to the next opt
   }
 });
 
-test('SVC-RS announcing its end (113) still authorises: 109/100, tpEmis 7, dhCont/xJust, DocStatus 15', async () => {
+test('SVC-RS announcing its end (113) still authorises: 109/100, tpEmis 7, dhCont/xJust, DocStatus 15; its cancel goes to SVC-RS', async () => {
   const uf = 'MT';
   const c = await companyIn(uf, ['SVC', 'NONE']);
   h.sim.state.setSvcDeactivation(uf, '2', Date.now() + 60 * 60_000);
@@ -68,6 +79,11 @@ test('SVC-RS announcing its end (113) still authorises: 109/100, tpEmis 7, dhCon
     const qr = qrOf(r.xml);
     expect(qr).toMatchObject({ chave: r.chave, tpAmb: '2' });
     expect(qr?.sign).toBeUndefined();
+
+    // Its events go to the SVC that holds it: a cancel through EnvioEvento → 135 at SVC-RS.
+    const cancel = await h.call([cancelXml(c, 1, uf)], { as: c });
+    expect(sit(cancel.documentos[0]!)).toMatchObject({ SitCodigo: '135' });
+    expect(h.sim.state.getDocument(r.chave, '2')).toMatchObject({ authorizer: 'SVCRS', status: 'cancelled' });
   } finally {
     h.sim.state.setSvcDeactivation(uf, '2', undefined);
   }
