@@ -96,6 +96,8 @@ test('SVC-RS refusing the CT-e with 114 (switched off): the same number goes to 
   const r = await emit(c, cteFor(c, uf, 1));
   expect(r).toMatchObject({ codigo: 109, SitCodigo: '136' });
   expect(r.chave[34]).toBe('4');
+  // Registered, not authorised: the reply carries no XML.
+  expect(r.xml).toBe('');
   expect(h.sim.faults.list()).toEqual([]);
   expect(h.sim.state.eventsOf(r.chave, '2', '110113')).toHaveLength(1);
   const doc = (await h.store.findDocumentByNumber(c.company.id, '2', '57', 1, 1))!;
