@@ -103,7 +103,8 @@ test('SVC-RS refusing the CT-e with 114 (switched off): the same number goes to 
   const doc = (await h.store.findDocumentByNumber(c.company.id, '2', '57', 1, 1))!;
   expect(doc).toMatchObject({ docStatus: 10, tpEmis: '4', chave: r.chave });
   // Printed before any authorisation: the QR code signs the key with the emitter's certificate.
-  const qr = qrOf(doc.xmlSigned ?? '');
+  const { xmlSigned } = (await h.store.getDocumentXml(c.company.id, doc.id, ['xmlSigned']))!;
+  const qr = qrOf(xmlSigned ?? '');
   expect(qr?.chave).toBe(r.chave);
   const { certPem } = (await h.store.getActiveCertificate(c.company.id))!;
   expect(verifyQrSign(r.chave, qr?.sign ?? '', certPem)).toBe(true);

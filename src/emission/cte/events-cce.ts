@@ -39,9 +39,9 @@ function lastCce(events: readonly EventRecord[], tpEvento: string): EventRecord 
  * problems (145), each field a CC-e may not change (681, all in one answer), or nothing to correct.
  */
 export function cceFor(
-  o: { layout: readonly OrderedNode[]; doc: DocumentRecord; events: readonly EventRecord[]; tpEvento: string; verProc: string },
+  o: { layout: readonly OrderedNode[]; doc: DocumentRecord; authorisedXml: string | null; events: readonly EventRecord[]; tpEvento: string; verProc: string },
 ): { corrections: Correcao[] } | Refusal {
-  const authorisedXml = o.doc.xmlProc ?? o.doc.xmlSigned;
+  const authorisedXml = o.authorisedXml;
   if (!authorisedXml || !o.doc.chave) return { code: SitCodigo.naoEncontrado, text: 'XML do CT-e autorizado não encontrado: a carta de correção compara o CT-e corrigido com ele' };
   const authorised = parsedXml(authorisedXml);
   const parsed = parseCteEnvio('', asEnvio(o.layout));

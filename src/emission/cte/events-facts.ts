@@ -31,8 +31,14 @@ function eventFact(ev: EventRecord & { nProt: string }): CteEventFact {
  * The facts of a stored CT-e. A CT-e the gateway did not issue (a tomador's reference to another
  * company's CT-e) has no XML here: its tomador, type and documents are SEFAZ's to check.
  */
+/** The CT-e's XML as authorised (its cteProc, else the signed CT-e); null for a CT-e the gateway did not issue. */
+export async function authorisedXml(ctx: CompanyContext, doc: DocumentRecord): Promise<string | null> {
+  const x = await ctx.store.getDocumentXml(ctx.company.id, doc.id, ['xmlProc', 'xmlSigned']);
+  return x?.xmlProc ?? x?.xmlSigned ?? null;
+}
+
 export async function cteFactsOf(ctx: CompanyContext, doc: DocumentRecord): Promise<CteFacts & { known: boolean }> {
-  const xml = doc.xmlProc ?? doc.xmlSigned;
+  const xml = await authorisedXml(ctx, doc);
   const own = xml ? cteDocumentFacts(parsedXml(xml)) : undefined;
   const events = (await ctx.store.listEvents(ctx.company.id, doc.id))
     .filter((e): e is EventRecord & { nProt: string } => e.status === 'registered' && e.nProt !== null)

@@ -21,7 +21,7 @@ import { SitCodigo } from '../codes';
 import type { DocumentEvents, EventHandler, EventHeader, EventPlan, Refusal } from '../document-type';
 import { comprovanteHash, readCteEvento, type CteEventoInput } from './events/input';
 import { cceFor } from './events-cce';
-import { cteFactsOf } from './events-facts';
+import { authorisedXml, cteFactsOf } from './events-facts';
 import { isForeign, tomadorCte } from './events-tomador';
 
 /** xObs when the ERP sends no Observacao: mandatory in the XSD (15–255), optional in InvoiCy's layout (cte.md §6.6). */
@@ -83,7 +83,7 @@ const cartaCorrecao: EventHandler<CteEvent> = {
   async plan(ctx, { input, doc }) {
     const i = as(input, CTE_EVENT.cartaCorrecao);
     const events = await ctx.store.listEvents(ctx.company.id, doc.id);
-    const cce = cceFor({ layout: i.layout, doc, events, tpEvento: CTE_EVENT.cartaCorrecao, verProc: ctx.deps.verProc });
+    const cce = cceFor({ layout: i.layout, doc, authorisedXml: await authorisedXml(ctx, doc), events, tpEvento: CTE_EVENT.cartaCorrecao, verProc: ctx.deps.verProc });
     if ('code' in cce) return cce;
     return { tpEvento: CTE_EVENT.cartaCorrecao, nSeq: i.nSeq, det: detCCeCTe(cce.corrections) };
   },
