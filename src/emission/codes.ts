@@ -13,12 +13,6 @@ export const FINAL_STATUSES: readonly DocStatus[] = [
   DOC_STATUS.AUTORIZADO, DOC_STATUS.CANCELADO, DOC_STATUS.DENEGADO, DOC_STATUS.EPEC, DOC_STATUS.CONTINGENCIA_SVC,
 ];
 
-/**
- * SitCodigo of a discarded CT-e SEFAZ never saw: CT-e 4.00 has no inutilização, so the number is
- * released locally (DocStatus 6) with SEFAZ's own "not in the base" answer rather than a 102 no one homologated.
- */
-export const CTE_RELEASED_CSTAT = '217';
-
 /** InvoiCy document-level codes (SitCodigo) that are not SEFAZ cStat values. */
 export const SitCodigo = {
   certificadoInvalido: 103,
@@ -70,8 +64,7 @@ export const TEXT = {
   pendenteContingencia: 'Documento pendente: transmitido em contingência sem resposta da SEFAZ; a situação será confirmada automaticamente, consulte antes de reenviar',
   offline: 'Emitida em contingência off-line; a NFC-e será transmitida automaticamente à SEFAZ',
   descarteAgendado: (numero: number, serie: number, semInutilizacao = false) =>
-    `Descarte agendado: o documento ${numero} série ${serie} será cancelado se estiver autorizado na SEFAZ ou terá o número ${semInutilizacao ? 'liberado sem inutilização (CT-e)' : 'inutilizado'}; consulte a situação`,
-  cteNumeroLiberado: 'Número liberado sem inutilização: o CT-e não consta na base da SEFAZ e o CT-e 4.00 não tem serviço de inutilização; o número não foi utilizado',
+    `Descarte agendado: o documento ${numero} série ${serie} será cancelado se estiver autorizado na SEFAZ ou terá o número ${semInutilizacao ? 'encerrado na numeração deste serviço (sem inutilização na SEFAZ)' : 'inutilizado'}; consulte a situação`,
   descarteNaoLocalizado: (numero: number, serie: number) => `Rejeição: documento ${numero} série ${serie} não localizado para descarte nesta empresa`,
   jaCancelado: 'Documento já cancelado',
   jaInutilizado: 'Número já inutilizado',

@@ -8,9 +8,10 @@ import { type DocumentRecord } from '../store/port';
 import { DOC_STATUS, type DocModel } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
-import { CTE_RELEASED_CSTAT, modelRefusal, SitCodigo, TEXT } from './codes';
+import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readDescartarDocumento, readSubstituirDocumento, type DescarteInput } from './inputs';
 import { modelCode, modeloName, refusal } from './results';
+import { documentTypeForModel } from './document-types';
 
 export type DiscardMark =
   /** Marked (or already marked): the discard job settles it. */
@@ -38,8 +39,6 @@ export async function requestDiscard(ctx: CompanyContext, model: DocModel, ref: 
     case DOC_STATUS.CANCELADO:
       return { kind: 'settled', doc, code: '101', text: doc.cStat === '101' && doc.xMotivo ? doc.xMotivo : TEXT.jaCancelado };
     case DOC_STATUS.INUTILIZADO:
-      // A CT-e number released without inutilização (jobs/discard.ts) says so again.
-      if (doc.model === '57' && doc.cStat === CTE_RELEASED_CSTAT) return { kind: 'settled', doc, code: CTE_RELEASED_CSTAT, text: doc.xMotivo ?? TEXT.cteNumeroLiberado };
       return { kind: 'settled', doc, code: '102', text: doc.cStat === '102' && doc.xMotivo ? doc.xMotivo : TEXT.jaInutilizado };
     case DOC_STATUS.DENEGADO:
       // A denied number is consumed at SEFAZ: there is nothing to cancel or void.
@@ -77,7 +76,7 @@ export async function processDescarte(ctx: CompanyContext, req: DocumentRequest)
   if (mark.kind === 'refused') return refusal(name, mark.code, mark.text, ids);
   const withKey = { ...ids, chave: mark.doc?.chave ?? undefined };
   if (mark.kind === 'settled') return refusal(name, mark.code, mark.text, withKey);
-  return refusal(name, SitCodigo.pendente, TEXT.descarteAgendado(input.numero, input.serie, model === '57'), withKey);
+  return refusal(name, SitCodigo.pendente, TEXT.descarteAgendado(input.numero, input.serie, documentTypeForModel(model)?.inutilizacao === 'local'), withKey);
 }
 
 /**

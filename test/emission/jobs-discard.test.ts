@@ -1,7 +1,7 @@
 // The discard job over the harness and the simulator, in both fates of a 108 document: SEFAZ had
 // authorised it (lost reply) → cancelled (5); it never arrived (connection down) → 217 twice, old
-// enough → inutilização → Inutilizado (6), or for a CT-e (no inutilização in 4.00) released → Inutilizado
-// (6) with SitCodigo 217 saying so. And §5.3: an unreferenced 108 document unknown to SEFAZ
+// enough → inutilização → Inutilizado (6), or for a CT-e (no inutilização in 4.00) the number closed in
+// the gateway's numbering only → Inutilizado (6), 102 with a text saying so. And §5.3: an unreferenced 108 document unknown to SEFAZ
 // becomes Rejeitado so the ERP may resend its number.
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
 import { cteFor } from '../support/cte';
@@ -77,7 +77,7 @@ test('never reached SEFAZ → 217 waits, is confirmed once, then the number is v
   expect(await consultaByKey(h, company, doc.chave!)).toMatchObject({ DocStatus: '6' });
 });
 
-test('a CT-e that never reached SEFAZ → 217 twice → released without inutilização: Inutilizado (6), SitCodigo 217, no inutilização sent', async () => {
+test('a CT-e that never reached SEFAZ → 217 twice → closed locally without inutilização at SEFAZ: Inutilizado (6), 102 saying so', async () => {
   // A company and UF of its own (CT-e MT: MT's own authorizer).
   const uf = 'MT';
   const c = await h.addCompany({ uf });
@@ -95,11 +95,14 @@ test('a CT-e that never reached SEFAZ → 217 twice → released without inutili
   expect((await h.store.getDocument(c.company.id, doc.id))).toMatchObject({ docStatus: 4, discardState: DISCARD_STATE.notFoundOnce });
   expect(await run(10 * MIN)).toMatchObject({ voided: 1, manual: 0 });
 
-  expect((await h.store.getDocument(c.company.id, doc.id))).toMatchObject({ docStatus: 6, cStat: '217', discardState: DISCARD_STATE.released });
-  expect(await h.store.listInutilizacoes(c.company.id)).toEqual([]);
+  expect((await h.store.getDocument(c.company.id, doc.id))).toMatchObject({ docStatus: 6, cStat: '102', discardState: DISCARD_STATE.released });
+  // The number is closed in the gateway's numbering, with no protocol: nothing went to SEFAZ.
+  const [inut] = await h.store.listInutilizacoes(c.company.id);
+  expect(inut).toMatchObject({ model: '57', serie: 1, nIni: 1, nFin: 1, status: 'authorized', cStat: '102', nProt: null });
+  expect(h.sim.state.inutilizacoesOverlapping('2', c.cnpj, '57', 1, 1, 1)).toEqual([]);
   const seen = await consultaByKey(h, c, doc.chave!, 'CTe');
-  expect(seen).toMatchObject({ DocStatus: '6', DocSitCodigo: '217' });
-  expect(String(seen.DocSitDescricao)).toMatch(/^Número liberado sem inutilização: o CT-e não consta na base da SEFAZ/);
+  expect(seen).toMatchObject({ DocStatus: '6', DocSitCodigo: '102' });
+  expect(String(seen.DocSitDescricao)).toMatch(/^CT-e sem serviço de inutilização na SEFAZ: número 1 da série 1, nunca autorizados, encerrados na numeração deste serviço/);
 });
 
 test('nothing happens while the scope is in contingency', async () => {

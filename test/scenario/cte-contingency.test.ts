@@ -2,7 +2,7 @@
 // outage (108) → EPEC company (109/136, 110113 at the SVC) → SVC company (109/100 by SVC-SP) → NONE
 // company (109/105) → the ERPs discard the 108 CT-e (SubstituirDocumento, DescartarDocumento) → recovery seen by the probe → reconciliation
 // (136 → 100, and one rejected) → discard in both fates (authorised → cancelled 110111; never
-// arrived → released without inutilização) → the pending CT-e sent → every CT-e definitive.
+// arrived → closed in the gateway's numbering, CT-e 4.00 having no inutilização) → the pending CT-e sent → every CT-e definitive.
 //
 // Why two 108 CT-e in two scopes: once a scope is in contingency, new CT-e are routed to the company's
 // options and never meet the failure again, so a scope yields exactly one 108. The "authorised" fate is
@@ -185,7 +185,7 @@ describe('CT-e contingency scenario (RS, and PR for the never-arrived 108)', () 
     expect(await stored(A, 2)).toMatchObject({ docStatus: DOC_STATUS.NECESSITA_INTERACAO, discardRequested: true, substituteNumero: 3, substituteSerie: 1 });
 
     const e = await h.call([descartarXml(E, 1)], { as: E });
-    expect(sit(e.documentos[0]!)).toMatchObject({ SitCodigo: '105', SitDescricao: expect.stringMatching(/^Descarte agendado.*liberado sem inutilização \(CT-e\)/) });
+    expect(sit(e.documentos[0]!)).toMatchObject({ SitCodigo: '105', SitDescricao: expect.stringMatching(/^Descarte agendado.*encerrado na numeração deste serviço \(sem inutilização na SEFAZ\)/) });
     expect(e.documentos[0]).toMatchObject({ DocNumero: '1', DocSerie: '1', DocChaAcesso: chave.e1 });
     // Both 108 CT-e still show "necessita interação" until the discard job settles them.
     expect(await docStatus(A, chave.a2!)).toBe('4');
@@ -221,7 +221,7 @@ describe('CT-e contingency scenario (RS, and PR for the never-arrived 108)', () 
     expect(seen.sort()).toEqual(['2/100', '2/100', '3/999']);
   });
 
-  step('step 8b — discard, both fates: A\'s authorised CT-e 2 → cancelled 110111 (5); E\'s CT-e 1 unknown to SEFAZ → 217 twice → released without inutilização (6)', async () => {
+  step('step 8b — discard, both fates: A\'s authorised CT-e 2 → cancelled 110111 (5); E\'s CT-e 1 unknown to SEFAZ → 217 twice → closed locally without inutilização (6)', async () => {
     const run = (at: number) => runDiscards(rig.run(new Date(t0 + at), { unknownFateWaitMs: UNKNOWN_FATE_WAIT }));
 
     expect(await run(8 * MIN)).toMatchObject({ consulted: 2, cancelled: 1, retryLater: 1, voided: 0, manual: 0 });
@@ -231,18 +231,19 @@ describe('CT-e contingency scenario (RS, and PR for the never-arrived 108)', () 
     expect(h.sim.state.eventsOf(chave.a2!, '2', '110111')).toHaveLength(1);
     expect(await stored(E, 1)).toMatchObject({ docStatus: DOC_STATUS.NECESSITA_INTERACAO, discardState: DISCARD_STATE.notFoundOnce });
 
-    // Second pass, after the back-off: the 217 is confirmed and the number released (no inutilização in CT-e 4.00).
+    // Second pass, after the back-off: the 217 is confirmed and the number closed in the gateway's
+    // numbering (no inutilização in CT-e 4.00: nothing sent to SEFAZ).
     expect(await run(10 * MIN)).toMatchObject({ consulted: 1, voided: 1, cancelled: 0, manual: 0 });
-    expect(await stored(E, 1)).toMatchObject({ docStatus: DOC_STATUS.INUTILIZADO, cStat: '217', discardState: DISCARD_STATE.released });
-    const released = await consulta(E, chave.e1!);
-    expect(released).toMatchObject({ DocStatus: '6', DocSitCodigo: '217' });
-    expect(String(released.DocSitDescricao)).toMatch(/^Número liberado sem inutilização/);
+    expect(await stored(E, 1)).toMatchObject({ docStatus: DOC_STATUS.INUTILIZADO, cStat: '102', discardState: DISCARD_STATE.released });
+    const closed = await consulta(E, chave.e1!);
+    expect(closed).toMatchObject({ DocStatus: '6', DocSitCodigo: '102' });
+    expect(String(closed.DocSitDescricao)).toMatch(/^CT-e sem serviço de inutilização na SEFAZ: número 1 da série 1/);
     expect(h.sim.state.inutilizacoesOverlapping('2', E.cnpj, '57', 1, 1, 1)).toEqual([]);
     expect(h.sim.state.getDocument(chave.e1!, '2')).toBeUndefined();
 
-    // Asked again, DescartarDocumento answers with the settled result: 101 / 217 (released).
+    // Asked again, DescartarDocumento answers with the settled result: 101 / 102, each saying how.
     expect(sit((await h.call([descartarXml(A, 2)], { as: A })).documentos[0]!)).toMatchObject({ SitCodigo: '101', SitDescricao: 'Cancelamento de CT-e homologado' });
-    expect(sit((await h.call([descartarXml(E, 1)], { as: E })).documentos[0]!)).toMatchObject({ SitCodigo: '217', SitDescricao: expect.stringMatching(/^Número liberado/) });
+    expect(sit((await h.call([descartarXml(E, 1)], { as: E })).documentos[0]!)).toMatchObject({ SitCodigo: '102', SitDescricao: expect.stringMatching(/^CT-e sem serviço de inutilização na SEFAZ/) });
   });
 
   step('step 8c — pending retry: D\'s 105 CT-e is sent → 100, DocStatus 2', async () => {

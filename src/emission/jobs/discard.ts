@@ -2,9 +2,9 @@
 // DescartarDocumento is consulted by every key it had, once its scope is NORMAL, until SEFAZ gives a
 // definitive answer: authorised → cancellation 110111 with the standard justification → Cancelado (5);
 // unknown to SEFAZ (217 twice, old enough) → inutilização of that single number → Inutilizado (6), or
-// for a CT-e (4.00 has no inutilização service) the number released locally → Inutilizado (6) with
-// SEFAZ's 217 and a text saying so; already cancelled/voided → 5/6; denied → 12. `discardState` is
-// persisted before each side effect.
+// for a kind without inutilização (CT-e 4.00) the number closed in the gateway's numbering only →
+// Inutilizado (6), 102 with a text saying so; already cancelled/voided → 5/6; denied → 12.
+// `discardState` is persisted before each side effect.
 //
 // Also §5.3: a "necessita interação" document (4) NOT referenced for discard is settled by consulta:
 // authorised → adopted (2); unknown to SEFAZ → Rejeitado (3), so the ERP may send that number again.
@@ -14,9 +14,8 @@ import { discardDecision, pendingBackoff, type DiscardDecision } from '../../con
 import type { CompanyContext } from '../context';
 import { documentTypeOf } from '../document-types';
 import { applyProtocol, settleByConsulta } from '../outcome';
-import { CTE_RELEASED_CSTAT, TEXT } from '../codes';
 import { issueEvent, transmitEvent } from '../events';
-import { sendInutilizacao } from '../inutilizacao';
+import { closeLocally, sendInutilizacao } from '../inutilizacao';
 import { saveDocument } from '../save';
 import { consultKey, scopeIsNormal, type JobRun, type KeyFacts } from './common';
 
@@ -96,15 +95,17 @@ async function cancel(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, fac
 }
 
 async function voidNumber(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<Outcome> {
-  const model = doc.model;
-  if (model === '57') {
-    // CT-e 4.00 has no inutilização (cte.md §1): the number SEFAZ never saw is simply left unused.
-    await saveDocument(ctx, doc, { docStatus: DOC_STATUS.INUTILIZADO, cStat: CTE_RELEASED_CSTAT, xMotivo: TEXT.cteNumeroLiberado, discardState: DISCARD_STATE.released, lastError: null });
+  const type = documentTypeOf(doc.model);
+  const range = { model: doc.model, serie: doc.serie, nIni: doc.numero, nFin: doc.numero, xJust: run.options.inutJustification };
+  if (type.inutilizacao === 'local') {
+    // No inutilização service (CT-e 4.00, cte.md §1): the number SEFAZ never saw is closed in our numbering only.
+    const closed = await closeLocally(ctx, type.label, range);
+    await saveDocument(ctx, doc, { docStatus: DOC_STATUS.INUTILIZADO, cStat: '102', xMotivo: closed.xMotivo, discardState: DISCARD_STATE.released, lastError: null });
     return 'voided';
   }
   doc = await saveDocument(ctx, doc, { discardState: DISCARD_STATE.voiding });
   const cert = await ctx.certificate();
-  const inut = await sendInutilizacao(ctx, { model, serie: doc.serie, nIni: doc.numero, nFin: doc.numero, xJust: run.options.inutJustification }, cert);
+  const inut = await sendInutilizacao(ctx, range, cert);
   if (inut.status === 'authorized' || ALREADY_VOID.includes(inut.cStat ?? '')) {
     await saveDocument(ctx, doc, { docStatus: DOC_STATUS.INUTILIZADO, cStat: '102', xMotivo: 'Inutilização de número homologado', discardState: DISCARD_STATE.voided, lastError: null });
     return 'voided';
