@@ -2,7 +2,7 @@
 // type's handler for the tpEvento checks the fields and the document and says what to send (the NF-e's:
 // nfe/events.ts); the sequence is reserved in the store (concurrent requests never share one), the
 // event signed and stored before and after the SEFAZ call; a transport failure leaves it pending (105).
-import { documentAuthorizer } from '../sefaz/endpoints';
+import { authorizerFor } from '../sefaz/endpoints';
 import type { SefazTarget } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import { SefazTransportError } from '../sefaz/errors';
@@ -144,7 +144,7 @@ export async function transmitEvent(ctx: CompanyContext, doc: DocumentRecord, ev
   const type = documentTypeOf(doc.model);
   const uf = docUf(ctx, doc);
   // A document authorised by an SVC has its events at that SVC (its key's tpEmis says which).
-  const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: documentAuthorizer(uf, doc.model, doc.tpEmis), log: ctx.log };
+  const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model, doc.tpEmis), log: ctx.log };
   let ret;
   try {
     ret = await type.services.sendEvents(ctx, target, credentials, [signed]);

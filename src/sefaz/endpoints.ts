@@ -5,7 +5,7 @@
 // services/cte.ts).
 import table from './endpoints/nfe-endpoints.json';
 import cteTable from './endpoints/cte-endpoints.json';
-import { defaultCteSvc, normalAuthorizer, type DfeModel, type Model } from '../fiscal/ufs';
+import { defaultCteSvc, normalAuthorizer, type DfeModel } from '../fiscal/ufs';
 import { CTE_SERVICES, type CteService } from './services/cte';
 import { NFE_SERVICES, type SefazService } from './services/nfe';
 import type { SoapService } from './services/descriptor';
@@ -82,8 +82,10 @@ export function resolveEndpoint(q: EndpointQuery): ResolvedEndpoint {
  * Which authorizer receives a document of `uf`/`model` sent with `tpEmis`: 6 → SVC-AN, 7 → SVC-RS,
  * otherwise the UF's normal authorizer. `purpose: 'epec'` is the EPEC NF-e event (110140), which
  * goes to the Ambiente Nacional; the NF-e itself (tpEmis 4) later goes to the normal authorizer.
+ * A CT-e (57, e.g. an event of a CT-e authorised by an SVC): cteAuthorizerFor.
  */
-export function authorizerFor(uf: string, model: Model, tpEmis: string | number, purpose: 'document' | 'epec' = 'document'): string {
+export function authorizerFor(uf: string, model: DfeModel, tpEmis: string | number, purpose: 'document' | 'epec' = 'document'): string {
+  if (model === '57') return cteAuthorizerFor(uf, tpEmis, purpose);
   if (purpose === 'epec') {
     // EPEC NFC-e (SP only) uses its own web service, outside SefazService.
     if (model !== '55') throw new Error('EPEC de NFC-e (SP) não é atendido por este cliente');
@@ -105,11 +107,6 @@ export function cteAuthorizerFor(uf: string, tpEmis: string | number, purpose: '
   if (purpose === 'epec') return defaultCteSvc(uf);
   const t = String(tpEmis);
   return t === '7' ? 'SVCRS' : t === '8' ? 'SVCSP' : normalAuthorizer(uf, '57');
-}
-
-/** The authorizer that holds a document of any model sent with `tpEmis` (its events go there too). */
-export function documentAuthorizer(uf: string, model: DfeModel, tpEmis: string | number): string {
-  return model === '57' ? cteAuthorizerFor(uf, tpEmis) : authorizerFor(uf, model, tpEmis);
 }
 
 /** QR-code base URL of an NFC-e (Appendix B `NfeConsultaQR`); undefined when the table has none. */

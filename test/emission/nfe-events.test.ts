@@ -92,14 +92,14 @@ describe('checkState', () => {
     ['cancel of an NF-e 25 h after authorisation', '110111', { dhAut: new Date(NOW.getTime() - 25 * 3_600_000) }, 501, '(24 horas após a autorização'],
     ['cancel of an NFC-e 31 min after authorisation', '110111', { model: '65', dhAut: new Date(NOW.getTime() - 31 * 60_000) }, 501, '(30 minutos após a autorização'],
     ['cancel of an NFC-e 29 min after authorisation', '110111', { model: '65', dhAut: new Date(NOW.getTime() - 29 * 60_000) }, undefined, undefined],
-  ])('%s', (_name, tpEvento, d, code, text) => {
-    const r = handler(tpEvento).checkState(ctx, doc(d), at);
+  ])('%s', async (_name, tpEvento, d, code, text) => {
+    const r = await handler(tpEvento).checkState(ctx, doc(d), at, input({ tpEvento }));
     expect(r?.code).toBe(code);
     if (text) expect(r?.text).toContain(text);
   });
 
-  test('an event dated before the authorisation of a normal NF-e is 579', () => {
+  test('an event dated before the authorisation of a normal NF-e is 579', async () => {
     const d = doc({ dhAut: new Date(NOW.getTime() - 30_000) });
-    expect(handler('110110').checkState(ctx, d, new Date(NOW.getTime() - 45_000))?.code).toBe(579);
+    expect((await handler('110110').checkState(ctx, d, new Date(NOW.getTime() - 45_000), input({ tpEvento: '110110' })))?.code).toBe(579);
   });
 });

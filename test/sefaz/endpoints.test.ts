@@ -26,6 +26,12 @@ describe('authorizerFor', () => {
     expect(authorizerFor(uf, model, tpEmis, purpose)).toBe(expected);
   });
 
+  it.each([
+    ['RS', '1', 'RS'], ['SC', '1', 'SVRS'], ['PE', '1', 'SVSP'], ['SP', '7', 'SVCRS'], ['RS', '8', 'SVCSP'], ['RS', '4', 'RS'],
+  ])('a CT-e of %s with tpEmis %s (its events included) → %s', (uf, tpEmis, expected) => {
+    expect(authorizerFor(uf, '57', tpEmis)).toBe(expected);
+  });
+
   it('refuses SVC for NFC-e', () => {
     expect(() => authorizerFor('SP', '65', '6')).toThrow(/SVC/);
   });

@@ -17,7 +17,7 @@ import {
 import { procEventoCTe } from '../../sefaz/proc';
 import type { DocumentRecord } from '../../store/port';
 import type { CompanyContext } from '../context';
-import { SitCodigo } from '../codes';
+import { SitCodigo, TEXT } from '../codes';
 import type { DocumentEvents, EventHandler, EventHeader, EventPlan, Refusal } from '../document-type';
 import { comprovanteHash, readCteEvento, type CteEventoInput } from './events/input';
 import { cceFor } from './events-cce';
@@ -193,8 +193,8 @@ export const cteEvents: DocumentEvents<CteEvent> = {
     [CTE_EVENT.prestDesacordo]: desacordo,
     [CTE_EVENT.cancPrestDesacordo]: cancDesacordo,
   },
-  // The reader refuses every other EveTp; the EPEC is the service's own (contingency), never the ERP's.
-  unhandled: (tpEvento) => layout(`EveTp "${tpEvento}" não é enviado pelo ERP para CT-e`),
+  // The reader refuses every EveTp outside InvoiCy's layout (the EPEC included: the service registers it itself).
+  unhandled: (tpEvento) => ({ code: SitCodigo.naoDisponivel, text: TEXT.operacaoNaoSuportada(`Evento ${tpEvento} do CT-e`) }),
   unsigned: (p) => eventoCTe({
     // The authorizer that holds the CT-e (SVRS 43, SVSP 35, an SVC), not always the key's UF.
     cOrgao: cteEventOrgao(p.chave), tpAmb: p.tpAmb, ...(p.cnpj.length === 11 ? { cpf: p.cnpj } : { cnpj: p.cnpj }),

@@ -53,6 +53,9 @@ export interface ComprovanteInput {
   chNFe: string[];
 }
 
+/** EveTp of InvoiCy's CT-e event layout this service does not offer yet (registro multimodal, insucesso na entrega and its cancel). */
+export const CTE_EVENTS_NOT_OFFERED = ['110160', '110190', '110191'] as const;
+
 export type CteEventoInput = CteEventoHeader & (
   | { tpEvento: typeof CTE_EVENT.cancelamento; xJust: string; nProt?: string }
   | { tpEvento: typeof CTE_EVENT.cartaCorrecao; layout: OrderedNode[] }
@@ -60,6 +63,8 @@ export type CteEventoInput = CteEventoHeader & (
   | { tpEvento: typeof CTE_EVENT.cancComprovanteEntrega; nProtCE?: string }
   | { tpEvento: typeof CTE_EVENT.prestDesacordo; xObs?: string }
   | { tpEvento: typeof CTE_EVENT.cancPrestDesacordo; nProtEvPrestDes?: string }
+  /** Only the header: the document type answers that it does not offer the event. */
+  | { tpEvento: (typeof CTE_EVENTS_NOT_OFFERED)[number] }
 );
 
 export type CteEventoRead = { ok: true; input: CteEventoInput } | { ok: false; code: typeof LAYOUT_ERROR; errors: string[] };
@@ -214,6 +219,10 @@ function evento(p: Problems, root: OrderedNode[], o: ReadOptions): CteEventoInpu
       const nProtEvPrestDes = protocol(p, textAt(det, ['nProtEvPrestDes']) ?? textAt(det, ['EvenProt']), 'nProtEvPrestDes');
       return h && { ...h, tpEvento, ...(nProtEvPrestDes !== undefined && { nProtEvPrestDes }) };
     }
+    case CTE_EVENTS_NOT_OFFERED[0]:
+    case CTE_EVENTS_NOT_OFFERED[1]:
+    case CTE_EVENTS_NOT_OFFERED[2]:
+      return h && { ...h, tpEvento };
     default:
       return p.add(tpEvento === undefined
         ? 'EnvioEvento/Evento/EveInf/EveTp: campo obrigatório não informado'
