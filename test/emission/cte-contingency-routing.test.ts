@@ -1,7 +1,8 @@
 // CT-e routing while its scope is in contingency, over SOAP against the simulator: the SVC serving the
 // UF (cte.md §4.1: SVC-RS for MT/MS/PE, tpEmis 7) answering 114 to the status service, or announcing
-// its end with 113 (still authorising), or refusing the CT-e itself with 114; the EPEC of a CT-e that
-// cannot have one. Each test has its own company and UF (the SVC status is cached per UF for 3 min).
+// its end with 113 (still authorising; the CT-e's cancel then goes to that SVC), or refusing the CT-e
+// itself with 114; CTE_SVC_MAP moving a UF to the other SVC; a CT-e that can have neither SVC nor EPEC.
+// Each test has its own company and UF (the SVC status is cached per UF for 3 min).
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
 import { cteFor } from '../support/cte';
 import { decodeB64 } from '../support/checks';
@@ -14,7 +15,8 @@ import { setOptions, setScope, sit } from './jobs-support';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  // AP's CT-e would go to SVC-RS by the shipped table: CTE_SVC_MAP sends it to SVC-SP.
+  h = await startHarness({ cteSvcMap: { AP: 'SVCSP' } });
 }, 30_000);
 afterAll(async () => {
   await h?.close();
@@ -121,4 +123,23 @@ test('a complemento CT-e (tpCTe 1) has neither SVC (517) nor EPEC: 109/105 with 
   expect(doc).toMatchObject({ tpEmis: '1', previousChaves: [] });
   expect(await h.store.listEvents(c.company.id, doc.id)).toEqual([]);
   expect(h.sim.state.findByNumber('2', c.cnpj, '57', 1, 1)).toBeUndefined();
+});
+
+test('CTE_SVC_MAP overrides the UF → SVC table: an AP CT-e asks SVC-SP (not SVC-RS) for its status, and its EPEC goes to SVC-SP', async () => {
+  const uf = 'AP';
+  // Each SVC's status service fails once: only the one asked loses its fault (then: not active → NONE).
+  const svcCompany = await companyIn(uf, ['SVC', 'NONE']);
+  h.sim.faults.add({ authorizer: 'SVCSP', service: 'CTeStatusServicoV4', mode: 'down', times: 1 });
+  h.sim.faults.add({ authorizer: 'SVCRS', service: 'CTeStatusServicoV4', mode: 'down', times: 1 });
+  const r = await emit(svcCompany, cteFor(svcCompany, uf, 1));
+  expect(r).toMatchObject({ codigo: 109, SitCodigo: '105' });
+  expect(h.sim.faults.list().map((f) => f.authorizer)).toEqual(['SVCRS']);
+  h.sim.faults.reset();
+
+  // SVC-RS cannot take the event: the 136 can only come from SVC-SP (cOrgao 35).
+  const epecCompany = await companyIn(uf, ['EPEC', 'NONE']);
+  h.sim.faults.add({ authorizer: 'SVCRS', service: 'CTeRecepcaoEventoV4', mode: 'down' });
+  const e = await emit(epecCompany, cteFor(epecCompany, uf, 1));
+  expect(e).toMatchObject({ codigo: 109, SitCodigo: '136' });
+  expect(h.sim.state.eventsOf(e.chave, '2', '110113')).toHaveLength(1);
 });
