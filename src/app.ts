@@ -126,7 +126,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     clock: opts.clock,
     onNfceCsc: sim?.registerCsc,
     // SVC_MAP overrides the NF-e table (its disputed UFs).
-    contingency: { svcMaps: { '55': config.svcMap }, xJust: config.contingencyXJust },
+    contingency: { svcMaps: { '55': config.svcMap, '57': config.cteSvcMap }, xJust: config.contingencyXJust },
     lotePolling: opts.lotePolling,
     unknownFateWaitMs: followUpOptions.unknownFateWaitMs,
   };

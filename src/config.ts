@@ -32,6 +32,8 @@ export interface GatewayConfig {
   jobsEnabled: boolean;
   /** Overrides of the NF-e UF → SVC table, from SVC_MAP="CE=SVCRS,PA=SVCRS" (disputed UFs). */
   svcMap: Record<string, 'SVCAN' | 'SVCRS'>;
+  /** Overrides of the CT-e UF → SVC table (cte.md §4.1), from CTE_SVC_MAP="PR=SVCRS,SP=SVCSP". */
+  cteSvcMap?: Record<string, 'SVCRS' | 'SVCSP'>;
   /** xJust of documents issued in contingency (CONTINGENCY_XJUST, 15–256 characters). */
   contingencyXJust?: string;
   /** Per-partner limits of authenticated SOAP calls (default DEFAULT_PARTNER_LIMITS). */
@@ -84,14 +86,14 @@ function resolveMasterKey(env: NodeJS.ProcessEnv, dataDir: string, mode: SefazMo
   return { key, generated: true };
 }
 
-function parseSvcMap(raw: string | undefined): Record<string, 'SVCAN' | 'SVCRS'> {
-  const map: Record<string, 'SVCAN' | 'SVCRS'> = {};
+function parseSvcMap<S extends string>(name: string, raw: string | undefined, svcs: readonly [S, S]): Record<string, S> {
+  const map: Record<string, S> = {};
   for (const pair of (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
     const [uf, svc] = pair.split('=').map((p) => p.trim().toUpperCase());
-    if (!uf || !isUf(uf) || (svc !== 'SVCAN' && svc !== 'SVCRS')) {
-      throw new ConfigError(`SVC_MAP inválido em "${pair}": use UF=SVCAN ou UF=SVCRS, separados por vírgula`);
+    if (!uf || !isUf(uf) || !(svcs as readonly string[]).includes(svc)) {
+      throw new ConfigError(`${name} inválido em "${pair}": use UF=${svcs[0]} ou UF=${svcs[1]}, separados por vírgula`);
     }
-    map[uf] = svc;
+    map[uf] = svc as S;
   }
   return map;
 }
@@ -155,7 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     sefazResponseTimeoutMs: intEnv(env, 'SEFAZ_RESPONSE_TIMEOUT_MS', 40_000),
     sefazCaFile: env.SEFAZ_CA_FILE || undefined,
     jobsEnabled: env.JOBS_ENABLED !== '0',
-    svcMap: parseSvcMap(env.SVC_MAP),
+    svcMap: parseSvcMap('SVC_MAP', env.SVC_MAP, ['SVCAN', 'SVCRS']),
+    cteSvcMap: parseSvcMap('CTE_SVC_MAP', env.CTE_SVC_MAP, ['SVCRS', 'SVCSP']),
     contingencyXJust: contingencyXJust(env.CONTINGENCY_XJUST),
     partnerLimits: {
       maxConcurrent: intEnv(env, 'PARTNER_MAX_CONCURRENT', DEFAULT_PARTNER_LIMITS.maxConcurrent),

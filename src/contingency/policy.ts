@@ -100,7 +100,12 @@ export interface ModelContingency {
    * Where the EPEC event goes — the Ambiente Nacional, the SVC serving the UF, or the UF's own
    * authorizer — and the UFs that have it (every UF when absent); absent: no EPEC.
    */
-  epec?: { to: 'AN' | 'SVC' | 'UF'; ufs?: readonly string[] };
+  epec?: {
+    to: 'AN' | 'SVC' | 'UF';
+    ufs?: readonly string[];
+    /** SEFAZ's refusal of new EPECs while one is unreconciled past EPEC_LIMIT_HOURS (NF-e 142, CT-e 639). */
+    overdueCStat?: string;
+  };
   /** Off-line emission (tpEmis 9) and the UFs that forbid it; absent: no off-line. */
   offline?: { forbiddenUfs: readonly string[] };
   /** How long after its authorisation a document may be cancelled regularly (sefaz-nfe.md §12, cte.md §11). */
@@ -109,13 +114,13 @@ export interface ModelContingency {
 
 export const MODEL_CONTINGENCY: Readonly<Record<DocModel, ModelContingency>> = {
   // NF-e: SVC-AN/SVC-RS (tpEmis 6/7), EPEC 110140 at the Ambiente Nacional.
-  '55': { defaultOptions: ['SVC', 'EPEC', 'NONE'], svc: { defaultFor: defaultSvc }, epec: { to: 'AN' }, cancelWindowMs: 24 * HOUR },
+  '55': { defaultOptions: ['SVC', 'EPEC', 'NONE'], svc: { defaultFor: defaultSvc }, epec: { to: 'AN', overdueCStat: '142' }, cancelWindowMs: 24 * HOUR },
   // NFC-e: no SVC (783); EPEC only in SP, at SP's own service; off-line except where the UF forbids it
   // (SP uses SAT/EPEC instead, sefaz-nfe.md §7.5).
   '65': { defaultOptions: ['OFFLINE', 'NONE'], epec: { to: 'UF', ufs: ['SP'] }, offline: { forbiddenUfs: ['SP'] }, cancelWindowMs: 30 * MINUTE },
   // CT-e (cte.md §4, §6.3): InvoiCy's CT-e module offers EPEC, SVC and Nenhuma in that order;
   // SVC-RS/SVC-SP (tpEmis 7/8); the EPEC 110113 goes to the SVC, not to the Ambiente Nacional.
-  '57': { defaultOptions: ['EPEC', 'SVC', 'NONE'], svc: { defaultFor: defaultCteSvc }, epec: { to: 'SVC' }, cancelWindowMs: 168 * HOUR },
+  '57': { defaultOptions: ['EPEC', 'SVC', 'NONE'], svc: { defaultFor: defaultCteSvc }, epec: { to: 'SVC', overdueCStat: '639' }, cancelWindowMs: 168 * HOUR },
 };
 
 // ---------------------------------------------------------------- options (§3.1)

@@ -63,8 +63,8 @@ export const TEXT = {
     `Rejeição: Tamanho da mensagem excedeu o limite estabelecido: a NF-e gera uma mensagem de ${kb} KB e a SEFAZ aceita até ${limitKb} KB; documento não enviado, reduza o XML (itens, informações adicionais) e envie o número novamente`,
   pendenteContingencia: 'Documento pendente: transmitido em contingência sem resposta da SEFAZ; a situação será confirmada automaticamente, consulte antes de reenviar',
   offline: 'Emitida em contingência off-line; a NFC-e será transmitida automaticamente à SEFAZ',
-  descarteAgendado: (numero: number, serie: number) =>
-    `Descarte agendado: o documento ${numero} série ${serie} será cancelado se estiver autorizado na SEFAZ ou terá o número inutilizado; consulte a situação`,
+  descarteAgendado: (numero: number, serie: number, semInutilizacao = false) =>
+    `Descarte agendado: o documento ${numero} série ${serie} será cancelado se estiver autorizado na SEFAZ ou terá o número ${semInutilizacao ? 'encerrado na numeração deste serviço (sem inutilização na SEFAZ)' : 'inutilizado'}; consulte a situação`,
   descarteNaoLocalizado: (numero: number, serie: number) => `Rejeição: documento ${numero} série ${serie} não localizado para descarte nesta empresa`,
   jaCancelado: 'Documento já cancelado',
   jaInutilizado: 'Número já inutilizado',

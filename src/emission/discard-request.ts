@@ -11,6 +11,7 @@ import type { CompanyContext } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readDescartarDocumento, readSubstituirDocumento, type DescarteInput } from './inputs';
 import { modelCode, modeloName, refusal } from './results';
+import { documentTypeForModel } from './document-types';
 
 export type DiscardMark =
   /** Marked (or already marked): the discard job settles it. */
@@ -75,7 +76,7 @@ export async function processDescarte(ctx: CompanyContext, req: DocumentRequest)
   if (mark.kind === 'refused') return refusal(name, mark.code, mark.text, ids);
   const withKey = { ...ids, chave: mark.doc?.chave ?? undefined };
   if (mark.kind === 'settled') return refusal(name, mark.code, mark.text, withKey);
-  return refusal(name, SitCodigo.pendente, TEXT.descarteAgendado(input.numero, input.serie), withKey);
+  return refusal(name, SitCodigo.pendente, TEXT.descarteAgendado(input.numero, input.serie, documentTypeForModel(model)?.inutilizacao === 'local'), withKey);
 }
 
 /**

@@ -82,9 +82,10 @@ async function voidRejected(ctx: CompanyContext, range: InutilizacaoRange): Prom
 /**
  * A kind without inutilização at SEFAZ: the range (no number of it ever authorised or in flight) is
  * closed in the gateway's numbering — never handed out again, its rejected documents Inutilizado —
- * without protocol or XML. 102 tells the ERP the numbers are settled; the text says how.
+ * without protocol or XML. 102 tells the ERP the numbers are settled; the text says how. Used by the
+ * Inutilizacao request and by the discard job.
  */
-async function closeLocally(ctx: CompanyContext, label: string, range: InutilizacaoRange): Promise<InutilizacaoRecord> {
+export async function closeLocally(ctx: CompanyContext, label: string, range: InutilizacaoRange): Promise<InutilizacaoRecord> {
   const numbers = range.nIni === range.nFin ? `número ${range.nIni}` : `números ${range.nIni} a ${range.nFin}`;
   const inut = await ctx.store.insertInutilizacao(ctx.company.id, {
     tpAmb: ctx.tpAmb, model: range.model, serie: range.serie, nIni: range.nIni, nFin: range.nFin, justificativa: range.xJust,

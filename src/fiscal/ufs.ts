@@ -82,3 +82,10 @@ export function svcTpEmis<S extends SvcAuthorizer>(svc: S): (typeof SVC_TP_EMIS)
   return SVC_TP_EMIS[svc];
 }
 
+
+const SVC_C_ORGAO = { SVCAN: '91', SVCRS: '43', SVCSP: '35' } as const;
+
+/** cOrgao of an event sent to an SVC: the code of the UF that hosts it (SVC-AN: the Ambiente Nacional, 91). */
+export function svcCOrgao(svc: SvcAuthorizer): string {
+  return SVC_C_ORGAO[svc];
+}

@@ -26,6 +26,7 @@ test.each([
   [{ MASTER_KEY: 'curta' }, /pelo menos 16/],
   [{ SCHEMAS_DIR: '/nao/existe' }, /não contém a pasta nfe/],
   [{ SVC_MAP: 'CE=SVCXX' }, /SVC_MAP inválido/],
+  [{ CTE_SVC_MAP: 'PR=SVCAN' }, /CTE_SVC_MAP inválido em "PR=SVCAN": use UF=SVCRS ou UF=SVCSP/],
   [{ CONTINGENCY_XJUST: 'curta' }, /CONTINGENCY_XJUST/],
   [{ HTTP_HEADERS_TIMEOUT_MS: '30000', HTTP_REQUEST_TIMEOUT_MS: '10000' }, /HTTP_HEADERS_TIMEOUT_MS .* no máximo HTTP_REQUEST_TIMEOUT_MS/],
   [{ HTTP_MAX_CONNECTIONS: '-1' }, /HTTP_MAX_CONNECTIONS deve ser/],
@@ -41,4 +42,5 @@ test('real mode with a master key; explicit ports, dirs and schemas', () => {
   expect(c).toMatchObject({ sefazMode: 'real', port: 9090, logDir: path.join(dir, 'l'), schemasDir: schemas, masterKeyGenerated: false });
   expect(fs.existsSync(path.join(dir, 'master.key'))).toBe(false);
   expect(loadConfig({ DATA_DIR: dir, SVC_MAP: 'ce=svcrs, PA=SVCRS' }).svcMap).toEqual({ CE: 'SVCRS', PA: 'SVCRS' });
+  expect(loadConfig({ DATA_DIR: dir, CTE_SVC_MAP: 'pr=svcrs, SP=SVCSP' }).cteSvcMap).toEqual({ PR: 'SVCRS', SP: 'SVCSP' });
 });

@@ -1,8 +1,10 @@
 // The discard job over the harness and the simulator, in both fates of a 108 document: SEFAZ had
 // authorised it (lost reply) → cancelled (5); it never arrived (connection down) → 217 twice, old
-// enough → inutilização → Inutilizado (6). And §5.3: an unreferenced 108 document unknown to SEFAZ
+// enough → inutilização → Inutilizado (6), or for a CT-e (no inutilização in 4.00) the number closed in
+// the gateway's numbering only → Inutilizado (6), 102 with a text saying so. And §5.3: an unreferenced 108 document unknown to SEFAZ
 // becomes Rejeitado so the ERP may resend its number.
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
+import { cteFor } from '../support/cte';
 import { runDiscards, DISCARD_STATE } from '../../src/emission/jobs/discard';
 import { consultaByKey, jobsRig, nfeFor, setScope, sit, type JobsRig } from './jobs-support';
 
@@ -73,6 +75,34 @@ test('never reached SEFAZ → 217 waits, is confirmed once, then the number is v
   expect(inut).toMatchObject({ status: 'authorized', nIni: 2, nFin: 2, serie: 1 });
   expect(h.sim.state.inutilizacoesOverlapping('2', company.cnpj, '55', 1, 2, 2)).toHaveLength(1);
   expect(await consultaByKey(h, company, doc.chave!)).toMatchObject({ DocStatus: '6' });
+});
+
+test('a CT-e that never reached SEFAZ → 217 twice → closed locally without inutilização at SEFAZ: Inutilizado (6), 102 saying so', async () => {
+  // A company and UF of its own (CT-e MT: MT's own authorizer).
+  const uf = 'MT';
+  const c = await h.addCompany({ uf });
+  h.sim.faults.add({ authorizer: uf, service: 'CTeRecepcaoSincV4', mode: 'down', times: 1 });
+  h.sim.faults.add({ authorizer: uf, service: 'CTeStatusServicoV4', mode: 'down', times: 1 });
+  const reply = await h.call([cteFor(c, uf, 1)], { as: c });
+  expect(sit(reply.documentos[0]!).SitCodigo).toBe('108');
+  await setScope(h, uf, 'normal', '57');
+  const doc = (await h.store.findDocumentByNumber(c.company.id, '2', '57', 1, 1))!;
+  await h.store.updateDocument(c.company.id, doc.id, { discardRequested: true, substituteNumero: 2, substituteSerie: 1 });
+  const t0 = Date.now();
+  const run = (offsetMs: number) => runDiscards(rig.run(new Date(t0 + offsetMs), { unknownFateWaitMs: 3 * MIN }));
+
+  await run(4 * MIN);
+  expect((await h.store.getDocument(c.company.id, doc.id))).toMatchObject({ docStatus: 4, discardState: DISCARD_STATE.notFoundOnce });
+  expect(await run(10 * MIN)).toMatchObject({ voided: 1, manual: 0 });
+
+  expect((await h.store.getDocument(c.company.id, doc.id))).toMatchObject({ docStatus: 6, cStat: '102', discardState: DISCARD_STATE.released });
+  // The number is closed in the gateway's numbering, with no protocol: nothing went to SEFAZ.
+  const [inut] = await h.store.listInutilizacoes(c.company.id);
+  expect(inut).toMatchObject({ model: '57', serie: 1, nIni: 1, nFin: 1, status: 'authorized', cStat: '102', nProt: null });
+  expect(h.sim.state.inutilizacoesOverlapping('2', c.cnpj, '57', 1, 1, 1)).toEqual([]);
+  const seen = await consultaByKey(h, c, doc.chave!, 'CTe');
+  expect(seen).toMatchObject({ DocStatus: '6', DocSitCodigo: '102' });
+  expect(String(seen.DocSitDescricao)).toMatch(/^CT-e sem serviço de inutilização na SEFAZ: número 1 da série 1, nunca autorizados, encerrados na numeração deste serviço/);
 });
 
 test('nothing happens while the scope is in contingency', async () => {

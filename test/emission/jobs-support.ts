@@ -27,8 +27,8 @@ export function nfeFor(company: TestCompany, uf: string, nNF: number, serie = 1)
   return simpleNfe({ cnpj: company.cnpj, nNF, serie }).replace('<cUF>43</cUF>', `<cUF>${ufCode(uf)}</cUF>`).replace('<UF>RS</UF>', `<UF>${uf}</UF>`);
 }
 
-export async function setOptions(h: Harness, company: TestCompany, options: ContingencyOption[]): Promise<void> {
-  await h.store.updateCompany(company.company.id, { contingency: { '55': { options, transitionMode: 'invoicy' } } });
+export async function setOptions(h: Harness, company: TestCompany, options: ContingencyOption[], model: DocModel = '55'): Promise<void> {
+  await h.store.updateCompany(company.company.id, { contingency: { [model]: { options, transitionMode: 'invoicy' } } });
   company.company = (await h.store.getCompany(company.company.id))!;
 }
 

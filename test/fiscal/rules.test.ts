@@ -2,7 +2,7 @@
 import { buildChave, chaveDv, isAcceptableCnf, isValidChave, parseChave, randomCnf } from '../../src/fiscal/chave';
 import { cnpjRoot, isValidCnpj, isValidCpf, normalizeCnpj, withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import { formatDateTime, parseDateTime } from '../../src/fiscal/datetime';
-import { defaultCteSvc, defaultSvc, normalAuthorizer, svcTpEmis, ufCode, ufFromCode, ufOffset } from '../../src/fiscal/ufs';
+import { defaultCteSvc, defaultSvc, normalAuthorizer, svcCOrgao, svcTpEmis, ufCode, ufFromCode, ufOffset } from '../../src/fiscal/ufs';
 
 describe('chave de acesso DV (módulo 11)', () => {
   test.each([
@@ -85,6 +85,11 @@ describe('UF table and date-times', () => {
 
   test.each([['SVCAN', '6'], ['SVCRS', '7'], ['SVCSP', '8']] as const)('tpEmis of %s is %s', (svc, tpEmis) => {
     expect(svcTpEmis(svc)).toBe(tpEmis);
+  });
+
+  // An event sent to an SVC names the UF hosting it (the simulator's 677 check; cte.md §5.1).
+  test.each([['SVCAN', '91'], ['SVCRS', '43'], ['SVCSP', '35']] as const)('cOrgao of events at %s is %s', (svc, cOrgao) => {
+    expect(svcCOrgao(svc)).toBe(cOrgao);
   });
 
   // cte.md §2.3: own web services MG MS MT PR RS SP, SVSP for AP PE RR, SVRS for the rest.

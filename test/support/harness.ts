@@ -34,6 +34,8 @@ export interface HarnessOptions {
   sefazConnectTimeoutMs?: number;
   /** The gateway's store (default: a new in-memory SQLite store), for tests that watch what it is asked. */
   store?: Store;
+  /** CTE_SVC_MAP: overrides of the CT-e UF → SVC table (default none). */
+  cteSvcMap?: GatewayConfig['cteSvcMap'];
 }
 
 export interface TestCompany {
@@ -129,6 +131,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     port: 0, host: '127.0.0.1', dataDir: '/nonexistent', logDir: '/nonexistent', masterKey: 'unused-test-master-key', masterKeyGenerated: false,
     sefazMode: 'simulator', schemasDir: SCHEMAS_DIR, bodyLimitBytes: opts.bodyLimitBytes ?? 10 * 1024 * 1024, simulatorPort: 0,
     sefazConnectTimeoutMs: opts.sefazConnectTimeoutMs ?? 5000, sefazResponseTimeoutMs: opts.sefazResponseTimeoutMs ?? 5000, jobsEnabled: false, svcMap: {},
+    cteSvcMap: opts.cteSvcMap,
   };
   const gateway = await startGateway(config, {
     store, simulator: sim, jobs: false, clock: opts.clock,

@@ -1,24 +1,12 @@
 // CT-e (57), layout 4.00: the second document type. Synchronous, one CT-e per SEFAZ call.
 import { parseCteEnvio, type CteDraft } from '../../layout';
-import { CTE_TP_EVENTO } from '../../sefaz/cte-messages';
-import type { DocumentEpec, DocumentType } from '../document-type';
+import type { DocumentType } from '../document-type';
 import { planCte } from './issue';
 import { cteSchemaErrors } from './schema';
 import { cteProtocol, cteServices } from './services';
 import { cteWithSerie } from './reserved-serie';
 import { cteEvents } from './events';
-
-// Until the CT-e contingency renditions (W3) are plugged here, they are refused clearly: a scope in
-// contingency leaves the CT-e pending (105) for the pending job.
-const NOT_YET_CONTINGENCY = 'Emissão de CT-e em contingência (SVC/EPEC) ainda não disponível neste serviço';
-
-const cteEpec: DocumentEpec<CteDraft> = {
-  tpEvento: CTE_TP_EVENTO.epec,
-  unavailable: () => NOT_YET_CONTINGENCY,
-  event: () => {
-    throw new Error(NOT_YET_CONTINGENCY);
-  },
-};
+import { cteEpec, renderCteForContingency } from './contingency';
 
 export const cteType: DocumentType<CteDraft> = {
   label: 'CT-e',
@@ -31,7 +19,7 @@ export const cteType: DocumentType<CteDraft> = {
   withSerie: cteWithSerie,
   plan: planCte,
   validate: cteSchemaErrors,
-  renderForContingency: () => Promise.resolve({ ok: false, unavailable: NOT_YET_CONTINGENCY }),
+  renderForContingency: renderCteForContingency,
   epec: cteEpec,
   // CT-e 4.00 has no lote: every CT-e goes alone, synchronously.
   lotes: () => undefined,

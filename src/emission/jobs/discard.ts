@@ -1,8 +1,10 @@
 // Discard (contingency-and-numbering.md §5.2): a document named by SubstituirDocumento or
 // DescartarDocumento is consulted by every key it had, once its scope is NORMAL, until SEFAZ gives a
 // definitive answer: authorised → cancellation 110111 with the standard justification → Cancelado (5);
-// unknown to SEFAZ (217 twice, old enough) → inutilização of that single number → Inutilizado (6);
-// already cancelled/voided → 5/6; denied → 12. `discardState` is persisted before each side effect.
+// unknown to SEFAZ (217 twice, old enough) → inutilização of that single number → Inutilizado (6), or
+// for a kind without inutilização (CT-e 4.00) the number closed in the gateway's numbering only →
+// Inutilizado (6), 102 with a text saying so; already cancelled/voided → 5/6; denied → 12.
+// `discardState` is persisted before each side effect.
 //
 // Also §5.3: a "necessita interação" document (4) NOT referenced for discard is settled by consulta:
 // authorised → adopted (2); unknown to SEFAZ → Rejeitado (3), so the ERP may send that number again.
@@ -13,7 +15,7 @@ import type { CompanyContext } from '../context';
 import { documentTypeOf } from '../document-types';
 import { applyProtocol, settleByConsulta } from '../outcome';
 import { issueEvent, transmitEvent } from '../events';
-import { sendInutilizacao } from '../inutilizacao';
+import { closeLocally, sendInutilizacao } from '../inutilizacao';
 import { saveDocument } from '../save';
 import { consultKey, scopeIsNormal, type JobRun, type KeyFacts } from './common';
 
@@ -25,6 +27,7 @@ export const DISCARD_STATE = {
   voiding: 'inutilizando',
   cancelled: 'cancelado',
   voided: 'inutilizado',
+  released: 'liberado',
   denied: 'denegado',
   manual: 'acao-manual',
 } as const;
@@ -82,7 +85,8 @@ async function cancel(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, fac
   else if (issued.stored.status === 'registered' || !issued.stored.xmlSigned) ev = issued.stored;
   else ev = (await transmitEvent(ctx, doc, issued.stored, issued.stored.xmlSigned)).ev;
   if (ev.status === 'registered') {
-    await saveDocument(ctx, doc, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo: 'Cancelamento de NF-e homologado', discardState: DISCARD_STATE.cancelled, lastError: null });
+    const xMotivo = `Cancelamento de ${documentTypeOf(doc.model).label} homologado`;
+    await saveDocument(ctx, doc, { docStatus: DOC_STATUS.CANCELADO, cStat: '101', xMotivo, discardState: DISCARD_STATE.cancelled, lastError: null });
     return 'cancelled';
   }
   if (ev.cStat === '501') return manual(run, ctx, doc, `cancelamento recusado fora do prazo (501): ${ev.xMotivo}`);
@@ -91,11 +95,17 @@ async function cancel(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, fac
 }
 
 async function voidNumber(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<Outcome> {
-  const model = doc.model;
-  if (model === '57') return manual(run, ctx, doc, 'CT-e sem serviço de inutilização');
+  const type = documentTypeOf(doc.model);
+  const range = { model: doc.model, serie: doc.serie, nIni: doc.numero, nFin: doc.numero, xJust: run.options.inutJustification };
+  if (type.inutilizacao === 'local') {
+    // No inutilização service (CT-e 4.00, cte.md §1): the number SEFAZ never saw is closed in our numbering only.
+    const closed = await closeLocally(ctx, type.label, range);
+    await saveDocument(ctx, doc, { docStatus: DOC_STATUS.INUTILIZADO, cStat: '102', xMotivo: closed.xMotivo, discardState: DISCARD_STATE.released, lastError: null });
+    return 'voided';
+  }
   doc = await saveDocument(ctx, doc, { discardState: DISCARD_STATE.voiding });
   const cert = await ctx.certificate();
-  const inut = await sendInutilizacao(ctx, { model, serie: doc.serie, nIni: doc.numero, nFin: doc.numero, xJust: run.options.inutJustification }, cert);
+  const inut = await sendInutilizacao(ctx, range, cert);
   if (inut.status === 'authorized' || ALREADY_VOID.includes(inut.cStat ?? '')) {
     await saveDocument(ctx, doc, { docStatus: DOC_STATUS.INUTILIZADO, cStat: '102', xMotivo: 'Inutilização de número homologado', discardState: DISCARD_STATE.voided, lastError: null });
     return 'voided';

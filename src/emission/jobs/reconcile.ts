@@ -3,10 +3,10 @@
 // tpEmis 9) is sent synchronously with the SAME key and signed XML; 100 → Autorizado with its nfeProc,
 // a rejection → Rejeitado with the cStat (both visible in consulta). Re-sending the same key is safe
 // (SEFAZ answers 204 and the consulta adopts the truth), so an unknown fate simply waits for the next
-// attempt. EPECs nearing the 168 h limit are logged, whatever the scope's state.
+// attempt. EPECs nearing the 168 h limit are logged, whatever the scope's state (NF-e and CT-e alike).
 import { type DocumentRecord } from '../../store/port';
 import { DOC_STATUS } from '../../fiscal/document-state';
-import { epecWarning, pendingBackoff } from '../../contingency/policy';
+import { epecWarning, MODEL_CONTINGENCY, pendingBackoff } from '../../contingency/policy';
 import type { CompanyContext } from '../context';
 import { scopeIsNormal, transmitStored, type JobRun } from './common';
 
@@ -29,7 +29,10 @@ function warnIfOld(run: JobRun, doc: DocumentRecord): boolean {
   const level = epecWarning(epecInstant(doc), run.now, run.options.epecWarnAfterHours);
   if (level === 'ok') return false;
   const fields = { numero: doc.numero, serie: doc.serie, chave: doc.chave, epecEm: epecInstant(doc).toISOString() };
-  if (level === 'overdue') run.log.error('EPEC não conciliada há mais de 168 h: novas EPEC do emitente serão bloqueadas (142)', fields);
+  if (level === 'overdue') {
+    const blocked = MODEL_CONTINGENCY[doc.model].epec?.overdueCStat;
+    run.log.error(`EPEC não conciliada há mais de 168 h: novas EPEC do emitente serão bloqueadas${blocked ? ` (${blocked})` : ''}`, fields);
+  }
   else run.log.warn('EPEC perto do limite de 168 h sem conciliação', fields);
   return true;
 }
