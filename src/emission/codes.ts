@@ -42,7 +42,7 @@ export const SitCodigo = {
 } as const;
 
 /** InvoiCy models (contract §8) this service does not emit yet. */
-const MODELS_NOT_YET_SUPPORTED = ['cte', 'mdfe', 'nfse', 'nfcom'];
+const MODELS_NOT_YET_SUPPORTED = ['mdfe', 'nfse', 'nfcom'];
 
 export const TEXT = {
   semCertificado: 'Certificado digital não informado para a empresa',

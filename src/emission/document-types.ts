@@ -3,8 +3,9 @@
 import type { DocModel } from '../fiscal/document-state';
 import type { DocumentType } from './document-type';
 import { nfeType } from './nfe';
+import { cteType } from './cte';
 
-const TYPES: readonly DocumentType<unknown>[] = [nfeType];
+const TYPES: readonly DocumentType<unknown>[] = [nfeType, cteType];
 
 /** The type of an Envio's ModeloDocumento ("NFe", "NFCe", as spelled by the layout), or undefined when not issued here. */
 export function documentTypeForModelo(modelo: string): DocumentType<unknown> | undefined {

@@ -25,8 +25,8 @@ const one = async (xml: string) => (await h.call([xml])).documentos[0]!;
 const NAO_DISPONIVEL = /ainda não (suportado por este serviço|disponível nesta versão do serviço)$/;
 
 test.each([
-  ['Envio of a CT-e', () => `<Envio><ModeloDocumento>CTe</ModeloDocumento><Versao>4.00</Versao><emit><CNPJ_emit>${h.main.cnpj}</CNPJ_emit></emit></Envio>`, /^Modelo de documento CTe ainda não suportado/],
-  ['EnvioEvento of a CT-e', () => eventoXml(h.main.cnpj, { modelo: 'CTe', numero: 1, serie: 1, tp: '110111', det: '<EvexJust>cancelamento de teste do conhecimento</EvexJust>' }), /^Modelo de documento CTe/],
+  ['Envio of an MDF-e', () => `<Envio><ModeloDocumento>MDFe</ModeloDocumento><Versao>3.00</Versao><emit><CNPJ_emit>${h.main.cnpj}</CNPJ_emit></emit></Envio>`, /^Modelo de documento MDFe ainda não suportado/],
+  ['EnvioEvento of a CT-e', () => eventoXml(h.main.cnpj, { modelo: 'CTe', numero: 1, serie: 1, tp: '110111', det: '<EvexJust>cancelamento de teste do conhecimento</EvexJust>' }), /^Evento 110111 do CT-e ainda não disponível/],
   ['Inutilizacao of an MDF-e', () => inutXml(h.main.cnpj, { modelo: 'MDFe', ini: 1, fin: 2, serie: 1 }), /^Modelo de documento MDFe/],
   ['DescartarDocumento of an NFS-e', () => `<DescartarDocumento><ModeloDocumento>NFSe</ModeloDocumento><CNPJ_emit>${h.main.cnpj}</CNPJ_emit><tpAmb>2</tpAmb><Numero>1</Numero><Serie>1</Serie></DescartarDocumento>`, /^Modelo de documento NFSe/],
   ['ConsultaCadastro', () => `<ConsultaCadastro><ModeloDocumento>NFe</ModeloDocumento><CnpjEmissor>${h.main.cnpj}</CnpjEmissor><UF>RS</UF></ConsultaCadastro>`, /^Consulta de cadastro ainda não disponível/],

@@ -134,8 +134,8 @@ test('a value with more decimal places than its field allows is a 145 layout err
 });
 
 test('models not supported yet answer a clear document-level message; descarte of an unknown number is refused', async () => {
-  const cte = `<Envio><ModeloDocumento>CTe</ModeloDocumento><Versao>4.00</Versao><ide><tpAmb>2</tpAmb></ide><emit><CNPJ>${h.main.cnpj}</CNPJ></emit></Envio>`;
-  const r = await h.call([cte]);
+  const mdfe = `<Envio><ModeloDocumento>MDFe</ModeloDocumento><Versao>3.00</Versao><ide><tpAmb>2</tpAmb></ide><emit><CNPJ>${h.main.cnpj}</CNPJ></emit></Envio>`;
+  const r = await h.call([mdfe]);
   expect(sit(r.documentos[0]!).SitDescricao).toMatch(/ainda não suportado/);
   const descarte = `<DescartarDocumento><ModeloDocumento>NFe</ModeloDocumento><tpAmb>2</tpAmb><CNPJ_emit>${h.main.cnpj}</CNPJ_emit><Numero>1</Numero><Serie>1</Serie></DescartarDocumento>`;
   const r2 = await h.call([descarte]);

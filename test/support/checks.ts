@@ -11,15 +11,15 @@ export function decodeB64(text: unknown): string {
   return Buffer.from(String(text ?? ''), 'base64').toString('utf8');
 }
 
-/** xmlsec1 --verify of the infNFe signature of an nfeProc, trusting only the given CA. */
-export function xmlsecVerify(xml: string, caPem: string, idAttr = 'infNFe'): { ok: boolean; output: string } {
+/** xmlsec1 --verify of the infNFe signature of an nfeProc (or `idAttr` in the namespace of `kind`), trusting only the given CA. */
+export function xmlsecVerify(xml: string, caPem: string, idAttr = 'infNFe', kind: 'nfe' | 'cte' = 'nfe'): { ok: boolean; output: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emission-xmlsec-'));
   try {
     fs.writeFileSync(path.join(dir, 'doc.xml'), xml);
     fs.writeFileSync(path.join(dir, 'ca.pem'), caPem);
     const output = execFileSync(
       'xmlsec1',
-      ['--verify', '--id-attr:Id', `http://www.portalfiscal.inf.br/nfe:${idAttr}`, '--trusted-pem', path.join(dir, 'ca.pem'), path.join(dir, 'doc.xml')],
+      ['--verify', '--id-attr:Id', `http://www.portalfiscal.inf.br/${kind}:${idAttr}`, '--trusted-pem', path.join(dir, 'ca.pem'), path.join(dir, 'doc.xml')],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );
     return { ok: true, output };
