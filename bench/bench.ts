@@ -231,7 +231,8 @@ function verdict(ok: boolean): string {
 
 function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined, peakMb: number, hostile: HostileResult[]): void {
   const rows = [['phase', 'docs', 'errors', 'docs/s', 'p50 ms', 'p95 ms', 'p99 ms', 'gw CPU ms/doc', 'sim CPU ms/doc', 'bench CPU ms/doc']];
-  for (const p of [...phases, ...(soak ? [soak.load] : [])]) {
+  // In the order they ran: the NF-e phases, the soak, the CT-e phase.
+  for (const p of [...phases.filter((x) => x.model === '55'), ...(soak ? [soak.load] : []), ...phases.filter((x) => x.model === '57')]) {
     rows.push([p.phase, String(p.documents), String(p.errors), f1(p.docsPerSecond), f1(p.p50Ms), f1(p.p95Ms), f1(p.p99Ms),
       f2(p.gatewayCpuMsPerDoc), f2(p.simulatorCpuMsPerDoc), f2(p.clientCpuMsPerDoc)]);
   }
