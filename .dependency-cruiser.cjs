@@ -45,6 +45,13 @@ module.exports = {
       to: { path: ['^(node:)?(http|https|http2|net|tls)$', '(^|/)node_modules/(express|soap|undici)/', '^src/(invoicy/(service|wsdl)|http-server)\\.ts$'] },
     },
     {
+      name: 'emission-writes-no-invoicy-xml',
+      comment: 'emission/ returns structured results (invoicy/types.ts); only invoicy/ writes InvoiCy XML.',
+      severity: 'error',
+      from: { path: '^src/emission/' },
+      to: { path: '^src/invoicy/', pathNot: '^src/invoicy/types\\.ts$' },
+    },
+    {
       name: 'sql-stays-in-store',
       comment: "The storage port hides SQL: only store/ adapters load the database drivers. The simulator's state.ts is the other product's own store (a SEFAZ keeps its own books; it never goes through the gateway's port).",
       severity: 'error',

@@ -8,7 +8,7 @@ import type { Company, Environment } from '../store/port';
 import type { LogScope } from '../log/logger';
 import { CompanyContext, type EmissionDeps } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';
-import { rejectionReply } from './replies';
+import { refusal as refusalOf } from './results';
 import { prepareEnvio, sendSync, type ReadyDocument } from './issue';
 import { sendLote } from './lote';
 import { processConsulta } from './consulta';
@@ -21,7 +21,7 @@ import { documentTypeForModelo, documentTypeOf } from './document-types';
 export type { EmissionDeps } from './context';
 
 function refusal(req: DocumentRequest, code: number, text: string): DocumentResult {
-  return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, code, text) };
+  return refusalOf(req.modelo, code, text);
 }
 
 export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {

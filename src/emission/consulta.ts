@@ -2,20 +2,19 @@
 // inclusion dates and DocStatus, answered from the store with the §9.2 fields. Nothing found →
 // DocSitCodigo 117 "Nenhum documento localizado" in one consulta document (document level: the
 // request itself was fine, and the SOAP contract keeps request codes to 100/108/109 here).
-import { buildConsultaReply } from '../invoicy/reply-documents';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
-import type { DocumentQuery, DocumentSummary } from '../store/port';
+import type { DocumentQuery, DocumentRecord } from '../store/port';
 import type { DocModel, DocStatus } from '../fiscal/document-state';
 import { XmlInputError } from '../xml/parse';
 import type { CompanyContext } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readConsulta, type ConsultaInput } from './inputs';
-import { consultaReply, modelCode } from './replies';
+import { consultaEntry, modelCode } from './results';
 
 const MAX_RESULTS = 100;
 
 function message(modelo: string, code: number, text: string): DocumentResult {
-  return { modelo, replyXml: buildConsultaReply({ DocModelo: modelo, DocSitCodigo: code, DocSitDescricao: text, Eventos: [] }) };
+  return { kind: 'consulta', modelo, code, text, requestCode: 100, entries: [] };
 }
 
 /** "AAAA-MM-DD[THH:MM:SS]" local to the company's offset; a bare final date covers the whole day. */
@@ -29,7 +28,7 @@ function localDate(text: string | undefined, offset: string, end: boolean, field
   return end && !m[2] ? new Date(d.getTime() + 999) : d;
 }
 
-async function find(ctx: CompanyContext, input: ConsultaInput, model: DocModel): Promise<DocumentSummary[]> {
+async function find(ctx: CompanyContext, input: ConsultaInput, model: DocModel): Promise<DocumentRecord[]> {
   const tpAmb = input.tpAmb === '1' || input.tpAmb === '2' ? input.tpAmb : ctx.tpAmb;
   if (input.chave) {
     const doc = await ctx.store.findDocumentByChave(ctx.company.id, input.chave);
@@ -70,7 +69,7 @@ export async function processConsulta(ctx: CompanyContext, req: DocumentRequest)
     const r = modelRefusal(modelo);
     return message(modelo, r.code, r.text);
   }
-  let docs: DocumentSummary[];
+  let docs: DocumentRecord[];
   try {
     docs = await find(ctx, input, model);
   } catch (err) {
@@ -78,13 +77,13 @@ export async function processConsulta(ctx: CompanyContext, req: DocumentRequest)
     throw err;
   }
   if (docs.length === 0) return message(modelo, SitCodigo.consultaNaoLocalizado, TEXT.naoLocalizado);
-  const parts = await Promise.all(
+  const entries = await Promise.all(
     docs.map(async (doc) => {
       const events = input.flags.eventos ? await ctx.store.listEvents(ctx.company.id, doc.id) : [];
-      // The XML is read only when the ERP asks for it (lists carry none).
-      const xml = input.flags.xmlCompleto ? await ctx.store.getDocument(ctx.company.id, doc.id) : undefined;
-      return consultaReply(xml ?? doc, events, input.flags, ctx.offset, ctx.company.name);
+      // The XML is read only when the ERP asks for it (records carry none).
+      const xml = input.flags.xmlCompleto ? await ctx.store.getDocumentXml(ctx.company.id, doc.id, ['xmlProc']) : undefined;
+      return consultaEntry(doc, xml?.xmlProc, events, input.flags, ctx.offset, ctx.company.name);
     }),
   );
-  return { modelo, replyXml: parts.join('') };
+  return { kind: 'consulta', modelo, code: entries[0].code, text: entries[0].text, requestCode: 100, entries };
 }

@@ -10,7 +10,7 @@ import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readDescartarDocumento, readSubstituirDocumento, type DescarteInput } from './inputs';
-import { modelCode, modeloName, rejectionReply } from './replies';
+import { modelCode, modeloName, refusal } from './results';
 
 export type DiscardMark =
   /** Marked (or already marked): the discard job settles it. */
@@ -59,7 +59,7 @@ export async function processDescarte(ctx: CompanyContext, req: DocumentRequest)
     input = readDescartarDocumento(req.documentXml);
   } catch (err) {
     if (err instanceof InputError || err instanceof XmlInputError) {
-      return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, SitCodigo.layout, `Erro no layout do descarte: ${err.message}`) };
+      return refusal(req.modelo, SitCodigo.layout, `Erro no layout do descarte: ${err.message}`);
     }
     throw err;
   }
@@ -68,14 +68,14 @@ export async function processDescarte(ctx: CompanyContext, req: DocumentRequest)
   const ids = { numero: input.numero, serie: input.serie };
   if (!model) {
     const r = modelRefusal(modelo);
-    return { modelo, replyXml: rejectionReply(modelo, r.code, r.text, ids) };
+    return refusal(modelo, r.code, r.text, ids);
   }
   const mark = await requestDiscard(ctx, model, input);
   const name = modeloName(model);
-  if (mark.kind === 'refused') return { modelo: name, replyXml: rejectionReply(name, mark.code, mark.text, ids) };
+  if (mark.kind === 'refused') return refusal(name, mark.code, mark.text, ids);
   const withKey = { ...ids, chave: mark.doc?.chave ?? undefined };
-  if (mark.kind === 'settled') return { modelo: name, replyXml: rejectionReply(name, mark.code, mark.text, withKey) };
-  return { modelo: name, replyXml: rejectionReply(name, SitCodigo.pendente, TEXT.descarteAgendado(input.numero, input.serie), withKey) };
+  if (mark.kind === 'settled') return refusal(name, mark.code, mark.text, withKey);
+  return refusal(name, SitCodigo.pendente, TEXT.descarteAgendado(input.numero, input.serie), withKey);
 }
 
 /**
@@ -87,7 +87,7 @@ export async function processDescarte(ctx: CompanyContext, req: DocumentRequest)
 export async function applySubstituirDocumento(ctx: CompanyContext, req: DocumentRequest): Promise<DocumentResult | undefined> {
   if (!req.parametrosXml || !/SubstituirDocumento/i.test(req.parametrosXml)) return undefined;
   const refuse = (why: string): DocumentResult =>
-    ({ modelo: req.modelo, replyXml: rejectionReply(req.modelo, SitCodigo.layout, `Erro no layout do SubstituirDocumento (Parametros): ${why}`) });
+    refusal(req.modelo, SitCodigo.layout, `Erro no layout do SubstituirDocumento (Parametros): ${why}`);
   let ref: DescarteInput | undefined;
   try {
     ref = readSubstituirDocumento(req.parametrosXml);

@@ -18,7 +18,7 @@ import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
 import { modelRefusal, SitCodigo, TEXT } from './codes';
 import { InputError, readEnvioEvento, type EventoInput } from './inputs';
-import { eventRefusalReply, eventReply, modelCode, modeloName, rejectionReply } from './replies';
+import { eventOutcome, eventRefusal, modelCode, refusal } from './results';
 import { docUf } from './outcome';
 import { isRefusal, type DocumentType, type EventHandler, type EventPlan, type Refusal } from './document-type';
 import { documentTypeOf } from './document-types';
@@ -72,15 +72,15 @@ function detOf(xml: string | null): string | undefined {
  * The answer to a request whose sequence is held by another row: in flight → 105 "em processamento";
  * the same event (same detEvento) → its stored outcome; another text → 573, nothing sent.
  */
-function takenReply(ctx: CompanyContext, doc: DocumentRecord, ev: EventRecord, det: string): string {
+function takenReply(ctx: CompanyContext, doc: DocumentRecord, ev: EventRecord, det: string): DocumentResult {
   const type = documentTypeOf(doc.model);
-  if (ev.status === 'sending') return eventRefusalReply(doc, ev, SitCodigo.pendente, TEXT.eventoEmProcessamento(ev.tpEvento, ev.nSeq));
-  if (detOf(ev.xmlSigned) === det) return eventReply(doc, ev, ctx.offset);
+  if (ev.status === 'sending') return eventRefusal(doc, ev, SitCodigo.pendente, TEXT.eventoEmProcessamento(ev.tpEvento, ev.nSeq));
+  if (detOf(ev.xmlSigned) === det) return eventOutcome(doc, ev, ctx.offset);
   const held = ev.status === 'registered'
     ? `já está registrada com outro texto${ev.nProt ? ` (protocolo ${ev.nProt})` : ''}`
     : 'está pendente de envio à SEFAZ com outro texto';
   const hint = type.events.handlers[ev.tpEvento]?.repeatable?.duplicateHint ?? '';
-  return eventRefusalReply(doc, ev, DUPLICATE_EVENT, `Rejeição: Duplicidade de evento: a sequência ${ev.nSeq} do evento ${ev.tpEvento} ${held}${hint}`);
+  return eventRefusal(doc, ev, DUPLICATE_EVENT, `Rejeição: Duplicidade de evento: a sequência ${ev.nSeq} do evento ${ev.tpEvento} ${held}${hint}`);
 }
 
 /** The row already holding the plan's sequence (not a rejected one: that one may be sent again). */
@@ -207,7 +207,7 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
     input = readEnvioEvento(req.documentXml);
   } catch (err) {
     if (err instanceof InputError || err instanceof XmlInputError) {
-      return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, SitCodigo.layout, `Erro no layout do evento: ${err.message}`) };
+      return refusal(req.modelo, SitCodigo.layout, `Erro no layout do evento: ${err.message}`);
     }
     throw err;
   }
@@ -216,7 +216,7 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
   const ids = { numero: input.numero, serie: input.serie, chave: input.chave };
   if (!model) {
     const r = modelRefusal(modelo);
-    return { modelo, replyXml: rejectionReply(modelo, r.code, r.text, ids) };
+    return refusal(modelo, r.code, r.text, ids);
   }
 
   try {
@@ -231,20 +231,20 @@ export async function processEvento(ctx: CompanyContext, req: DocumentRequest): 
     // A sequence already in use is answered before the state checks: a resend of a registered
     // cancellation gets its stored outcome although the document is cancelled by now.
     const held = await holder(ctx, doc, p);
-    if (held) return { modelo: modeloName(doc.model), replyXml: takenReply(ctx, doc, held, p.det) };
+    if (held) return takenReply(ctx, doc, held, p.det);
     check(handler.checkState(ctx, doc, when.at));
     await ctx.certificate();
 
     const issued = await issueEvent(ctx, doc, p, { requestXml: req.documentXml, dhEvento: when.dhEvento });
-    if ('stored' in issued) return { modelo: modeloName(doc.model), replyXml: takenReply(ctx, doc, issued.stored, p.det) };
+    if ('stored' in issued) return takenReply(ctx, doc, issued.stored, p.det);
     const ev = issued.ev;
     doc = issued.doc;
     ctx.log.add({ cStat: ev.cStat ?? undefined });
     if (ev.status !== 'pending') ctx.log.info('evento respondido', { tpEvento: p.tpEvento, nSeq: ev.nSeq, cStat: ev.cStat });
-    return { modelo: modeloName(doc.model), replyXml: eventReply(doc, ev, ctx.offset) };
+    return eventOutcome(doc, ev, ctx.offset);
   } catch (err) {
     if (err instanceof EventRefusal || err instanceof CertificateProblem) {
-      return { modelo, replyXml: rejectionReply(modelo, err.code, err.message, ids) };
+      return refusal(modelo, err.code, err.message, ids);
     }
     throw err;
   }

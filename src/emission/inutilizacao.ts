@@ -15,7 +15,7 @@ import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
 import { modelRefusal, SitCodigo } from './codes';
 import { InputError, readInutilizacao, type InutilizacaoInput } from './inputs';
-import { inutilizacaoReply, modelCode, rejectionReply } from './replies';
+import { inutilizacaoOutcome, modelCode, refusal } from './results';
 
 /** Numbers in these states are (or may be) used at SEFAZ: they can never be voided. */
 const USED_STATUSES = [
@@ -78,14 +78,14 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
     input = readInutilizacao(req.documentXml);
   } catch (err) {
     if (err instanceof InputError || err instanceof XmlInputError) {
-      return { modelo: req.modelo, replyXml: rejectionReply(req.modelo, SitCodigo.layout, `Erro no layout da inutilização: ${err.message}`) };
+      return refusal(req.modelo, SitCodigo.layout, `Erro no layout da inutilização: ${err.message}`);
     }
     throw err;
   }
   const modelo = req.modelo || input.modelo;
   const model = modelCode(modelo);
   const ids = { numero: `${input.nIni}-${input.nFin}`, serie: input.serie };
-  const refuse = (code: number | string, text: string): DocumentResult => ({ modelo, replyXml: rejectionReply(modelo, code, text, ids) });
+  const refuse = (code: number | string, text: string): DocumentResult => refusal(modelo, code, text, ids);
   if (model !== '55' && model !== '65') {
     const r = modelRefusal(modelo);
     return refuse(r.code, r.text);
@@ -114,5 +114,5 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
   const inut = await sendInutilizacao(ctx, { model, serie: input.serie, nIni: input.nIni, nFin: input.nFin, xJust }, cert);
   ctx.log.add({ cStat: inut.cStat ?? undefined });
   ctx.log.info('inutilização respondida', { cStat: inut.cStat });
-  return { modelo, replyXml: inutilizacaoReply(inut, ctx.offset) };
+  return inutilizacaoOutcome(inut, ctx.offset);
 }

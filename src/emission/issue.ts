@@ -9,7 +9,7 @@ import { DOC_STATUS } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
 import { FINAL_STATUSES, SitCodigo } from './codes';
-import { modeloName, rejectionReply } from './replies';
+import { modeloName, refusal } from './results';
 import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
 import { saveDocument } from './save';
 import { judgeTransportFailure, settleTransportFailure } from './outage';
@@ -29,8 +29,8 @@ export type Prepared = { ready: ReadyDocument } | { result: DocumentResult; doc?
 
 const HOMOLOGACAO_TEXT = { '1': 'produção (tpAmb 1)', '2': 'homologação (tpAmb 2)' } as const;
 
-function reject(modelo: string, code: number | string, text: string, ids?: Parameters<typeof rejectionReply>[3]): Prepared {
-  return { result: { modelo, replyXml: rejectionReply(modelo, code, text, ids) } };
+function reject(modelo: string, code: number | string, text: string, ids?: Parameters<typeof refusal>[3]): Prepared {
+  return { result: refusal(modelo, code, text, ids) };
 }
 
 /** What a number fixes (the kind's key and its parts), written with the number itself (stage `numbered`). */
@@ -51,7 +51,7 @@ async function claimNumber(ctx: CompanyContext, facts: { serie: string; numero?:
   const existing = await ctx.store.findDocumentByNumber(ctx.company.id, ctx.tpAmb, model, serie, numero);
   if (!existing) {
     if (await ctx.store.isNumberInutilizado(ctx.company.id, ctx.tpAmb, model, serie, numero)) {
-      return { modelo, replyXml: rejectionReply(modelo, 206, `Rejeição: número ${numero} da série ${serie} já está inutilizado`, { numero, serie }) };
+      return refusal(modelo, 206, `Rejeição: número ${numero} da série ${serie} já está inutilizado`, { numero, serie });
     }
     try {
       return await ctx.store.insertDocument(ctx.company.id, { ...base, ...numbered(numero), numero });
@@ -65,7 +65,7 @@ async function claimNumber(ctx: CompanyContext, facts: { serie: string; numero?:
   ctx.log.add({ numero: String(numero), serie: String(serie), chave: existing.chave ?? undefined });
   if (FINAL_STATUSES.includes(existing.docStatus)) return storedAnswer(ctx, existing, layoutXml);
   if (existing.docStatus === DOC_STATUS.INUTILIZADO) {
-    return { modelo, replyXml: rejectionReply(modelo, 206, `Rejeição: número ${numero} da série ${serie} já está inutilizado`, { numero, serie }) };
+    return refusal(modelo, 206, `Rejeição: número ${numero} da série ${serie} já está inutilizado`, { numero, serie });
   }
   if (existing.docStatus === DOC_STATUS.REJEITADO && existing.stage === 'settled') {
     // A rejected number may be sent again after correction; the guard makes one resend win.
@@ -134,12 +134,12 @@ export async function prepareDraft<D>(ctx: CompanyContext, type: DocumentType<D>
       xMotivo: `Rejeição: Falha no Schema XML da ${type.label}: ${invalid.slice(0, 3).join('; ')}`,
     });
     ctx.log.info(`${type.label.toLowerCase()} rejeitada na validação de schema`);
-    return { result: resultOf(ctx, doc), doc };
+    return { result: await resultOf(ctx, doc), doc };
   }
 
   if (await ctx.contingency.isInContingency({ tpAmb: ctx.tpAmb, uf, model })) {
     // Never sent to the normal authorizer: it keeps the ERP's number and walks the company's options.
-    return issueInContingency(ctx, { type, doc, draft, uf });
+    return issueInContingency(ctx, { type, doc, signedXml: signed.xmlSigned, draft, uf });
   }
   return { ready: { doc, signedXml: signed.xmlSigned } };
 }

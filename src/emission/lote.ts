@@ -27,7 +27,7 @@ export async function sendLote(ctx: CompanyContext, readies: ReadyDocument[]): P
 
   const finish = async (list: DocumentRecord[]) => {
     const fresh = await Promise.all(list.map(async (d) => (await ctx.store.getDocument(ctx.company.id, d.id)) ?? d));
-    return fresh.map((d) => resultOf(ctx, d));
+    return Promise.all(fresh.map((d) => resultOf(ctx, d)));
   };
 
   let ret;

@@ -2,7 +2,7 @@
 // duplicity (204/539 → the truth is fetched by key), unknown fate (108 + contingency entry, or pending
 // when SEFAZ is up) and the local 214 of a message over SEFAZ's limit. Shared by the synchronous
 // path, the lotes, the recibo polling and the settling of "necessita interação".
-import type { DocumentPatch, DocumentRecord, DocumentSummary } from '../store/port';
+import type { DocumentPatch, DocumentRecord } from '../store/port';
 import type { DocStatus } from '../fiscal/document-state';
 import { DOC_STATUS } from '../fiscal/document-state';
 import { SefazTransportError, type SefazMessageTooLarge } from '../sefaz/errors';
@@ -10,16 +10,16 @@ import { parseDateTime } from '../fiscal/datetime';
 import { kilobytes } from '../fiscal/sefaz-limits';
 import { UNKNOWN_FATE_WAIT_MS } from '../contingency/policy';
 import { ufFromCode, type Model } from '../fiscal/ufs';
-import type { DocumentResult } from '../invoicy/types';
+import type { DocumentOutcome } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from './codes';
-import { documentReply, modeloName } from './replies';
+import { answerXmlFields, documentOutcome, type AnswerXml } from './results';
 import type { Protocol } from './document-type';
 import { documentTypeOf } from './document-types';
 import { saveDocument } from './save';
 
 /** Emitter UF of a document: the chave's cUF, else the company's. */
-export function docUf(ctx: CompanyContext, doc: DocumentSummary): string {
+export function docUf(ctx: CompanyContext, doc: DocumentRecord): string {
   return (doc.chave && ufFromCode(doc.chave.slice(0, 2))) || ctx.company.uf;
 }
 
@@ -27,20 +27,24 @@ export function sefazTarget(ctx: CompanyContext, doc: DocumentRecord) {
   return { uf: docUf(ctx, doc), model: doc.model as Model, tpAmb: doc.tpAmb, log: ctx.log };
 }
 
-/** The reply of a stored document with the request code its state implies. */
 const ISSUED_IN_CONTINGENCY: readonly number[] = [DOC_STATUS.CONTINGENCIA_SVC, DOC_STATUS.EPEC, DOC_STATUS.CONTINGENCIA_OFFLINE];
 
-export function resultOf(ctx: CompanyContext, doc: DocumentRecord): DocumentResult {
-  const replyXml = documentReply(doc, ctx.offset);
-  const modelo = modeloName(doc.model);
+/** The reply of a stored document, its XML read (answerXmlFields), with the request code its state implies. */
+export async function resultOf(ctx: CompanyContext, doc: DocumentRecord): Promise<DocumentOutcome> {
+  return answerOf(ctx, doc, await ctx.store.getDocumentXml(ctx.company.id, doc.id, answerXmlFields(doc)));
+}
+
+/** As resultOf, with the document's XML already read. */
+export function answerOf(ctx: CompanyContext, doc: DocumentRecord, xml: AnswerXml | undefined): DocumentOutcome {
+  const result = documentOutcome(doc, xml, ctx.offset);
   if (doc.docStatus === DOC_STATUS.NECESSITA_INTERACAO && doc.cStat === String(SitCodigo.entradaContingencia)) {
-    return { modelo, replyXml, requestCode: 108 };
+    return { ...result, requestCode: 108 };
   }
   // Pending because the scope is in contingency (never sent): 109. Awaiting a recibo: plain 100.
-  if (doc.docStatus === DOC_STATUS.PENDENTE && doc.stage === 'signed') return { modelo, replyXml, requestCode: 109 };
+  if (doc.docStatus === DOC_STATUS.PENDENTE && doc.stage === 'signed') return { ...result, requestCode: 109 };
   // Issued in contingency (SVC, EPEC, off-line): an idempotent resend gets the first answer again.
-  if (ISSUED_IN_CONTINGENCY.includes(doc.docStatus)) return { modelo, replyXml, requestCode: 109 };
-  return { modelo, replyXml };
+  if (ISSUED_IN_CONTINGENCY.includes(doc.docStatus)) return { ...result, requestCode: 109 };
+  return result;
 }
 
 /** Stores the document's answer and logs it. */
@@ -63,7 +67,11 @@ export async function applyProtocol(
   const type = documentTypeOf(doc.model);
   const authorised = AUTHORISED_CSTATS.includes(prot.cStat);
   const denied = DENIAL_CSTATS.includes(prot.cStat);
-  if ((authorised || denied) && doc.xmlSigned && doc.chave && type.attachable(prot, doc.chave, doc.digestValue ?? '')) {
+  // The distribution document is the signed XML as sent plus the protocol as received.
+  const signed = (authorised || denied) && doc.chave && type.attachable(prot, doc.chave, doc.digestValue ?? '')
+    ? (await ctx.store.getDocumentXml(ctx.company.id, doc.id, ['xmlSigned']))?.xmlSigned
+    : undefined;
+  if (signed) {
     return save(ctx, doc, {
       docStatus: authorised ? authorisedStatus : DOC_STATUS.DENEGADO,
       stage: 'settled',
@@ -71,7 +79,7 @@ export async function applyProtocol(
       xMotivo: prot.xMotivo,
       nProt: prot.nProt ?? null,
       dhAut: prot.dhRecbto ? parseDateTime(prot.dhRecbto) ?? null : null,
-      xmlProc: type.proc(doc.xmlSigned, prot.raw),
+      xmlProc: type.proc(signed, prot.raw),
       lastError: null,
     });
   }

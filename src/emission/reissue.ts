@@ -30,12 +30,14 @@ export function focusSerie(ctx: CompanyContext, doc: DocumentRecord): number | u
 export async function reissueInReservedSerie(callCtx: CompanyContext, original: DocumentRecord): Promise<DocumentResult | undefined> {
   if (original.docStatus !== DOC_STATUS.NECESSITA_INTERACAO || original.cStat !== String(SitCodigo.entradaContingencia)) return undefined;
   const serie = focusSerie(callCtx, original);
-  if (serie === undefined || !original.layoutXml) return undefined;
+  if (serie === undefined) return undefined;
+  const layoutXml = (await callCtx.store.getDocumentXml(callCtx.company.id, original.id, ['layoutXml']))?.layoutXml;
+  if (!layoutXml) return undefined;
   const type = documentTypeOf(original.model);
-  const read = type.read(original.layoutXml);
+  const read = type.read(layoutXml);
   if (!read.ok) return undefined;
   const ctx = callCtx.withLog({ serie: String(serie), numeroOriginal: String(original.numero) });
-  const prepared = await prepareDraft(ctx, type, type.withSerie(read.draft, serie), original.layoutXml);
+  const prepared = await prepareDraft(ctx, type, type.withSerie(read.draft, serie), layoutXml);
   // The scope has just entered contingency, so the substitute is routed there; should another
   // process have left contingency meanwhile, it goes to the normal authorizer instead.
   const result = 'ready' in prepared ? await sendSync(ctx, prepared.ready) : prepared.result;

@@ -8,8 +8,8 @@ import type { DocumentRecord } from '../store/port';
 import type { DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { SitCodigo, TEXT } from './codes';
-import { modeloName, rejectionReply } from './replies';
-import { resultOf } from './outcome';
+import { answerXmlFields, modeloName, refusal } from './results';
+import { answerOf } from './outcome';
 
 /** Longest a resend waits for the attempt in flight; then it is answered 105 without a key. */
 const RESEND_WAIT_MS = 30_000;
@@ -32,18 +32,19 @@ function normalised(layoutXml: string): string {
 }
 
 /** True when a resend carries another document than the stored one (an unknown stored layout counts as the same). */
-function differsFromStored(doc: DocumentRecord, layoutXml: string): boolean {
-  return doc.layoutXml !== null && normalised(doc.layoutXml) !== normalised(layoutXml);
+function differsFromStored(stored: string | null | undefined, layoutXml: string): boolean {
+  return stored != null && normalised(stored) !== normalised(layoutXml);
 }
 
 /**
  * The stored answer of a number sent again. A different content is never transmitted: the reply keeps
  * the stored result (idempotent) and says so in SitDescricao, and a warning names the document.
  */
-export function storedAnswer(ctx: CompanyContext, doc: DocumentRecord, layoutXml: string): DocumentResult {
-  if (!differsFromStored(doc, layoutXml)) return resultOf(ctx, doc);
+export async function storedAnswer(ctx: CompanyContext, doc: DocumentRecord, layoutXml: string): Promise<DocumentResult> {
+  const xml = await ctx.store.getDocumentXml(ctx.company.id, doc.id, ['layoutXml', ...answerXmlFields(doc)]);
+  if (!differsFromStored(xml?.layoutXml, layoutXml)) return answerOf(ctx, doc, xml);
   ctx.log.warn('reenvio com conteúdo diferente do documento original: não transmitido', { docStatus: doc.docStatus, cStat: doc.cStat });
-  return resultOf(ctx, { ...doc, xMotivo: doc.xMotivo ? `${doc.xMotivo}. ${TEXT.conteudoDivergente}` : TEXT.conteudoDivergente });
+  return answerOf(ctx, { ...doc, xMotivo: doc.xMotivo ? `${doc.xMotivo}. ${TEXT.conteudoDivergente}` : TEXT.conteudoDivergente }, xml);
 }
 
 /**
@@ -54,5 +55,5 @@ export function storedAnswer(ctx: CompanyContext, doc: DocumentRecord, layoutXml
 export async function inFlightAnswer(ctx: CompanyContext, doc: DocumentRecord, layoutXml: string): Promise<DocumentResult> {
   const answered = await answeredAttempt(ctx, doc.id, ctx.hasClaimed(doc.id) ? 0 : RESEND_WAIT_MS);
   if (answered) return storedAnswer(ctx, answered, layoutXml);
-  return { modelo: modeloName(doc.model), replyXml: rejectionReply(modeloName(doc.model), SitCodigo.pendente, TEXT.emProcessamento, { numero: doc.numero, serie: doc.serie }) };
+  return refusal(modeloName(doc.model), SitCodigo.pendente, TEXT.emProcessamento, { numero: doc.numero, serie: doc.serie });
 }

@@ -16,7 +16,7 @@ import { classifyDocument, toDocumentRequest, type ClassifiedDocument } from './
 import { verifyEmpCK } from './empck';
 import type { PartnerLimits } from './partner-limits';
 import { buildExecuteResponse, buildRequestError, type ReplyMessage } from './reply';
-import { buildDocumentoReply } from './reply-documents';
+import { writeResult } from './reply-documents';
 import type { AuthenticatedCompany, CallContext, DocumentKind, DocumentRequest, DocumentResult, ExecuteRequest, InvoicyBackend } from './types';
 
 export interface ExecuteOptions {
@@ -66,22 +66,12 @@ function requestLevel(code: RequestCode, documents: number, descricao: string = 
 }
 
 function rejection(doc: ClassifiedDocument, code: number, descricao: string): DocumentResult {
-  return {
-    modelo: doc.modelo,
-    replyXml: buildDocumentoReply({ DocModelo: doc.modelo, Situacao: { SitCodigo: code, SitDescricao: descricao } }),
-  };
-}
-
-// The reply documents are built by us, so their first code element is found by a plain scan.
-const DOC_CODE_RE = /<(?:Doc)?SitCodigo>([^<]*)<\//;
-
-function documentCode(replyXml: string): string {
-  return DOC_CODE_RE.exec(replyXml)?.[1] ?? '';
+  return { kind: 'unprocessed', modelo: doc.modelo, code, text: descricao, requestCode: 100 };
 }
 
 /** 108 (this call detected the outage) wins over 109 (already in contingency) wins over 100. */
 function groupCode(results: readonly DocumentResult[]): RequestCode {
-  const codes = new Set(results.map((r) => r.requestCode ?? 100));
+  const codes = new Set(results.map((r) => r.requestCode));
   return codes.has(108) ? 108 : codes.has(109) ? 109 : 100;
 }
 
@@ -165,11 +155,11 @@ async function processDocuments(docs: ClassifiedDocument[], company: Authenticat
   }
   const messages: ReplyMessage[] = [...groups.values()].map((g) => {
     const codigo = groupCode(g.results);
-    return { codigo, descricao: groupDescricao(codigo, g.kinds), documentos: g.results.map((r) => r.replyXml) };
+    return { codigo, descricao: groupDescricao(codigo, g.kinds), documentos: g.results.map(writeResult) };
   });
   const kinds = [...new Set(docs.map((d) => d.kind).filter((k) => k !== undefined))];
   return {
-    docCodes: docs.map((d) => documentCode(resultOf(d).replyXml)),
+    docCodes: docs.map((d) => String(resultOf(d).code)),
     xml: buildExecuteResponse(messages),
     kind: kinds.join(',') || 'none',
     documents: docs.length,

@@ -1,7 +1,10 @@
 // Inner reply documents carried (in CDATA) by DocumentosItem/Documento: the emission/event/
 // inutilização reply (contract §9.1) and the consulta reply (§9.2). Element order is fixed by the
-// official XSDs and samples; empty values are written `<X />` as InvoiCy does.
+// official XSDs and samples; empty values are written `<X />` as InvoiCy does. `writeResult` maps the
+// backend's structured results (types.ts) to those fields: the one place InvoiCy reply XML is written.
+import { formatDateTime } from '../fiscal/datetime';
 import { escapeText } from '../xml/parse';
+import type { ConsultaEntry, DocumentResult } from './types';
 
 export type ReplyValue = string | number | undefined;
 
@@ -146,4 +149,88 @@ export function buildConsultaReply(f: ConsultaReplyFields): string {
     group('DocumentoSubstituto', f.DocumentoSubstituto, ['NumeroSubs', 'SerieSubs', 'nProtDTe', 'dhProt']) +
     '</Documento>'
   );
+}
+
+function b64(text: string | undefined): string | undefined {
+  return text ? Buffer.from(text, 'utf8').toString('base64') : undefined;
+}
+
+function dh(date: Date | undefined, offset: string): string | undefined {
+  return date ? formatDateTime(date, offset) : undefined;
+}
+
+/** DocEveId: tpEvento + chave + nSeq unpadded, no "ID" prefix (contract §9.1). */
+export function docEveId(ev: { tpEvento: string; nSeq: number }, chave: string | undefined): string {
+  return `${ev.tpEvento}${chave ?? ''}${ev.nSeq}`;
+}
+
+function consultaEntry(e: ConsultaEntry): string {
+  return buildConsultaReply({
+    DocModelo: e.modelo,
+    DocNumero: e.numero,
+    DocSerie: e.serie,
+    DocChaAcesso: e.chave ?? '',
+    DocProtocolo: e.protocol ?? '',
+    DocSitCodigo: e.code,
+    DocSitDescricao: e.text,
+    DocXML: e.xml === undefined ? undefined : b64(e.xml) ?? '',
+    DocPDF: e.pdf,
+    DocStatus: e.docStatus,
+    DocIntegracao: 1,
+    Resumo: e.summary
+      ? {
+          DocDataEmissao: e.summary.dhEmi ? formatDateTime(e.summary.dhEmi, e.offset).slice(0, 19) : '',
+          DocFusoHorario: e.offset,
+          DocDigestValue: e.summary.digestValue ?? '',
+          DocDhAut: dh(e.summary.dhAut, e.offset) ?? '',
+          DocNomeEmitente: e.summary.emitterName,
+          DocCNPJDestinatario: e.summary.destDoc ?? '',
+          DocNomeDestinatario: e.summary.destName ?? '',
+          DocVlrTotal: e.summary.totalValue ?? '',
+        }
+      : undefined,
+    Eventos: e.events.map((ev) => ({
+      DocEvenSeq: ev.nSeq,
+      DocEveTp: ev.tpEvento,
+      DocEveXML: ev.xml === undefined ? undefined : b64(ev.xml) ?? '',
+      cStat: ev.code,
+      DocEveId: docEveId(ev, e.chave),
+      DocEvePDF: e.pdf === undefined ? undefined : '',
+      DocEveProtocolo: ev.protocol ?? '',
+      DocEveDhReg: dh(ev.dhReg, e.offset) ?? '',
+    })),
+  });
+}
+
+/** The inner reply document(s) of one result (a consulta may hold several sibling `Documento`s). */
+export function writeResult(r: DocumentResult): string {
+  const Situacao = { SitCodigo: r.code, SitDescricao: r.text };
+  switch (r.kind) {
+    case 'document':
+      return buildDocumentoReply({
+        DocModelo: r.modelo, DocNumero: r.numero, DocSerie: r.serie, DocChaAcesso: r.chave, DocProtocolo: r.protocol,
+        DocEvenSeq: 0, DocEveTp: 0, DocDhAut: dh(r.dhAut, r.offset), DocDigestValue: r.digestValue, DocXMLBase64: b64(r.xml), Situacao,
+      });
+    case 'event':
+      return buildDocumentoReply({
+        DocModelo: r.modelo, DocNumero: r.numero, DocSerie: r.serie, DocChaAcesso: r.chave, DocProtocolo: r.protocol,
+        DocEvenSeq: r.nSeq, DocEveTp: r.tpEvento, DocEveId: docEveId(r, r.chave), DocDhAut: dh(r.dhReg, r.offset), DocXMLBase64: b64(r.xml), Situacao,
+      });
+    case 'inutilizacao':
+      return buildDocumentoReply({
+        DocModelo: r.modelo, DocNumero: r.nIni === r.nFin ? r.nIni : `${r.nIni}-${r.nFin}`, DocSerie: r.serie, DocProtocolo: r.protocol,
+        DocEvenSeq: 0, DocEveTp: 0, DocDhAut: dh(r.dhReg, r.offset), DocXMLBase64: b64(r.xml), Situacao,
+      });
+    case 'refusal':
+      return buildDocumentoReply({
+        DocModelo: r.modelo, DocNumero: r.numero, DocSerie: r.serie, DocChaAcesso: r.chave,
+        DocEvenSeq: r.event?.nSeq ?? 0, DocEveTp: r.event?.tpEvento ?? 0, Situacao,
+      });
+    case 'unprocessed':
+      return buildDocumentoReply({ DocModelo: r.modelo, Situacao });
+    case 'consulta':
+      return r.entries.length
+        ? r.entries.map(consultaEntry).join('')
+        : buildConsultaReply({ DocModelo: r.modelo, DocSitCodigo: r.code, DocSitDescricao: r.text, Eventos: [] });
+  }
 }

@@ -1,6 +1,7 @@
 // The contract between the InvoiCy SOAP layer and the emission layer that implements it. The SOAP
-// layer authenticates, classifies and groups; the backend processes documents and returns the inner
-// reply documents (built with reply-documents.ts).
+// layer authenticates, classifies and groups; the backend processes documents and returns one
+// structured result per document, which reply-documents.ts alone writes as InvoiCy XML.
+import type { DocStatus } from '../fiscal/document-state';
 import type { LogScope } from '../log/logger';
 import type { OrderedNode } from '../xml/parse';
 
@@ -36,12 +37,131 @@ export interface DocumentRequest {
   tpAmb?: string;
 }
 
-export interface DocumentResult {
+/** Request-level code a document asks for: 108 (this call detected an outage) > 109 (contingency) > 100. */
+export type DocumentRequestCode = 100 | 108 | 109;
+
+/** What every result carries: the group it is answered in, its document-level code and its request code. */
+interface ResultHead {
+  /** InvoiCy model name (NFe, NFCe…), as received when the document was refused before it was read. */
   modelo: string;
-  /** Inner `<Documento>…</Documento>` (a consulta may hold several sibling `Documento`s). */
-  replyXml: string;
-  requestCode?: 100 | 108 | 109;
+  /** Document-level code (SitCodigo / DocSitCodigo): SEFAZ's cStat or InvoiCy's own; '' when none yet. */
+  code: number | string;
+  text: string;
+  requestCode: DocumentRequestCode;
 }
+
+/** The stored state of an emitted document (authorised, denied, rejected, pending…). */
+export interface DocumentOutcome extends ResultHead {
+  kind: 'document';
+  numero: number;
+  serie: number;
+  chave?: string;
+  protocol?: string;
+  dhAut?: Date;
+  /** UTC offset of the emitter's UF, for the dates of the reply. */
+  offset: string;
+  digestValue?: string;
+  /** The distribution XML (the nfeProc, or the signed NFC-e issued off-line), when there is one. */
+  xml?: string;
+  docStatus: DocStatus;
+}
+
+/** An event and the sequence it names. */
+export interface EventIds {
+  tpEvento: string;
+  nSeq: number;
+}
+
+/** The stored state of one event of a document (registered, rejected, pending). */
+export interface EventOutcome extends ResultHead, EventIds {
+  kind: 'event';
+  numero: number;
+  serie: number;
+  chave?: string;
+  protocol?: string;
+  dhReg?: Date;
+  offset: string;
+  /** The procEventoNFe, once registered. */
+  xml?: string;
+}
+
+export interface InutilizacaoOutcome extends ResultHead {
+  kind: 'inutilizacao';
+  serie: number;
+  nIni: number;
+  nFin: number;
+  protocol?: string;
+  dhReg?: Date;
+  offset: string;
+  xml?: string;
+}
+
+/** An answer without a stored outcome: a refusal, an internal error, a request in flight or scheduled. */
+export interface Refusal extends ResultHead {
+  kind: 'refusal';
+  numero?: number | string;
+  serie?: number | string;
+  chave?: string;
+  /** The event sequence the answer is about (in flight, duplicate). */
+  event?: EventIds;
+}
+
+/** A document the SOAP layer refused before any processing (layout, another emitter): model and code only. */
+export interface Unprocessed extends ResultHead {
+  kind: 'unprocessed';
+}
+
+/** One event of a consulta entry. */
+export interface ConsultaEvent extends EventIds {
+  code: string;
+  protocol?: string;
+  dhReg?: Date;
+  /** Only when the consulta asked for the XML ('' when the event has none). */
+  xml?: string;
+}
+
+/** Resumo of a consulta entry (when the consulta asked for the situation). */
+export interface ConsultaSummary {
+  dhEmi?: Date;
+  digestValue?: string;
+  dhAut?: Date;
+  emitterName: string;
+  destDoc?: string;
+  destName?: string;
+  totalValue?: string;
+}
+
+/** One document found by a consulta. */
+export interface ConsultaEntry {
+  modelo: string;
+  numero: number;
+  serie: number;
+  chave?: string;
+  protocol?: string;
+  code: string;
+  text: string;
+  docStatus: DocStatus;
+  offset: string;
+  /** Only when the consulta asked for the XML ('' when the document has none). */
+  xml?: string;
+  /** Only when the consulta asked for the PDF: what stands in its place. */
+  pdf?: string;
+  summary?: ConsultaSummary;
+  /** Empty unless the consulta asked for the events. */
+  events: ConsultaEvent[];
+}
+
+/**
+ * A consulta: its entries, or none with the reason (117 nothing found, 145…) as its code. With entries,
+ * its code and text are the first entry's.
+ */
+export interface ConsultaOutcome extends ResultHead {
+  kind: 'consulta';
+  entries: ConsultaEntry[];
+}
+
+/** What the backend answers for one document; invoicy/reply-documents.ts writes it as InvoiCy XML. */
+export type DocumentResult = DocumentOutcome | EventOutcome | InutilizacaoOutcome | Refusal | Unprocessed | ConsultaOutcome;
 
 export interface InvoicyBackend {
   /** The partner id of an EmpPK; undefined when no partner has it. */

@@ -45,9 +45,25 @@ export class Mapper<T extends object> {
    * those present in `known` (the caller holds them: see withKnown).
    */
   select(alias: string, known: Partial<T> = {}): string {
-    const xml = this.#fields.filter(([f, , codec]) => codec.detached && known[f] === undefined).map(([, column]) =>
-      `, (SELECT sx.content FROM ${this.xmlTable} sx WHERE sx.owner_id = ${alias}.id AND sx.kind = '${column}') AS ${column}`);
-    return `SELECT ${alias}.*${xml.join('')} FROM ${this.table} ${alias}`;
+    const xml = this.#detachedColumns(alias, (f) => known[f] === undefined);
+    return `SELECT ${alias}.*${xml} FROM ${this.table} ${alias}`;
+  }
+
+  /** `SELECT <alias>.id, <each detached value of fields> FROM <table> <alias>`: those values alone, not the row. */
+  selectDetached(alias: string, fields: readonly (keyof T & string)[]): string {
+    return `SELECT ${alias}.id${this.#detachedColumns(alias, (f) => fields.includes(f))} FROM ${this.table} ${alias}`;
+  }
+
+  /** The detached values of fields in a row read with selectDetached. */
+  detachedFromRow<F extends keyof T & string>(row: Row, fields: readonly F[]): Pick<T, F> {
+    const out: Record<string, unknown> = {};
+    for (const [f, c, codec] of this.#fields) if (codec.detached && fields.includes(f as F)) out[f] = codec.dec(row[c]);
+    return out as Pick<T, F>;
+  }
+
+  #detachedColumns(alias: string, wanted: (field: keyof T & string) => boolean): string {
+    return this.#fields.filter(([f, , codec]) => codec.detached && wanted(f)).map(([, column]) =>
+      `, (SELECT sx.content FROM ${this.xmlTable} sx WHERE sx.owner_id = ${alias}.id AND sx.kind = '${column}') AS ${column}`).join('');
   }
 
   /** The mapped columns (detached values left out), comma-separated: unlike `*`, no unmapped column such as a sealed secret. */

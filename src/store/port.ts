@@ -151,7 +151,7 @@ export interface ActiveCertificate extends CertificateInfo {
 
 // ---------------------------------------------------------------- documents
 
-/** Mutable document fields; all nullable columns are `null` when unknown. */
+/** Mutable document state; all nullable columns are `null` when unknown. */
 export interface DocumentFields {
   chave: string | null;
   tpEmis: string;
@@ -165,11 +165,6 @@ export interface DocumentFields {
   digestValue: string | null;
   nRec: string | null;
   cNF: string | null;
-  /** Byte-exact signed XML: stored and returned verbatim. */
-  xmlSigned: string | null;
-  xmlProc: string | null;
-  /** The ERP's layout document, kept for retries. */
-  layoutXml: string | null;
   /** Recipient CNPJ/CPF/idEstrangeiro, for consulta. */
   destDoc: string | null;
   destName: string | null;
@@ -187,6 +182,7 @@ export interface DocumentFields {
   discardState: string | null;
 }
 
+/** A document's state: what every document read returns (its XML is read apart: DocumentXml). */
 export interface DocumentRecord extends DocumentFields {
   id: string;
   companyId: string;
@@ -199,14 +195,23 @@ export interface DocumentRecord extends DocumentFields {
   updatedAt: Date;
 }
 
-/** The document's XML fields: stored apart, read by the record reads, left out of lists. */
-export type DocumentXmlField = 'xmlSigned' | 'xmlProc' | 'layoutXml';
-/** A document without its XML: what list queries return (a list may hold 1,000 documents). */
-export type DocumentSummary = Omit<DocumentRecord, DocumentXmlField>;
+/**
+ * The document's XML, stored apart from its state: no record read carries it (a list may hold 1,000
+ * documents, and most reads need only the state); `getDocumentXml` reads the values a caller needs.
+ */
+export interface DocumentXml {
+  /** Byte-exact signed XML: stored and returned verbatim. */
+  xmlSigned: string | null;
+  xmlProc: string | null;
+  /** The ERP's layout document, kept for retries. */
+  layoutXml: string | null;
+}
+export type DocumentXmlField = keyof DocumentXml;
 
-export type NewDocument = { tpAmb: TpAmb; model: DocModel; serie: number; numero: number } & Partial<DocumentFields>;
+export type NewDocument = { tpAmb: TpAmb; model: DocModel; serie: number; numero: number } & Partial<DocumentFields & DocumentXml>;
 export type NewUnnumberedDocument = Omit<NewDocument, 'numero'>;
-export type DocumentPatch = Partial<DocumentFields>;
+/** A state change, with any XML to store (written apart, never returned by the update). */
+export type DocumentPatch = Partial<DocumentFields & DocumentXml>;
 
 /** Optimistic guard for updateDocument: the update applies only when the row still matches. */
 export interface DocumentGuard {
@@ -451,10 +456,11 @@ export interface Store {
   findDocumentByNumber(companyId: string, tpAmb: TpAmb, model: DocModel, serie: number, numero: number): Promise<DocumentRecord | undefined>;
   /** Matches the current key or any previous (contingency) key. */
   findDocumentByChave(companyId: string, chave: string): Promise<DocumentRecord | undefined>;
-  /** Without XML: read a listed document with getDocument where its XML is needed. */
-  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentSummary[]>;
-  /** Across companies, for jobs; ordered by nextAttemptAt then inclusion. Without XML, as queryDocuments. */
-  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentSummary[]>;
+  /** The asked XML values of a document (null: none stored), in one read; undefined when the company has no such document. */
+  getDocumentXml<F extends DocumentXmlField>(companyId: string, id: string, fields: readonly F[]): Promise<Pick<DocumentXml, F> | undefined>;
+  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentRecord[]>;
+  /** Across companies, for jobs; ordered by nextAttemptAt then inclusion. */
+  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentRecord[]>;
 
   insertEvent(companyId: string, event: NewEvent): Promise<EventRecord>;
   /**

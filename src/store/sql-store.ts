@@ -14,7 +14,7 @@ import {
   StoreError,
   type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
   type ContingencyScope, type ContingencyStateInput, type CreatedCompany, type CreatedPartner, type DocModel,
-  type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type DocumentSummary, type Environment,
+  type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type DocumentXml, type DocumentXmlField, type Environment,
   type EventPatch, type EventRecord, type EventReservation, type EventReservationResult, type InutilizacaoPatch, type InutilizacaoQuery, type InutilizacaoRecord,
   type JobDocumentQuery, type JobEventQuery, type NewCertificate, type NewCompany, type NewDocument, type NewEvent,
   type NewInutilizacao, type NewUnnumberedDocument, type Partner, type RequestLogEntry, type RequestLogQuery,
@@ -32,16 +32,18 @@ const KEY_CHECK_PLAINTEXT = 'fiscal-gateway';
 /** Numbers inside these inutilização ranges are taken (rejected requests free them again). */
 const BLOCKING_INUT = `status <> 'rejected'`;
 const SEQ_KEY = 'company_id = @company_id AND tp_amb = @tp_amb AND model = @model AND serie = @serie';
-/** Entity reads with their detached XML (aliases d, e, i; bare column names in WHERE are the entity's). */
-const DOCUMENTS = T.documents.select('d');
-/** Document lists: the row alone, no XML. */
-const DOCUMENT_SUMMARIES = T.documents.select('d', { xmlSigned: null, xmlProc: null, layoutXml: null });
-const documentSummaries = {
-  fromRow(r: Record<string, unknown>): DocumentSummary {
-    const { xmlSigned: _signed, xmlProc: _proc, layoutXml: _layout, ...state } = T.documents.fromRow(r);
-    return state;
-  },
+/** Document reads: the row alone, its XML left in the side table (read with getDocumentXml). */
+const DOCUMENTS = T.documents.select('d', { xmlSigned: null, xmlProc: null, layoutXml: null });
+
+function withoutXml(doc: T.StoredDocument): DocumentRecord {
+  const { xmlSigned: _signed, xmlProc: _proc, layoutXml: _layout, ...state } = doc;
+  return state;
+}
+
+const documentRecords = {
+  fromRow: (r: Record<string, unknown>): DocumentRecord => withoutXml(T.documents.fromRow(r)),
 };
+/** Entity reads with their detached XML (aliases e, i; bare column names in WHERE are the entity's). */
 const EVENTS = T.events.select('e');
 const INUTILIZACOES = T.inutilizacoes.select('i');
 
@@ -50,9 +52,16 @@ const DOCUMENT_DEFAULTS: Pick<DocumentFields, 'tpEmis' | 'docStatus' | 'stage' |
 };
 const DOCUMENT_NULLS: Omit<DocumentFields, keyof typeof DOCUMENT_DEFAULTS> = {
   chave: null, cStat: null, xMotivo: null, nProt: null, dhAut: null, dhEmi: null, digestValue: null, nRec: null,
-  cNF: null, xmlSigned: null, xmlProc: null, layoutXml: null, destDoc: null, destName: null, totalValue: null,
+  cNF: null, destDoc: null, destName: null, totalValue: null,
   nextAttemptAt: null, lastError: null, epecProtocol: null, substituteNumero: null, substituteSerie: null, discardState: null,
 };
+
+const NO_XML: DocumentXml = { xmlSigned: null, xmlProc: null, layoutXml: null };
+
+/** The XML memo's key of an entity row: its company is part of it, so no read reaches another company's XML. */
+function memoKey(mapper: { table: string }, companyId: string, id: string): string {
+  return `${mapper.table}:${companyId}:${id}`;
+}
 
 function clampLimit(limit: number | undefined): number {
   return Math.min(Math.max(Math.trunc(limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
@@ -187,27 +196,30 @@ export class SqlStore implements Store {
    * the same SQL on both databases; the owner row, written first in this transaction, locks out
    * concurrent writers of the same owner. `fresh`: the owner row was just inserted (nothing to delete).
    */
-  private async writeXml<R extends object>(q: SqlExecutor, mapper: Mapper<R>, ownerId: string, values: NoInfer<Partial<R>>, fresh = false): Promise<void> {
+  private async writeXml<R extends object>(
+    q: SqlExecutor, mapper: Mapper<R>, companyId: string, ownerId: string, values: NoInfer<Partial<R>>, fresh = false,
+  ): Promise<void> {
     const table = mapper.xmlTable;
     for (const { column: kind, value } of mapper.detachedIn(values)) {
       if (!table) throw new Error(`${mapper.table}: detached fields need a side table`);
       if (!fresh) await q.exec(`DELETE FROM ${table} WHERE owner_id = @owner AND kind = @kind`, { owner: ownerId, kind });
       if (value !== null) await q.exec(`INSERT INTO ${table} (owner_id, kind, content) VALUES (@owner, @kind, @content)`, { owner: ownerId, kind, content: value });
     }
-    this.xmlMemo.note(`${mapper.table}:${ownerId}`, mapper.detachedValues(values));
+    this.xmlMemo.note(memoKey(mapper, companyId, ownerId), mapper.detachedValues(values));
   }
 
   /**
-   * Updates one entity row (when `where` matches), then its detached XML, and returns the record. Only
-   * the patch's columns are written, and XML the patch carries or the memo holds is not read back.
+   * Updates one entity row (when `where` matches), then its detached XML, and returns what `readBack`
+   * reads of it in the same transaction. Only the patch's columns are written.
    */
-  private async updateEntity<R extends { updatedAt: Date }>(
-    mapper: Mapper<R>, id: string, patch: NoInfer<Partial<R>>, where: Where,
+  private async updateEntity<R extends { updatedAt: Date }, Out>(
+    mapper: Mapper<R>, companyId: string, id: string, patch: NoInfer<Partial<R>>, where: Where,
+    readBack: (q: SqlExecutor, key: string) => Promise<Out | undefined>,
     /** Called in the transaction when `where` matched no row (may throw to say why). */
     onMiss?: (q: SqlExecutor) => Promise<void>,
-  ): Promise<R | undefined> {
+  ): Promise<Out | undefined> {
     const { set, params } = mapper.setList({ ...patch, updatedAt: new Date() });
-    const key = `${mapper.table}:${id}`;
+    const key = memoKey(mapper, companyId, id);
     try {
       return await this.db.tx(async (q) => {
         try {
@@ -215,13 +227,8 @@ export class SqlStore implements Store {
             await onMiss?.(q);
             return undefined;
           }
-          await this.writeXml(q, mapper, id, patch);
-          const known = { ...this.xmlMemo.known(key), ...patch } as Partial<R>;
-          const record = await this.one(q, mapper, `${mapper.select('t', known)} WHERE id = @id`, { id });
-          if (!record) return undefined;
-          const full = mapper.withKnown(record, known);
-          this.xmlMemo.note(key, mapper.detachedValues(full));
-          return full;
+          await this.writeXml(q, mapper, companyId, id, patch);
+          return await readBack(q, key);
         } catch (err) {
           // Rolled back to its savepoint: what it noted was never written.
           this.xmlMemo.forget(key);
@@ -233,6 +240,18 @@ export class SqlStore implements Store {
       this.xmlMemo.forget(key);
       throw err;
     }
+  }
+
+  /** A read-back with the detached XML, where XML the patch carries or the memo holds is not read again. */
+  private wholeReadBack<R extends object>(mapper: Mapper<R>, id: string, patch: Partial<R>) {
+    return async (q: SqlExecutor, key: string): Promise<R | undefined> => {
+      const known = { ...this.xmlMemo.known(key), ...patch } as Partial<R>;
+      const record = await this.one(q, mapper, `${mapper.select('t', known)} WHERE id = @id`, { id });
+      if (!record) return undefined;
+      const full = mapper.withKnown(record, known);
+      this.xmlMemo.note(key, mapper.detachedValues(full));
+      return full;
+    };
   }
 
   /** A sealed secret of a cached table, opened (the sealed text is what the cache keeps). */
@@ -439,13 +458,13 @@ export class SqlStore implements Store {
 
   // ------------------------------------------------------------ documents
 
-  private newDocument(companyId: string, doc: NewDocument): DocumentRecord {
+  private newDocument(companyId: string, doc: NewDocument): T.StoredDocument {
     const now = new Date();
     const clean = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as NewDocument;
-    return { ...DOCUMENT_NULLS, ...DOCUMENT_DEFAULTS, ...clean, id: newId(), companyId, createdAt: now, updatedAt: now };
+    return { ...DOCUMENT_NULLS, ...NO_XML, ...DOCUMENT_DEFAULTS, ...clean, id: newId(), companyId, createdAt: now, updatedAt: now };
   }
 
-  private async insertDocumentRow(q: SqlExecutor, doc: DocumentRecord): Promise<void> {
+  private async insertDocumentRow(q: SqlExecutor, doc: T.StoredDocument): Promise<void> {
     const ins = T.documents.insert(doc);
     try {
       await q.exec(ins.sql, ins.params);
@@ -455,7 +474,7 @@ export class SqlStore implements Store {
       }
       throw err;
     }
-    await this.writeXml(q, T.documents, doc.id, doc, true);
+    await this.writeXml(q, T.documents, doc.companyId, doc.id, doc, true);
   }
 
   async insertDocument(companyId: string, doc: NewDocument): Promise<DocumentRecord> {
@@ -466,7 +485,7 @@ export class SqlStore implements Store {
       await this.advanceSequence(q, key, doc.numero);
       await this.insertDocumentRow(q, record);
     });
-    return record;
+    return withoutXml(record);
   }
 
   async allocateAndInsertDocument(companyId: string, doc: NewUnnumberedDocument, numbered?: (numero: number) => DocumentPatch): Promise<DocumentRecord> {
@@ -494,7 +513,7 @@ export class SqlStore implements Store {
       const record = this.newDocument(companyId, { ...doc, ...numbered?.(n), numero: n });
       await this.insertDocumentRow(q, record);
       await q.exec(`UPDATE number_sequences SET next_numero = @next, updated_at = @now WHERE ${SEQ_KEY}`, { ...seqParams(key), next: n + 1, now: new Date() });
-      return record;
+      return withoutXml(record);
     });
   }
 
@@ -506,8 +525,10 @@ export class SqlStore implements Store {
   updateDocument(companyId: string, id: string, patch: DocumentPatch, guard: DocumentGuard = {}): Promise<DocumentRecord | undefined> {
     const where = ownedBy(id, companyId).in('stage', 'g_stage', guard.stage).in('doc_status', 'g_status', guard.docStatus);
     const change = stateChange(patch);
-    if (!change) return this.updateEntity(T.documents, id, patch, where);
-    return this.updateEntity(T.documents, id, patch, where.add(legalSourceCondition(change)), async (q) => {
+    // The state alone is read back: the XML stays where it was written (getDocumentXml).
+    const readBack = (q: SqlExecutor) => this.one(q, documentRecords, `${DOCUMENTS} WHERE id = @id`, { id });
+    if (!change) return this.updateEntity(T.documents, companyId, id, patch, where, readBack);
+    return this.updateEntity(T.documents, companyId, id, patch, where.add(legalSourceCondition(change)), readBack, async (q) => {
       const rows = await q.all('SELECT doc_status, stage FROM documents WHERE id = @id AND company_id = @c', { id, c: companyId });
       const row = rows[0];
       if (!row) return;
@@ -522,22 +543,47 @@ export class SqlStore implements Store {
   }
 
   getDocument(companyId: string, id: string): Promise<DocumentRecord | undefined> {
-    return this.db.run((q) => this.one(q, T.documents, `${DOCUMENTS} WHERE id = @id AND company_id = @c`, { id, c: companyId }));
+    return this.db.run((q) => this.one(q, documentRecords, `${DOCUMENTS} WHERE id = @id AND company_id = @c`, { id, c: companyId }));
   }
 
   findDocumentByNumber(companyId: string, tpAmb: TpAmb, model: DocModel, serie: number, numero: number): Promise<DocumentRecord | undefined> {
-    return this.db.run((q) => this.one(q, T.documents, `${DOCUMENTS} WHERE ${SEQ_KEY} AND numero = @numero`,
+    return this.db.run((q) => this.one(q, documentRecords, `${DOCUMENTS} WHERE ${SEQ_KEY} AND numero = @numero`,
       { ...seqParams({ companyId, tpAmb, model, serie }), numero }));
   }
 
   async findDocumentByChave(companyId: string, chave: string): Promise<DocumentRecord | undefined> {
     return this.db.run(async (q) =>
-      (await this.one(q, T.documents, `${DOCUMENTS} WHERE company_id = @c AND chave = @chave`, { c: companyId, chave }))
+      (await this.one(q, documentRecords, `${DOCUMENTS} WHERE company_id = @c AND chave = @chave`, { c: companyId, chave }))
       // Previous keys are a JSON array of quoted strings: the quotes make the LIKE exact.
-      ?? this.one(q, T.documents, `${DOCUMENTS} WHERE company_id = @c AND previous_chaves LIKE @pattern`, { c: companyId, pattern: `%"${chave.replace(/[%_[\]"\\]/g, '')}"%` }));
+      ?? this.one(q, documentRecords, `${DOCUMENTS} WHERE company_id = @c AND previous_chaves LIKE @pattern`, { c: companyId, pattern: `%"${chave.replace(/[%_[\]"\\]/g, '')}"%` }));
   }
 
-  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentSummary[]> {
+  /**
+   * One SELECT of the asked values that the XML memo does not hold; none at all when it holds every one
+   * (XML this store has just written or read, while no other connection has committed): the hot path
+   * reads back nothing it wrote. The memo's keys name the company, so it never answers for another's row.
+   */
+  async getDocumentXml<F extends DocumentXmlField>(companyId: string, id: string, fields: readonly F[]): Promise<Pick<DocumentXml, F> | undefined> {
+    const key = memoKey(T.documents, companyId, id);
+    const split = () => {
+      const known = this.xmlMemo.known(key);
+      const held = Object.fromEntries(fields.filter((f) => f in known).map((f) => [f, known[f]])) as Pick<DocumentXml, F>;
+      return { held, missing: fields.filter((f) => !(f in known)) };
+    };
+    const first = split();
+    if (first.missing.length === 0 && fields.length > 0) return first.held;
+    return this.db.run(async (q) => {
+      // Split again in the connection's turn: no write of this store comes between this read and its note.
+      const { held, missing } = split();
+      const rows = await q.all(`${T.documents.selectDetached('d', missing)} WHERE d.id = @id AND d.company_id = @c`, { id, c: companyId });
+      if (!rows[0]) return undefined;
+      const read = T.documents.detachedFromRow(rows[0], missing);
+      this.xmlMemo.note(key, read);
+      return { ...held, ...read };
+    });
+  }
+
+  queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentRecord[]> {
     const w = new Where().add('company_id = @c', { c: companyId });
     if (filter.tpAmb) w.add('tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('model = @model', { model: filter.model });
@@ -550,19 +596,19 @@ export class SqlStore implements Store {
     if (filter.includedFrom) w.add('created_at >= @i_from', { i_from: filter.includedFrom });
     if (filter.includedTo) w.add('created_at <= @i_to', { i_to: filter.includedTo });
     w.in('doc_status', 'st', filter.docStatus).in('stage', 'sg', filter.stage);
-    return this.many(documentSummaries, `${DOCUMENT_SUMMARIES} WHERE ${w.sql} ORDER BY model, serie, numero ${this.d.limit('lim')}`,
+    return this.many(documentRecords, `${DOCUMENTS} WHERE ${w.sql} ORDER BY model, serie, numero ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }
 
-  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentSummary[]> {
+  findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentRecord[]> {
     const w = new Where().in('d.doc_status', 'st', filter.docStatus).in('d.stage', 'sg', filter.stage);
     if (filter.dueBefore) w.add('(d.next_attempt_at IS NULL OR d.next_attempt_at <= @due)', { due: filter.dueBefore });
     if (filter.tpAmb) w.add('d.tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('d.model = @model', { model: filter.model });
     if (filter.uf) w.add('c.uf = @uf', { uf: filter.uf });
     if (filter.discardRequested !== undefined) w.add('d.discard_requested = @discard', { discard: filter.discardRequested });
-    return this.many(documentSummaries,
-      `${DOCUMENT_SUMMARIES} JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
+    return this.many(documentRecords,
+      `${DOCUMENTS} JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
        ORDER BY d.next_attempt_at, d.created_at, d.id ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
   }
@@ -587,7 +633,7 @@ export class SqlStore implements Store {
         if (this.d.isUniqueViolation(err)) throw new StoreError('conflict', `Evento ${event.tpEvento} com nSeqEvento ${event.nSeq} já registrado para este documento.`);
         throw err;
       }
-      await this.writeXml(q, T.events, record.id, record, true);
+      await this.writeXml(q, T.events, companyId, record.id, record, true);
     });
     return record;
   }
@@ -621,16 +667,16 @@ export class SqlStore implements Store {
           const event: EventRecord = { ...fields, attempts: 1, id: newId(), companyId, documentId: r.documentId, tpEvento: r.tpEvento, nSeq, createdAt: now };
           const ins = T.events.insert(event);
           await q.exec(ins.sql, ins.params);
-          await this.writeXml(q, T.events, event.id, event, true);
+          await this.writeXml(q, T.events, companyId, event.id, event, true);
           return { kind: 'reserved', event };
         }
         // A rejected sequence is free again: its row is taken over (SEFAZ accepts a rejected nSeqEvento anew).
         const id = String(row.id);
-        taken = `events:${id}`;
+        taken = memoKey(T.events, companyId, id);
         const patch = { ...fields, attempts: Number(row.attempts) + 1 };
         const { set, params } = T.events.setList(patch);
         await q.exec(`UPDATE events SET ${set} WHERE id = @w_id`, { ...params, w_id: id });
-        await this.writeXml(q, T.events, id, patch);
+        await this.writeXml(q, T.events, companyId, id, patch);
         const record = await this.one(q, T.events, `${T.events.select('e', patch)} WHERE id = @id`, { id });
         if (!record) throw new Error(`evento ${id} atualizado e não encontrado na mesma transação`);
         return { kind: 'reserved', event: T.events.withKnown(record, patch) };
@@ -643,7 +689,7 @@ export class SqlStore implements Store {
   }
 
   updateEvent(companyId: string, id: string, patch: EventPatch): Promise<EventRecord | undefined> {
-    return this.updateEntity(T.events, id, patch, ownedBy(id, companyId));
+    return this.updateEntity(T.events, companyId, id, patch, ownedBy(id, companyId), this.wholeReadBack<EventRecord>(T.events, id, patch));
   }
 
   getEvent(companyId: string, id: string): Promise<EventRecord | undefined> {
@@ -677,13 +723,13 @@ export class SqlStore implements Store {
     const ins = T.inutilizacoes.insert(record);
     await this.db.tx(async (q) => {
       await q.exec(ins.sql, ins.params);
-      await this.writeXml(q, T.inutilizacoes, record.id, record, true);
+      await this.writeXml(q, T.inutilizacoes, companyId, record.id, record, true);
     });
     return record;
   }
 
   updateInutilizacao(companyId: string, id: string, patch: InutilizacaoPatch): Promise<InutilizacaoRecord | undefined> {
-    return this.updateEntity(T.inutilizacoes, id, patch, ownedBy(id, companyId));
+    return this.updateEntity(T.inutilizacoes, companyId, id, patch, ownedBy(id, companyId), this.wholeReadBack<InutilizacaoRecord>(T.inutilizacoes, id, patch));
   }
 
   getInutilizacao(companyId: string, id: string): Promise<InutilizacaoRecord | undefined> {

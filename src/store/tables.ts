@@ -1,8 +1,11 @@
 // Column mappings of every entity of the port (see mapping.ts).
 import { bool, csv, date, detached, json, Mapper, num, present, str } from './mapping';
 import type {
-  CertificateInfo, Company, ContingencyRecord, DocumentRecord, EventRecord, InutilizacaoRecord, Partner, RequestLogRecord,
+  CertificateInfo, Company, ContingencyRecord, DocumentRecord, DocumentXml, EventRecord, InutilizacaoRecord, Partner, RequestLogRecord,
 } from './port';
+
+/** A document as stored: its state (the record every read returns) and its XML, kept in the side table. */
+export type StoredDocument = DocumentRecord & DocumentXml;
 
 export const partners = new Mapper<Partner>('partners', {
   id: ['id', str], name: ['name', str], createdAt: ['created_at', date],
@@ -21,7 +24,7 @@ export const certificates = new Mapper<CertificateInfo>('certificates', {
   active: ['active', bool], createdAt: ['created_at', date],
 });
 
-export const documents = new Mapper<DocumentRecord>('documents', {
+export const documents = new Mapper<StoredDocument>('documents', {
   id: ['id', str], companyId: ['company_id', str], tpAmb: ['tp_amb', str], model: ['model', str],
   serie: ['serie', num], numero: ['numero', num], chave: ['chave', str], tpEmis: ['tp_emis', str],
   docStatus: ['doc_status', num], stage: ['stage', str], cStat: ['c_stat', str], xMotivo: ['x_motivo', str],

@@ -1,9 +1,10 @@
-// The detached XML (see mapping.ts) this store last wrote or read for recently changed rows. Each state
-// update reads its row back, and the XML held here is not read again: for a one-item NF-e each of its
-// three read-backs fetched 6–14 KB of XML the store had just written (measured: ~40 → ~15 µs per
-// read-back, and ~37 KB less garbage per NF-e). Like the read cache it trusts itself only while
-// SQLite's data_version shows no commit of another connection; a database that cannot tell (SQL
-// Server) reads everything back.
+// The detached XML (see mapping.ts) this store last wrote or read for recently changed rows. A document's
+// XML read (getDocumentXml) and an event's or inutilização's update read-back do not read again what is
+// held here: a one-item NF-e reads back none of the 6–14 KB of XML the store has just written (its
+// signed XML to build the nfeProc, the nfeProc for the reply; measured when read-backs carried XML:
+// ~40 → ~15 µs per read-back, ~37 KB less garbage per NF-e). Like the read cache it trusts itself only
+// while SQLite's data_version shows no commit of another connection; a database that cannot tell (SQL
+// Server) reads everything.
 export type XmlValues = Record<string, string | null>;
 
 export class XmlMemo {

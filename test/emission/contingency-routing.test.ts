@@ -100,7 +100,7 @@ describe('RS NF-e outage', () => {
     const row = await h.store.findDocumentByNumber(c.company.id, '2', '55', 1, 3);
     expect(row).toMatchObject({ docStatus: 10, tpEmis: '4', chave, epecProtocol: expect.stringMatching(/^\d{15}$/) });
     // The stored NF-e is the one reconciliation will send: same key, tpEmis 4.
-    expect(row!.xmlSigned).toContain(`Id="NFe${chave}"`);
+    expect((await h.store.getDocumentXml(c.company.id, row!.id, ['xmlSigned']))?.xmlSigned).toContain(`Id="NFe${chave}"`);
     expect(await docStatusByConsulta(c, chave)).toBe('10');
     expect(h.sim.state.eventsOf(chave, '2', '110140')).toHaveLength(1);
   });

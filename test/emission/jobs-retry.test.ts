@@ -43,7 +43,7 @@ test('pending retry waits while the scope is in contingency, then sends the 105 
   await retryPendingDocuments(rig.run());
   const after = (await h.store.getDocument(company.company.id, doc.id))!;
   expect(after).toMatchObject({ docStatus: 2, cStat: '100', chave: doc.chave });
-  expect(after.xmlProc).toContain('<nfeProc');
+  expect((await h.store.getDocumentXml(company.company.id, doc.id, ['xmlProc']))?.xmlProc).toContain('<nfeProc');
   const seen = await consultaByKey(h, company, doc.chave!);
   expect(seen).toMatchObject({ DocStatus: '2', DocSitCodigo: '100' });
   expect(h.sim.state.getDocument(doc.chave!, '2')?.nProt).toBe(after.nProt);

@@ -63,7 +63,8 @@ test('one call of 200 KB NF-e, a 600 KB one and a small one: lotes under 500 KB,
   expect(h.sim.state.getDocument(rows[3]!.chave!, '2')).toBeUndefined();
   // Every lote actually sent is within the message limit (and async lotes have at least 2 NF-e).
   const byRecibo = new Map<string, string[]>();
-  for (const r of rows.filter((x) => x.nRec)) byRecibo.set(r.nRec!, [...(byRecibo.get(r.nRec!) ?? []), r.xmlSigned!]);
+  const signed = async (id: string) => (await h.store.getDocumentXml(c.company.id, id, ['xmlSigned']))!.xmlSigned!;
+  for (const r of rows.filter((x) => x.nRec)) byRecibo.set(r.nRec!, [...(byRecibo.get(r.nRec!) ?? []), await signed(r.id)]);
   expect(byRecibo.size).toBe(2);
   for (const xmls of byRecibo.values()) {
     const { fixedBytes, nfeBytes } = enviNFeSizes(xmls);

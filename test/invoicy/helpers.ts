@@ -9,9 +9,9 @@ import express from 'express';
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
+import { DOC_STATUS } from '../../src/fiscal/document-state';
 import { log } from '../../src/log/logger';
 import { escapeText } from '../../src/xml/parse';
-import { buildDocumentoReply } from '../../src/invoicy/reply-documents';
 import { createInvoicyRouter, type InvoicyRouterOptions } from '../../src/invoicy/service';
 import type { AuthenticatedCompany, DocumentRequest, DocumentResult, InvoicyBackend } from '../../src/invoicy/types';
 
@@ -53,12 +53,8 @@ export class MemoryBackend implements InvoicyBackend {
     return docs.map((d) => {
       const code = this.requestCodes.get(d.index);
       return {
-        modelo: d.modelo,
-        replyXml: buildDocumentoReply({
-          DocModelo: d.modelo, DocNumero: d.index + 1, DocSerie: 1, DocEvenSeq: 0, DocEveTp: 0,
-          Situacao: { SitCodigo: 100, SitDescricao: `Processado ${d.kind}` },
-        }),
-        ...(code ? { requestCode: code } : {}),
+        kind: 'document', modelo: d.modelo, numero: d.index + 1, serie: 1, offset: '-03:00', docStatus: DOC_STATUS.AUTORIZADO,
+        code: 100, text: `Processado ${d.kind}`, requestCode: code ?? 100,
       };
     });
   }

@@ -52,7 +52,8 @@ test('50 NF-e of ~200 KB from partner A: split into lotes ≤ 500 KB, all 100, n
   expect(rows.filter((r) => r.docStatus !== 2)).toEqual([]);
   // Each lote sent was within SEFAZ's limits.
   const lotes = new Map<string, string[]>();
-  for (const r of rows) lotes.set(r.nRec ?? r.id, [...(lotes.get(r.nRec ?? r.id) ?? []), r.xmlSigned!]);
+  const signed = async (id: string) => (await h.store.getDocumentXml(A.company.id, id, ['xmlSigned']))!.xmlSigned!;
+  for (const r of rows) lotes.set(r.nRec ?? r.id, [...(lotes.get(r.nRec ?? r.id) ?? []), await signed(r.id)]);
   expect(lotes.size).toBeGreaterThan(1);
   for (const xmls of lotes.values()) {
     const { fixedBytes, nfeBytes } = enviNFeSizes(xmls);

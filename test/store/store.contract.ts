@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import {
   SecretBox, SecretError, StoreError,
-  type Company, type DocumentRecord, type DocumentSummary, type Store,
+  type Company, type DocumentRecord, type DocumentXml, type Store,
 } from '../../src/store';
 
 export const TEST_MASTER_KEY = 'chave-mestra-de-teste-0123456789';
@@ -46,7 +46,7 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
       return { partner, partnerKey, company, accessKey };
     }
 
-    function newDoc(numero: number, extra: Partial<DocumentRecord> = {}) {
+    function newDoc(numero: number, extra: Partial<DocumentRecord & DocumentXml> = {}) {
       return { tpAmb: '2' as const, model: '55' as const, serie: 1, numero, ...extra };
     }
 
@@ -181,7 +181,7 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         }));
         const got = await store.getDocument(company.id, doc.id);
         expect(got).toEqual(doc);
-        expect(got?.xmlSigned).toBe(xml);
+        expect(await store.getDocumentXml(company.id, doc.id, ['xmlSigned'])).toEqual({ xmlSigned: xml });
         expect(got?.dhEmi?.getTime()).toBe(dhEmi.getTime());
         expect(got).toMatchObject({ numero: 10, serie: 1, attempts: 0, discardRequested: false, nProt: null, tpEmis: '1' });
       });
@@ -200,25 +200,38 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
       it('keeps each XML value until it is replaced or cleared, whatever else an update changes', async () => {
         const { company } = await partnerWithCompany();
         const layout = `<Envio>${'ç'.repeat(5000)}</Envio>`;
+        const all = ['layoutXml', 'xmlSigned', 'xmlProc'] as const;
+        const xmlOf = (id: string) => store.getDocumentXml(company.id, id, all);
         const doc = await store.allocateAndInsertDocument(company.id, { tpAmb: '2', model: '55', serie: 1, layoutXml: layout });
-        const signed = await store.updateDocument(company.id, doc.id, { stage: 'signed', xmlSigned: '<NFe>1</NFe>' });
-        expect(signed).toMatchObject({ layoutXml: layout, xmlSigned: '<NFe>1</NFe>', xmlProc: null });
-        const sending = await store.updateDocument(company.id, doc.id, { stage: 'sending' });
-        expect(sending).toMatchObject({ stage: 'sending', layoutXml: layout, xmlSigned: '<NFe>1</NFe>', xmlProc: null });
+        await store.updateDocument(company.id, doc.id, { stage: 'signed', xmlSigned: '<NFe>1</NFe>' });
+        expect(await xmlOf(doc.id)).toEqual({ layoutXml: layout, xmlSigned: '<NFe>1</NFe>', xmlProc: null });
+        await store.updateDocument(company.id, doc.id, { stage: 'sending' });
+        expect(await xmlOf(doc.id)).toEqual({ layoutXml: layout, xmlSigned: '<NFe>1</NFe>', xmlProc: null });
         const answered = await store.updateDocument(company.id, doc.id, { stage: 'answered', xmlSigned: '<NFe>2</NFe>', xmlProc: '' });
-        expect(answered).toMatchObject({ layoutXml: layout, xmlSigned: '<NFe>2</NFe>', xmlProc: '' });
+        expect(await xmlOf(doc.id)).toEqual({ layoutXml: layout, xmlSigned: '<NFe>2</NFe>', xmlProc: '' });
         expect(await store.getDocument(company.id, doc.id)).toEqual(answered);
         const cleared = await store.updateDocument(company.id, doc.id, { layoutXml: null, xmlProc: null });
-        expect(cleared).toMatchObject({ stage: 'answered', layoutXml: null, xmlSigned: '<NFe>2</NFe>', xmlProc: null });
+        expect(cleared).toMatchObject({ stage: 'answered' });
+        expect(await xmlOf(doc.id)).toEqual({ layoutXml: null, xmlSigned: '<NFe>2</NFe>', xmlProc: null });
         expect(await store.getDocument(company.id, doc.id)).toEqual(cleared);
         const [listed] = await store.queryDocuments(company.id, {});
         const [due] = (await store.findDocumentsForJob({ stage: ['answered'], limit: 1000 })).filter((d) => d.id === doc.id);
-        // Lists carry the document without its XML (a list may hold 1,000 documents); record reads carry it.
-        const { xmlSigned: _signed, xmlProc: _proc, layoutXml: _layout, ...state } = cleared!;
-        expect([listed, due]).toEqual([state, state]);
+        // Every read carries the document's state alone, its XML never (a list may hold 1,000 documents).
+        expect([listed, due]).toEqual([cleared, cleared]);
         expect(await store.findDocumentByNumber(company.id, '2', '55', 1, doc.numero)).toEqual(cleared);
+        for (const read of [cleared, listed, due]) expect(Object.keys(read!).filter((k) => /xml/i.test(k))).toEqual([]);
         expect(await store.updateDocument(company.id, doc.id, { xmlSigned: '<x/>' }, { stage: ['received'] })).toBeUndefined();
-        expect((await store.getDocument(company.id, doc.id))?.xmlSigned).toBe('<NFe>2</NFe>');
+        expect(await store.getDocumentXml(company.id, doc.id, ['xmlSigned'])).toEqual({ xmlSigned: '<NFe>2</NFe>' });
+      });
+
+      it('reads only the XML values asked for, of the company\'s own document', async () => {
+        const { company } = await partnerWithCompany();
+        const other = await partnerWithCompany();
+        const doc = await store.insertDocument(company.id, newDoc(1, { layoutXml: '<Envio/>', xmlSigned: '<NFe/>' }));
+        expect(await store.getDocumentXml(company.id, doc.id, ['xmlProc'])).toEqual({ xmlProc: null });
+        expect(await store.getDocumentXml(company.id, doc.id, ['layoutXml', 'xmlSigned'])).toEqual({ layoutXml: '<Envio/>', xmlSigned: '<NFe/>' });
+        expect(await store.getDocumentXml(other.company.id, doc.id, ['xmlSigned'])).toBeUndefined();
+        expect(await store.getDocumentXml(company.id, 'sem-documento', ['xmlSigned'])).toBeUndefined();
       });
 
       it('refuses a number already used in the same company, série and model', async () => {
@@ -257,7 +270,8 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
           code: 'illegal_transition', message: expect.stringMatching(/Cancelado \(5\)\/settled → Autorizado \(2\)\/settled/),
         });
         await expect(store.updateDocument(company.id, doc.id, { stage: 'sending' })).rejects.toMatchObject({ code: 'illegal_transition' });
-        expect(await store.getDocument(company.id, doc.id)).toMatchObject({ docStatus: 5, stage: 'settled', cStat: '101', nProt: '135250000000001', xmlSigned: '<NFe/>' });
+        expect(await store.getDocument(company.id, doc.id)).toMatchObject({ docStatus: 5, stage: 'settled', cStat: '101', nProt: '135250000000001' });
+        expect(await store.getDocumentXml(company.id, doc.id, ['xmlSigned'])).toEqual({ xmlSigned: '<NFe/>' });
         // An unmatched guard or another company's row is still "not updated", not an illegal move.
         expect(await store.updateDocument(company.id, doc.id, { docStatus: 2 }, { docStatus: [1] })).toBeUndefined();
         const other = await partnerWithCompany();
@@ -270,7 +284,7 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
           await store.insertDocument(company.id, newDoc(n, { docStatus: n % 2 ? 2 : 3, dhEmi: new Date(Date.UTC(2025, 0, n)) }));
         }
         await store.insertDocument(company.id, newDoc(1, { model: '65' }));
-        const nums = (docs: DocumentSummary[]) => docs.map((d) => d.numero);
+        const nums = (docs: DocumentRecord[]) => docs.map((d) => d.numero);
         expect(nums(await store.queryDocuments(company.id, { model: '55', numeroFrom: 2, numeroTo: 5 }))).toEqual([2, 3, 4, 5]);
         expect(nums(await store.queryDocuments(company.id, { model: '55', docStatus: [3] }))).toEqual([2, 4, 6]);
         expect(nums(await store.queryDocuments(company.id, { emissionFrom: new Date(Date.UTC(2025, 0, 5)), emissionTo: new Date(Date.UTC(2025, 0, 6)) }))).toEqual([5, 6]);
@@ -312,7 +326,9 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(await store.findDocumentByNumber(b.company.id, '2', '55', 1, 1)).toBeUndefined();
         expect(await store.queryDocuments(b.company.id, {})).toEqual([]);
         expect(await store.updateDocument(b.company.id, doc.id, { docStatus: 5, xmlSigned: '<hack/>' })).toBeUndefined();
-        expect(await store.getDocument(a.company.id, doc.id)).toMatchObject({ docStatus: 1, xmlSigned: '<NFe/>' });
+        expect(await store.getDocument(a.company.id, doc.id)).toMatchObject({ docStatus: 1 });
+        expect(await store.getDocumentXml(b.company.id, doc.id, ['xmlSigned'])).toBeUndefined();
+        expect(await store.getDocumentXml(a.company.id, doc.id, ['xmlSigned'])).toEqual({ xmlSigned: '<NFe/>' });
 
         await expect(store.insertEvent(b.company.id, { documentId: doc.id, tpEvento: '110110', nSeq: 1 })).rejects.toMatchObject({ code: 'not_found' });
         expect(await store.getEvent(b.company.id, ev.id)).toBeUndefined();
@@ -502,7 +518,8 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         await store.updateDocument(company.id, doc.id, { stage: 'sending', nRec: '351000000000001', xmlSigned: '<NFe>assinada</NFe>' });
         await store.close();
         store = await harness.open(box);
-        expect(await store.getDocument(company.id, doc.id)).toMatchObject({ stage: 'sending', nRec: '351000000000001', xmlSigned: '<NFe>assinada</NFe>', layoutXml: '<Envio/>' });
+        expect(await store.getDocument(company.id, doc.id)).toMatchObject({ stage: 'sending', nRec: '351000000000001' });
+        expect(await store.getDocumentXml(company.id, doc.id, ['xmlSigned', 'layoutXml'])).toEqual({ xmlSigned: '<NFe>assinada</NFe>', layoutXml: '<Envio/>' });
         expect(await store.getCompanyAccessKey(company.id)).toBe(accessKey);
         expect((await store.allocateAndInsertDocument(company.id, { tpAmb: '2', model: '55', serie: 1 })).numero).toBe(doc.numero + 1);
       });

@@ -32,6 +32,8 @@ export interface HarnessOptions {
   sefazResponseTimeoutMs?: number;
   /** SEFAZ connect (TCP + TLS) timeout (default 5 s; production: 20 s). */
   sefazConnectTimeoutMs?: number;
+  /** The gateway's store (default: a new in-memory SQLite store), for tests that watch what it is asked. */
+  store?: Store;
 }
 
 export interface TestCompany {
@@ -120,7 +122,7 @@ function post(url: string, body: string): Promise<{ status: number; text: string
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const uf = opts.uf ?? 'RS';
   const sim = await startSimulator({ httpsPort: 0, httpPort: null, schemasDir: SCHEMAS_DIR, processingDelayMs: opts.processingDelayMs ?? 0 });
-  const store = await openStore({ kind: 'sqlite', memory: true }, new SecretBox('test-master-key-0123456789'));
+  const store = opts.store ?? (await openStore({ kind: 'sqlite', memory: true }, new SecretBox('test-master-key-0123456789')));
   // The real composition root, with an in-memory store, this simulator and no scheduled jobs
   // (tests run the jobs explicitly).
   const config: GatewayConfig = {

@@ -1,7 +1,7 @@
 // What the follow-up jobs (pending retry, EPEC/off-line reconciliation, discard, start-up recovery)
 // share: their dependencies and options, one CompanyContext per company per run, the scope check,
 // the re-transmission of a stored signed document and the consulta by key reduced to facts.
-import type { DocumentRecord, DocumentSummary, Store } from '../../store/port';
+import type { DocumentRecord, Store } from '../../store/port';
 import { ConfigError } from '../../config';
 import { SefazMessageTooLarge, SefazTransportError } from '../../sefaz/errors';
 import { failureVerdict, UNKNOWN_FATE_WAIT_MS } from '../../contingency/policy';
@@ -97,7 +97,7 @@ export class JobRun {
 }
 
 /** Follow-ups talk to the normal authorizer only once the document's scope is NORMAL again. */
-export async function scopeIsNormal(ctx: CompanyContext, doc: DocumentSummary): Promise<boolean> {
+export async function scopeIsNormal(ctx: CompanyContext, doc: DocumentRecord): Promise<boolean> {
   return !(await ctx.contingency.isInContingency({ tpAmb: doc.tpAmb, uf: docUf(ctx, doc), model: doc.model }));
 }
 
@@ -117,9 +117,7 @@ const TRY_LATER = ['108', '109', '656'];
  * (start-up recovery settles it by consulta after a crash). A failure confirmed as an outage
  * (failureVerdict: SEFAZ 108/109, or its status service down too) puts the scope back in contingency.
  */
-export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord): Promise<Transmission> {
-  const signedXml = doc.xmlSigned;
-  if (!signedXml) throw new Error(`documento ${doc.id} sem XML assinado não pode ser transmitido`);
+export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord, signedXml: string): Promise<Transmission> {
   const previousStage = doc.stage;
   const sending = await ctx.store.updateDocument(ctx.company.id, doc.id, { stage: 'sending', attempts: doc.attempts + 1 }, { docStatus: [doc.docStatus] });
   if (!sending) return { kind: 'not-sent', doc, cause: 'documento alterado por outro processo' };

@@ -175,7 +175,7 @@ export async function runDiscards(run: JobRun): Promise<DiscardSummary> {
       summary.waiting += 1;
       continue;
     }
-    // Lists carry no XML: the document is read whole once it is to be worked on.
+    // Read again once it is to be worked on: earlier documents of the batch took time.
     const doc = await ctx.store.getDocument(ctx.company.id, listed.id);
     if (!doc) continue;
     summary.consulted += 1;

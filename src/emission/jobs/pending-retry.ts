@@ -2,7 +2,7 @@
 // §6): a document whose last transmission had an unknown fate is settled by consulta first (never a
 // blind resend); one never sent goes to the normal authorizer with its own key. Back-off between
 // attempts; after PENDING_MAX_ATTEMPTS certain failures the document becomes Rejeitado (IC-STATUS).
-import { type DocumentRecord, type DocumentSummary, type EventRecord } from '../../store/port';
+import { type DocumentRecord, type EventRecord } from '../../store/port';
 import { DOC_STATUS } from '../../fiscal/document-state';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from '../codes';
 import { applyProtocol, recordRejection, sefazTarget } from '../outcome';
@@ -58,7 +58,7 @@ async function checkRecibo(ctx: CompanyContext, doc: DocumentRecord, nRec: strin
  * by key. Authorised/denied → adopted. 217 → `resend` (same key: SEFAZ answers 204 if it was
  * processed after all), or Rejeitado for a contingency key (§5.3: the ERP may send the number again).
  */
-export async function settleUnknownFate(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<DocumentRecord | 'resend' | 'wait'> {
+export async function settleUnknownFate(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, signedXml: string | null): Promise<DocumentRecord | 'resend' | 'wait'> {
   if (doc.nRec) {
     const byRecibo = await checkRecibo(ctx, doc, doc.nRec);
     if (byRecibo === 'processing') return 'wait';
@@ -70,24 +70,24 @@ export async function settleUnknownFate(run: JobRun, ctx: CompanyContext, doc: D
   const prot = facts.ret.protocol;
   if (prot && prot.chave === doc.chave && [...AUTHORISED_CSTATS, ...DENIAL_CSTATS].includes(prot.cStat)) return applyProtocol(ctx, doc, prot);
   if (facts.cStat !== '217') return 'wait';
-  if (doc.tpEmis === '1' && doc.xmlSigned) return 'resend';
+  if (doc.tpEmis === '1' && signedXml) return 'resend';
   return recordRejection(ctx, doc, facts.cStat, facts.xMotivo);
 }
 
-async function retryDocument(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<Step> {
-  if (!doc.xmlSigned || !doc.chave) {
+async function retryDocument(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, signedXml: string | null): Promise<Step> {
+  if (!signedXml || !doc.chave) {
     await recordRejection(ctx, doc, String(SitCodigo.naoTransmitido), TEXT.naoTransmitido);
     return 'gave-up';
   }
   if (doc.stage === 'sending') {
-    const settled = await settleUnknownFate(run, ctx, doc);
+    const settled = await settleUnknownFate(run, ctx, doc, signedXml);
     if (settled === 'wait') {
       await reschedule(run, ctx, doc, doc.lastError ?? 'situação na SEFAZ ainda desconhecida', true);
       return 'pending';
     }
     if (settled !== 'resend') return 'settled';
   }
-  const sent = await transmitStored(ctx, doc);
+  const sent = await transmitStored(ctx, doc, signedXml);
   if (sent.kind === 'answered') return 'settled';
   if (sent.kind === 'not-sent' && sent.doc.attempts >= PENDING_MAX_ATTEMPTS) {
     await recordRejection(ctx, sent.doc, sent.cStat ?? String(SitCodigo.naoTransmitido), gaveUpText(sent.cause));
@@ -99,7 +99,7 @@ async function retryDocument(run: JobRun, ctx: CompanyContext, doc: DocumentReco
 }
 
 /** A pending document: answered 105 to the ERP (cStat set) and not referenced for discard. */
-function isRetryable(doc: DocumentSummary): boolean {
+function isRetryable(doc: DocumentRecord): boolean {
   return doc.cStat !== null && !doc.discardRequested;
 }
 
@@ -113,11 +113,12 @@ export async function retryPendingDocuments(run: JobRun): Promise<PendingSummary
       summary.waiting += 1;
       continue;
     }
-    // Lists carry no XML: the document is read whole once it is to be worked on.
+    // Read again once it is to be worked on, with the signed XML it is sent with.
     const doc = await ctx.store.getDocument(ctx.company.id, listed.id);
-    if (!doc) continue;
+    const xml = doc && (await ctx.store.getDocumentXml(ctx.company.id, doc.id, ['xmlSigned']));
+    if (!doc || !xml) continue;
     summary.tried += 1;
-    const step = await retryDocument(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc);
+    const step = await retryDocument(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc, xml.xmlSigned);
     if (step === 'settled') summary.settled += 1;
     else if (step === 'gave-up') summary.gaveUp += 1;
     else summary.stillPending += 1;

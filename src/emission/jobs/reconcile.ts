@@ -4,7 +4,7 @@
 // a rejection → Rejeitado with the cStat (both visible in consulta). Re-sending the same key is safe
 // (SEFAZ answers 204 and the consulta adopts the truth), so an unknown fate simply waits for the next
 // attempt. EPECs nearing the 168 h limit are logged, whatever the scope's state.
-import { type DocumentRecord, type DocumentSummary } from '../../store/port';
+import { type DocumentRecord } from '../../store/port';
 import { DOC_STATUS } from '../../fiscal/document-state';
 import { epecWarning, pendingBackoff } from '../../contingency/policy';
 import type { CompanyContext } from '../context';
@@ -21,11 +21,11 @@ export interface ReconcileSummary {
 }
 
 /** When the EPEC was registered: its emission instant (the event carries the same dhEmi), else inclusion. */
-function epecInstant(doc: DocumentSummary): Date {
+function epecInstant(doc: DocumentRecord): Date {
   return doc.dhEmi ?? doc.createdAt;
 }
 
-function warnIfOld(run: JobRun, doc: DocumentSummary): boolean {
+function warnIfOld(run: JobRun, doc: DocumentRecord): boolean {
   const level = epecWarning(epecInstant(doc), run.now, run.options.epecWarnAfterHours);
   if (level === 'ok') return false;
   const fields = { numero: doc.numero, serie: doc.serie, chave: doc.chave, epecEm: epecInstant(doc).toISOString() };
@@ -34,9 +34,9 @@ function warnIfOld(run: JobRun, doc: DocumentSummary): boolean {
   return true;
 }
 
-async function reconcileOne(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, summary: ReconcileSummary): Promise<void> {
+async function reconcileOne(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, signedXml: string, summary: ReconcileSummary): Promise<void> {
   summary.sent += 1;
-  const sent = await transmitStored(ctx, doc);
+  const sent = await transmitStored(ctx, doc, signedXml);
   if (sent.kind === 'answered') {
     if (sent.doc.docStatus === DOC_STATUS.AUTORIZADO) summary.authorised += 1;
     else summary.rejected += 1;
@@ -56,13 +56,14 @@ export async function reconcileContingencyDocuments(run: JobRun): Promise<Reconc
     if (run.stopped) break;
     if (listed.docStatus === DOC_STATUS.EPEC && warnIfOld(run, listed)) summary.epecWarnings += 1;
     const ctx = await run.context(listed.companyId);
-    // Lists carry no XML: the document is read whole to be sent.
+    // Read again to be sent, with the signed XML it is sent with.
     const doc = ctx && (await ctx.store.getDocument(ctx.company.id, listed.id));
-    if (!ctx || !doc?.xmlSigned || !(await scopeIsNormal(ctx, doc))) {
+    const signedXml = ctx && doc && (await ctx.store.getDocumentXml(ctx.company.id, doc.id, ['xmlSigned']))?.xmlSigned;
+    if (!ctx || !doc || !signedXml || !(await scopeIsNormal(ctx, doc))) {
       summary.waiting += 1;
       continue;
     }
-    await reconcileOne(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc, summary);
+    await reconcileOne(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc, signedXml, summary);
   }
   return summary;
 }

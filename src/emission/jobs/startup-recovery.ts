@@ -29,13 +29,13 @@ export interface RecoverySummary {
 /** One pass at start (the store's largest page): a crash leaves at most the requests then in flight. */
 const RECOVERY_BATCH = 1000;
 
-async function recoverDocument(run: JobRun, ctx: CompanyContext, doc: DocumentRecord): Promise<'settled' | 'pending' | 'rejected'> {
-  if (doc.stage === 'received' || doc.stage === 'numbered' || !doc.xmlSigned) {
+async function recoverDocument(run: JobRun, ctx: CompanyContext, doc: DocumentRecord, signedXml: string | null): Promise<'settled' | 'pending' | 'rejected'> {
+  if (doc.stage === 'received' || doc.stage === 'numbered' || !signedXml) {
     await recordRejection(ctx, doc, String(SitCodigo.naoTransmitido), TEXT.naoTransmitido);
     return 'rejected';
   }
   if (doc.stage === 'sending') {
-    const settled = await settleUnknownFate(run, ctx, doc);
+    const settled = await settleUnknownFate(run, ctx, doc, signedXml);
     if (settled !== 'wait' && settled !== 'resend') return 'settled';
   }
   // Pending for the retry job; an unknown fate waits out the SEFAZ queue before the next consulta.
@@ -56,10 +56,11 @@ export async function recoverAfterCrash(run: JobRun): Promise<RecoverySummary> {
     if (run.stopped) break;
     summary.found += 1;
     const ctx = await run.context(listed.companyId);
-    // Lists carry no XML: the document is read whole to be recovered.
+    // Read again to be recovered, with its signed XML (whether one was written tells how far it got).
     const doc = ctx && (await ctx.store.getDocument(ctx.company.id, listed.id));
-    if (!ctx || !doc) continue;
-    const step = await recoverDocument(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc);
+    const xml = ctx && doc && (await ctx.store.getDocumentXml(ctx.company.id, doc.id, ['xmlSigned']));
+    if (!ctx || !doc || !xml) continue;
+    const step = await recoverDocument(run, ctx.withLog({ numero: String(doc.numero), serie: String(doc.serie), chave: doc.chave ?? undefined }), doc, xml.xmlSigned);
     summary[step] += 1;
   }
   const events = await run.store.findEventsForJob({ status: ['sending'], limit: RECOVERY_BATCH });

@@ -11,6 +11,8 @@ import { saveDocument } from '../save';
 export interface RouteInput<D = unknown> {
   type: DocumentType<D>;
   doc: DocumentRecord;
+  /** Its tpEmis 1 signed XML, kept should no route take it. */
+  signedXml: string;
   draft: D;
   /** Emitter UF (the scope's). */
   uf: string;

@@ -22,8 +22,8 @@ const ROUTES: Record<Exclude<ContingencyOption, 'NONE'>, (ctx: CompanyContext, i
 };
 
 /** Every answer given while the scope is in contingency carries request code 109. */
-export function contingencyResult(ctx: CompanyContext, doc: RouteInput['doc']): DocumentResult {
-  return { ...resultOf(ctx, doc), requestCode: 109 };
+export async function contingencyResult(ctx: CompanyContext, doc: RouteInput['doc']): Promise<DocumentResult> {
+  return { ...(await resultOf(ctx, doc)), requestCode: 109 };
 }
 
 export async function issueInContingency(ctx: CompanyContext, input: RouteInput): Promise<{ result: DocumentResult; doc: RouteInput['doc'] }> {
@@ -39,23 +39,23 @@ export async function issueInContingency(ctx: CompanyContext, input: RouteInput)
     const outcome = await ROUTES[option](ctx, input);
     if ('done' in outcome) {
       ctx.log.info('contingência: documento emitido', { opcao: option, docStatus: outcome.done.docStatus, cStat: outcome.done.cStat });
-      return { result: contingencyResult(ctx, outcome.done), doc: outcome.done };
+      return { result: await contingencyResult(ctx, outcome.done), doc: outcome.done };
     }
     if ('schema' in outcome) {
       const doc = await saveDocument(ctx, input.doc, {
         docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(SitCodigo.schema),
         xMotivo: `Rejeição: Falha no Schema XML da ${input.type.label}: ${outcome.schema.slice(0, 3).join('; ')}`,
       });
-      return { result: contingencyResult(ctx, doc), doc };
+      return { result: await contingencyResult(ctx, doc), doc };
     }
     ctx.log.warn('contingência: opção indisponível', { opcao: option, motivo: outcome.next });
   }
   // Pending with its normal (tpEmis 1) rendition: the pending job sends it once the scope is normal.
-  const { chave, xmlSigned, digestValue } = input.doc;
+  const { chave, digestValue } = input.doc;
   const doc = await saveDocument(ctx, input.doc, {
-    docStatus: DOC_STATUS.PENDENTE, stage: 'signed', tpEmis: '1', chave, xmlSigned, digestValue,
+    docStatus: DOC_STATUS.PENDENTE, stage: 'signed', tpEmis: '1', chave, xmlSigned: input.signedXml, digestValue,
     cStat: String(SitCodigo.pendente), xMotivo: TEXT.pendente,
   });
   ctx.log.info('contingência: nenhuma opção disponível; documento pendente', { tentadas: tried.join(',') || 'nenhuma' });
-  return { result: contingencyResult(ctx, doc), doc };
+  return { result: await contingencyResult(ctx, doc), doc };
 }
