@@ -185,7 +185,8 @@ describe('crash safety: SIGKILL mid-flight, restart, every document settles', ()
       const company = (await check.listCompanies()).find((c) => c.cnpj === sandbox.cnpj)!;
       for (const r of rows) {
         const doc = await check.findDocumentByChave(company.id, r.chave);
-        expect({ n: r.nNF, docStatus: doc?.docStatus, nProt: doc?.nProt, proc: doc?.xmlProc?.includes(`<nProt>${r.nProt}</nProt>`) })
+        const proc = doc && (await check.getDocumentXml(company.id, doc.id, ['xmlProc']))?.xmlProc;
+        expect({ n: r.nNF, docStatus: doc?.docStatus, nProt: doc?.nProt, proc: proc?.includes(`<nProt>${r.nProt}</nProt>`) })
           .toEqual({ n: r.nNF, docStatus: 2, nProt: r.nProt, proc: true });
       }
     } finally {
