@@ -215,6 +215,11 @@ export interface DocumentType<Draft> {
    */
   lotes(model: DocModel, signedXmls: readonly string[]): number[][] | undefined;
   readonly services: DocumentServices;
+  /**
+   * Where a number range is voided: 'sefaz' (the inutilização service) or 'local' when the kind has no
+   * such service (CT-e 4.00): numbers SEFAZ never authorised are closed in the gateway's numbering only.
+   */
+  readonly inutilizacao: 'sefaz' | 'local';
   readonly events: DocumentEvents;
   /** Whether a protocol belongs in the distribution document of this key and signature digest. */
   attachable(prot: Protocol, chave: string, digestValue: string): boolean;

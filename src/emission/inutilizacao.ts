@@ -1,21 +1,24 @@
 // Inutilização (contract §11.4): voids a number range of the company. Refused before SEFAZ when the
 // store holds a used number in the range; the range is stored (blocking its numbers) before sending
-// and its numbers are never handed out again once SEFAZ homologates it (102).
+// and its numbers are never handed out again once SEFAZ homologates it (102). A kind without the
+// service (CT-e 4.00, cte.md §1) closes the range in the gateway's numbering only, and says so.
 import { inutNFe } from '../sefaz/messages';
 import { procInutNFe } from '../sefaz/proc';
 import { SefazTransportError } from '../sefaz/errors';
 import { signXml } from '../signing/xmldsig';
 import { parseDateTime } from '../fiscal/datetime';
-import { ufCode } from '../fiscal/ufs';
+import { ufCode, type Model } from '../fiscal/ufs';
 import { collapseText, freeTextProblem, inutilizacaoProblem } from '../fiscal/event-rules';
 import { XmlInputError } from '../xml/parse';
 import { type InutilizacaoRecord } from '../store/port';
+import type { DocModel } from '../fiscal/document-state';
 import { DOC_STATUS } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
 import { modelRefusal, SitCodigo } from './codes';
 import { InputError, readInutilizacao, type InutilizacaoInput } from './inputs';
 import { inutilizacaoOutcome, modelCode, refusal } from './results';
+import { documentTypeForModel } from './document-types';
 
 /** Numbers in these states are (or may be) used at SEFAZ: they can never be voided. */
 const USED_STATUSES = [
@@ -24,7 +27,7 @@ const USED_STATUSES = [
 ];
 
 export interface InutilizacaoRange {
-  model: '55' | '65';
+  model: DocModel;
   serie: number;
   nIni: number;
   nFin: number;
@@ -51,7 +54,7 @@ export async function sendInutilizacao(ctx: CompanyContext, range: InutilizacaoR
 
   let ret;
   try {
-    ret = await ctx.sefaz.inutilizar({ uf, model, tpAmb: ctx.tpAmb, log: ctx.log }, cert.credentials, signed);
+    ret = await ctx.sefaz.inutilizar({ uf, model: model as Model, tpAmb: ctx.tpAmb, log: ctx.log }, cert.credentials, signed);
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     // Fate unknown: the range stays pending (its numbers blocked) until SEFAZ confirms.
@@ -62,14 +65,35 @@ export async function sendInutilizacao(ctx: CompanyContext, range: InutilizacaoR
       status: 'authorized', cStat: ret.cStat, xMotivo: ret.xMotivo, nProt: ret.nProt ?? null,
       dhReg: ret.dhRecbto ? parseDateTime(ret.dhRecbto) ?? null : null, xmlProc: procInutNFe(signed, ret.raw),
     })) ?? inut;
-    // Rejected documents of the range are now void for good.
-    const rejected = await ctx.store.queryDocuments(ctx.company.id, {
-      tpAmb: ctx.tpAmb, model, serie, numeroFrom: nIni, numeroTo: nFin, docStatus: [DOC_STATUS.REJEITADO], limit: 1000,
-    });
-    for (const d of rejected) await ctx.store.updateDocument(ctx.company.id, d.id, { docStatus: DOC_STATUS.INUTILIZADO });
+    await voidRejected(ctx, range);
     return inut;
   }
   return (await ctx.store.updateInutilizacao(ctx.company.id, inut.id, { status: 'rejected', cStat: ret.cStat, xMotivo: ret.xMotivo })) ?? inut;
+}
+
+/** The rejected documents of a voided range are void for good. */
+async function voidRejected(ctx: CompanyContext, range: InutilizacaoRange): Promise<void> {
+  const rejected = await ctx.store.queryDocuments(ctx.company.id, {
+    tpAmb: ctx.tpAmb, model: range.model, serie: range.serie, numeroFrom: range.nIni, numeroTo: range.nFin, docStatus: [DOC_STATUS.REJEITADO], limit: 1000,
+  });
+  for (const d of rejected) await ctx.store.updateDocument(ctx.company.id, d.id, { docStatus: DOC_STATUS.INUTILIZADO });
+}
+
+/**
+ * A kind without inutilização at SEFAZ: the range (no number of it ever authorised or in flight) is
+ * closed in the gateway's numbering — never handed out again, its rejected documents Inutilizado —
+ * without protocol or XML. 102 tells the ERP the numbers are settled; the text says how.
+ */
+async function closeLocally(ctx: CompanyContext, label: string, range: InutilizacaoRange): Promise<InutilizacaoRecord> {
+  const numbers = range.nIni === range.nFin ? `número ${range.nIni}` : `números ${range.nIni} a ${range.nFin}`;
+  const inut = await ctx.store.insertInutilizacao(ctx.company.id, {
+    tpAmb: ctx.tpAmb, model: range.model, serie: range.serie, nIni: range.nIni, nFin: range.nFin, justificativa: range.xJust,
+    status: 'authorized', cStat: '102',
+    xMotivo: `${label} sem serviço de inutilização na SEFAZ: ${numbers} da série ${range.serie}, nunca autorizados, encerrados na numeração deste serviço (sem protocolo da SEFAZ)`,
+  });
+  await voidRejected(ctx, range);
+  ctx.log.info('inutilização local: números encerrados sem serviço da SEFAZ');
+  return inut;
 }
 
 export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequest): Promise<DocumentResult> {
@@ -86,7 +110,8 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
   const model = modelCode(modelo);
   const ids = { numero: `${input.nIni}-${input.nFin}`, serie: input.serie };
   const refuse = (code: number | string, text: string): DocumentResult => refusal(modelo, code, text, ids);
-  if (model !== '55' && model !== '65') {
+  const type = model && documentTypeForModel(model);
+  if (!model || !type) {
     const r = modelRefusal(modelo);
     return refuse(r.code, r.text);
   }
@@ -100,9 +125,14 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
   const used = await ctx.store.queryDocuments(ctx.company.id, {
     tpAmb: ctx.tpAmb, model, serie: input.serie, numeroFrom: input.nIni, numeroTo: input.nFin, docStatus: USED_STATUSES, limit: 10,
   });
+  if (used.length > 0 && type.inutilizacao === 'local') {
+    return refuse(241, `Rejeição: ${type.label} sem serviço de inutilização na SEFAZ e a faixa contém número já transmitido ou autorizado (${used.map((d) => d.numero).join(', ')}); um ${type.label} autorizado deve ser cancelado`);
+  }
   if (used.length > 0) {
     return refuse(241, `Rejeição: faixa contém número já utilizado (${used.map((d) => d.numero).join(', ')}); não é possível inutilizar`);
   }
+  const range = { model, serie: input.serie, nIni: input.nIni, nFin: input.nFin, xJust };
+  if (type.inutilizacao === 'local') return inutilizacaoOutcome(await closeLocally(ctx, type.label, range), ctx.offset);
   let cert;
   try {
     cert = await ctx.certificate();
@@ -111,7 +141,7 @@ export async function processInutilizacao(ctx: CompanyContext, req: DocumentRequ
     throw err;
   }
 
-  const inut = await sendInutilizacao(ctx, { model, serie: input.serie, nIni: input.nIni, nFin: input.nFin, xJust }, cert);
+  const inut = await sendInutilizacao(ctx, range, cert);
   ctx.log.add({ cStat: inut.cStat ?? undefined });
   ctx.log.info('inutilização respondida', { cStat: inut.cStat });
   return inutilizacaoOutcome(inut, ctx.offset);

@@ -10,7 +10,7 @@ import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
 import { FINAL_STATUSES, SitCodigo } from './codes';
 import { modeloName, refusal } from './results';
-import { applyProtocol, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
+import { applyAnswer, markUnknownFate, resultOf, sefazTarget, settleByConsulta } from './outcome';
 import { saveDocument } from './save';
 import { judgeTransportFailure, settleTransportFailure } from './outage';
 import { issueInContingency } from './routes/route';
@@ -149,7 +149,7 @@ export async function prepareDraft<D>(ctx: CompanyContext, type: DocumentType<D>
  * 108 and contingency; SEFAZ up → pending; a message over SEFAZ's limit → 214, never sent).
  */
 export async function sendSync(ctx: CompanyContext, ready: ReadyDocument): Promise<DocumentResult> {
-  let doc = await saveDocument(ctx, ready.doc, { stage: 'sending', attempts: ready.doc.attempts + 1 });
+  const doc = await saveDocument(ctx, ready.doc, { stage: 'sending', attempts: ready.doc.attempts + 1 });
   const { credentials } = await ctx.certificate();
   ctx.log.info(`${documentTypeOf(doc.model).label.toLowerCase()} enviada`, { indSinc: 1 });
   let ret;
@@ -162,8 +162,5 @@ export async function sendSync(ctx: CompanyContext, ready: ReadyDocument): Promi
   if (ret.cStat === '108' || ret.cStat === '109') {
     return resultOf(ctx, await markUnknownFate(ctx, doc, `${ret.cStat} - ${ret.xMotivo}`));
   }
-  const prot = ret.protocols.find((p) => p.chave === doc.chave);
-  // Without a protocol the lote itself was refused (e.g. 225, 215): that is the document's answer.
-  doc = prot ? await applyProtocol(ctx, doc, prot) : await recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
-  return resultOf(ctx, doc);
+  return resultOf(ctx, await applyAnswer(ctx, doc, ret));
 }

@@ -14,7 +14,7 @@ import type { DocumentOutcome } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from './codes';
 import { answerXmlFields, documentOutcome, type AnswerXml } from './results';
-import type { Protocol } from './document-type';
+import type { AuthorisationAnswer, Protocol } from './document-type';
 import { documentTypeOf } from './document-types';
 import { saveDocument } from './save';
 
@@ -83,11 +83,32 @@ export async function applyProtocol(
       lastError: null,
     });
   }
-  if ((prot.cStat === '204' || prot.cStat === '539') && doc.chave) {
+  return isDuplicity(prot.cStat) ? settleDuplicity(ctx, doc, prot.cStat, prot.xMotivo) : recordRejection(ctx, doc, prot.cStat, prot.xMotivo);
+}
+
+/**
+ * SEFAZ's answer to one document's transmission: its protocol when there is one; without, the message
+ * was refused whole (e.g. 225, 215) — or, for a kind answered one document per message (CT-e), the
+ * message's status is the document's, a duplicity included.
+ */
+export function applyAnswer(ctx: CompanyContext, doc: DocumentRecord, ret: AuthorisationAnswer, authorisedStatus?: DocStatus): Promise<DocumentRecord> {
+  const prot = ret.protocols.find((p) => p.chave === doc.chave);
+  if (prot) return applyProtocol(ctx, doc, prot, authorisedStatus);
+  return isDuplicity(ret.cStat) ? settleDuplicity(ctx, doc, ret.cStat, ret.xMotivo) : recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
+}
+
+/** 204/539: SEFAZ already knows that key or number. */
+function isDuplicity(cStat: string): boolean {
+  return cStat === '204' || cStat === '539';
+}
+
+/** A duplicity: the consulta by key tells whether the document SEFAZ holds is ours. */
+async function settleDuplicity(ctx: CompanyContext, doc: DocumentRecord, cStat: string, xMotivo: string): Promise<DocumentRecord> {
+  if (doc.chave) {
     const settled = await settleByConsulta(ctx, doc);
     if (settled && settled.docStatus !== DOC_STATUS.REJEITADO) return settled;
   }
-  return recordRejection(ctx, doc, prot.cStat, prot.xMotivo);
+  return recordRejection(ctx, doc, cStat, xMotivo);
 }
 
 /** A definitive rejection: the number stays with this document until the ERP resends it corrected. */

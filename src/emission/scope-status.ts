@@ -1,6 +1,5 @@
 // The status service for the contingency probe: the document type of the scope's model asks its
-// normal authorizer; a model no type issues yet (CT-e until its services exist) cannot be asked, and
-// the probe records why.
+// normal authorizer; a model no type issues cannot be asked, and the probe records why.
 import type { ScopeStatus } from '../contingency/probe';
 import type { Model } from '../fiscal/ufs';
 import type { EmissionDeps } from './context';

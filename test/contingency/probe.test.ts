@@ -163,26 +163,26 @@ describe('probeScopes against the simulator', () => {
     expect(await store.getContingency(sc)).toMatchObject({ state: 'contingency', probeFailures: 1 });
   });
 
-  test('a CT-e scope is probed like any other; while its status service does not exist it backs off with the reason', async () => {
+  test('a CT-e scope is probed like any other, through CTeStatusServicoV4: still down while it fails, recovered on 107', async () => {
     const t0 = new Date();
     const cte: ContingencyScope = { tpAmb: '2', uf: 'RS', model: '57' };
     await enterContingency(cte, new Date(t0.getTime() - 60 * MIN));
-    sim.faults.add({ authorizer: '*', service: 'NFeStatusServico4', mode: 'down', times: 1000 });
+    sim.faults.add({ authorizer: '*', service: 'CTeStatusServicoV4', mode: 'down', times: 1 });
     expect(await probeScopes({ store, status, credentialsFor, now: t0 })).toEqual({ probed: 1, recovered: 0, stillDown: 1 });
-    expect(statusCalls()).toBe(0);
+    expect(sim.faults.list()).toHaveLength(0);
     const rec = await store.getContingency(cte);
     expect(rec).toMatchObject({ state: 'contingency', probeFailures: 1 });
     expect(rec!.nextProbeAt!.getTime()).toBe(t0.getTime() + 3 * MIN);
+    expect(await probeScopes({ store, status, credentialsFor, now: new Date(t0.getTime() + 3 * MIN) })).toEqual({ probed: 1, recovered: 1, stillDown: 0 });
+    expect(await store.getContingency(cte)).toMatchObject({ state: 'normal' });
   });
 });
 
 describe('scopeStatusOf', () => {
-  test('asks the status service of the scope model\'s document type; a model without one says so', async () => {
+  test('asks the status service of the scope model\'s document type (NF-e and CT-e)', async () => {
     const credentials = (await credentialsFor('RS', '55', '2'))!;
     expect(await status({ tpAmb: '2', uf: 'RS', model: '55' }, credentials)).toMatchObject({ cStat: '107' });
-    expect(await status({ tpAmb: '2', uf: 'RS', model: '57' }, credentials)).toEqual({
-      unavailable: 'Consulta de status da SEFAZ do modelo 57 ainda não disponível nesta versão do serviço',
-    });
+    expect(await status({ tpAmb: '2', uf: 'RS', model: '57' }, credentials)).toEqual({ cStat: '107', xMotivo: 'Serviço em Operação' });
   });
 });
 

@@ -40,7 +40,7 @@ export async function setScope(h: Harness, uf: string, state: 'normal' | 'contin
 export const sit = (d: Record<string, unknown>) => d.Situacao as { SitCodigo: string; SitDescricao: string };
 
 /** Consulta by key through SOAP, as the ERP sees the document. */
-export async function consultaByKey(h: Harness, company: TestCompany, chave: string, modelo: 'NFe' | 'NFCe' = 'NFe'): Promise<Record<string, unknown>> {
+export async function consultaByKey(h: Harness, company: TestCompany, chave: string, modelo: 'NFe' | 'NFCe' | 'CTe' = 'NFe'): Promise<Record<string, unknown>> {
   const xml = `<Consulta><ModeloDocumento>${modelo}</ModeloDocumento><Versao>4.00</Versao><tpAmb>2</tpAmb><CnpjEmissor>${company.cnpj}</CnpjEmissor><ChaveAcesso>${chave}</ChaveAcesso></Consulta>`;
   const reply = await h.call([xml], { as: company });
   return reply.documentos[0]!;

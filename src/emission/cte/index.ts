@@ -50,6 +50,8 @@ export const cteType: DocumentType<CteDraft> = {
   // CT-e 4.00 has no lote: every CT-e goes alone, synchronously.
   lotes: () => undefined,
   services: cteServices,
+  // CT-e 4.00 has no inutilização service (cte.md §1).
+  inutilizacao: 'local',
   events: cteEvents,
   attachable: cteProtocol.attachable,
   proc: cteProtocol.proc,

@@ -7,7 +7,7 @@ import { SefazMessageTooLarge, SefazTransportError } from '../../sefaz/errors';
 import { failureVerdict, UNKNOWN_FATE_WAIT_MS } from '../../contingency/policy';
 import { LogScope } from '../../log/logger';
 import { CompanyContext, type EmissionDeps } from '../context';
-import { applyProtocol, docUf, recordRejection, refuseOversized, sefazTarget } from '../outcome';
+import { applyAnswer, docUf, refuseOversized, sefazTarget } from '../outcome';
 import { judgeTransportFailure } from '../outage';
 import type { ConsultaAnswer } from '../document-type';
 import { documentTypeOf } from '../document-types';
@@ -142,9 +142,7 @@ export async function transmitStored(ctx: CompanyContext, doc: DocumentRecord, s
     doc = (await ctx.store.updateDocument(ctx.company.id, doc.id, { stage: previousStage })) ?? doc;
     return { kind: 'not-sent', doc, cause, cStat: ret.cStat };
   }
-  const prot = ret.protocols.find((p) => p.chave === doc.chave);
-  doc = prot ? await applyProtocol(ctx, doc, prot) : await recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
-  return { kind: 'answered', doc };
+  return { kind: 'answered', doc: await applyAnswer(ctx, doc, ret) };
 }
 
 /** A consulta by key reduced to what the follow-ups decide on. */

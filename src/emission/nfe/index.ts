@@ -24,6 +24,7 @@ export const nfeType: DocumentType<NfeDraft> = {
   epec: nfeEpec,
   lotes: nfeLotes,
   services: nfeServices,
+  inutilizacao: 'sefaz',
   events: nfeEvents,
   attachable: nfeProtocol.attachable,
   proc: nfeProtocol.proc,

@@ -8,7 +8,7 @@ import { SefazTransportError } from '../../sefaz/errors';
 import { DOC_STATUS, type DocModel } from '../../fiscal/document-state';
 import type { DocumentType } from '../document-type';
 import type { CompanyContext, EmissionDeps } from '../context';
-import { applyProtocol, recordRejection, sefazTarget } from '../outcome';
+import { applyAnswer, sefazTarget } from '../outcome';
 import { saveDocument } from '../save';
 import { sentWithoutAnswer, type RouteOutcome, type RouteInput } from './common';
 
@@ -95,6 +95,6 @@ export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promi
     return { next: `${svc} respondeu ${cStat} - ${prot?.xMotivo ?? ret.xMotivo}` };
   }
   // One write: a resend reading between "authorised" and "SVC" would get 100 instead of 109.
-  doc = prot ? await applyProtocol(ctx, doc, prot, DOC_STATUS.CONTINGENCIA_SVC) : await recordRejection(ctx, doc, ret.cStat, ret.xMotivo);
+  doc = await applyAnswer(ctx, doc, ret, DOC_STATUS.CONTINGENCIA_SVC);
   return { done: doc };
 }
