@@ -6,6 +6,6 @@ export type { LayoutError } from './types';
 export type { DestDoc, NfeDraft, ParseResult, RenderOptions } from './nfe/types';
 // CT-e 4.00 layout → SEFAZ CT-e XML.
 export { parseCteEnvio } from './cte/parse';
-export { cteChave, renderCte, renderCteChecked, CTE_NS } from './cte/render';
+export { cteChave, renderCte, renderCteChecked, CTE_NS, HOMOLOGACAO_CTE_XNOME } from './cte/render';
 export { MODAL_ROOTS } from './cte/shape';
 export type { CteDraft, CteParseResult, CteParty, CteRenderOptions } from './cte/types';

@@ -185,3 +185,12 @@ test('several CT-e in one call go one by one (no lote), beside an NF-e answered 
     [100, [['NFe', '1', '100']]],
   ]);
 });
+
+test('a CT-e with layout errors answers 145 with every error at once; no number is taken', async () => {
+  const c = await h.addCompany();
+  const xml = cteFor(c, 'RS', 9).replace(/<natOp>[^<]*<\/natOp>/, '').replace(/<CFOP>[^<]*<\/CFOP>/, '<CFOP>53</CFOP>');
+  const d = await one(c, xml);
+  expect(sit(d)).toEqual({ SitCodigo: '145', SitDescricao: expect.stringMatching(/^Erro no layout de integração: .*Envio\/ide\/CFOP: .*Envio\/ide\/natOp: campo obrigatório não informado/) });
+  expect(d.DocModelo).toBe('CTe');
+  expect(await h.store.findDocumentByNumber(c.company.id, '2', '57', 1, 9)).toBeUndefined();
+});

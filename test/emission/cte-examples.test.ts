@@ -1,11 +1,12 @@
 // Every official InvoiCy CT-e example (a new file joins by itself; a SOAP envelope gives its inner
 // documents) goes through SOAP → gateway → simulator (HTTPS) and comes back authorised with a cteProc
-// that our verifier, xmlsec1 and procCTe_v4.00.xsd all accept.
+// that our verifier, xmlsec1 and procCTe_v4.00.xsd all accept, its parties named as homologação requires.
 import path from 'node:path';
 import { startHarness, SCHEMAS_DIR, type Harness } from '../support/harness';
 import { adaptCte, cteExamples } from '../support/cte';
 import { decodeB64, ourVerify, xmlsecVerify } from '../support/checks';
 import { loadXsdValidator } from '../../src/xml/xsd';
+import { HOMOLOGACAO_CTE_XNOME } from '../../src/layout';
 
 let h: Harness;
 let examples: Array<[string, string]> = [];
@@ -44,6 +45,10 @@ test('each official CT-e example → 100 with a verifiable, schema-valid cteProc
     expect(proc).toContain(`<chCTe>${String(doc.DocChaAcesso)}</chCTe>`);
     expect(proc).toContain(`<digVal>${String(doc.DocDigestValue)}</digVal>`);
     expect(proc).toContain(`<qrCodCTe>https://dfe-portal.svrs.rs.gov.br/cte/qrCode?chCTe=${String(doc.DocChaAcesso)}&amp;tpAmb=2</qrCodCTe>`);
+    // Homologação: SEFAZ's fixed name for every party that has one (646–649).
+    const names = [...proc.matchAll(/<(rem|exped|receb|dest)>(?:(?!<\/\1>).)*?<xNome>([^<]*)<\/xNome>/g)].map((m) => [m[1], m[2]]);
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    for (const [party, xNome] of names) expect({ name, party, xNome }).toEqual({ name, party, xNome: HOMOLOGACAO_CTE_XNOME });
     expect(ourVerify(proc, h.sim.ca.certPem, 'infCte')).toMatchObject({ ok: true, digestValue: doc.DocDigestValue });
     const xmlsec = xmlsecVerify(proc, h.sim.ca.certPem, 'infCte', 'cte');
     expect({ name, ok: xmlsec.ok, output: xmlsec.ok ? '' : xmlsec.output }).toEqual({ name, ok: true, output: '' });

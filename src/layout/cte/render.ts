@@ -10,6 +10,10 @@ import type { CteDraft, CteRenderOptions } from './types';
 
 export const CTE_NS = 'http://www.portalfiscal.inf.br/cte';
 
+/** The name SEFAZ requires of remetente, expedidor, recebedor and destinatário in homologação (646–649). */
+export const HOMOLOGACAO_CTE_XNOME = 'CTE EMITIDO EM AMBIENTE DE HOMOLOGACAO - SEM VALOR FISCAL';
+const NAMED_PARTIES = ['rem', 'exped', 'receb', 'dest'] as const;
+
 /** The access key the rendering gives these values (throws when a part is malformed). */
 export function cteChave(draft: CteDraft, o: Pick<CteRenderOptions, 'nCT' | 'cCT' | 'dhEmi' | 'tpEmis'>): string {
   const aamm = o.dhEmi.slice(2, 4) + o.dhEmi.slice(5, 7);
@@ -48,7 +52,13 @@ export function renderCteChecked(draft: CteDraft, opts: CteRenderOptions): CteRe
   } catch {
     // Field errors below say what is wrong; a dry run still reports them all.
   }
-  const root = withModalVersion(withGroup(draft.tree, 'ide', [withFields(ide, ideSet)]));
+  let root = withModalVersion(withGroup(draft.tree, 'ide', [withFields(ide, ideSet)]));
+  if (opts.tpAmb === '2') {
+    for (const party of NAMED_PARTIES) {
+      const node = root.groups.get(party)?.[0];
+      if (node) root = withGroup(root, party, [withFields(node, { xNome: HOMOLOGACAO_CTE_XNOME })]);
+    }
+  }
   const out: string[] = [`<CTe xmlns="${CTE_NS}"><infCte versao="4.00" Id="CTe${chave}">`];
   renderContent(def.sefaz.content ?? [], root, 'infCte', out, ctx);
   out.push('</infCte>');
