@@ -1,10 +1,11 @@
 // `npm run bench`: starts the SEFAZ simulator and the gateway as separate processes on loopback,
 // drives NF-e emission over InvoiCy SOAP (1 and 50 items) at a fixed concurrency, and prints
 // throughput, latency percentiles, gateway CPU per document and gateway memory (peak and, with
-// --duration, a soak) beside the targets of issue 4 §10; last, unless --no-hostile, what ~8.7 MB
-// calls with a made-up EmpPK cost the gateway (bench/hostile.ts); then one JSON line.
+// --duration, a soak) beside the targets of issue 4 §10; then the same figures for CT-e (rodoviário,
+// one NF-e referenced); last, unless --no-hostile, what ~8.7 MB calls with a made-up EmpPK cost the
+// gateway (bench/hostile.ts); then one JSON line.
 //
-//   node dist/bench/bench.js [--n 2000] [--n50 100] [--concurrency 16] [--warmup 1000]
+//   node dist/bench/bench.js [--n 2000] [--n50 100] [--ncte 2000] [--concurrency 16] [--warmup 1000]
 //        [--duration 20] [--schemas DIR | --no-schemas] [--profile DIR] [--max-seconds S] [--no-pin]
 //        [--no-hostile]
 //
@@ -17,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { optional, parseFlags, type Flags } from '../src/cli/args';
-import { benchNfe } from './documents';
+import { benchCte, benchNfe } from './documents';
 import { hostileCalls, type HostileResult } from './hostile';
 import { runLoad, type LoadResult } from './load';
 import { cpuTimeMs, peakRssMb, rssMb } from './procfs';
@@ -33,6 +34,7 @@ const STARTUP_TIMEOUT_MS = 90_000;
 interface Settings {
   n1: number;
   n50: number;
+  nCte: number;
   concurrency: number;
   warmup: number;
   /** CPU lists of the gateway and of the simulator plus the bench, when pinned. */
@@ -44,8 +46,12 @@ interface Settings {
   hostile: boolean;
 }
 
+/** What one bench document is: an NF-e with this many items, or the rodoviário CT-e. */
+type DocKind = { model: '55'; items: number } | { model: '57' };
+
 interface PhaseResult extends LoadResult {
   phase: string;
+  model: DocKind['model'];
   items: number;
   gatewayCpuMsPerDoc: number;
   simulatorCpuMsPerDoc: number;
@@ -77,7 +83,7 @@ function positiveInt(flags: Flags, name: string, fallback: number, allowZero = f
 
 function readSettings(argv: string[]): Settings {
   const { flags } = parseFlags(argv, {
-    n: { type: 'string' }, n50: { type: 'string' }, concurrency: { type: 'string' }, warmup: { type: 'string' },
+    n: { type: 'string' }, n50: { type: 'string' }, ncte: { type: 'string' }, concurrency: { type: 'string' }, warmup: { type: 'string' },
     duration: { type: 'string' }, schemas: { type: 'string' }, 'no-schemas': { type: 'boolean' },
     profile: { type: 'string' }, 'max-seconds': { type: 'string' }, 'no-pin': { type: 'boolean' }, 'no-hostile': { type: 'boolean' },
   });
@@ -93,6 +99,8 @@ function readSettings(argv: string[]): Settings {
     // phase and by host jitter (500-document phases of one build read 5.0–6.6 ms, measured).
     n1: positiveInt(flags, 'n', 2000),
     n50: positiveInt(flags, 'n50', 100, true),
+    // As many as the one-item NF-e: the same reasons (a stable CPU figure) hold.
+    nCte: positiveInt(flags, 'ncte', 2000, true),
     concurrency: positiveInt(flags, 'concurrency', 16),
     // A server runs warm: the first thousand calls after start also pay for V8 compiling the hot paths
     // (measured: ~8.5 ms of gateway CPU per NF-e over the first 500 against ~5–6 ms once warm).
@@ -119,6 +127,12 @@ function cpuPinning(): Settings['pin'] {
   return { gateway: '0', others: cpus === 2 ? '1' : `1-${cpus - 1}` };
 }
 
+/** Nothing meaningful can be measured if the plain path fails: show why and stop. */
+function failIfErrors(what: string, results: (LoadResult | undefined)[]): void {
+  const errors = results.reduce((n, r) => n + (r?.errors ?? 0), 0);
+  if (errors > 0) throw new Error(`${what}: ${errors} failed call(s): ${JSON.stringify(Object.assign({}, ...results.map((r) => r?.errorKinds)))}`);
+}
+
 function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
@@ -135,23 +149,24 @@ class Bench {
     this.client.close();
   }
 
-  private load(items: number, limit: { count?: number; durationMs?: number }): Promise<LoadResult> {
-    return runLoad({
-      concurrency: this.s.concurrency, ...limit,
-      send: () => this.client.send(benchNfe({ cnpj: this.gateway.cnpj, items, sequence: ++this.sequence })),
-    });
+  private load(kind: DocKind, limit: { count?: number; durationMs?: number }): Promise<LoadResult> {
+    const document = () => {
+      const o = { cnpj: this.gateway.cnpj, sequence: ++this.sequence };
+      return kind.model === '57' ? benchCte(o) : benchNfe({ ...o, items: kind.items });
+    };
+    return runLoad({ concurrency: this.s.concurrency, ...limit, send: () => this.client.send(document()) });
   }
 
   /** One measured phase: load plus the CPU the gateway, the simulator and the bench itself used. */
-  async phase(name: string, items: number, limit: { count?: number; durationMs?: number }): Promise<PhaseResult> {
+  async phase(name: string, kind: DocKind, limit: { count?: number; durationMs?: number }): Promise<PhaseResult> {
     const gw0 = cpuTimeMs(this.gateway.pid);
     const sim0 = cpuTimeMs(this.simulator.pid);
     const own0 = process.cpuUsage();
-    const result = await this.load(items, limit);
+    const result = await this.load(kind, limit);
     const own = process.cpuUsage(own0);
     const perDoc = (ms: number) => ms / Math.max(1, result.documents);
     return {
-      phase: name, items, ...result,
+      phase: name, model: kind.model, items: kind.model === '57' ? 1 : kind.items, ...result,
       gatewayCpuMsPerDoc: perDoc(cpuTimeMs(this.gateway.pid) - gw0),
       simulatorCpuMsPerDoc: perDoc(cpuTimeMs(this.simulator.pid) - sim0),
       clientCpuMsPerDoc: perDoc((own.user + own.system) / 1000),
@@ -161,13 +176,15 @@ class Bench {
   async warmUp(): Promise<void> {
     if (this.s.warmup === 0) return;
     // Fifty-item documents first: the one-item phase comes next and starts from one-item traffic.
-    const r50 = this.s.n50 > 0 ? await this.load(50, { count: fiftyItemWarmup(this.s.warmup) }) : undefined;
-    const r1 = await this.load(1, { count: this.s.warmup });
-    const errors = r1.errors + (r50?.errors ?? 0);
-    if (errors > 0) {
-      // Nothing meaningful can be measured if the plain path fails: show why and stop.
-      throw new Error(`warm-up: ${errors} failed call(s): ${JSON.stringify({ ...r1.errorKinds, ...r50?.errorKinds })}`);
-    }
+    const r50 = this.s.n50 > 0 ? await this.load({ model: '55', items: 50 }, { count: fiftyItemWarmup(this.s.warmup) }) : undefined;
+    const r1 = await this.load({ model: '55', items: 1 }, { count: this.s.warmup });
+    failIfErrors('warm-up', [r50, r1]);
+  }
+
+  /** The CT-e path (its layout, rendering, gzip, services) is compiled by V8 on first use: warmed up as the NF-e one. */
+  async warmUpCte(): Promise<void> {
+    if (this.s.warmup === 0) return;
+    failIfErrors('CT-e warm-up', [await this.load({ model: '57' }, { count: this.s.warmup })]);
   }
 
   /** One-item load for durationS, sampling the gateway's RSS every 5 s. */
@@ -180,7 +197,7 @@ class Bench {
     const timer = setInterval(sample, RSS_SAMPLE_MS);
     let load: PhaseResult;
     try {
-      load = await this.phase('soak, NF-e 1 item', 1, { durationMs });
+      load = await this.phase('soak, NF-e 1 item', { model: '55', items: 1 }, { durationMs });
     } finally {
       clearInterval(timer);
     }
@@ -214,7 +231,8 @@ function verdict(ok: boolean): string {
 
 function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined, peakMb: number, hostile: HostileResult[]): void {
   const rows = [['phase', 'docs', 'errors', 'docs/s', 'p50 ms', 'p95 ms', 'p99 ms', 'gw CPU ms/doc', 'sim CPU ms/doc', 'bench CPU ms/doc']];
-  for (const p of [...phases, ...(soak ? [soak.load] : [])]) {
+  // In the order they ran: the NF-e phases, the soak, the CT-e phase.
+  for (const p of [...phases.filter((x) => x.model === '55'), ...(soak ? [soak.load] : []), ...phases.filter((x) => x.model === '57')]) {
     rows.push([p.phase, String(p.documents), String(p.errors), f1(p.docsPerSecond), f1(p.p50Ms), f1(p.p95Ms), f1(p.p99Ms),
       f2(p.gatewayCpuMsPerDoc), f2(p.simulatorCpuMsPerDoc), f2(p.clientCpuMsPerDoc)]);
   }
@@ -227,7 +245,7 @@ function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined
   out.push('');
   out.push(table(rows));
   out.push('');
-  const one = phases.find((p) => p.items === 1);
+  const one = phases.find((p) => p.model === '55' && p.items === 1);
   if (!one) throw new Error('bench: the one-item phase did not run');
   out.push('targets');
   out.push(`  one-item NF-e/s              ${f1(one.docsPerSecond).padStart(8)}   target ≥ ${TARGETS.oneItemDocsPerSecond}   ${verdict(one.docsPerSecond >= TARGETS.oneItemDocsPerSecond)}`);
@@ -241,6 +259,12 @@ function report(s: Settings, phases: PhaseResult[], soak: SoakResult | undefined
     out.push(`  gateway RSS drift            ${(f1(soak.driftPct) + ' %').padStart(8)}   target within ±${TARGETS.rssDriftPct} % over ${TARGETS.rssSoakSeconds / 60} min   ${judged}`);
   } else {
     out.push('  gateway RSS drift            no soak (--duration 0)');
+  }
+  const cte = phases.find((p) => p.model === '57');
+  if (cte) {
+    // The host's speed drifts: CT-e and NF-e compare by the gateway's CPU as a ratio to the simulator's in the same run.
+    const ratio = (p: PhaseResult) => f2(p.gatewayCpuMsPerDoc / p.simulatorCpuMsPerDoc);
+    out.push(`  gateway/simulator CPU per document: one-item NF-e ${ratio(one)}×, CT-e ${ratio(cte)}× (no target for CT-e)`);
   }
   out.push('');
   out.push(`gateway memory: peak RSS (VmHWM) ${f1(peakMb)} MiB`);
@@ -312,15 +336,21 @@ async function main(): Promise<number> {
     await bench.warmUp();
     const phases: PhaseResult[] = [];
     process.stderr.write(`bench: ${s.n1} one-item NF-e…\n`);
-    phases.push(await bench.phase('NF-e 1 item', 1, { count: s.n1 }));
+    phases.push(await bench.phase('NF-e 1 item', { model: '55', items: 1 }, { count: s.n1 }));
     if (s.n50 > 0) {
       process.stderr.write(`bench: ${s.n50} fifty-item NF-e…\n`);
-      phases.push(await bench.phase('NF-e 50 items', 50, { count: s.n50 }));
+      phases.push(await bench.phase('NF-e 50 items', { model: '55', items: 50 }, { count: s.n50 }));
     }
     let soak: SoakResult | undefined;
     if (s.durationS > 0) {
       process.stderr.write(`bench: soak, one-item NF-e for ${s.durationS} s…\n`);
       soak = await bench.soak();
+    }
+    // After the soak, so that CT-e traffic cannot tilt its memory figures.
+    if (s.nCte > 0) {
+      process.stderr.write(`bench: CT-e warm-up (${s.warmup}), then ${s.nCte} CT-e (rodoviário, 1 NF-e referenced)…\n`);
+      await bench.warmUpCte();
+      phases.push(await bench.phase('CT-e rodoviário, 1 NF-e', { model: '57' }, { count: s.nCte }));
     }
     // Last, so its garbage cannot tilt the soak's memory figures; the peak RSS is read before it.
     const peakMb = peakRssMb(gateway.pid);

@@ -9,6 +9,7 @@ import { checkCertificateForCompany, loadPfx } from '../signing/pfx';
 import { issueCompanyCertificate, loadOrCreateTestCa, toPfx } from '../signing/testca';
 import type { Company, ContingencyOption, DocModel, Environment, Store } from '../store';
 import { simulatorDataDir } from '../app';
+import { defaultOptions, offeredOptions } from '../contingency/policy';
 import { optional, parseFlags, required, UsageError, type Flags } from './args';
 import { pfxPassword } from './password';
 
@@ -82,8 +83,6 @@ async function importCertificate(store: Store, company: Company, pfx: Buffer, pa
   return `Certificado importado: ${cert.commonName}, válido até ${cert.notAfter.toISOString().slice(0, 10)}`;
 }
 
-const CONTINGENCY_OPTIONS: readonly ContingencyOption[] = ['SVC', 'EPEC', 'OFFLINE', 'NONE'];
-
 export async function companyCommand(config: GatewayConfig, store: Store, argv: string[], io: CliIo): Promise<void> {
   const [sub, ...rest] = argv;
   switch (sub) {
@@ -140,9 +139,12 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       const company = await companyByCnpj(store, flags);
       const model = required(flags, 'model') as DocModel;
       if (!['55', '65', '57'].includes(model)) throw new UsageError('--model deve ser 55, 65 ou 57');
-      const options = required(flags, 'options').toUpperCase().split(',').map((o) => o.trim()) as ContingencyOption[];
-      const bad = options.find((o) => !CONTINGENCY_OPTIONS.includes(o));
-      if (bad) throw new UsageError(`opção de contingência inválida: ${bad} (use ${CONTINGENCY_OPTIONS.join(', ')})`);
+      // Without --options the model's InvoiCy default order (CT-e: EPEC,SVC,NONE).
+      const given = optional(flags, 'options');
+      const options = given ? given.toUpperCase().split(',').map((o) => o.trim()) as ContingencyOption[] : defaultOptions(model);
+      const offered = offeredOptions(model);
+      const bad = options.find((o) => !offered.includes(o));
+      if (bad) throw new UsageError(`opção de contingência inválida para o modelo ${model}: ${bad} (use ${offered.join(', ')})`);
       const mode = (optional(flags, 'mode') ?? 'invoicy') as 'invoicy' | 'focus';
       if (mode !== 'invoicy' && mode !== 'focus') throw new UsageError('--mode deve ser invoicy ou focus');
       const serie = optional(flags, 'serie');

@@ -129,6 +129,17 @@ export function defaultOptions(model: DocModel): ContingencyOption[] {
   return [...MODEL_CONTINGENCY[model].defaultOptions];
 }
 
+const ALL_OPTIONS: readonly ContingencyOption[] = ['SVC', 'EPEC', 'OFFLINE', 'NONE'];
+
+/** The options a model has at all (in some UF), in a fixed order: what a company may configure for it. */
+export function offeredOptions(model: DocModel): ContingencyOption[] {
+  const facts = MODEL_CONTINGENCY[model];
+  const offered: Record<ContingencyOption, boolean> = {
+    SVC: facts.svc !== undefined, EPEC: facts.epec !== undefined, OFFLINE: facts.offline !== undefined, NONE: true,
+  };
+  return ALL_OPTIONS.filter((o) => offered[o]);
+}
+
 /** Whether the model has off-line emission in the UF. */
 export function offlineAllowed(model: DocModel, uf: string): boolean {
   const offline = MODEL_CONTINGENCY[model].offline;

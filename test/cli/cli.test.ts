@@ -196,6 +196,45 @@ describe('partner and company commands', () => {
     expect(show).not.toContain('ABCDEF0123456789ABCD');
   });
 
+  describe('company contingency', () => {
+    /** The stored options per model, as `company show` prints them. */
+    async function contingencyOf(cnpj: string): Promise<Record<string, { options: string[]; transitionMode: string }>> {
+      const line = (await run('company', 'show', '--cnpj', cnpj)).out.find((l) => l.startsWith('Contingência: '))!;
+      return JSON.parse(line.slice('Contingência: '.length)) as Record<string, { options: string[]; transitionMode: string }>;
+    }
+
+    test('--model 57 without --options stores the CT-e default EPEC,SVC,NONE', async () => {
+      const { cnpj } = await newCompany();
+      const r = await run('company', 'contingency', '--cnpj', cnpj, '--model', '57');
+      expect(r.code).toBe(0);
+      expect(r.out.at(-1)).toBe(`Contingência do modelo 57 de ${cnpj}: EPEC → SVC → NONE (transição invoicy)`);
+      expect((await contingencyOf(cnpj))['57']).toEqual({ options: ['EPEC', 'SVC', 'NONE'], transitionMode: 'invoicy' });
+    });
+
+    test('--model 57 takes an order of EPEC, SVC and NONE and leaves the other models alone', async () => {
+      const { cnpj } = await newCompany();
+      expect((await run('company', 'contingency', '--cnpj', cnpj, '--model', '65', '--options', 'OFFLINE,NONE')).code).toBe(0);
+      expect((await run('company', 'contingency', '--cnpj', cnpj, '--model', '57', '--options', 'svc, none')).code).toBe(0);
+      const stored = await contingencyOf(cnpj);
+      expect(stored['57']!.options).toEqual(['SVC', 'NONE']);
+      expect(stored['65']!.options).toEqual(['OFFLINE', 'NONE']);
+    });
+
+    test.each([
+      // CT-e has no off-line emission; NF-e neither; NFC-e has no SVC.
+      ['57', 'EPEC,OFFLINE,NONE', 'OFFLINE', 'SVC, EPEC, NONE'],
+      ['55', 'OFFLINE,NONE', 'OFFLINE', 'SVC, EPEC, NONE'],
+      ['65', 'SVC,NONE', 'SVC', 'EPEC, OFFLINE, NONE'],
+      ['57', 'EPEC,FSDA', 'FSDA', 'SVC, EPEC, NONE'],
+    ])('--model %s --options %s is refused (%s) and nothing is stored', async (model, options, bad, offered) => {
+      const { cnpj } = await newCompany();
+      const r = await run('company', 'contingency', '--cnpj', cnpj, '--model', model, '--options', options);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`opção de contingência inválida para o modelo ${model}: ${bad} (use ${offered})`);
+      expect(await contingencyOf(cnpj)).toEqual({});
+    });
+  });
+
   test('secrets are not stored in plain text in the database file', async () => {
     const { cnpj, accessKey } = await newCompany();
     expect((await run('company', 'csc', '--cnpj', cnpj, '--id', '1', '--csc', 'ABCDEF0123456789ABCD')).code).toBe(0);

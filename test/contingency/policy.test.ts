@@ -3,6 +3,7 @@ import {
   defaultOptions,
   epecAuthorizer,
   hasSvc,
+  offeredOptions,
   offlineAllowed,
   DEFAULT_PROBE_INTERVALS,
   discardDecision,
@@ -98,6 +99,22 @@ describe('defaultOptions', () => {
   test('a copy: changing it leaves the table alone', () => {
     defaultOptions('55').pop();
     expect(defaultOptions('55')).toEqual(['SVC', 'EPEC', 'NONE']);
+  });
+});
+
+describe('offeredOptions', () => {
+  test.each<[DocModel, ContingencyOption[]]>([
+    ['55', ['SVC', 'EPEC', 'NONE']],
+    // NFC-e has no SVC (783); its EPEC exists in SP only, but exists.
+    ['65', ['EPEC', 'OFFLINE', 'NONE']],
+    // CT-e has no off-line emission (cte.md §4).
+    ['57', ['SVC', 'EPEC', 'NONE']],
+  ])('model %s', (model, expected) => {
+    expect(offeredOptions(model)).toEqual(expected);
+  });
+
+  test.each<DocModel>(['55', '65', '57'])('model %s offers every one of its default options', (model) => {
+    expect(offeredOptions(model)).toEqual(expect.arrayContaining(defaultOptions(model)));
   });
 });
 
