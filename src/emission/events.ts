@@ -8,7 +8,7 @@ import type { SefazCredentials } from '../sefaz/transport';
 import { SefazTransportError } from '../sefaz/errors';
 import { signXml } from '../signing/xmldsig';
 import { formatDateTime, parseDateTime } from '../fiscal/datetime';
-import { ufCode, type Model } from '../fiscal/ufs';
+import { ufCode } from '../fiscal/ufs';
 import { eventDateTime } from '../fiscal/event-rules';
 import { XmlInputError } from '../xml/parse';
 import type { DocumentRecord, EventRecord } from '../store/port';
@@ -144,7 +144,7 @@ export async function transmitEvent(ctx: CompanyContext, doc: DocumentRecord, ev
   const type = documentTypeOf(doc.model);
   const uf = docUf(ctx, doc);
   // A document authorised by an SVC has its events at that SVC (its key's tpEmis says which).
-  const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model, doc.tpEmis), log: ctx.log };
+  const target = { uf, model: doc.model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model, doc.tpEmis), log: ctx.log };
   let ret;
   try {
     ret = await type.services.sendEvents(ctx, target, credentials, [signed]);

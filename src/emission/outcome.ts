@@ -9,7 +9,7 @@ import { SefazTransportError, type SefazMessageTooLarge } from '../sefaz/errors'
 import { parseDateTime } from '../fiscal/datetime';
 import { kilobytes } from '../fiscal/sefaz-limits';
 import { UNKNOWN_FATE_WAIT_MS } from '../contingency/policy';
-import { ufFromCode, type Model } from '../fiscal/ufs';
+import { ufFromCode } from '../fiscal/ufs';
 import type { DocumentOutcome } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from './codes';
@@ -24,7 +24,7 @@ export function docUf(ctx: CompanyContext, doc: DocumentRecord): string {
 }
 
 export function sefazTarget(ctx: CompanyContext, doc: DocumentRecord) {
-  return { uf: docUf(ctx, doc), model: doc.model as Model, tpAmb: doc.tpAmb, log: ctx.log };
+  return { uf: docUf(ctx, doc), model: doc.model, tpAmb: doc.tpAmb, log: ctx.log };
 }
 
 const ISSUED_IN_CONTINGENCY: readonly number[] = [DOC_STATUS.CONTINGENCIA_SVC, DOC_STATUS.EPEC, DOC_STATUS.CONTINGENCIA_OFFLINE];

@@ -3,7 +3,7 @@
 // there with the SVC's tpEmis key (6/7, CT-e 7/8). A document authorised by an SVC is DocStatus 15;
 // its events later go to that SVC.
 import { svcFor, type SvcAuthorizer } from '../../contingency/policy';
-import { svcTpEmis, type Model } from '../../fiscal/ufs';
+import { svcTpEmis } from '../../fiscal/ufs';
 import { SefazTransportError } from '../../sefaz/errors';
 import { DOC_STATUS, type DocModel } from '../../fiscal/document-state';
 import type { DocumentType } from '../document-type';
@@ -50,7 +50,7 @@ export async function isSvcActive(ctx: CompanyContext, type: DocumentType<unknow
   if (hit && hit.until > ctx.now().getTime()) return hit.active;
   const { credentials } = await ctx.certificate();
   try {
-    const ret = await type.services.status(ctx.sefaz, { uf, model: model as Model, tpAmb: ctx.tpAmb, authorizer: svc, log: ctx.log }, credentials);
+    const ret = await type.services.status(ctx.sefaz, { uf, model, tpAmb: ctx.tpAmb, authorizer: svc, log: ctx.log }, credentials);
     ctx.log.info('contingência: status da SVC', { svc, uf, cStat: ret.cStat });
     return remember(ctx, key, ret.cStat === '107' || ret.cStat === '113');
   } catch (err) {
