@@ -16,12 +16,12 @@ import type { DocModel } from '../fiscal/document-state';
 import { DOC_STATUS } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
-import { modelRefusal, SitCodigo, TEXT } from './codes';
+import { SitCodigo, TEXT } from './codes';
 import { InputError, readEnvioEvento } from './inputs';
 import { eventOutcome, eventRefusal, modelCode, refusal } from './results';
 import { docUf } from './outcome';
 import { isRefusal, type DocumentType, type EventHandler, type EventHeader, type EventPlan, type Refusal } from './document-type';
-import { documentTypeForModel, documentTypeOf } from './document-types';
+import { documentTypeForModel, documentTypeOf, modelRefusal } from './document-types';
 
 const REGISTERED = ['135', '136', '155'];
 /** Duplicidade de evento: SEFAZ already holds that sequence. */

@@ -15,10 +15,10 @@ import type { DocModel } from '../fiscal/document-state';
 import { DOC_STATUS } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
-import { modelRefusal, SitCodigo } from './codes';
+import { SitCodigo } from './codes';
 import { InputError, readInutilizacao, type InutilizacaoInput } from './inputs';
 import { inutilizacaoOutcome, modelCode, refusal } from './results';
-import { documentTypeForModel } from './document-types';
+import { documentTypeForModel, modelRefusal } from './document-types';
 
 /** Numbers in these states are (or may be) used at SEFAZ: they can never be voided. */
 const USED_STATUSES = [

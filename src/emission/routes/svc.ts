@@ -6,6 +6,7 @@ import { svcFor, type SvcAuthorizer } from '../../contingency/policy';
 import { svcTpEmis } from '../../fiscal/ufs';
 import { SefazTransportError } from '../../sefaz/errors';
 import { DOC_STATUS, type DocModel } from '../../fiscal/document-state';
+import { logLine } from '../document-noun';
 import type { DocumentType } from '../document-type';
 import type { CompanyContext, EmissionDeps } from '../context';
 import { applyAnswer, sefazTarget } from '../outcome';
@@ -76,7 +77,7 @@ export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promi
     digestValue: rendition.digestValue, attempts: input.doc.attempts + 1,
   });
   const { credentials } = await ctx.certificate();
-  ctx.log.info(`${input.type.label.toLowerCase()} enviada à SVC`, { svc, chave: rendition.chave });
+  ctx.log.info(`${logLine(input.type, 'enviad')} à SVC`, { svc, chave: rendition.chave });
   let ret;
   try {
     ret = await input.type.services.authorize(ctx, { ...sefazTarget(ctx, doc), uf, authorizer: svc }, credentials, { indSinc: '1', signedXmls: [rendition.xmlSigned] });
