@@ -229,16 +229,17 @@ describe('110113 EPEC (only at the SVC)', () => {
     }
   });
 
-  it('114 at an SVC the origin UF has switched off; once it is on again the EPEC is registered', async () => {
+  it('136 also while the origin UF has the SVC switched off (the SVC refuses the CT-e itself with 114, not the EPEC)', async () => {
     const epecCte = buildCte({ nCT: num(), tpEmis: '4' });
-    const atSvc = { chave: epecCte.chave, tpEvento: '110113', cOrgao: '43', det: epecDet(epecCte.dhEmi) };
     sim.state.setSvcActive('MT', '2', false);
     try {
-      expect(await send(atSvc, { authorizer: 'SVCRS' })).toMatchObject({ cStat: '114', xMotivo: 'SVC desabilitada pela SEFAZ de Origem' });
+      const svcCte = await signCte(buildCte({ nCT: num(), tpEmis: '7' }).xml, cert);
+      expect((await client.cteRecepcao({ ...MT, authorizer: 'SVCRS' }, creds, svcCte)).cStat).toBe('114');
+      const r = await send({ chave: epecCte.chave, tpEvento: '110113', cOrgao: '43', det: epecDet(epecCte.dhEmi) }, { authorizer: 'SVCRS' });
+      expect(r.cStat).toBe('136');
     } finally {
       sim.state.setSvcActive('MT', '2', true);
     }
-    expect((await send(atSvc, { authorizer: 'SVCRS' })).cStat).toBe('136');
   });
 });
 

@@ -3,7 +3,7 @@
 // type, at an SVC 516/530, the event's own schema 630, 236 key, 631 duplicate, 632 emitter author,
 // 755 tomador author, 217 CT-e unknown, 634/635 dhEvento; then each type's rules: 110111 cancel
 // (636, 218, 222, 220, 523, 862), 110110 CC-e (636, 218, 681), 110113 EPEC only at the SVC (653,
-// 636, 680, 114 SVC off for the UF, 638 → 136), 110180/110181 comprovante de entrega (636, 218, 222,
+// 636, 680, 638 → 136), 110180/110181 comprovante de entrega (636, 218, 222,
 // 869, 872/873, 865/871, 864, 870 / 866),
 // 610110/610111 desacordo (636, 218, 787 / 866). An event refused identically past the CI03
 // threshold is 678 (cte.md §8). Registered events (135/136) are stored for consulta.
@@ -16,7 +16,6 @@ import { consumoIndevido } from '../cte-consumo';
 import { cteReject, cteXMotivo } from '../cte-cstat';
 import { procEventoCTe, retEventoCTe } from '../cte-messages';
 import { forbiddenCorrection } from '../cte-rules';
-import { svcDisabled } from '../cte-svc';
 import type { Rejection } from '../cstat';
 import type { CteSummary, DocumentRecord } from '../state';
 import { checkSignature, schemaError } from '../validation';
@@ -171,8 +170,8 @@ function cartaCorrecao(_core: SimulatorCore, _ctx: ServiceContext, e: EventInput
 function epec(core: SimulatorCore, ctx: ServiceContext, e: EventInput): Outcome {
   if (e.nSeq !== 1) return cteReject('636');
   if (e.chave[34] !== '4') return cteReject('680');
-  const off = svcDisabled(core, ctx, e.chave.slice(0, 2));
-  if (off) return off;
+  // No svcDisabled here: the EPEC covers the emitter's own impediment through the SVC's structure
+  // (NT 2013.008), with or without the SVC switched on for the UF (issue 13 §4: SVC 114 → EPEC).
   const [cnpj, serie, nCT] = [e.chave.slice(6, 20), Number(e.chave.slice(22, 25)), Number(e.chave.slice(25, 34))];
   if (core.state.getDocument(e.chave, ctx.tpAmb) || core.state.findByNumber(ctx.tpAmb, cnpj, '57', serie, nCT)) return cteReject('638');
   return { cStat: '136' };
