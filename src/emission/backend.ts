@@ -7,7 +7,7 @@ import type { AuthenticatedCompany, CallContext, DocumentRequest, DocumentResult
 import type { Company, Environment } from '../store/port';
 import type { LogScope } from '../log/logger';
 import { CompanyContext, type EmissionDeps } from './context';
-import { modelRefusal, SitCodigo, TEXT } from './codes';
+import { SitCodigo, TEXT } from './codes';
 import { refusal as refusalOf } from './results';
 import { prepareEnvio, sendSync, type ReadyDocument } from './issue';
 import { sendLote } from './lote';
@@ -16,7 +16,7 @@ import { processEvento } from './events';
 import { processInutilizacao } from './inutilizacao';
 import { applySubstituirDocumento, processDescarte } from './discard-request';
 import { reissueInReservedSerie } from './reissue';
-import { documentTypeForModelo, documentTypeOf } from './document-types';
+import { documentTypeForModelo, documentTypeOf, modelRefusal } from './document-types';
 
 export type { EmissionDeps } from './context';
 

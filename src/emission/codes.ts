@@ -1,6 +1,7 @@
 // Document-level codes the emission layer answers with (invoicy-contract.md §10.2, §10.3). SEFAZ
 // cStat values pass through untouched; these are InvoiCy's own. DocStatus values: store port.
 import { DOC_STATUS, type DocStatus } from '../fiscal/document-state';
+import { withArticle, type DocumentNoun } from './document-noun';
 
 /** SEFAZ cStat of a denial (uso denegado): the number is consumed and the nfeProc is kept. */
 export const DENIAL_CSTATS: readonly string[] = ['110', '301', '302', '303'];
@@ -41,8 +42,10 @@ export const SitCodigo = {
   erroInterno: 999,
 } as const;
 
-/** InvoiCy models (contract §8) this service does not emit yet. */
-const MODELS_NOT_YET_SUPPORTED = ['mdfe', 'nfse', 'nfcom'];
+/** "NFe, NFCe ou CTe". */
+export function alternatives(names: readonly string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} ou ${names.at(-1) ?? ''}`;
+}
 
 export const TEXT = {
   semCertificado: 'Certificado digital não informado para a empresa',
@@ -53,14 +56,14 @@ export const TEXT = {
   emProcessamento: 'Documento em processamento; consulte a situação antes de reenviar',
   conteudoDivergente: 'Atenção: o conteúdo reenviado difere do documento original deste número e não foi transmitido à SEFAZ',
   modeloNaoSuportado: (modelo: string) => `Modelo de documento ${modelo} ainda não suportado por este serviço`,
-  modeloNaoIdentificado: (modelo: string) => `Tipo de documento não identificado: ModeloDocumento "${modelo}" inválido (use NFe ou NFCe)`,
+  modeloNaoIdentificado: (modelo: string, issued: readonly string[]) => `Tipo de documento não identificado: ModeloDocumento "${modelo}" inválido (use ${alternatives(issued)})`,
   operacaoNaoSuportada: (op: string) => `${op} ainda não disponível nesta versão do serviço`,
   eventoEmProcessamento: (tpEvento: string, nSeq: number) =>
     `Evento ${tpEvento} sequência ${nSeq} em processamento; consulte a situação (Eventos=S) antes de reenviar`,
   xJustContingencia: 'SEFAZ indisponível - emissão em contingência',
   semResposta: 'Documento enviado à SEFAZ sem resposta (SEFAZ em operação); a situação será confirmada automaticamente, consulte antes de reenviar',
-  mensagemExcedeLimite: (kb: number, limitKb: number) =>
-    `Rejeição: Tamanho da mensagem excedeu o limite estabelecido: a NF-e gera uma mensagem de ${kb} KB e a SEFAZ aceita até ${limitKb} KB; documento não enviado, reduza o XML (itens, informações adicionais) e envie o número novamente`,
+  mensagemExcedeLimite: (noun: DocumentNoun, kb: number, limitKb: number) =>
+    `Rejeição: Tamanho da mensagem excedeu o limite estabelecido: ${withArticle(noun)} gera uma mensagem de ${kb} KB e a SEFAZ aceita até ${limitKb} KB; documento não enviado, reduza o XML (itens, informações adicionais) e envie o número novamente`,
   pendenteContingencia: 'Documento pendente: transmitido em contingência sem resposta da SEFAZ; a situação será confirmada automaticamente, consulte antes de reenviar',
   offline: 'Emitida em contingência off-line; a NFC-e será transmitida automaticamente à SEFAZ',
   descarteAgendado: (numero: number, serie: number, semInutilizacao = false) =>
@@ -70,9 +73,3 @@ export const TEXT = {
   jaInutilizado: 'Número já inutilizado',
   naoTransmitido: 'Rejeição: processamento interrompido antes do envio; o documento não foi transmitido à SEFAZ e o número pode ser enviado novamente',
 } as const;
-
-/** Refusal of a ModeloDocumento this service does not handle: unknown (176) or not offered yet (607). */
-export function modelRefusal(modelo: string): { code: number; text: string } {
-  if (MODELS_NOT_YET_SUPPORTED.includes(modelo.toLowerCase())) return { code: SitCodigo.naoDisponivel, text: TEXT.modeloNaoSuportado(modelo) };
-  return { code: SitCodigo.tipoNaoIdentificado, text: TEXT.modeloNaoIdentificado(modelo) };
-}

@@ -7,7 +7,8 @@ import type { DocumentQuery, DocumentRecord } from '../store/port';
 import type { DocModel, DocStatus } from '../fiscal/document-state';
 import { XmlInputError } from '../xml/parse';
 import type { CompanyContext } from './context';
-import { modelRefusal, SitCodigo, TEXT } from './codes';
+import { SitCodigo, TEXT } from './codes';
+import { modelRefusal } from './document-types';
 import { InputError, readConsulta, type ConsultaInput } from './inputs';
 import { consultaEntry, modelCode } from './results';
 

@@ -8,10 +8,10 @@ import { type DocumentRecord } from '../store/port';
 import { DOC_STATUS, type DocModel } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import type { CompanyContext } from './context';
-import { modelRefusal, SitCodigo, TEXT } from './codes';
+import { alternatives, SitCodigo, TEXT } from './codes';
 import { InputError, readDescartarDocumento, readSubstituirDocumento, type DescarteInput } from './inputs';
 import { modelCode, modeloName, refusal } from './results';
-import { documentTypeForModel } from './document-types';
+import { documentTypeForModel, issuedModelos, modelRefusal } from './document-types';
 
 export type DiscardMark =
   /** Marked (or already marked): the discard job settles it. */
@@ -98,7 +98,7 @@ export async function applySubstituirDocumento(ctx: CompanyContext, req: Documen
   }
   if (!ref) return undefined;
   const model = modelCode(ref.modelo || req.modelo);
-  if (!model) return refuse(`modelo: valor inválido "${ref.modelo}" (use NFe ou NFCe)`);
+  if (!model) return refuse(`modelo: valor inválido "${ref.modelo}" (use ${alternatives(issuedModelos())})`);
   const mark = await requestDiscard(ctx, model, ref);
   if (mark.kind === 'refused') ctx.log.warn('SubstituirDocumento recusado', { motivo: mark.text });
   return undefined;

@@ -10,6 +10,7 @@ import type { SefazClient, SefazTarget } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
 import type { OrderedNode } from '../xml/ordered';
 import type { CompanyContext } from './context';
+import type { DocumentNoun } from './document-noun';
 import type { EventoInput } from './inputs';
 
 /** What the generic pipeline reads from a draft of any kind. */
@@ -213,9 +214,7 @@ export interface DocumentEpec<Draft> {
  * Method syntax on purpose: a DocumentType<NfeDraft> serves where a DocumentType<unknown> is asked
  * (the draft only travels between the type's own methods).
  */
-export interface DocumentType<Draft> {
-  /** The name in log lines and messages ("NF-e"). */
-  readonly label: string;
+export interface DocumentType<Draft> extends DocumentNoun {
   /** InvoiCy ModeloDocumento names of the kind and their model codes ({ NFe: '55', NFCe: '65' }). */
   readonly modelos: Readonly<Record<string, DocModel>>;
 

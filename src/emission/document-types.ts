@@ -2,10 +2,25 @@
 // line here plus its own folder.
 import type { DocModel } from '../fiscal/document-state';
 import type { DocumentType } from './document-type';
+import { SitCodigo, TEXT } from './codes';
 import { nfeType } from './nfe';
 import { cteType } from './cte';
 
 const TYPES: readonly DocumentType<unknown>[] = [nfeType, cteType];
+
+/** InvoiCy models (contract §8) this service does not emit yet. */
+const MODELS_NOT_YET_SUPPORTED = ['mdfe', 'nfse', 'nfcom'];
+
+/** The ModeloDocumento names issued here, in registry order ("NFe", "NFCe", "CTe"). */
+export function issuedModelos(): string[] {
+  return TYPES.flatMap((t) => Object.keys(t.modelos));
+}
+
+/** Refusal of a ModeloDocumento this service does not handle: unknown (176) or not offered yet (607). */
+export function modelRefusal(modelo: string): { code: number; text: string } {
+  if (MODELS_NOT_YET_SUPPORTED.includes(modelo.toLowerCase())) return { code: SitCodigo.naoDisponivel, text: TEXT.modeloNaoSuportado(modelo) };
+  return { code: SitCodigo.tipoNaoIdentificado, text: TEXT.modeloNaoIdentificado(modelo, issuedModelos()) };
+}
 
 /** The type of an Envio's ModeloDocumento ("NFe", "NFCe", as spelled by the layout), or undefined when not issued here. */
 export function documentTypeForModelo(modelo: string): DocumentType<unknown> | undefined {

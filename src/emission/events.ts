@@ -8,7 +8,7 @@ import type { SefazCredentials } from '../sefaz/transport';
 import { SefazTransportError } from '../sefaz/errors';
 import { signXml } from '../signing/xmldsig';
 import { formatDateTime, parseDateTime } from '../fiscal/datetime';
-import { ufCode, type Model } from '../fiscal/ufs';
+import { ufCode } from '../fiscal/ufs';
 import { eventDateTime } from '../fiscal/event-rules';
 import { XmlInputError } from '../xml/parse';
 import type { DocumentRecord, EventRecord } from '../store/port';
@@ -16,12 +16,12 @@ import type { DocModel } from '../fiscal/document-state';
 import { DOC_STATUS } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
-import { modelRefusal, SitCodigo, TEXT } from './codes';
+import { SitCodigo, TEXT } from './codes';
 import { InputError, readEnvioEvento } from './inputs';
 import { eventOutcome, eventRefusal, modelCode, refusal } from './results';
 import { docUf } from './outcome';
 import { isRefusal, type DocumentType, type EventHandler, type EventHeader, type EventPlan, type Refusal } from './document-type';
-import { documentTypeForModel, documentTypeOf } from './document-types';
+import { documentTypeForModel, documentTypeOf, modelRefusal } from './document-types';
 
 const REGISTERED = ['135', '136', '155'];
 /** Duplicidade de evento: SEFAZ already holds that sequence. */
@@ -144,7 +144,7 @@ export async function transmitEvent(ctx: CompanyContext, doc: DocumentRecord, ev
   const type = documentTypeOf(doc.model);
   const uf = docUf(ctx, doc);
   // A document authorised by an SVC has its events at that SVC (its key's tpEmis says which).
-  const target = { uf, model: doc.model as Model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model, doc.tpEmis), log: ctx.log };
+  const target = { uf, model: doc.model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model, doc.tpEmis), log: ctx.log };
   let ret;
   try {
     ret = await type.services.sendEvents(ctx, target, credentials, [signed]);

@@ -7,7 +7,7 @@ import { procInutNFe } from '../sefaz/proc';
 import { SefazTransportError } from '../sefaz/errors';
 import { signXml } from '../signing/xmldsig';
 import { parseDateTime } from '../fiscal/datetime';
-import { ufCode, type Model } from '../fiscal/ufs';
+import { ufCode } from '../fiscal/ufs';
 import { collapseText, freeTextProblem, inutilizacaoProblem } from '../fiscal/event-rules';
 import { XmlInputError } from '../xml/parse';
 import { type InutilizacaoRecord } from '../store/port';
@@ -15,10 +15,10 @@ import type { DocModel } from '../fiscal/document-state';
 import { DOC_STATUS } from '../fiscal/document-state';
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
-import { modelRefusal, SitCodigo } from './codes';
+import { SitCodigo } from './codes';
 import { InputError, readInutilizacao, type InutilizacaoInput } from './inputs';
 import { inutilizacaoOutcome, modelCode, refusal } from './results';
-import { documentTypeForModel } from './document-types';
+import { documentTypeForModel, modelRefusal } from './document-types';
 
 /** Numbers in these states are (or may be) used at SEFAZ: they can never be voided. */
 const USED_STATUSES = [
@@ -54,7 +54,7 @@ export async function sendInutilizacao(ctx: CompanyContext, range: InutilizacaoR
 
   let ret;
   try {
-    ret = await ctx.sefaz.inutilizar({ uf, model: model as Model, tpAmb: ctx.tpAmb, log: ctx.log }, cert.credentials, signed);
+    ret = await ctx.sefaz.inutilizar({ uf, model, tpAmb: ctx.tpAmb, log: ctx.log }, cert.credentials, signed);
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     // Fate unknown: the range stays pending (its numbers blocked) until SEFAZ confirms.

@@ -15,6 +15,7 @@ import { saveDocument } from './save';
 import { judgeTransportFailure, settleTransportFailure } from './outage';
 import { issueInContingency } from './routes/route';
 import { inFlightAnswer, storedAnswer } from './resend';
+import { logLine, ofThe } from './document-noun';
 import { isRefusal, type DocumentType } from './document-type';
 import { documentTypeOf } from './document-types';
 
@@ -121,19 +122,19 @@ export async function prepareDraft<D>(ctx: CompanyContext, type: DocumentType<D>
   ctx.claim(claimed);
   let doc = claimed;
   ctx.log.add({ numero: String(doc.numero), serie: String(doc.serie), modelo, chave: doc.chave ?? undefined });
-  ctx.log.info(`${type.label.toLowerCase()} numerada`);
+  ctx.log.info(logLine(type, 'numerad'));
 
   const signed = await plan.sign(doc);
   doc = await saveDocument(ctx, doc, { stage: 'signed', xmlSigned: signed.xmlSigned, digestValue: signed.digestValue ?? undefined });
-  ctx.log.info(`${type.label.toLowerCase()} assinada`);
+  ctx.log.info(logLine(type, 'assinad'));
 
   const invalid = await type.validate(ctx, signed.xmlSigned);
   if (invalid) {
     doc = await saveDocument(ctx, doc, {
       docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(SitCodigo.schema),
-      xMotivo: `Rejeição: Falha no Schema XML da ${type.label}: ${invalid.slice(0, 3).join('; ')}`,
+      xMotivo: `Rejeição: Falha no Schema XML ${ofThe(type)}: ${invalid.slice(0, 3).join('; ')}`,
     });
-    ctx.log.info(`${type.label.toLowerCase()} rejeitada na validação de schema`);
+    ctx.log.info(`${logLine(type, 'rejeitad')} na validação de schema`);
     return { result: await resultOf(ctx, doc), doc };
   }
 
@@ -151,7 +152,7 @@ export async function prepareDraft<D>(ctx: CompanyContext, type: DocumentType<D>
 export async function sendSync(ctx: CompanyContext, ready: ReadyDocument): Promise<DocumentResult> {
   const doc = await saveDocument(ctx, ready.doc, { stage: 'sending', attempts: ready.doc.attempts + 1 });
   const { credentials } = await ctx.certificate();
-  ctx.log.info(`${documentTypeOf(doc.model).label.toLowerCase()} enviada`, { indSinc: 1 });
+  ctx.log.info(logLine(documentTypeOf(doc.model), 'enviad'), { indSinc: 1 });
   let ret;
   try {
     ret = await documentTypeOf(doc.model).services.authorize(ctx, sefazTarget(ctx, doc), credentials, { indSinc: '1', signedXmls: [ready.signedXml] });

@@ -9,7 +9,6 @@
 import { failureVerdict, statusShowsSefazUp, type FailureVerdict } from '../contingency/policy';
 import { SefazMessageTooLarge, SefazTransportError } from '../sefaz/errors';
 import type { ContingencyScope, DocumentRecord } from '../store/port';
-import type { Model } from '../fiscal/ufs';
 import type { CompanyContext, EmissionDeps } from './context';
 import { docUf, markUnknownFate, markUnknownFateSefazUp, refuseOversized } from './outcome';
 import { documentTypeOf } from './document-types';
@@ -35,7 +34,7 @@ const checks = new WeakMap<EmissionDeps, Map<string, StatusCheck>>();
 async function askStatus(ctx: CompanyContext, scope: ContingencyScope): Promise<StatusEvidence> {
   const { credentials } = await ctx.certificate();
   try {
-    const target = { uf: scope.uf, model: scope.model as Model, tpAmb: scope.tpAmb, timeouts: STATUS_TIMEOUTS, log: ctx.log };
+    const target = { uf: scope.uf, model: scope.model, tpAmb: scope.tpAmb, timeouts: STATUS_TIMEOUTS, log: ctx.log };
     const ret = await documentTypeOf(scope.model).services.status(ctx.sefaz, target, credentials);
     return { cStat: ret.cStat };
   } catch (err) {

@@ -9,11 +9,12 @@ import { SefazTransportError, type SefazMessageTooLarge } from '../sefaz/errors'
 import { parseDateTime } from '../fiscal/datetime';
 import { kilobytes } from '../fiscal/sefaz-limits';
 import { UNKNOWN_FATE_WAIT_MS } from '../contingency/policy';
-import { ufFromCode, type Model } from '../fiscal/ufs';
+import { ufFromCode } from '../fiscal/ufs';
 import type { DocumentOutcome } from '../invoicy/types';
 import type { CompanyContext } from './context';
 import { AUTHORISED_CSTATS, DENIAL_CSTATS, SitCodigo, TEXT } from './codes';
 import { answerXmlFields, documentOutcome, type AnswerXml } from './results';
+import { logLine } from './document-noun';
 import type { AuthorisationAnswer, Protocol } from './document-type';
 import { documentTypeOf } from './document-types';
 import { saveDocument } from './save';
@@ -24,7 +25,7 @@ export function docUf(ctx: CompanyContext, doc: DocumentRecord): string {
 }
 
 export function sefazTarget(ctx: CompanyContext, doc: DocumentRecord) {
-  return { uf: docUf(ctx, doc), model: doc.model as Model, tpAmb: doc.tpAmb, log: ctx.log };
+  return { uf: docUf(ctx, doc), model: doc.model, tpAmb: doc.tpAmb, log: ctx.log };
 }
 
 const ISSUED_IN_CONTINGENCY: readonly number[] = [DOC_STATUS.CONTINGENCIA_SVC, DOC_STATUS.EPEC, DOC_STATUS.CONTINGENCIA_OFFLINE];
@@ -51,7 +52,7 @@ export function answerOf(ctx: CompanyContext, doc: DocumentRecord, xml: AnswerXm
 async function save(ctx: CompanyContext, doc: DocumentRecord, patch: DocumentPatch): Promise<DocumentRecord> {
   const updated = await saveDocument(ctx, doc, patch);
   ctx.log.add({ cStat: updated.cStat ?? undefined });
-  ctx.log.info(`${documentTypeOf(updated.model).label.toLowerCase()} respondida`, { docStatus: updated.docStatus, cStat: updated.cStat });
+  ctx.log.info(logLine(documentTypeOf(updated.model), 'respondid'), { docStatus: updated.docStatus, cStat: updated.cStat });
   return updated;
 }
 
@@ -183,6 +184,6 @@ export async function markUnknownFateSefazUp(ctx: CompanyContext, doc: DocumentR
  * that rejection, so the ERP may correct the document and send the number again.
  */
 export function refuseOversized(ctx: CompanyContext, doc: DocumentRecord, err: SefazMessageTooLarge): Promise<DocumentRecord> {
-  ctx.log.warn(`${documentTypeOf(doc.model).label.toLowerCase()} não enviada: mensagem acima do limite da SEFAZ`, { servico: err.operation, bytes: err.messageBytes, limite: err.limitBytes });
-  return recordRejection(ctx, doc, '214', TEXT.mensagemExcedeLimite(kilobytes(err.messageBytes), kilobytes(err.limitBytes)));
+  ctx.log.warn(`${logLine(documentTypeOf(doc.model), 'não enviad')}: mensagem acima do limite da SEFAZ`, { servico: err.operation, bytes: err.messageBytes, limite: err.limitBytes });
+  return recordRejection(ctx, doc, '214', TEXT.mensagemExcedeLimite(documentTypeOf(doc.model), kilobytes(err.messageBytes), kilobytes(err.limitBytes)));
 }

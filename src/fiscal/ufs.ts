@@ -2,6 +2,8 @@
 // (sefaz-nfe.md §1.1, Appendix C; SVC map §7.3; CT-e: cte.md §2.3 and the SVC map of §4.1), the SVC
 // maps shipped as defaults that configuration may override.
 
+import type { DocModel } from './document-state';
+
 export const UF_CODES: Readonly<Record<string, string>> = {
   RO: '11', AC: '12', AM: '13', RR: '14', PA: '15', AP: '16', TO: '17', MA: '21', PI: '22', CE: '23',
   RN: '24', PB: '25', PE: '26', AL: '27', SE: '28', BA: '29', MG: '31', ES: '32', RJ: '33', SP: '35',
@@ -9,10 +11,6 @@ export const UF_CODES: Readonly<Record<string, string>> = {
 };
 
 export type Uf = keyof typeof UF_CODES;
-/** NF-e and NFC-e. */
-export type Model = '55' | '65';
-/** Every model this table has authorizers for: NF-e, NFC-e and CT-e. */
-export type DfeModel = Model | '57';
 
 const CODE_TO_UF: Record<string, string> = Object.fromEntries(Object.entries(UF_CODES).map(([uf, c]) => [c, uf]));
 
@@ -41,7 +39,7 @@ export function ufOffset(uf: string): string {
 }
 
 /** Authorizer key (as in the endpoint table) that serves a UF for a model in normal operation. */
-export function normalAuthorizer(uf: string, model: DfeModel): string {
+export function normalAuthorizer(uf: string, model: DocModel): string {
   if (model === '55') {
     if (['AM', 'BA', 'GO', 'MG', 'MS', 'MT', 'PE', 'PR', 'RS', 'SP'].includes(uf)) return uf;
     if (uf === 'MA') return 'SVAN';

@@ -3,7 +3,8 @@
 // answer. Messages that must be signed (NFe, inutNFe, evento, CTe, eventoCTe) arrive already signed.
 // A message over SEFAZ's size limit is never written (SefazMessageTooLarge, from the transport):
 // SEFAZ would refuse it whole (214).
-import { ufCode, type DfeModel, type Model } from '../fiscal/ufs';
+import type { DocModel } from '../fiscal/document-state';
+import { ufCode } from '../fiscal/ufs';
 import type { LogScope } from '../log/logger';
 import { authorizerFor, cteAuthorizerFor, type EndpointResolver, type ResolvedEndpoint, type TpAmb } from './endpoints';
 import type { RetConsSitCTe, RetConsStatServCTe, RetCTe, RetEventoCTe } from './cte-responses';
@@ -14,7 +15,7 @@ import type { SefazCredentials, SefazTransport, TransportTimeouts } from './tran
 
 export interface SefazTarget {
   uf: string;
-  model: Model;
+  model: DocModel;
   tpAmb: TpAmb;
   /** Defaults to the UF's normal authorizer; pass 'SVCAN'/'SVCRS'/'SVCSP'/'AN' (see authorizerFor). */
   authorizer?: string;
@@ -44,7 +45,7 @@ export class SefazClient {
   }
 
   private async send<In, Out>(
-    t: CteTarget, model: DfeModel, authorizer: string, credentials: SefazCredentials,
+    t: CteTarget, model: DocModel, authorizer: string, credentials: SefazCredentials,
     service: NfeServiceDescriptor<In, Out> | CteServiceDescriptor<In, Out>, input: In,
   ): Promise<SefazReply<Out>> {
     const endpoint = this.resolver.resolve({ model, authorizer, tpAmb: t.tpAmb, service: service.service });

@@ -3,9 +3,10 @@
 // onto one base URL while keeping operation/namespace/action, so the same client talks to both. The
 // operation, namespaces and wire shape of each service come from its descriptor (services/nfe.ts,
 // services/cte.ts).
+import type { DocModel } from '../fiscal/document-state';
 import table from './endpoints/nfe-endpoints.json';
 import cteTable from './endpoints/cte-endpoints.json';
-import { defaultCteSvc, normalAuthorizer, type DfeModel } from '../fiscal/ufs';
+import { defaultCteSvc, normalAuthorizer } from '../fiscal/ufs';
 import { CTE_SERVICES, type CteService } from './services/cte';
 import { NFE_SERVICES, type SefazService } from './services/nfe';
 import type { SoapService } from './services/descriptor';
@@ -84,7 +85,7 @@ export function resolveEndpoint(q: EndpointQuery): ResolvedEndpoint {
  * goes to the Ambiente Nacional; the NF-e itself (tpEmis 4) later goes to the normal authorizer.
  * A CT-e (57, e.g. an event of a CT-e authorised by an SVC): cteAuthorizerFor.
  */
-export function authorizerFor(uf: string, model: DfeModel, tpEmis: string | number, purpose: 'document' | 'epec' = 'document'): string {
+export function authorizerFor(uf: string, model: DocModel, tpEmis: string | number, purpose: 'document' | 'epec' = 'document'): string {
   if (model === '57') return cteAuthorizerFor(uf, tpEmis, purpose);
   if (purpose === 'epec') {
     // EPEC NFC-e (SP only) uses its own web service, outside SefazService.

@@ -1,6 +1,7 @@
 // The authorizers the simulator impersonates (one URL prefix each) and which document families each
 // serves (NF-e/NFC-e, CT-e: cte.md §2.3); the services themselves are in served.ts.
-import { defaultCteSvc, defaultSvc, isUf, normalAuthorizer, ufCode, ufOffset, type DfeModel } from '../fiscal/ufs';
+import type { DocModel } from '../fiscal/document-state';
+import { defaultCteSvc, defaultSvc, isUf, normalAuthorizer, ufCode, ufOffset } from '../fiscal/ufs';
 
 export const NFE_NS = 'http://www.portalfiscal.inf.br/nfe';
 
@@ -49,7 +50,7 @@ export function findAuthorizer(segment: string): Authorizer | undefined {
 }
 
 /** Does this authorizer serve documents of `uf`/`model` (ignoring the SVC activation flag)? */
-export function servesUf(auth: Authorizer, uf: string | undefined, model: DfeModel): boolean {
+export function servesUf(auth: Authorizer, uf: string | undefined, model: DocModel): boolean {
   if (!uf || !isUf(uf)) return false;
   if (auth.kind === 'svc') {
     if (model === '57') return defaultCteSvc(uf) === auth.key;

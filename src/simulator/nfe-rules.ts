@@ -1,9 +1,10 @@
 // Business rules on one NF-e/NFC-e (validation step 6 of sefaz-nfe.md §13), pure: facts in, first
 // rejection out. Duplicity, EPEC and QR checks need the state and live in autorizacao.ts.
+import type { DocModel } from '../fiscal/document-state';
 import type { Document, Element } from '@xmldom/xmldom';
 import { chaveDv, isAcceptableCnf, isChaveFormat } from '../fiscal/chave';
 import { parseDateTime } from '../fiscal/datetime';
-import { svcTpEmis, ufFromCode, type Model } from '../fiscal/ufs';
+import { svcTpEmis, ufFromCode } from '../fiscal/ufs';
 import { servesUf, type Authorizer } from './authorizers';
 import { reject, type Rejection } from './cstat';
 import type { DocSummary } from './state';
@@ -135,7 +136,7 @@ export function authorisedCStat(f: NfeFacts, now: Date): '100' | '150' {
 /** First business rejection of one NF-e at this authorizer, or undefined. */
 export function checkNfeRules(f: NfeFacts, auth: Authorizer, tpAmb: string, now: Date, opts: RuleOptions): Rejection | undefined {
   if (f.tpAmb !== tpAmb) return reject('252');
-  const model = f.mod as Model;
+  const model = f.mod as DocModel;
   if (auth.kind === 'svc' && model === '65') return reject('783');
   if (!servesUf(auth, ufFromCode(f.cUF), model)) return reject(auth.kind === 'svc' ? '582' : '226');
   const keyProblem = checkKey(f);

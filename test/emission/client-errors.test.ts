@@ -43,12 +43,12 @@ test.each([
   ['Inutilizacao', () => inutXml(h.main.cnpj, { modelo: '', ini: 1, fin: 2, serie: 1 }), '""'],
   ['DescartarDocumento', () => `<DescartarDocumento><ModeloDocumento>55</ModeloDocumento><CNPJ_emit>${h.main.cnpj}</CNPJ_emit><Numero>1</Numero><Serie>1</Serie></DescartarDocumento>`, '"55"'],
 ])('%s with an unknown ModeloDocumento → 176', async (_name, xml, shown) => {
-  expect(sit(await one(xml()))).toEqual({ SitCodigo: '176', SitDescricao: `Tipo de documento não identificado: ModeloDocumento ${shown} inválido (use NFe ou NFCe)` });
+  expect(sit(await one(xml()))).toEqual({ SitCodigo: '176', SitDescricao: `Tipo de documento não identificado: ModeloDocumento ${shown} inválido (use NFe, NFCe ou CTe)` });
 });
 
 test('Consulta with an unknown ModeloDocumento → DocSitCodigo 176', async () => {
   const d = await one(`<Consulta><ModeloDocumento>NFX</ModeloDocumento><Versao>4.00</Versao><tpAmb>2</tpAmb><CnpjEmissor>${h.main.cnpj}</CnpjEmissor><Serie>1</Serie></Consulta>`);
-  expect([d.DocSitCodigo, d.DocSitDescricao]).toEqual(['176', 'Tipo de documento não identificado: ModeloDocumento "NFX" inválido (use NFe ou NFCe)']);
+  expect([d.DocSitCodigo, d.DocSitDescricao]).toEqual(['176', 'Tipo de documento não identificado: ModeloDocumento "NFX" inválido (use NFe, NFCe ou CTe)']);
 });
 
 test.each([

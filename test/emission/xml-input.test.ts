@@ -97,7 +97,7 @@ test.each([
 test.each([
   ['nNF not a number', '<nNF>um</nNF><serie>1</serie>', 'nNF: valor inválido "um" (esperado número inteiro)'],
   ['serie missing', '<nNF>1</nNF>', 'SubstituirDocumento/serie: campo obrigatório não informado'],
-  ['an unknown modelo', '<nNF>1</nNF><serie>1</serie><modelo>NFX</modelo>', 'modelo: valor inválido "NFX" (use NFe ou NFCe)'],
+  ['an unknown modelo', '<nNF>1</nNF><serie>1</serie><modelo>NFX</modelo>', 'modelo: valor inválido "NFX" (use NFe, NFCe ou CTe)'],
 ])('SubstituirDocumento with %s → 145 saying what is wrong; nothing emitted or marked', async (_name, fields, why) => {
   const c = await h.addCompany();
   const d = await second(c, simpleNfe({ cnpj: c.cnpj, nNF: 2, serie: 1 }), `<SubstituirDocumento>${fields}</SubstituirDocumento>`);

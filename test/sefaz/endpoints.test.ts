@@ -6,12 +6,12 @@ import {
   urlChaveConsulta,
   type EndpointQuery,
 } from '../../src/sefaz/endpoints';
-import type { Model } from '../../src/fiscal/ufs';
+import type { DocModel } from '../../src/fiscal/document-state';
 
 const NS = 'http://www.portalfiscal.inf.br/nfe/wsdl/';
 
 describe('authorizerFor', () => {
-  it.each<[string, Model, string, 'document' | 'epec' | undefined, string]>([
+  it.each<[string, DocModel, string, 'document' | 'epec' | undefined, string]>([
     ['SP', '55', '1', undefined, 'SP'],
     ['BA', '65', '1', undefined, 'SVRS'],
     ['BA', '55', '1', undefined, 'BA'],

@@ -10,6 +10,7 @@ import { cteEpec, renderCteForContingency } from './contingency';
 
 export const cteType: DocumentType<CteDraft> = {
   label: 'CT-e',
+  article: 'o',
   modelos: { CTe: '57' },
   read(layoutXml, parsed) {
     const r = parseCteEnvio(layoutXml, parsed);

@@ -11,6 +11,7 @@ import { nfeLotes } from './lotes';
 
 export const nfeType: DocumentType<NfeDraft> = {
   label: 'NF-e',
+  article: 'a',
   modelos: { NFe: '55', NFCe: '65' },
   read(layoutXml, parsed) {
     const r = parseNfeEnvio(layoutXml, parsed);

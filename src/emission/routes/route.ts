@@ -8,6 +8,7 @@ import { DOC_STATUS } from '../../fiscal/document-state';
 import type { DocumentResult } from '../../invoicy/types';
 import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
+import { ofThe } from '../document-noun';
 import { resultOf } from '../outcome';
 import { issueViaSvc, isSvcActive } from './svc';
 import { issueViaEpec } from './epec';
@@ -44,7 +45,7 @@ export async function issueInContingency(ctx: CompanyContext, input: RouteInput)
     if ('schema' in outcome) {
       const doc = await saveDocument(ctx, input.doc, {
         docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(SitCodigo.schema),
-        xMotivo: `Rejeição: Falha no Schema XML da ${input.type.label}: ${outcome.schema.slice(0, 3).join('; ')}`,
+        xMotivo: `Rejeição: Falha no Schema XML ${ofThe(input.type)}: ${outcome.schema.slice(0, 3).join('; ')}`,
       });
       return { result: await contingencyResult(ctx, doc), doc };
     }

@@ -3,9 +3,10 @@
 // there with the SVC's tpEmis key (6/7, CT-e 7/8). A document authorised by an SVC is DocStatus 15;
 // its events later go to that SVC.
 import { svcFor, type SvcAuthorizer } from '../../contingency/policy';
-import { svcTpEmis, type Model } from '../../fiscal/ufs';
+import { svcTpEmis } from '../../fiscal/ufs';
 import { SefazTransportError } from '../../sefaz/errors';
 import { DOC_STATUS, type DocModel } from '../../fiscal/document-state';
+import { logLine } from '../document-noun';
 import type { DocumentType } from '../document-type';
 import type { CompanyContext, EmissionDeps } from '../context';
 import { applyAnswer, sefazTarget } from '../outcome';
@@ -50,7 +51,7 @@ export async function isSvcActive(ctx: CompanyContext, type: DocumentType<unknow
   if (hit && hit.until > ctx.now().getTime()) return hit.active;
   const { credentials } = await ctx.certificate();
   try {
-    const ret = await type.services.status(ctx.sefaz, { uf, model: model as Model, tpAmb: ctx.tpAmb, authorizer: svc, log: ctx.log }, credentials);
+    const ret = await type.services.status(ctx.sefaz, { uf, model, tpAmb: ctx.tpAmb, authorizer: svc, log: ctx.log }, credentials);
     ctx.log.info('contingência: status da SVC', { svc, uf, cStat: ret.cStat });
     return remember(ctx, key, ret.cStat === '107' || ret.cStat === '113');
   } catch (err) {
@@ -76,7 +77,7 @@ export async function issueViaSvc(ctx: CompanyContext, input: RouteInput): Promi
     digestValue: rendition.digestValue, attempts: input.doc.attempts + 1,
   });
   const { credentials } = await ctx.certificate();
-  ctx.log.info(`${input.type.label.toLowerCase()} enviada à SVC`, { svc, chave: rendition.chave });
+  ctx.log.info(`${logLine(input.type, 'enviad')} à SVC`, { svc, chave: rendition.chave });
   let ret;
   try {
     ret = await input.type.services.authorize(ctx, { ...sefazTarget(ctx, doc), uf, authorizer: svc }, credentials, { indSinc: '1', signedXmls: [rendition.xmlSigned] });

@@ -1,8 +1,9 @@
 // NFeConsultaProtocolo4: consSitNFe → retConsSitNFe, the truth about any key the shared base has
 // seen: 100 or 150 / 101 / denied (301/302) with protNFe + procEventoNFe, 124 when only an EPEC exists,
 // 217 otherwise (rejected documents are never stored).
+import type { DocModel } from '../../fiscal/document-state';
 import { chaveDv, isChaveFormat } from '../../fiscal/chave';
-import { ufFromCode, type Model } from '../../fiscal/ufs';
+import { ufFromCode } from '../../fiscal/ufs';
 import { answerCuf, servesUf } from '../authorizers';
 import { reject, xMotivo } from '../cstat';
 import type { ServiceContext, SimulatorCore } from '../context';
@@ -19,7 +20,7 @@ export async function consultaProtocolo(core: SimulatorCore, ctx: ServiceContext
   if (schema) return answer('215', schema);
   if (text(req.tpAmb) !== ctx.tpAmb) return answer('252');
   if (!isChaveFormat(chave) || chaveDv(chave.slice(0, 43)) !== chave[43]) return answer('236');
-  const model = chave.slice(20, 22) as Model;
+  const model = chave.slice(20, 22) as DocModel;
   if (!servesUf(ctx.auth, ufFromCode(chave.slice(0, 2)), model)) return answer('226');
 
   const doc = core.state.getDocument(chave, ctx.tpAmb);

@@ -2,11 +2,12 @@
 // (signature/213, 252, 236, 572 Id, 574 author, 578 future dhEvento) then per type: 110111 cancel,
 // 110110 CC-e, 110112 NFC-e cancel by substitution (all three: 577/579 dhEvento vs the NF-e),
 // 110140 EPEC (AN only, answers 136, nProt 891…, 142 while older EPECs are unreconciled).
+import type { DocModel } from '../../fiscal/document-state';
 import { chaveDv, isChaveFormat } from '../../fiscal/chave';
 import { cnpjRoot } from '../../fiscal/cnpj';
 import { parseDateTime } from '../../fiscal/datetime';
 import { SEFAZ_LIMITS } from '../../fiscal/sefaz-limits';
-import { ufFromCode, type Model } from '../../fiscal/ufs';
+import { ufFromCode } from '../../fiscal/ufs';
 import { servesUf } from '../authorizers';
 import { reject, xMotivo, type Rejection } from '../cstat';
 import { dhRecbto, nextProtocol, type ServiceContext, type SimulatorCore } from '../context';
@@ -168,7 +169,7 @@ function checkCommon(core: SimulatorCore, ctx: ServiceContext, e: EventInput): R
   }
   if (e.tpEvento === '110140' || (ctx.auth.kind === 'svc' && e.tpEvento !== '110111')) return reject('491');
   if (e.cOrgao !== e.chave.slice(0, 2)) return reject('226');
-  if (!servesUf(ctx.auth, ufFromCode(e.cOrgao), e.chave.slice(20, 22) as Model)) return reject('226');
+  if (!servesUf(ctx.auth, ufFromCode(e.cOrgao), e.chave.slice(20, 22) as DocModel)) return reject('226');
   return undefined;
 }
 

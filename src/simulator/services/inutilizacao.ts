@@ -1,6 +1,7 @@
 // NFeInutilizacao4: signed inutNFe → retInutNFe. Id recomposition (502), 224 range order, 453 year,
 // 241 a number already used (authorised or denied), 563 same range already voided, 256 overlap.
-import { ufFromCode, type Model } from '../../fiscal/ufs';
+import type { DocModel } from '../../fiscal/document-state';
+import { ufFromCode } from '../../fiscal/ufs';
 import { answerCuf, servesUf } from '../authorizers';
 import { reject, xMotivo } from '../cstat';
 import { nextProtocol, type ServiceContext, type SimulatorCore } from '../context';
@@ -21,7 +22,7 @@ export async function inutilizacao(core: SimulatorCore, ctx: ServiceContext, xml
   const sig = checkSignature(core, xml, 'infInut', cnpj);
   if (!sig.ok) return retInutNFe(ctx, sig.rejection.cStat, sig.rejection.xMotivo, cUF);
   if (f('tpAmb') !== ctx.tpAmb) return answer('252');
-  if (!servesUf(ctx.auth, ufFromCode(f('cUF')), f('mod') as Model)) return answer('226');
+  if (!servesUf(ctx.auth, ufFromCode(f('cUF')), f('mod') as DocModel)) return answer('226');
   const [serie, ini, fin] = [Number(f('serie')), Number(f('nNFIni')), Number(f('nNFFin'))];
   const id = `ID${f('cUF')}${f('ano')}${cnpj.padStart(14, '0')}${f('mod')}${f('serie').padStart(3, '0')}` +
     `${f('nNFIni').padStart(9, '0')}${f('nNFFin').padStart(9, '0')}`;
