@@ -46,12 +46,18 @@ const TEXTS: Record<string, string> = {
   '678': 'Rejeição: Consumo Indevido',
   '680': 'Rejeição: Tipo de Emissão diferente de EPEC (4)',
   '681': 'Rejeição: Campo não permitido na Carta de Correção',
+  '731': 'Rejeição: Consulta a uma chave de acesso muito antiga (mais de 180 dias)',
   '755': 'Rejeição: O autor do evento deve ser o tomador do CT-e',
   '787': 'Rejeição: Prazo do evento de Prestação do Serviço em Desacordo expirado (45 dias)',
   '862': 'Rejeição: CT-e com comprovante de entrega autorizado não pode ser cancelado',
   '864': 'Rejeição: NF-e do comprovante de entrega não consta entre os documentos do CT-e',
+  '865': 'Rejeição: Obrigatório informar as NF-e entregues (infEntrega) para CT-e Normal com NF-e',
   '866': 'Rejeição: Protocolo do evento a cancelar não encontrado, de outro CT-e ou já cancelado',
+  '869': 'Rejeição: Comprovante de entrega não permitido para CT-e de complemento de valores',
   '870': 'Rejeição: Já existe comprovante de entrega ativo para este CT-e',
+  '871': 'Rejeição: Não informar infEntrega para CT-e com tipo de serviço diferente de Normal',
+  '872': 'Rejeição: Data de entrega anterior à emissão do CT-e ou posterior à data de processamento',
+  '873': 'Rejeição: Data do hash de entrega anterior à emissão do CT-e ou posterior à data de processamento',
 };
 
 export function cteXMotivo(cStat: string): string {

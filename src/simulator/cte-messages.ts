@@ -4,6 +4,11 @@ import { CTE_NS } from '../sefaz/cte-messages';
 import { dhRecbto, type ServiceContext } from './context';
 import { el } from './messages';
 
+/** verAplic of CT-e answers: the authorizer and the CT-e schema package it runs (PL_CTe_400). */
+function cteVerAplic(ctx: ServiceContext): string {
+  return `${ctx.auth.key}_CTE_PL_CTe_400`;
+}
+
 export interface ProtCTeFields {
   chCTe: string;
   dhRecbto: string;
@@ -14,23 +19,23 @@ export interface ProtCTeFields {
 }
 
 export function protCTe(ctx: ServiceContext, p: ProtCTeFields): string {
-  return `<protCTe versao="4.00"><infProt>${el('tpAmb', ctx.tpAmb)}${el('verAplic', ctx.auth.verAplic)}${el('chCTe', p.chCTe)}` +
+  return `<protCTe versao="4.00"><infProt>${el('tpAmb', ctx.tpAmb)}${el('verAplic', cteVerAplic(ctx))}${el('chCTe', p.chCTe)}` +
     `${el('dhRecbto', p.dhRecbto)}${el('nProt', p.nProt)}${el('digVal', p.digVal)}${el('cStat', p.cStat)}${el('xMotivo', p.xMotivo)}</infProt></protCTe>`;
 }
 
 /** retCTe: a rejection of the whole message, or the CT-e's protCTe. */
 export function retCTe(ctx: ServiceContext, cStat: string, xMotivo: string, cUF: string, prot = ''): string {
-  return `<retCTe versao="4.00" xmlns="${CTE_NS}">${el('tpAmb', ctx.tpAmb)}${el('cUF', cUF)}${el('verAplic', ctx.auth.verAplic)}` +
+  return `<retCTe versao="4.00" xmlns="${CTE_NS}">${el('tpAmb', ctx.tpAmb)}${el('cUF', cUF)}${el('verAplic', cteVerAplic(ctx))}` +
     `${el('cStat', cStat)}${el('xMotivo', xMotivo)}${prot}</retCTe>`;
 }
 
 export function retConsSitCTe(ctx: ServiceContext, cStat: string, xMotivo: string, cUF: string, prot = '', procEventos: readonly string[] = []): string {
-  return `<retConsSitCTe versao="4.00" xmlns="${CTE_NS}">${el('tpAmb', ctx.tpAmb)}${el('verAplic', ctx.auth.verAplic)}` +
+  return `<retConsSitCTe versao="4.00" xmlns="${CTE_NS}">${el('tpAmb', ctx.tpAmb)}${el('verAplic', cteVerAplic(ctx))}` +
     `${el('cStat', cStat)}${el('xMotivo', xMotivo)}${el('cUF', cUF)}${prot}${procEventos.join('')}</retConsSitCTe>`;
 }
 
 export function retConsStatServCTe(ctx: ServiceContext, cStat: string, xMotivo: string, cUF: string, o: { tMed?: number; dhRetorno?: string; xObs?: string } = {}): string {
-  return `<retConsStatServCTe versao="4.00" xmlns="${CTE_NS}">${el('tpAmb', ctx.tpAmb)}${el('verAplic', ctx.auth.verAplic)}` +
+  return `<retConsStatServCTe versao="4.00" xmlns="${CTE_NS}">${el('tpAmb', ctx.tpAmb)}${el('verAplic', cteVerAplic(ctx))}` +
     `${el('cStat', cStat)}${el('xMotivo', xMotivo)}${el('cUF', cUF)}${el('dhRecbto', dhRecbto(ctx))}${el('tMed', o.tMed)}` +
     `${el('dhRetorno', o.dhRetorno)}${el('xObs', o.xObs)}</retConsStatServCTe>`;
 }
@@ -49,7 +54,7 @@ export interface RetEventoCTeFields {
 }
 
 export function retEventoCTe(ctx: ServiceContext, f: RetEventoCTeFields): string {
-  return `<retEventoCTe versao="4.00" xmlns="${CTE_NS}"><infEvento>${el('tpAmb', ctx.tpAmb)}${el('verAplic', ctx.auth.verAplic)}` +
+  return `<retEventoCTe versao="4.00" xmlns="${CTE_NS}"><infEvento>${el('tpAmb', ctx.tpAmb)}${el('verAplic', cteVerAplic(ctx))}` +
     `${el('cOrgao', f.cOrgao)}${el('cStat', f.cStat)}${el('xMotivo', f.xMotivo)}${el('chCTe', f.chCTe)}${el('tpEvento', f.tpEvento)}` +
     `${el('xEvento', f.xEvento)}${el('nSeqEvento', f.nSeqEvento)}${el('dhRegEvento', f.dhRegEvento)}${el('nProt', f.nProt)}</infEvento></retEventoCTe>`;
 }

@@ -223,11 +223,11 @@ export class SimulatorState {
     return (rows as Row[]).map(toEvent);
   }
 
-  /** EPEC registered for the same emitter/model/série/number (whatever the rest of the key). */
-  epecByNumber(tpAmb: string, chave: string): EventRecord | undefined {
+  /** EPEC (NF-e 110140, CT-e 110113) registered for the same emitter/model/série/number (whatever the rest of the key). */
+  epecByNumber(tpAmb: string, chave: string, tpEvento = '110140'): EventRecord | undefined {
     // chave positions: CNPJ 7-20, mod 21-22, série 23-25, nNF 26-34 (1-based, as substr counts).
-    const r = this.sql(`SELECT * FROM events WHERE tpAmb = ? AND tpEvento = '110140' AND substr(chave, 7, 28) = ? LIMIT 1`)
-      .get(tpAmb, chave.slice(6, 34)) as Row | undefined;
+    const r = this.sql('SELECT * FROM events WHERE tpAmb = ? AND tpEvento = ? AND substr(chave, 7, 28) = ? LIMIT 1')
+      .get(tpAmb, tpEvento, chave.slice(6, 34)) as Row | undefined;
     return r && toEvent(r);
   }
 

@@ -1,7 +1,8 @@
 // CT-e routing while its scope is in contingency, over SOAP against the simulator: the SVC serving the
 // UF (cte.md §4.1: SVC-RS for MT/MS/PE, tpEmis 7) answering 114 to the status service, or announcing
-// its end with 113 (still authorising; the CT-e's cancel then goes to that SVC), or refusing the CT-e
-// itself with 114; CTE_SVC_MAP moving a UF to the other SVC; a CT-e that can have neither SVC nor EPEC.
+// its end with 113 (still authorising; the CT-e's cancel then goes to that SVC), or switched off after
+// its status was cached (it refuses the CT-e itself with 114); CTE_SVC_MAP moving a UF to the other
+// SVC; a CT-e that can have neither SVC nor EPEC.
 // Each test has its own company and UF (the SVC status is cached per UF for 3 min).
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
 import { cteFor } from '../support/cte';
@@ -91,25 +92,31 @@ test('SVC-RS announcing its end (113) still authorises: 109/100, tpEmis 7, dhCon
   }
 });
 
-test('SVC-RS refusing the CT-e with 114 (switched off): the same number goes to EPEC at SVC-RS → 109/136, tpEmis 4, signed QR code', async () => {
+test('SVC-RS switched off by the origin UF while its 107 is cached refuses the CT-e with 114: the same number goes to EPEC at SVC-RS → 109/136, tpEmis 4, signed QR code', async () => {
   const uf = 'MS';
   const c = await companyIn(uf, ['SVC', 'EPEC', 'NONE']);
-  h.sim.faults.add({ authorizer: 'SVCRS', service: 'CTeRecepcaoSincV4', mode: 'reject', cStat: '114', times: 1 });
-  const r = await emit(c, cteFor(c, uf, 1));
-  expect(r).toMatchObject({ codigo: 109, SitCodigo: '136' });
-  expect(r.chave[34]).toBe('4');
-  // Registered, not authorised: the reply carries no XML.
-  expect(r.xml).toBe('');
-  expect(h.sim.faults.list()).toEqual([]);
-  expect(h.sim.state.eventsOf(r.chave, '2', '110113')).toHaveLength(1);
-  const doc = (await h.store.findDocumentByNumber(c.company.id, '2', '57', 1, 1))!;
-  expect(doc).toMatchObject({ docStatus: 10, tpEmis: '4', chave: r.chave });
-  // Printed before any authorisation: the QR code signs the key with the emitter's certificate.
-  const { xmlSigned } = (await h.store.getDocumentXml(c.company.id, doc.id, ['xmlSigned']))!;
-  const qr = qrOf(xmlSigned ?? '');
-  expect(qr?.chave).toBe(r.chave);
-  const { certPem } = (await h.store.getActiveCertificate(c.company.id))!;
-  expect(verifyQrSign(r.chave, qr?.sign ?? '', certPem)).toBe(true);
+  // The first CT-e caches SVC-RS's 107 for the UF; then the origin UF switches its SVC off.
+  expect(await emit(c, cteFor(c, uf, 1))).toMatchObject({ codigo: 109, SitCodigo: '100' });
+  h.sim.state.setSvcActive(uf, '2', false);
+  try {
+    const r = await emit(c, cteFor(c, uf, 2));
+    expect(r).toMatchObject({ codigo: 109, SitCodigo: '136' });
+    expect(r.chave[34]).toBe('4');
+    // Registered, not authorised: the reply carries no XML; SVC-RS authorised nothing for number 2.
+    expect(r.xml).toBe('');
+    expect(h.sim.state.findByNumber('2', c.cnpj, '57', 1, 2)).toBeUndefined();
+    expect(h.sim.state.eventsOf(r.chave, '2', '110113')).toHaveLength(1);
+    const doc = (await h.store.findDocumentByNumber(c.company.id, '2', '57', 1, 2))!;
+    expect(doc).toMatchObject({ docStatus: 10, tpEmis: '4', chave: r.chave });
+    // Printed before any authorisation: the QR code signs the key with the emitter's certificate.
+    const { xmlSigned } = (await h.store.getDocumentXml(c.company.id, doc.id, ['xmlSigned']))!;
+    const qr = qrOf(xmlSigned ?? '');
+    expect(qr?.chave).toBe(r.chave);
+    const { certPem } = (await h.store.getActiveCertificate(c.company.id))!;
+    expect(verifyQrSign(r.chave, qr?.sign ?? '', certPem)).toBe(true);
+  } finally {
+    h.sim.state.setSvcActive(uf, '2', true);
+  }
 });
 
 test('a complemento CT-e (tpCTe 1) has neither SVC (517) nor EPEC: 109/105 with its tpEmis 1 key, nothing sent', async () => {

@@ -63,10 +63,10 @@ async function send(p: CteEventParams, o: { cert?: IssuedCertificate; creds?: Se
 }
 
 const cancelDet = (nProt: string) => detCancCTe({ nProt, xJust: 'Cancelamento solicitado pelo cliente' });
-const ceDet = (nProt: string, chNFe: readonly string[] = [NFE_KEY]) => detCECTe({
-  nProt, dhEntrega: formatDateTime(new Date(Date.now() - 60_000), '-04:00'), nDoc: '12345678901', xNome: 'RECEBEDOR TESTE',
+const ceDet = (nProt: string, chNFe: readonly string[] = [NFE_KEY], at: { dhEntrega?: Date; dhHashEntrega?: Date } = {}) => detCECTe({
+  nProt, dhEntrega: formatDateTime(at.dhEntrega ?? new Date(Date.now() - 60_000), '-04:00'), nDoc: '12345678901', xNome: 'RECEBEDOR TESTE',
   latitude: '-27.868824', longitude: '-53.985100', hashEntrega: 'O2qBnkIm/76ef1ryiobcj30sMkE=',
-  dhHashEntrega: formatDateTime(new Date(Date.now() - 60_000), '-04:00'), chNFe,
+  dhHashEntrega: formatDateTime(at.dhHashEntrega ?? new Date(Date.now() - 60_000), '-04:00'), chNFe,
 });
 const desacordoDet = detPrestDesacordo({ xObs: 'Mercadoria entregue em local diferente do contratado' });
 
@@ -142,6 +142,30 @@ describe('110180 / 110181 comprovante de entrega', () => {
     expect((await send({ chave: cte.chave, tpEvento: '110180', nSeq: 2, det: ceDet(cte.nProt) })).cStat).toBe('870');
   });
 
+  it('869 for a complemento CT-e (tpCTe 1); 872/873 for a dhEntrega/dhHashEntrega before the emission or in the future', async () => {
+    const complemento = await authorised({ tpCTe: '1' });
+    expect((await send({ chave: complemento.chave, tpEvento: '110180', det: ceDet(complemento.nProt) })).cStat).toBe('869');
+    const cte = await authorised();
+    const beforeEmission = new Date(Date.parse(cte.dhEmi) - HOUR);
+    const future = new Date(Date.now() + HOUR);
+    expect((await send({ chave: cte.chave, tpEvento: '110180', det: ceDet(cte.nProt, [NFE_KEY], { dhEntrega: beforeEmission }) })).cStat).toBe('872');
+    expect((await send({ chave: cte.chave, tpEvento: '110180', nSeq: 2, det: ceDet(cte.nProt, [NFE_KEY], { dhEntrega: future }) })).cStat).toBe('872');
+    expect((await send({ chave: cte.chave, tpEvento: '110180', nSeq: 3, det: ceDet(cte.nProt, [NFE_KEY], { dhHashEntrega: beforeEmission }) })).cStat).toBe('873');
+    expect((await send({ chave: cte.chave, tpEvento: '110180', nSeq: 4, det: ceDet(cte.nProt, [NFE_KEY], { dhHashEntrega: future }) })).cStat).toBe('873');
+    expect((await send({ chave: cte.chave, tpEvento: '110180', nSeq: 5, det: ceDet(cte.nProt) })).cStat).toBe('135');
+  });
+
+  it('865 for a Normal CT-e with NF-e and no infEntrega; 871 for infEntrega on a CT-e whose tpServ is not Normal', async () => {
+    const cte = await authorised();
+    expect((await send({ chave: cte.chave, tpEvento: '110180', det: ceDet(cte.nProt, []) })).cStat).toBe('865');
+    const sub = buildCte({ nCT: num() });
+    const subSigned = await signCte(sub.xml.replace('<tpServ>0</tpServ>', '<tpServ>1</tpServ>'), cert);
+    const r = await client.cteRecepcao(MT, creds, subSigned);
+    expect(r.cStat).toBe('100');
+    expect((await send({ chave: sub.chave, tpEvento: '110180', det: ceDet(r.prot!.nProt!) })).cStat).toBe('871');
+    expect((await send({ chave: sub.chave, tpEvento: '110180', nSeq: 2, det: ceDet(r.prot!.nProt!, []) })).cStat).toBe('135');
+  });
+
   it('110181: 866 for a protocol that is not an active comprovante of the CT-e; after the cancel a new comprovante is accepted', async () => {
     const cte = await authorised();
     const ce = await send({ chave: cte.chave, tpEvento: '110180', det: ceDet(cte.nProt) });
@@ -189,6 +213,33 @@ describe('110113 EPEC (only at the SVC)', () => {
     const done = await authorised();
     const sameNumber = buildCte({ nCT: Number(done.chave.slice(25, 34)), tpEmis: '4' });
     expect((await send({ ...atSvc, chave: sameNumber.chave }, { authorizer: 'SVCRS' })).cStat).toBe('638');
+  });
+
+  it('consulta of a key that only has an EPEC answers only its procEventoCTe (no protCTe), at the origin UF and at the SVC', async () => {
+    const epecCte = buildCte({ nCT: num(), tpEmis: '4' });
+    const r = await send({ chave: epecCte.chave, tpEvento: '110113', cOrgao: '43', det: epecDet(epecCte.dhEmi) }, { authorizer: 'SVCRS' });
+    expect(r.cStat).toBe('136');
+    for (const authorizer of [undefined, 'SVCRS']) {
+      const c = await client.cteConsulta({ ...MT, authorizer }, creds, epecCte.chave);
+      expect(c.cStat).toBe('217');
+      expect(c.prot).toBeUndefined();
+      expect(c.eventos).toHaveLength(1);
+      expect(c.eventos[0]!.retEvento).toMatchObject({ cStat: '136', tpEvento: '110113', nProt: r.nProt });
+      expect(c.eventos[0]!.raw).toContain(`Id="ID110113${epecCte.chave}001"`);
+    }
+  });
+
+  it('136 also while the origin UF has the SVC switched off (the SVC refuses the CT-e itself with 114, not the EPEC)', async () => {
+    const epecCte = buildCte({ nCT: num(), tpEmis: '4' });
+    sim.state.setSvcActive('MT', '2', false);
+    try {
+      const svcCte = await signCte(buildCte({ nCT: num(), tpEmis: '7' }).xml, cert);
+      expect((await client.cteRecepcao({ ...MT, authorizer: 'SVCRS' }, creds, svcCte)).cStat).toBe('114');
+      const r = await send({ chave: epecCte.chave, tpEvento: '110113', cOrgao: '43', det: epecDet(epecCte.dhEmi) }, { authorizer: 'SVCRS' });
+      expect(r.cStat).toBe('136');
+    } finally {
+      sim.state.setSvcActive('MT', '2', true);
+    }
   });
 });
 

@@ -25,9 +25,14 @@ let nextNumber = 100;
 const num = () => nextNumber++;
 const MT = { uf: 'MT', tpAmb: '2' as const };
 const CONSULTAS_PER_HOUR = 3;
+const DAY = 86_400_000;
+let clockOffsetMs = 0;
 
 beforeAll(async () => {
-  sim = await startSimulator({ schemasDir: SCHEMAS_DIR, cteConsumo: { consultasPerHour: CONSULTAS_PER_HOUR, authorisationRejections: 2 } });
+  sim = await startSimulator({
+    schemasDir: SCHEMAS_DIR, now: () => new Date(Date.now() + clockOffsetMs),
+    cteConsumo: { consultasPerHour: CONSULTAS_PER_HOUR, authorisationRejections: 2 },
+  });
   cert = companyCert(sim.ca, CTE_EMIT_CNPJ);
   ({ client, transport, creds } = cteClient(sim, cert));
 });
@@ -36,6 +41,7 @@ afterAll(async () => {
   await sim.close();
 });
 afterEach(async () => {
+  clockOffsetMs = 0;
   await adminCall(sim.httpsUrl, sim.ca, 'POST', '/__admin/reset');
 });
 
@@ -161,6 +167,32 @@ describe('CTeRecepcaoSincV4', () => {
     expect((await client.cteRecepcao(MT, creds, (await signed({ tpEmis: '7' })).signed)).cStat).toBe('515');
   });
 
+  it('SVC switched off by the origin UF (admin /__admin/svc): the CT-e is refused with 114 and not stored; an announced end that has passed refuses it too', async () => {
+    const svcMt = { ...MT, authorizer: 'SVCRS' };
+    await adminCall(sim.httpsUrl, sim.ca, 'POST', '/__admin/svc', { uf: 'MT', tpAmb: '2', active: false });
+    try {
+      const off = await signed({ tpEmis: '7' });
+      const r = await client.cteRecepcao(svcMt, creds, off.signed);
+      expect(r).toMatchObject({ cStat: '114', xMotivo: 'SVC desabilitada pela SEFAZ de Origem' });
+      expect(r.prot).toBeUndefined();
+      expect((await client.cteConsulta(MT, creds, off.chave)).cStat).toBe('217');
+      await adminCall(sim.httpsUrl, sim.ca, 'POST', '/__admin/svc', { uf: 'MT', tpAmb: '2', deactivateAt: new Date(Date.now() - 60_000).toISOString() });
+      expect((await client.cteRecepcao(svcMt, creds, (await signed({ tpEmis: '7' })).signed)).cStat).toBe('114');
+    } finally {
+      await adminCall(sim.httpsUrl, sim.ca, 'POST', '/__admin/svc', { uf: 'MT', tpAmb: '2', active: true });
+    }
+    expect((await client.cteRecepcao(svcMt, creds, (await signed({ tpEmis: '7' })).signed)).cStat).toBe('100');
+  });
+
+  it('verAplic names the CT-e schema package, not NF-e\'s: retCTe, protCTe, consulta and status', async () => {
+    const cte = await signed();
+    const r = await client.cteRecepcao(MT, creds, cte.signed);
+    expect(r.verAplic).toBe('MT_CTE_PL_CTe_400');
+    expect(r.prot!.verAplic).toBe('MT_CTE_PL_CTe_400');
+    expect((await client.cteConsulta(MT, creds, cte.chave)).verAplic).toBe('MT_CTE_PL_CTe_400');
+    expect((await client.cteStatusServico({ ...MT, authorizer: 'SVCRS' }, creds)).verAplic).toBe('SVCRS_CTE_PL_CTe_400');
+  });
+
   it('an SVRS and an SVSP UF: RJ at SVRS (nProt 3…), PE at SVSP (nProt 5…)', async () => {
     const rj = await client.cteRecepcao({ uf: 'RJ', tpAmb: '2' }, creds, (await signed({ uf: 'RJ' })).signed);
     expect(rj.endpoint.url).toBe(`${sim.httpsUrl}/SVRS/CTeRecepcaoSincV4`);
@@ -197,6 +229,17 @@ describe('CTeConsultaV4', () => {
     expect((await client.cteConsulta(MT, creds, never)).cStat).toBe('678');
     const homologacaoAtProducao = await rawCall('/producao/MT/CTeConsultaV4', consSitCTe('2', buildCte({ nCT: num() }).chave), 'CTeConsultaV4');
     expect(homologacaoAtProducao.cStats).toEqual(['252']);
+  });
+
+  it('731 for a CT-e emitted more than 180 days ago; 100 the day before', async () => {
+    const cte = await signed();
+    expect((await client.cteRecepcao(MT, creds, cte.signed)).cStat).toBe('100');
+    clockOffsetMs = 179 * DAY;
+    expect((await client.cteConsulta(MT, creds, cte.chave)).cStat).toBe('100');
+    clockOffsetMs = 181 * DAY;
+    const old = await client.cteConsulta(MT, creds, cte.chave);
+    expect(old).toMatchObject({ cStat: '731', eventos: [] });
+    expect(old.prot).toBeUndefined();
   });
 });
 

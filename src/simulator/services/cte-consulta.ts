@@ -1,7 +1,10 @@
 // CTeConsultaV4: consSitCTe → retConsSitCTe, the truth about any CT-e key the shared base has seen
-// (also after a lost answer): 100 / 101 with protCTe and every procEventoCTe, 217 otherwise; more than
-// the CI02 threshold of consultas of one key in an hour → 678 (cte.md §8).
+// (also after a lost answer): 100 / 101 with protCTe and every procEventoCTe, 731 for a CT-e emitted
+// more than 180 days ago, only the procEventoCTe when just an EPEC exists for the natural key
+// (cte.md §2.2), 217 otherwise; more than the CI02 threshold of consultas of one key in an hour → 678
+// (cte.md §8).
 import { chaveDv, isChaveFormat } from '../../fiscal/chave';
+import { parseDateTime } from '../../fiscal/datetime';
 import { ufFromCode } from '../../fiscal/ufs';
 import { answerCuf, servesUf } from '../authorizers';
 import type { ServiceContext, SimulatorCore } from '../context';
@@ -10,6 +13,8 @@ import { cteReject, cteXMotivo } from '../cte-cstat';
 import { retConsSitCTe } from '../cte-messages';
 import { schemaError } from '../validation';
 import { readRoot, text } from '../xmlread';
+
+const DAY = 86_400_000;
 
 export async function cteConsulta(core: SimulatorCore, ctx: ServiceContext, xml: string): Promise<string> {
   const req = readRoot(xml, 'consSitCTe');
@@ -24,9 +29,16 @@ export async function cteConsulta(core: SimulatorCore, ctx: ServiceContext, xml:
   if (consumoIndevido(core, `CI02:${chave}`, core.options.cteConsumo.consultasPerHour, ctx.now.getTime())) return answer('678');
 
   const doc = core.state.getDocument(chave, ctx.tpAmb);
-  const procs = core.state.eventsOf(chave, ctx.tpAmb).map((e) => e.procXml);
+  if (!doc) {
+    // No code is documented for this answer: the CT-e itself is still unknown (217) [I].
+    const epec = core.state.epecByNumber(ctx.tpAmb, chave, '110113');
+    return retConsSitCTe(ctx, '217', cteXMotivo('217'), cUF, '', epec ? [epec.procXml] : []);
+  }
   // An SVC only knows what it authorised itself; the origin UF sees everything (synchronisation).
-  if (!doc || (ctx.auth.kind === 'svc' && doc.authorizer !== ctx.auth.key)) return answer('217');
+  if (ctx.auth.kind === 'svc' && doc.authorizer !== ctx.auth.key) return answer('217');
+  const dhEmi = parseDateTime(doc.summary.dhEmi);
+  if (dhEmi && ctx.now.getTime() - dhEmi.getTime() > 180 * DAY) return answer('731');
+  const procs = core.state.eventsOf(chave, ctx.tpAmb).map((e) => e.procXml);
   const cStat = doc.status === 'cancelled' ? '101' : doc.cStat;
   return retConsSitCTe(ctx, cStat, cteXMotivo(cStat), cUF, doc.protXml, procs);
 }

@@ -3,7 +3,8 @@
 // type, at an SVC 516/530, the event's own schema 630, 236 key, 631 duplicate, 632 emitter author,
 // 755 tomador author, 217 CT-e unknown, 634/635 dhEvento; then each type's rules: 110111 cancel
 // (636, 218, 222, 220, 523, 862), 110110 CC-e (636, 218, 681), 110113 EPEC only at the SVC (653,
-// 636, 680, 638 → 136), 110180/110181 comprovante de entrega (636, 218, 222, 864, 870 / 866),
+// 636, 680, 638 → 136), 110180/110181 comprovante de entrega (636, 218, 222,
+// 869, 872/873, 865/871, 864, 870 / 866),
 // 610110/610111 desacordo (636, 218, 787 / 866). An event refused identically past the CI03
 // threshold is 678 (cte.md §8). Registered events (135/136) are stored for consulta.
 import { chaveDv, isChaveFormat } from '../../fiscal/chave';
@@ -169,16 +170,34 @@ function cartaCorrecao(_core: SimulatorCore, _ctx: ServiceContext, e: EventInput
 function epec(core: SimulatorCore, ctx: ServiceContext, e: EventInput): Outcome {
   if (e.nSeq !== 1) return cteReject('636');
   if (e.chave[34] !== '4') return cteReject('680');
+  // No svcDisabled here: the EPEC covers the emitter's own impediment through the SVC's structure
+  // (NT 2013.008), with or without the SVC switched on for the UF (issue 13 §4: SVC 114 → EPEC).
   const [cnpj, serie, nCT] = [e.chave.slice(6, 20), Number(e.chave.slice(22, 25)), Number(e.chave.slice(25, 34))];
   if (core.state.getDocument(e.chave, ctx.tpAmb) || core.state.findByNumber(ctx.tpAmb, cnpj, '57', serie, nCT)) return cteReject('638');
   return { cStat: '136' };
+}
+
+/** 872/873: a delivery date-time before the CT-e's dhEmi or in the future (5 min of clock skew allowed). */
+function deliveryDateOutOfRange(ctx: ServiceContext, dhEmiText: string) {
+  const dhEmi = parseDateTime(dhEmiText)?.getTime() ?? Number.NEGATIVE_INFINITY;
+  return (value: string | undefined): boolean => {
+    const at = value === undefined ? undefined : parseDateTime(value)?.getTime();
+    return at === undefined || at < dhEmi - 5 * MINUTE || at > ctx.now.getTime() + 5 * MINUTE;
+  };
 }
 
 function comprovante(core: SimulatorCore, ctx: ServiceContext, e: EventInput, { doc, facts }: NonNullable<Target>): Outcome {
   const refused = authorisedOnly(doc);
   if (refused) return refused;
   if (text(e.det.nProt) !== doc.nProt) return cteReject('222');
+  if (facts.tpCTe === '1') return cteReject('869');
+  const outOfRange = deliveryDateOutOfRange(ctx, facts.dhEmi);
+  if (outOfRange(text(e.det.dhEntrega))) return cteReject('872');
+  if (outOfRange(text(e.det.dhHashEntrega))) return cteReject('873');
   const keys = (Array.isArray(e.det.infEntrega) ? (e.det.infEntrega as XmlNode[]) : []).map((i) => text(i.chNFe) ?? '');
+  // Only a tpServ Normal (0) CT-e lists the NF-e it delivered, and then must list them.
+  if (facts.tpServ !== '0' && keys.length > 0) return cteReject('871');
+  if (facts.tpServ === '0' && facts.nfeKeys.length > 0 && keys.length === 0) return cteReject('865');
   const foreign = keys.find((k) => !facts.nfeKeys.includes(k));
   if (foreign) return cteReject('864', `[chNFe:${foreign}]`);
   if (core.state.activeEvents(e.chave, ctx.tpAmb, '110180').length > 0) return cteReject('870');

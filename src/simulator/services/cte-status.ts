@@ -7,6 +7,7 @@ import { answerCuf, servesUf } from '../authorizers';
 import type { ServiceContext, SimulatorCore } from '../context';
 import { cteReject, cteXMotivo } from '../cte-cstat';
 import { retConsStatServCTe } from '../cte-messages';
+import { svcServing } from '../cte-svc';
 import { schemaError } from '../validation';
 import { readRoot, text } from '../xmlread';
 import { tMedSeconds } from './autorizacao';
@@ -23,8 +24,8 @@ export async function cteStatusServico(core: SimulatorCore, ctx: ServiceContext,
   if (!servesUf(ctx.auth, uf, '57')) return answer(ctx.auth.kind === 'svc' ? '114' : '226');
   const ok = { tMed: tMedSeconds(core.options.processingDelayMs) };
   if (ctx.auth.kind !== 'svc' || uf === undefined) return retConsStatServCTe(ctx, '107', cteXMotivo('107'), answerUf, ok);
+  if (!svcServing(core, uf, ctx.tpAmb, ctx.now.getTime())) return answer('114');
   const endsAtMs = core.state.svcDeactivation(uf, ctx.tpAmb);
-  if (!core.state.isSvcActive(uf, ctx.tpAmb) || (endsAtMs !== undefined && endsAtMs <= ctx.now.getTime())) return answer('114');
   if (endsAtMs === undefined) return retConsStatServCTe(ctx, '107', cteXMotivo('107'), answerUf, ok);
   const dhRetorno = formatDateTime(new Date(endsAtMs), ctx.auth.offset);
   return retConsStatServCTe(ctx, '113', `${cteXMotivo('113')} ${uf} em ${dhRetorno}`, answerUf, { ...ok, dhRetorno });
