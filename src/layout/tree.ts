@@ -2,9 +2,27 @@
 // names matched case-insensitively, order ignored, every unknown element reported.
 import type { IField } from './definition';
 import type { LayoutError, LayoutNode, LayoutValue } from './types';
-import type { OrderedNode } from '../xml/parse';
-import { localName, tagOf, textOf } from '../xml/ordered';
+import { parseXmlOrdered, XmlInputError, type OrderedNode } from '../xml/parse';
+import { kidsOf, localName, tagOf, textOf } from '../xml/ordered';
 import { layoutError } from './errors';
+
+/**
+ * The children of an InvoiCy layout document's <Envio>, or the one error that stops reading it.
+ * `parsed`: the same text already parsed by `parseXmlOrdered(xmlText, { removeNSPrefix: true })`
+ * (the SOAP layer parses each document once to classify it).
+ */
+export function readEnvio(xmlText: string, parsed?: OrderedNode[]): { ok: true; envio: OrderedNode[] } | { ok: false; errors: LayoutError[] } {
+  let doc: OrderedNode[];
+  try {
+    doc = parsed ?? parseXmlOrdered(xmlText, { removeNSPrefix: true });
+  } catch (e) {
+    const message = e instanceof XmlInputError ? e.message : 'XML mal formado';
+    return { ok: false, errors: [{ path: '', rule: e instanceof XmlInputError && e.kind === 'dtd' ? 'DTD não permitido' : 'XML mal formado', message }] };
+  }
+  const envioNode = doc.find((n) => tagOf(n)?.toLowerCase() === 'envio');
+  if (!envioNode) return { ok: false, errors: [layoutError('Envio', 'obrigatório')] };
+  return { ok: true, envio: kidsOf(envioNode) };
+}
 
 export function newNode(src: string, parent?: LayoutNode, def?: IField): LayoutNode {
   return { src, parent, def, fields: new Map(), groups: new Map() };
@@ -135,4 +153,18 @@ export function firstValue(node: LayoutNode | undefined, name: string): string |
 /** First node of a group of a node. */
 export function firstGroup(node: LayoutNode | undefined, name: string): LayoutNode | undefined {
   return node?.groups.get(name)?.[0];
+}
+
+/**
+ * The tree under another série and without its number (`numberField`: nNF, nCT), so the série's
+ * sequence allocates one: the focus transition's re-issue (contingency-and-numbering.md §7.4).
+ */
+export function treeWithSerie(tree: LayoutNode, serie: number, numberField: string): LayoutNode {
+  const ide = tree.groups.get('ide')?.[0];
+  if (!ide) throw new Error('rascunho sem grupo ide');
+  const src = ide.fields.get('serie')?.[0]?.src ?? `${ide.src}/serie`;
+  const fields = new Map(ide.fields).set('serie', [{ value: String(serie), src }]);
+  fields.delete(numberField);
+  const groups = new Map(tree.groups).set('ide', [{ ...ide, fields }]);
+  return { ...tree, groups };
 }

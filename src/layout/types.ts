@@ -25,3 +25,15 @@ export interface LayoutNode {
   fields: Map<string, LayoutValue[]>;
   groups: Map<string, LayoutNode[]>;
 }
+
+/** What rendering a document of any kind takes besides its number and code. */
+export interface RenderBase {
+  /** TDateTimeUTC with offset. */
+  dhEmi: string;
+  tpEmis: string;
+  tpAmb: string;
+  /** Entry into contingency (tpEmis other than 1). */
+  dhCont?: string;
+  xJust?: string;
+  verProc: string;
+}

@@ -78,3 +78,24 @@ export function list(o: Obj, name: string): Obj[] {
   const v = o[name];
   return Array.isArray(v) ? (v as Obj[]) : [];
 }
+
+/** A status service's answer: retConsStatServ (NF-e) and retConsStatServCTe carry the same leaves. */
+export interface RetStatus extends RetBase {
+  cUF: string;
+  dhRecbto?: string;
+  tMed?: string;
+  dhRetorno?: string;
+  xObs?: string;
+}
+
+export function parseStatus(xml: string, rootName: string, options: ResponseParseOptions): RetStatus {
+  const l = locate(xml, rootName, options, []);
+  return {
+    ...base(l.obj, rootName),
+    cUF: req(l.obj, 'cUF', rootName),
+    dhRecbto: opt(l.obj, 'dhRecbto'),
+    tMed: opt(l.obj, 'tMed'),
+    dhRetorno: opt(l.obj, 'dhRetorno'),
+    xObs: opt(l.obj, 'xObs'),
+  };
+}

@@ -1,7 +1,7 @@
 // Parsers of the CT-e 4.00 answers (cte.md §2.1, §5.2): retCTe, retConsSitCTe, retConsStatServCTe,
 // retEventoCTe. As for NF-e, the fragments distribution documents embed (protCTe, retEventoCTe,
 // procEventoCTe) are returned RAW, cut from the received text.
-import { base, garbage, list, locate, opt, req, type Located, type Obj, type ResponseParseOptions, type RetBase } from './answer-reader';
+import { base, garbage, list, locate, opt, parseStatus, req, type Located, type Obj, type ResponseParseOptions, type RetBase, type RetStatus } from './answer-reader';
 import { findElements, sliceOf } from './xml-text';
 
 export interface ProtCTe {
@@ -53,13 +53,7 @@ export interface RetConsSitCTe extends RetBase {
   eventos: ProcEventoCTe[];
 }
 
-export interface RetConsStatServCTe extends RetBase {
-  cUF: string;
-  dhRecbto?: string;
-  tMed?: string;
-  dhRetorno?: string;
-  xObs?: string;
-}
+export type RetConsStatServCTe = RetStatus;
 
 const CTE_ARRAYS = ['procEventoCTe'];
 
@@ -125,15 +119,7 @@ export function parseRetConsSitCTe(xml: string, options: ResponseParseOptions = 
 }
 
 export function parseRetConsStatServCTe(xml: string, options: ResponseParseOptions = {}): RetConsStatServCTe {
-  const l = locate(xml, 'retConsStatServCTe', options, CTE_ARRAYS);
-  return {
-    ...base(l.obj, 'retConsStatServCTe'),
-    cUF: req(l.obj, 'cUF', 'retConsStatServCTe'),
-    dhRecbto: opt(l.obj, 'dhRecbto'),
-    tMed: opt(l.obj, 'tMed'),
-    dhRetorno: opt(l.obj, 'dhRetorno'),
-    xObs: opt(l.obj, 'xObs'),
-  };
+  return parseStatus(xml, 'retConsStatServCTe', options);
 }
 
 export function parseRetEventoCTe(xml: string, options: ResponseParseOptions = {}): RetEventoCTe {

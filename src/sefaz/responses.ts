@@ -1,7 +1,7 @@
 // Parsers of SEFAZ answers (sefaz-nfe.md §3). They accept the ret… element alone or any document
 // containing it (a whole SOAP envelope, an nfeProc). Fragments that proc documents embed (protNFe,
 // retEvento, retInutNFe, procEventoNFe) are returned RAW, cut from the received text.
-import { base, garbage, list, locate, opt, req, type Located, type Obj, type ResponseParseOptions, type RetBase } from './answer-reader';
+import { base, garbage, list, locate, opt, parseStatus, req, type Located, type Obj, type ResponseParseOptions, type RetBase, type RetStatus } from './answer-reader';
 import { findElements, sliceOf, type ElementSpan } from './xml-text';
 
 export type { ResponseParseOptions } from './answer-reader';
@@ -71,13 +71,7 @@ export interface RetConsSitNFe extends RetBase {
   eventos: ProcEventoNFe[];
 }
 
-export interface RetConsStatServ extends RetBase {
-  cUF: string;
-  dhRecbto?: string;
-  tMed?: string;
-  dhRetorno?: string;
-  xObs?: string;
-}
+export type RetConsStatServ = RetStatus;
 
 export interface RetInutNFe extends RetBase {
   cUF: string;
@@ -196,15 +190,7 @@ export function parseRetConsSitNFe(xml: string, options: ResponseParseOptions = 
 }
 
 export function parseRetConsStatServ(xml: string, options: ResponseParseOptions = {}): RetConsStatServ {
-  const l = locate(xml, 'retConsStatServ', options, NFE_ARRAYS);
-  return {
-    ...base(l.obj, 'retConsStatServ'),
-    cUF: req(l.obj, 'cUF', 'retConsStatServ'),
-    dhRecbto: opt(l.obj, 'dhRecbto'),
-    tMed: opt(l.obj, 'tMed'),
-    dhRetorno: opt(l.obj, 'dhRetorno'),
-    xObs: opt(l.obj, 'xObs'),
-  };
+  return parseStatus(xml, 'retConsStatServ', options);
 }
 
 export function parseRetInutNFe(xml: string, options: ResponseParseOptions = {}): RetInutNFe {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chaveDv, isValidChave, parseChave, randomCnf } from '../../src/fiscal/chave';
 import { cteChave, parseCteEnvio, renderCte, type CteDraft } from '../../src/layout';
+import { cteWithSerie } from '../../src/emission/cte/reserved-serie';
 import { examplesDir, TEST_CNPJ, withTestEmitter } from './helpers';
 
 const RODO = withTestEmitter(fs.readFileSync(path.join(examplesDir, 'CTe', 'ExemploLayout_CTeRodoviario.xml'), 'utf8'));
@@ -158,6 +159,17 @@ describe('CT-e draft and rendering', () => {
     expect(out).toContain('<infModal versaoModal="4.00"><rodo><RNTRC>89173646</RNTRC><occ><serie>123</serie><nOcc>123456</nOcc>');
     expect(out).toContain('<ICMS><ICMS00><CST>00</CST><vBC>12.00</vBC><pICMS>13.00</pICMS><vICMS>1.56</vICMS></ICMS00></ICMS>');
     expect(out).toContain('<Comp><xNome>Componente 1</xNome><vComp>812.44</vComp></Comp><Comp><xNome>Componente 2</xNome>');
+  });
+
+  test('re-issued under another série (focus mode): the série changes, the number is left to the sequence, the original draft is kept', () => {
+    const original = draftOf(RODO);
+    const moved = cteWithSerie(original, 7);
+    expect(moved).toMatchObject({ serie: '7', nCT: undefined });
+    const ide = moved.tree.groups.get('ide')?.[0];
+    expect(ide?.fields.get('serie')?.[0]?.value).toBe('7');
+    expect(ide?.fields.has('nCT')).toBe(false);
+    expect(original).toMatchObject({ serie: '50', nCT: '14' });
+    expect(render(moved, { nCT: '3' }).xml).toContain('<serie>7</serie><nCT>3</nCT>');
   });
 
   test('the QR code goes in infCTeSupl after infCte', () => {

@@ -12,6 +12,7 @@
 // The steps share one story, so each test first brings it up to its own step: the earlier steps run
 // once, in order, whichever test needs them first (a test alone or in random order runs the same story).
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
+import { scenarioSteps } from '../support/steps';
 import { cteFor } from '../support/cte';
 import { captureLogs } from '../support/logs';
 import { consultaByKey, jobsRig, setOptions, sit, type JobsRig } from '../emission/jobs-support';
@@ -86,20 +87,7 @@ function probe(now: Date) {
   return probeScopes({ store: h.store, status: scopeStatusOf(rig.deps), credentialsFor: companyCredentialsFor(rig.deps), now });
 }
 
-/** The last step declared; each new one builds on it. */
-let previous: (() => Promise<void>) | undefined;
-
-/** Declares the next step as a test that runs the steps before it (once each), then its own body. */
-function step(name: string, body: () => Promise<void>): void {
-  const before = previous;
-  let run: Promise<void> | undefined;
-  const reach = (): Promise<void> => (run ??= (async () => {
-    await before?.();
-    await body();
-  })());
-  previous = reach;
-  test(name, reach);
-}
+const step = scenarioSteps();
 
 describe('CT-e contingency scenario (RS, and PR for the never-arrived 108)', () => {
   step('step 1 — normal: A emits CT-e 1 → 100/100, DocStatus 2', async () => {

@@ -1,5 +1,5 @@
 // Types of the InvoiCy CT-e 4.00 layout.
-import type { LayoutError, LayoutNode } from '../types';
+import type { LayoutError, LayoutNode, RenderBase } from '../types';
 
 /** A party of the CT-e (remetente, expedidor, recebedor, destinatário, tomador). */
 export interface CteParty {
@@ -52,16 +52,9 @@ export interface CteDraft {
   readonly tree: LayoutNode;
 }
 
-export interface CteRenderOptions {
+export interface CteRenderOptions extends RenderBase {
   nCT: string;
   cCT: string;
-  /** TDateTimeUTC with offset. */
-  dhEmi: string;
-  tpEmis: string;
-  tpAmb: string;
-  dhCont?: string;
-  xJust?: string;
-  verProc: string;
   /** infCTeSupl/qrCodCTe (fiscal/cte-qrcode.ts), written after infCte when given. */
   qrCodCTe?: string;
 }

@@ -2,13 +2,13 @@
 import { randomCnf } from '../../fiscal/chave';
 import { formatDateTime } from '../../fiscal/datetime';
 import { ufOffset } from '../../fiscal/ufs';
-import { parseXmlOrdered, XmlInputError, type OrderedNode } from '../../xml/parse';
-import { kidsOf, tagOf, textAt } from '../../xml/ordered';
+import type { OrderedNode } from '../../xml/parse';
+import { textAt } from '../../xml/ordered';
 import { isGroup, type SElement, type SParticle } from '../definition';
 import { emissionTime, LOCAL_DATETIME } from '../emission-time';
 import { layoutError } from '../errors';
 import { normalizeValue } from '../format';
-import { buildTree, firstGroup as group, firstValue as first } from '../tree';
+import { buildTree, firstGroup as group, firstValue as first, readEnvio } from '../tree';
 import type { LayoutError, LayoutNode } from '../types';
 import { nfeLayout } from './definition';
 import { renderChecked } from './render';
@@ -36,21 +36,11 @@ function total(root: LayoutNode, name: string): string {
   return normalizeValue(v, sefazElement(['total', 'ICMSTot', name])?.type);
 }
 
-/**
- * `parsed`: the same text already parsed by `parseXmlOrdered(xmlText, { removeNSPrefix: true })`
- * (the SOAP layer parses each document once to classify it).
- */
+/** `parsed`: see readEnvio. */
 export function parseNfeEnvio(xmlText: string, parsed?: OrderedNode[]): ParseResult {
-  let doc: OrderedNode[];
-  try {
-    doc = parsed ?? parseXmlOrdered(xmlText, { removeNSPrefix: true });
-  } catch (e) {
-    const message = e instanceof XmlInputError ? e.message : 'XML mal formado';
-    return { ok: false, errors: [{ path: '', rule: e instanceof XmlInputError && e.kind === 'dtd' ? 'DTD não permitido' : 'XML mal formado', message }] };
-  }
-  const envioNode = doc.find((n) => tagOf(n)?.toLowerCase() === 'envio');
-  if (!envioNode) return { ok: false, errors: [layoutError('Envio', 'obrigatório')] };
-  const envio = kidsOf(envioNode);
+  const read = readEnvio(xmlText, parsed);
+  if (!read.ok) return read;
+  const envio = read.envio;
   const errors: LayoutError[] = [];
 
   const modeloRaw = textAt(envio, ['ModeloDocumento']) ?? textAt(envio, ['ide', 'mod']);

@@ -1,5 +1,5 @@
 // Types of the InvoiCy NF-e/NFC-e 4.00 layout.
-import type { LayoutError, LayoutNode } from '../types';
+import type { LayoutError, LayoutNode, RenderBase } from '../types';
 
 export interface DestDoc {
   cnpj?: string;
@@ -39,16 +39,9 @@ export interface NfeDraft {
   readonly tree: LayoutNode;
 }
 
-export interface RenderOptions {
+export interface RenderOptions extends RenderBase {
   nNF: string;
   cNF: string;
-  /** TDateTimeUTC with offset. */
-  dhEmi: string;
-  tpEmis: string;
-  tpAmb: string;
-  dhCont?: string;
-  xJust?: string;
-  verProc: string;
 }
 
 export type ParseResult = { ok: true; draft: NfeDraft } | { ok: false; errors: LayoutError[] };
