@@ -29,6 +29,8 @@ export interface CteFacts {
   emitDoc: string;
   tomaDoc?: string;
   nfeKeys: string[];
+  /** infCTeNorm/infCteSub/chCte: the CT-e a substitute (tpCTe 3) replaces. */
+  chCteSub?: string;
 }
 
 const TOMA3_ROLES: Record<string, string> = { '0': 'rem', '1': 'exped', '2': 'receb', '3': 'dest' };
@@ -62,11 +64,12 @@ export function cteFacts(doc: Document): CteFacts {
     emitDoc: docOf(child(inf, 'emit')) ?? '',
     tomaDoc,
     nfeKeys: elements(infDoc, 'infNFe').map((e) => childText(e, 'chave') ?? ''),
+    chCteSub: childText(child(child(inf, 'infCTeNorm'), 'infCteSub'), 'chCte'),
   };
 }
 
 export function cteSummaryOf(f: CteFacts): CteSummary {
-  return { dhEmi: f.dhEmi, tpCTe: f.tpCTe, tpServ: f.tpServ, tomaDoc: f.tomaDoc, nfeKeys: f.nfeKeys };
+  return { dhEmi: f.dhEmi, tpCTe: f.tpCTe, tpServ: f.tpServ, tomaDoc: f.tomaDoc, nfeKeys: f.nfeKeys, substitutes: f.chCteSub };
 }
 
 const MINUTE = 60_000;

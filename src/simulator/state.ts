@@ -61,6 +61,10 @@ export interface CteSummary {
   tomaDoc?: string;
   /** Keys of the NF-e the CT-e carries (infDoc/infNFe). */
   nfeKeys: string[];
+  /** The CT-e this substitute (tpCTe 3) replaced. */
+  substitutes?: string;
+  /** The substitute authorised for this CT-e (cte.md §7: later events 664, no cancel 576). */
+  substitutedBy?: string;
 }
 
 export interface InutRecord {
@@ -312,6 +316,13 @@ export class SimulatorState {
   getCteSummary(chave: string, tpAmb: string): CteSummary | undefined {
     const r = this.sql('SELECT summary FROM cte_summaries WHERE chave = ? AND tpAmb = ?').get(chave, tpAmb) as { summary: string } | undefined;
     return r && (JSON.parse(r.summary) as CteSummary);
+  }
+
+  /** The substitute `by` was authorised for `chave`. */
+  markCteSubstituted(chave: string, tpAmb: string, by: string): void {
+    const summary = this.getCteSummary(chave, tpAmb);
+    if (!summary) return;
+    this.sql('UPDATE cte_summaries SET summary = ? WHERE chave = ? AND tpAmb = ?').run(JSON.stringify({ ...summary, substitutedBy: by }), chave, tpAmb);
   }
 
   /** Records that the event with protocol `nProt` of this CT-e was cancelled (110181, 610111). */

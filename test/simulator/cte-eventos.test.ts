@@ -195,6 +195,35 @@ describe('610110 / 610111 prestação em desacordo (the tomador)', () => {
   });
 });
 
+describe('CT-e de substituição (tpCTe 3, cte.md §7)', () => {
+  const desacordoBy = (chave: string) => send({ chave, tpEvento: '610110', author: CTE_TOMA_CNPJ, det: desacordoDet }, { cert: tomaCert, creds: tomaCreds });
+  const substitute = async (p: Partial<CteParams>) => client.cteRecepcao(MT, creds, await signCte(buildCte({ nCT: num(), tpCTe: '3', ...p }).xml, cert));
+
+  it('739 before the tomador\'s desacordo, 100 after it; the substituted CT-e then takes no event (664), no cancel (576), no second substitute (570); the substitute no cancel (574)', async () => {
+    const old = await authorised();
+    expect((await substitute({ sub: old.chave })).cStat).toBe('739');
+    expect((await desacordoBy(old.chave)).cStat).toBe('135');
+    const sub = buildCte({ nCT: num(), tpCTe: '3', sub: old.chave });
+    const r = await client.cteRecepcao(MT, creds, await signCte(sub.xml, cert));
+    expect(r.cStat).toBe('100');
+
+    expect((await send({ chave: old.chave, tpEvento: '110110', det: detCCeCTe([{ grupoAlterado: 'compl', campoAlterado: 'xObs', valorAlterado: 'Entrega no deposito' }]) })).cStat).toBe('664');
+    expect((await send({ chave: old.chave, tpEvento: '110111', det: cancelDet(old.nProt) })).cStat).toBe('576');
+    expect((await substitute({ sub: old.chave })).cStat).toBe('570');
+    expect((await send({ chave: sub.chave, tpEvento: '110111', det: cancelDet(r.prot!.nProt!) })).cStat).toBe('574');
+  });
+
+  it('505 without infCteSub, 847 for a key with a wrong DV, 568 for a CT-e SEFAZ never saw, 569 for a cancelled one', async () => {
+    expect((await substitute({})).cStat).toBe('505');
+    const unknown = buildCte({ nCT: num() }).chave;
+    expect((await substitute({ sub: unknown.slice(0, 43) + String((Number(unknown[43]) + 1) % 10) })).cStat).toBe('847');
+    expect((await substitute({ sub: unknown })).cStat).toBe('568');
+    const cancelled = await authorised();
+    expect((await send({ chave: cancelled.chave, tpEvento: '110111', det: cancelDet(cancelled.nProt) })).cStat).toBe('135');
+    expect((await substitute({ sub: cancelled.chave })).cStat).toBe('569');
+  });
+});
+
 describe('110113 EPEC (only at the SVC)', () => {
   const epecDet = (dhEmi: string) => detEPECCTe({
     xJust: 'Falha de comunicacao com a SEFAZ autorizadora', vICMS: '8608.00', vTPrest: '50635.27', vCarga: '4340300.00',

@@ -40,6 +40,8 @@ export interface CteParams {
   rntrc?: string;
   /** cDV written in ide (default: the key's). */
   cDV?: string;
+  /** infCteSub/chCte: the CT-e a substitute (tpCTe 3) replaces. */
+  sub?: string;
 }
 
 export interface BuiltCte {
@@ -78,7 +80,8 @@ export function buildCte(p: CteParams): BuiltCte {
     .replace(/<infOutros>[\s\S]*?<\/infOutros>/, '')
     .replace(/<infModal versaoModal="1.04"><rodo>[\s\S]*?<\/rodo><\/infModal>/,
       `<infDoc><infNFe><chave>${NFE_KEY}</chave></infNFe></infDoc>` +
-      `<infModal versaoModal="4.00"><rodo><RNTRC>${p.rntrc ?? '44954076'}</RNTRC></rodo></infModal>`);
+      `<infModal versaoModal="4.00"><rodo><RNTRC>${p.rntrc ?? '44954076'}</RNTRC></rodo></infModal>` +
+      (p.sub === undefined ? '' : `<infCteSub><chCte>${p.sub}</chCte></infCteSub>`));
   xml = xml.replace(/<emit><CNPJ>[^<]*<\/CNPJ>/, `<emit><CNPJ>${cnpj}</CNPJ>`);
   const ide: [string, string][] = [
     ['cUF', cUF], ['cCT', cCT], ['serie', String(serie)], ['nCT', String(p.nCT)], ['dhEmi', dhEmi], ['tpEmis', tpEmis],

@@ -153,6 +153,10 @@ function cancel(core: SimulatorCore, ctx: ServiceContext, e: EventInput, { doc }
   const refused = authorisedOnly(doc);
   if (refused) return refused;
   if (text(e.det.nProt) !== doc.nProt) return cteReject('222');
+  // cte.md §7: a substitute cannot be cancelled, nor a CT-e that has one.
+  const facts = core.state.getCteSummary(e.chave, ctx.tpAmb);
+  if (facts?.substitutes !== undefined) return cteReject('574');
+  if (facts?.substitutedBy !== undefined) return cteReject('576');
   if (!core.options.lenientCancelDeadline && ctx.now.getTime() - doc.authorizedAtMs > 168 * HOUR) return cteReject('220');
   if (core.state.eventsOf(e.chave, ctx.tpAmb, '110110').length > 0) return cteReject('523');
   if (core.state.activeEvents(e.chave, ctx.tpAmb, '110180').length > 0) return cteReject('862');
@@ -233,6 +237,8 @@ async function outcomeOf(core: SimulatorCore, ctx: ServiceContext, e: EventInput
   const common = await checkCommon(core, ctx, e);
   if ('cStat' in common) return common;
   if (!common.target) return epec(core, ctx, e);
+  // Any event but the cancel (576 there) on a CT-e already substituted (cte.md §7).
+  if (e.tpEvento !== '110111' && common.target.facts.substitutedBy !== undefined) return cteReject('664');
   return HANDLERS[e.tpEvento](core, ctx, e, common.target);
 }
 

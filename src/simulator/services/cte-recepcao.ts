@@ -1,6 +1,7 @@
 // CTeRecepcaoSincV4: the signed CTe (already gunzipped by the envelope reader: 244 there) → retCTe.
 // Order: schema 215, modal schema 580, signature (29x, 213), rules (239, 252, 226, 227/253, 515–517,
-// 670, 212, 228), at an SVC the origin UF has not switched on 114, duplicity 204/539, an injected `reject`, then 100 with protCTe; a rejection repeated
+// 670, 212, 228), at an SVC the origin UF has not switched on 114, duplicity 204/539, a substitute's
+// checks (cte-substitution.ts), an injected `reject`, then 100 with protCTe; a rejection repeated
 // past the CI01 threshold is 678 (cte.md §8).
 import type { Document } from '@xmldom/xmldom';
 import { parseForVerification } from '../../signing/verify';
@@ -12,6 +13,7 @@ import { cteReject, cteXMotivo } from '../cte-cstat';
 import { protCTe, retCTe } from '../cte-messages';
 import { checkCteRules, cteFacts, cteSummaryOf, type CteFacts } from '../cte-rules';
 import { svcDisabled } from '../cte-svc';
+import { substitutionProblem } from '../cte-substitution';
 import type { Rejection } from '../cstat';
 import { checkSignature, schemaError } from '../validation';
 
@@ -53,7 +55,8 @@ async function check(core: SimulatorCore, ctx: ServiceContext, xml: string, doc:
   if (modal) return cteReject('580', modal);
   const sig = checkSignature(core, doc, 'infCte', f.emitDoc);
   if (!sig.ok) return sig.rejection;
-  const problem = checkCteRules(f, ctx.auth, ctx.tpAmb, ctx.now) ?? svcDisabled(core, ctx, f.cUF) ?? duplicity(core, ctx, f);
+  const problem = checkCteRules(f, ctx.auth, ctx.tpAmb, ctx.now) ?? svcDisabled(core, ctx, f.cUF) ?? duplicity(core, ctx, f) ??
+    substitutionProblem(core, ctx, f);
   if (problem) return problem;
   const forced = ctx.takeFault(['reject']);
   if (forced) return cteReject(forced.cStat ?? '999');
@@ -87,5 +90,6 @@ export async function cteRecepcao(core: SimulatorCore, ctx: ServiceContext, xml:
     summary: { dhEmi: f.dhEmi, tpNF: '', IE: '', vNF: '', vICMS: '', vST: '' },
   });
   core.state.insertCteSummary(f.chave, ctx.tpAmb, cteSummaryOf(f));
+  if (f.tpCTe === '3' && f.chCteSub) core.state.markCteSubstituted(f.chCteSub, ctx.tpAmb, f.chave);
   return retCTe(ctx, '100', cteXMotivo('100'), cUF, prot);
 }
