@@ -2,11 +2,13 @@
 // hashes a slightly different text (trimmed, inter-tag whitespace removed, CRLF line breaks, a trailing
 // CRLF from Delphi's TStrings.Text, ANSI bytes on old Delphi) and XML parsing turns CRLF into LF, so
 // the check accepts a fixed set of whitespace/encoding variants of the received text (contract §7.3).
-// Only whitespace and encoding vary — never content.
+// Only whitespace and encoding vary — never content. Delphi clients built on Indy hash with its default
+// ASCII encoding, which turns every non-ASCII character (each UTF-16 unit) into '?' before the MD5:
+// that is the third encoding.
 import crypto from 'node:crypto';
 import { encodeCp1252 } from './cp1252';
 
-export type EmpCKEncoding = 'utf-8' | 'windows-1252';
+export type EmpCKEncoding = 'utf-8' | 'windows-1252' | 'ascii-indy';
 
 export interface EmpCKCandidate {
   /** e.g. "trim", "no-tab-cr-lf+crlf-end": safe to log (never the key). */
@@ -50,8 +52,13 @@ export function* empCKCandidates(documentText: string, options: { strict?: boole
   }
 }
 
+// Per UTF-16 unit (no `u` flag): Indy writes one '?' for each half of a surrogate pair too.
+const NON_ASCII = /[\u0080-\uffff]/g;
+
 function encode(text: string, encoding: EmpCKEncoding): Buffer | undefined {
-  return encoding === 'utf-8' ? Buffer.from(text, 'utf8') : encodeCp1252(text);
+  if (encoding === 'utf-8') return Buffer.from(text, 'utf8');
+  if (encoding === 'windows-1252') return encodeCp1252(text);
+  return Buffer.from(text.replace(NON_ASCII, '?'), 'latin1');
 }
 
 /** MD5 hex (lower case) of accessKey + text in the given encoding; undefined if not encodable. */
@@ -60,7 +67,7 @@ export function computeEmpCK(accessKey: string, text: string, encoding: EmpCKEnc
   return bytes && crypto.createHash('md5').update(bytes).digest('hex');
 }
 
-const ENCODINGS: readonly EmpCKEncoding[] = ['utf-8', 'windows-1252'];
+const ENCODINGS: readonly EmpCKEncoding[] = ['utf-8', 'windows-1252', 'ascii-indy'];
 
 /**
  * Checks a received EmpCK; returns the name of the matching candidate ("trim/utf-8" …) or undefined.

@@ -7,7 +7,7 @@
 // document being read. EmpCK, though, is keyed by the company, and the company is named only inside
 // the first document (emitter CNPJ, and tpAmb picks the environment). Checking EmpCK before that
 // parse would mean trying every company of the partner, each against every tolerant candidate of
-// empck.ts (up to 20 texts × 2 encodings, an MD5 pass over the whole document each): for a partner
+// empck.ts (up to 20 texts × 3 encodings, an MD5 pass over the whole document each): for a partner
 // with hundreds of companies and a document of megabytes, far more work than the one parse it would
 // save, which the XML parser's caps and the body limit bound. So: partner → the first document alone
 // → company → EmpCK → the other documents, only for a caller holding the company's key.

@@ -22,6 +22,9 @@ const clients: [string, string, (key: string, xml: string) => string][] = [
   ['Delphi Unicode', ORIGINAL, (k, x) => md5(Buffer.from(`${k}${x.replace(/\t/g, '').replace(/\r\n/g, '')}\r\n`, 'utf8'))],
   // Delphi ANSI: same text, CP-1252 bytes.
   ['Delphi ANSI', ORIGINAL, (k, x) => md5(Buffer.from(`${k}${x.replace(/\t/g, '').replace(/\r\n/g, '')}\r\n`, 'latin1'))],
+  // Delphi with Indy's default text encoding (Migrate's Delphi sample): the same text, each non-ASCII
+  // character hashed as '?'.
+  ['Delphi Indy ASCII', ORIGINAL, (k, x) => md5(Buffer.from(`${k}${x.replace(/\t/g, '').replace(/\r\n/g, '')}\r\n`.replace(/[^\x00-\x7f]/g, '?'), 'latin1'))],
   // A client that hashes exactly what it sends, with Windows line breaks.
   ['raw CRLF', ORIGINAL, (k, x) => md5(Buffer.from(k + x, 'utf8'))],
   // A client hashing exactly the (LF) text it sends.
@@ -63,6 +66,15 @@ describe('EmpCK tolerant check', () => {
     // printf 'KEY123<Envio><xNome>A\xc7\xc3O</xNome></Envio>\r\n' | md5sum   (CP-1252 bytes + CRLF)
     expect(verifyEmpCK('KEY123', '\t<Envio>\n<xNome>AÇÃO</xNome></Envio>\n', '21275bbabd08807434146d6fee6c0b54')).toMatch(/\/windows-1252$/);
     expect(verifyEmpCK('KEY123', '\t<Envio>\n<xNome>AÇÃO</xNome></Envio>\n', '21275bbabd08807434146d6fee6c0b54', { strict: true })).toBeUndefined();
+  });
+
+  test('Delphi with Indy\'s ASCII encoding: each non-ASCII character hashed as "?" (one per UTF-16 unit)', () => {
+    // printf 'KEY123<Envio><xNome>A??O</xNome></Envio>\r\n' | md5sum
+    expect(verifyEmpCK('KEY123', '\t<Envio>\n<xNome>AÇÃO</xNome></Envio>\n', '0953523e5d7ce69783fcfcae0d729840')).toMatch(/\/ascii-indy$/);
+    // printf '%s' 'KEY123<Envio><xNome>A??O ??</xNome></Envio>' | md5sum   (the emoji is two UTF-16 units)
+    expect(verifyEmpCK('KEY123', '<Envio><xNome>AÇÃO 😀</xNome></Envio>', '4325eb7b581bed29c44297ed64cce999')).toBe('raw/ascii-indy');
+    // Only encodings vary: another character in the same place is still refused.
+    expect(verifyEmpCK('KEY123', '<Envio><xNome>AÇÃX 😀</xNome></Envio>', '4325eb7b581bed29c44297ed64cce999')).toBeUndefined();
   });
 
   test('rejects malformed EmpCK values without throwing', () => {
