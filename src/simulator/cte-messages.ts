@@ -3,6 +3,7 @@
 import { CTE_NS } from '../sefaz/cte-messages';
 import { dhRecbto, type ServiceContext } from './context';
 import { el } from './messages';
+import type { RetEventoCTe } from '../sefaz/cte-responses';
 
 /** verAplic of CT-e answers: the authorizer and the CT-e schema package it runs (PL_CTe_400). */
 function cteVerAplic(ctx: ServiceContext): string {
@@ -40,18 +41,8 @@ export function retConsStatServCTe(ctx: ServiceContext, cStat: string, xMotivo: 
     `${el('dhRetorno', o.dhRetorno)}${el('xObs', o.xObs)}</retConsStatServCTe>`;
 }
 
-export interface RetEventoCTeFields {
-  cOrgao: string;
-  cStat: string;
-  xMotivo: string;
-  chCTe?: string;
-  tpEvento?: string;
-  xEvento?: string;
-  nSeqEvento?: string;
-  /** Registered events only (the XSD leaves them out of refusals). */
-  dhRegEvento?: string;
-  nProt?: string;
-}
+/** What a retEventoCTe says: the gateway's reading of it, less what the service itself fills in. */
+export type RetEventoCTeFields = Omit<RetEventoCTe, 'tpAmb' | 'verAplic' | 'raw'>;
 
 export function retEventoCTe(ctx: ServiceContext, f: RetEventoCTeFields): string {
   return `<retEventoCTe versao="4.00" xmlns="${CTE_NS}"><infEvento>${el('tpAmb', ctx.tpAmb)}${el('verAplic', cteVerAplic(ctx))}` +
