@@ -7,7 +7,7 @@ import { inList } from './mapping';
 import {
   environmentTpAmb, StoreError,
   type DfeBacklog, type DfeDocumentQuery, type DfeDocumentRecord, type DfeMissingRecord, type DfeMissingStatus, type DfeModel,
-  type DfeStateRecord, type NewDfeDocument,
+  type DfeStateRecord, type DfeStep, type NewDfeDocument,
 } from './port';
 import * as T from './tables';
 
@@ -69,45 +69,66 @@ export class DfeStore {
   }
 
   async save(companyId: string, model: DfeModel, state: DfeState, lastSweepAt?: Date): Promise<void> {
+    // A transaction although it is one statement: it joins SQLite's group commit (see recordRequest).
+    await this.db.tx((q) => this.saveIn(q, companyId, model, state, lastSweepAt));
+  }
+
+  private async saveIn(q: SqlExecutor, companyId: string, model: DfeModel, state: DfeState, lastSweepAt?: Date): Promise<void> {
     const patch: Partial<DfeStateRecord> = {
       ultNSU: state.ultNSU, maxNSU: state.maxNSU, holdUntil: state.holdUntil, blockedUntil: state.blockedUntil,
       backoffUntil: state.backoffUntil, backoffMs: state.backoffMs, callLog: state.callLog, keyQueryLog: state.keyQueryLog,
       continueWhenBehind: state.continueWhenBehind, updatedAt: new Date(), ...(lastSweepAt ? { lastSweepAt } : {}),
     };
     const { set, params } = T.dfeStates.setList(patch);
-    // A transaction although it is one statement: it joins SQLite's group commit (see recordRequest).
-    const n = await this.db.tx((q) => q.exec(`UPDATE dfe_state SET ${set} WHERE company_id = @w_c AND model = @w_m`, { ...params, w_c: companyId, w_m: model }));
+    const n = await q.exec(`UPDATE dfe_state SET ${set} WHERE company_id = @w_c AND model = @w_m`, { ...params, w_c: companyId, w_m: model });
     if (!n) throw new StoreError('not_found', `Distribuição DF-e do modelo ${model} não habilitada para esta empresa.`);
   }
 
   storeDocuments(companyId: string, model: DfeModel, docs: readonly NewDfeDocument[], receivedAt: Date): Promise<number> {
     if (docs.length === 0) return Promise.resolve(0);
+    return this.db.tx((q) => this.storeIn(q, companyId, model, docs, receivedAt));
+  }
+
+  /** One query's outcome, at once: what a crash between its parts would tear (documents, missing NSUs, position). */
+  recordStep(companyId: string, model: DfeModel, step: DfeStep): Promise<{ stored: number; missing: number }> {
     return this.db.tx(async (q) => {
-      const scope = await this.state(q, companyId, model);
-      if (!scope) throw new StoreError('not_found', `Distribuição DF-e do modelo ${model} não habilitada para esta empresa.`);
-      let inserted = 0;
-      for (const doc of docs) {
-        if (doc.nsu !== null && (await q.all(`SELECT id FROM dfe_documents WHERE ${SCOPE} AND nsu = @nsu`, { c: companyId, m: model, nsu: doc.nsu })).length) continue;
-        const record: DfeDocumentRecord = { ...doc, id: newId(), companyId, model, tpAmb: scope.tpAmb, best: null, receivedAt };
-        if (doc.chave) {
-          if (doc.tpEvento === CANCEL_EVENT) {
-            await q.exec(`UPDATE dfe_documents SET situation = @s WHERE ${SCOPE} AND chave = @k AND best IS NOT NULL`, { s: 'cancelled', c: companyId, m: model, k: doc.chave });
-          }
-          if (doc.rank > 0) {
-            record.best = await this.takeBest(q, companyId, model, doc.chave, doc.rank);
-            const cancelled = await q.all(`SELECT id FROM dfe_documents WHERE ${SCOPE} AND chave = @k AND tp_evento = @tp`, { c: companyId, m: model, k: doc.chave, tp: CANCEL_EVENT });
-            if (cancelled.length) record.situation = 'cancelled';
-          }
+      const stored = step.documents?.length ? await this.storeIn(q, companyId, model, step.documents, step.at) : 0;
+      const missing = step.missing?.length ? await this.addMissingIn(q, companyId, model, step.missing, step.at) : 0;
+      if (step.missingUpdate) {
+        const { set, params } = T.dfeMissing.setList({ ...step.missingUpdate, lastAttemptAt: step.at, updatedAt: step.at });
+        await q.exec(`UPDATE dfe_missing SET ${set} WHERE company_id = @w_c AND model = @w_m AND nsu = @w_n`,
+          { ...params, w_c: companyId, w_m: model, w_n: step.missingUpdate.nsu });
+      }
+      await this.saveIn(q, companyId, model, step.state, step.lastSweepAt);
+      return { stored, missing };
+    });
+  }
+
+  private async storeIn(q: SqlExecutor, companyId: string, model: DfeModel, docs: readonly NewDfeDocument[], receivedAt: Date): Promise<number> {
+    const scope = await this.state(q, companyId, model);
+    if (!scope) throw new StoreError('not_found', `Distribuição DF-e do modelo ${model} não habilitada para esta empresa.`);
+    let inserted = 0;
+    for (const doc of docs) {
+      if (doc.nsu !== null && (await q.all(`SELECT id FROM dfe_documents WHERE ${SCOPE} AND nsu = @nsu`, { c: companyId, m: model, nsu: doc.nsu })).length) continue;
+      const record: DfeDocumentRecord = { ...doc, id: newId(), companyId, model, tpAmb: scope.tpAmb, best: null, receivedAt };
+      if (doc.chave) {
+        if (doc.tpEvento === CANCEL_EVENT) {
+          await q.exec(`UPDATE dfe_documents SET situation = @s WHERE ${SCOPE} AND chave = @k AND best IS NOT NULL`, { s: 'cancelled', c: companyId, m: model, k: doc.chave });
         }
-        const ins = T.dfeDocuments.insert(record, { cnpj: scope.cnpj });
-        await q.exec(ins.sql, ins.params);
-        inserted++;
-        if (doc.nsu !== null) {
-          await q.exec(`UPDATE dfe_missing SET status = @s, updated_at = @now WHERE ${SCOPE} AND nsu = @nsu`, { s: 'fetched', now: receivedAt, c: companyId, m: model, nsu: doc.nsu });
+        if (doc.rank > 0) {
+          record.best = await this.takeBest(q, companyId, model, doc.chave, doc.rank);
+          const cancelled = await q.all(`SELECT id FROM dfe_documents WHERE ${SCOPE} AND chave = @k AND tp_evento = @tp`, { c: companyId, m: model, k: doc.chave, tp: CANCEL_EVENT });
+          if (cancelled.length) record.situation = 'cancelled';
         }
       }
-      return inserted;
-    });
+      const ins = T.dfeDocuments.insert(record, { cnpj: scope.cnpj });
+      await q.exec(ins.sql, ins.params);
+      inserted++;
+      if (doc.nsu !== null) {
+        await q.exec(`UPDATE dfe_missing SET status = @s, updated_at = @now WHERE ${SCOPE} AND nsu = @nsu`, { s: 'fetched', now: receivedAt, c: companyId, m: model, nsu: doc.nsu });
+      }
+    }
+    return inserted;
   }
 
   /** Whether a document of `rank` becomes its key's best one (the previous best, if outranked, is demoted). */
@@ -119,27 +140,24 @@ export class DfeStore {
     return true;
   }
 
-  addMissing(companyId: string, model: DfeModel, ranges: readonly NsuRange[], firstSeenAt: Date): Promise<number> {
-    if (ranges.length === 0) return Promise.resolve(0);
-    return this.db.tx(async (q) => {
-      let added = 0;
-      for (const range of ranges) {
-        const params = { c: companyId, m: model, lo: range.from, hi: range.to };
-        const known = new Set([
-          ...(await q.all(`SELECT nsu FROM dfe_documents WHERE ${SCOPE} AND nsu >= @lo AND nsu <= @hi`, params)),
-          ...(await q.all(`SELECT nsu FROM dfe_missing WHERE ${SCOPE} AND nsu >= @lo AND nsu <= @hi`, params)),
-        ].map((r) => String(r.nsu)));
-        for (let n = nsuValue(range.from); n <= nsuValue(range.to); n++) {
-          const nsu = pad15(n);
-          if (known.has(nsu)) continue;
-          const row: DfeMissingRecord = { companyId, model, nsu, status: 'pending', firstSeenAt, attempts: 0, lastAttemptAt: null, updatedAt: firstSeenAt };
-          const ins = T.dfeMissing.insert(row);
-          await q.exec(ins.sql, ins.params);
-          added++;
-        }
+  private async addMissingIn(q: SqlExecutor, companyId: string, model: DfeModel, ranges: readonly NsuRange[], firstSeenAt: Date): Promise<number> {
+    let added = 0;
+    for (const range of ranges) {
+      const params = { c: companyId, m: model, lo: range.from, hi: range.to };
+      const known = new Set([
+        ...(await q.all(`SELECT nsu FROM dfe_documents WHERE ${SCOPE} AND nsu >= @lo AND nsu <= @hi`, params)),
+        ...(await q.all(`SELECT nsu FROM dfe_missing WHERE ${SCOPE} AND nsu >= @lo AND nsu <= @hi`, params)),
+      ].map((r) => String(r.nsu)));
+      for (let n = nsuValue(range.from); n <= nsuValue(range.to); n++) {
+        const nsu = pad15(n);
+        if (known.has(nsu)) continue;
+        const row: DfeMissingRecord = { companyId, model, nsu, status: 'pending', firstSeenAt, attempts: 0, lastAttemptAt: null, updatedAt: firstSeenAt };
+        const ins = T.dfeMissing.insert(row);
+        await q.exec(ins.sql, ins.params);
+        added++;
       }
-      return added;
-    });
+    }
+    return added;
   }
 
   async listMissing(companyId: string, model: DfeModel, filter: { status?: DfeMissingStatus[]; limit?: number }): Promise<DfeMissingRecord[]> {
@@ -147,11 +165,6 @@ export class DfeStore {
     const rows = await this.db.run((q) => q.all(`SELECT * FROM dfe_missing WHERE ${SCOPE} AND ${status.sql} ORDER BY nsu ${this.d.limit('lim')}`,
       { c: companyId, m: model, ...status.params, lim: clamp(filter.limit) }));
     return rows.map((r) => T.dfeMissing.fromRow(r));
-  }
-
-  async updateMissing(companyId: string, model: DfeModel, nsu: string, patch: { status: DfeMissingStatus; attempts: number; lastAttemptAt: Date }): Promise<void> {
-    const { set, params } = T.dfeMissing.setList({ ...patch, updatedAt: new Date() });
-    await this.db.tx((q) => q.exec(`UPDATE dfe_missing SET ${set} WHERE company_id = @w_c AND model = @w_m AND nsu = @w_n`, { ...params, w_c: companyId, w_m: model, w_n: nsu }));
   }
 
   expireMissing(companyId: string, model: DfeModel, firstSeenBefore: Date): Promise<number> {

@@ -497,6 +497,18 @@ export interface DfeMissingRecord {
   updatedAt: Date;
 }
 
+export interface DfeStep {
+  /** The position after the query (with the call already in its logs). */
+  state: DfeState;
+  /** When it happened: documents' receivedAt, missing NSUs' firstSeenAt. */
+  at: Date;
+  documents?: readonly NewDfeDocument[];
+  missing?: readonly NsuRange[];
+  /** The missing NSU a consNSU asked for, with its new status and attempt count. */
+  missingUpdate?: { nsu: string; status: DfeMissingStatus; attempts: number };
+  lastSweepAt?: Date;
+}
+
 export interface DfeBacklog {
   pending: number;
   oldestPendingNsu: string | null;
@@ -605,11 +617,14 @@ export interface Store {
    * event marks the key's documents cancelled). Returns how many were new.
    */
   storeDfeDocuments(companyId: string, model: DfeModel, docs: readonly NewDfeDocument[], receivedAt: Date): Promise<number>;
-  /** Adds the NSUs of the ranges to the missing list (pending), except those stored or already listed; returns how many. */
-  addDfeMissing(companyId: string, model: DfeModel, ranges: readonly NsuRange[], firstSeenAt: Date): Promise<number>;
+  /**
+   * One query's outcome in one transaction: stores its documents (as storeDfeDocuments), adds the missing
+   * NSUs of its ranges (pending, except those stored or already listed), settles the missing NSU it asked
+   * for, and persists the position — so a crash never keeps documents without the position or the reverse.
+   */
+  recordDfeStep(companyId: string, model: DfeModel, step: DfeStep): Promise<{ stored: number; missing: number }>;
   /** Missing NSUs by status, lowest NSU first. */
   listDfeMissing(companyId: string, model: DfeModel, filter: { status?: DfeMissingStatus[]; limit?: number }): Promise<DfeMissingRecord[]>;
-  updateDfeMissing(companyId: string, model: DfeModel, nsu: string, patch: { status: DfeMissingStatus; attempts: number; lastAttemptAt: Date }): Promise<void>;
   /** Pending NSUs first missed before `firstSeenBefore` become expired; returns how many. */
   expireDfeMissing(companyId: string, model: DfeModel, firstSeenBefore: Date): Promise<number>;
   dfeBacklog(companyId: string, model: DfeModel): Promise<DfeBacklog>;

@@ -4,7 +4,7 @@
 import { isValidCnpj, normalizeCnpj } from '../fiscal/cnpj';
 import { DOC_STAGES, docStatusLabel, isLegalMove, legalSources, moveTarget, type DocStage, type DocState, type DocStatus, type StateChange } from '../fiscal/document-state';
 import { isUf } from '../fiscal/ufs';
-import type { DfeState, NsuRange } from '../fiscal/dfe-sweep';
+import type { DfeState } from '../fiscal/dfe-sweep';
 import { DfeStore } from './dfe-store';
 import type { SqlDriver, SqlExecutor, SqlParams } from './driver';
 import { newId } from './ids';
@@ -16,7 +16,7 @@ import {
   StoreError,
   type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
   type ContingencyScope, type ContingencyStateInput, type CreatedCompany, type CreatedPartner, type DocModel,
-  type DfeBacklog, type DfeDocumentQuery, type DfeDocumentRecord, type DfeMissingRecord, type DfeMissingStatus, type DfeModel, type DfeStateRecord, type NewDfeDocument,
+  type DfeBacklog, type DfeDocumentQuery, type DfeDocumentRecord, type DfeMissingRecord, type DfeMissingStatus, type DfeModel, type DfeStateRecord, type DfeStep, type NewDfeDocument,
   type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type DocumentXml, type DocumentXmlField, type Environment,
   type EventPatch, type EventRecord, type EventReservation, type EventReservationResult, type InutilizacaoPatch, type InutilizacaoQuery, type InutilizacaoRecord,
   type JobDocumentQuery, type JobEventQuery, type NewCertificate, type NewCompany, type NewDocument, type NewEvent,
@@ -866,16 +866,12 @@ export class SqlStore implements Store {
     return this.dfe.storeDocuments(companyId, model, docs, receivedAt);
   }
 
-  addDfeMissing(companyId: string, model: DfeModel, ranges: readonly NsuRange[], firstSeenAt: Date): Promise<number> {
-    return this.dfe.addMissing(companyId, model, ranges, firstSeenAt);
+  recordDfeStep(companyId: string, model: DfeModel, step: DfeStep): Promise<{ stored: number; missing: number }> {
+    return this.dfe.recordStep(companyId, model, step);
   }
 
   listDfeMissing(companyId: string, model: DfeModel, filter: { status?: DfeMissingStatus[]; limit?: number }): Promise<DfeMissingRecord[]> {
     return this.dfe.listMissing(companyId, model, filter);
-  }
-
-  updateDfeMissing(companyId: string, model: DfeModel, nsu: string, patch: { status: DfeMissingStatus; attempts: number; lastAttemptAt: Date }): Promise<void> {
-    return this.dfe.updateMissing(companyId, model, nsu, patch);
   }
 
   expireDfeMissing(companyId: string, model: DfeModel, firstSeenBefore: Date): Promise<number> {

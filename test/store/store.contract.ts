@@ -570,17 +570,22 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect((await store.queryDfeDocuments(company.id, { chave: K2 })).map((d) => [d.nsu, d.best])).toEqual([[nsu(6), false], [null, true]]);
       });
 
-      it('lists missing NSUs once, lowest first; a stored NSU is fetched; expiry and the backlog', async () => {
+      it('records a step at once: documents, missing NSUs once (lowest first), the settled NSU and the position; expiry and the backlog', async () => {
         const { company } = await partnerWithCompany();
-        await store.setDfeEnabled(company.id, '57', true);
+        const state = await store.setDfeEnabled(company.id, '57', true);
         const t0 = new Date('2026-03-01T00:00:00Z');
         const t1 = new Date('2026-05-01T00:00:00Z');
-        await store.storeDfeDocuments(company.id, '57', [dfeDoc(3, { root: 'cteProc', rank: 2 })], t0);
-        expect(await store.addDfeMissing(company.id, '57', [{ from: nsu(1), to: nsu(4) }], t0)).toBe(3);
-        expect(await store.addDfeMissing(company.id, '57', [{ from: nsu(4), to: nsu(6) }, { from: nsu(9), to: nsu(9) }], t1)).toBe(3);
+        expect(await store.recordDfeStep(company.id, '57', {
+          state: { ...state, ultNSU: nsu(4) }, at: t0, documents: [dfeDoc(3, { root: 'cteProc', rank: 2 })], missing: [{ from: nsu(1), to: nsu(4) }], lastSweepAt: t0,
+        })).toEqual({ stored: 1, missing: 3 });
+        expect(await store.getDfeState(company.id, '57')).toMatchObject({ ultNSU: nsu(4), lastSweepAt: t0 });
+        expect(await store.recordDfeStep(company.id, '57', { state: { ...state, ultNSU: nsu(9) }, at: t1, missing: [{ from: nsu(4), to: nsu(6) }, { from: nsu(9), to: nsu(9) }] }))
+          .toEqual({ stored: 0, missing: 3 });
         expect((await store.listDfeMissing(company.id, '57', { status: ['pending'], limit: 2 })).map((m) => m.nsu)).toEqual([nsu(1), nsu(2)]);
-        await store.storeDfeDocuments(company.id, '57', [dfeDoc(2, { chave: K2, root: 'cteProc', rank: 2 })], t1);
-        await store.updateDfeMissing(company.id, '57', nsu(4), { status: 'never_generated', attempts: 1, lastAttemptAt: t1 });
+        await store.recordDfeStep(company.id, '57', {
+          state: { ...state, ultNSU: nsu(9) }, at: t1, documents: [dfeDoc(2, { chave: K2, root: 'cteProc', rank: 2 })], missingUpdate: { nsu: nsu(2), status: 'fetched', attempts: 1 },
+        });
+        await store.recordDfeStep(company.id, '57', { state: { ...state, ultNSU: nsu(9) }, at: t1, missingUpdate: { nsu: nsu(4), status: 'never_generated', attempts: 1 } });
         expect(await store.dfeBacklog(company.id, '57')).toEqual({
           pending: 4, oldestPendingNsu: nsu(1), oldestPendingSince: t0, fetched: 1, neverGenerated: 1, expired: 0,
         });
@@ -593,6 +598,7 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(await store.dfeBacklog(company.id, '57')).toMatchObject({ pending: 3, oldestPendingNsu: nsu(5), oldestPendingSince: t1 });
         expect(await store.listDfeMissing(company.id, '55', {})).toEqual([]);
       });
+
     });
 
     describe('contingency state', () => {
