@@ -598,7 +598,6 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(await store.dfeBacklog(company.id, '57')).toMatchObject({ pending: 3, oldestPendingNsu: nsu(5), oldestPendingSince: t1 });
         expect(await store.listDfeMissing(company.id, '55', {})).toEqual([]);
       });
-
     });
 
     describe('contingency state', () => {
