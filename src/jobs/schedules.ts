@@ -16,6 +16,8 @@ export const JOBS = {
   'epec-reconcile': '*/2 * * * *',
   'discard': '* * * * *',
   'startup-recovery': AT_START,
+  // Gap filling every few minutes (§8.3); sweeps of an idle CNPJ wait out their one-hour hold.
+  'dfe-distribution': '*/5 * * * *',
 } as const;
 
 export type JobName = keyof typeof JOBS;
