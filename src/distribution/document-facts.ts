@@ -101,5 +101,5 @@ export function capturedDocument(doc: DistDocument): NewDfeDocument {
   } catch {
     node = undefined;
   }
-  return { nsu: doc.NSU ?? null, schema: doc.schema, root: doc.root, xml: doc.xml, ...facts(doc.root, node) };
+  return { nsu: doc.NSU ?? null, schema: doc.schema, root: doc.root, xml: doc.xml, ...(node === undefined ? NONE : facts(doc.root, node)) };
 }
