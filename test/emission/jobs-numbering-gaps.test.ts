@@ -8,6 +8,7 @@ import { captureLogs } from '../support/logs';
 import { runNumberingGaps } from '../../src/emission/jobs/numbering-gaps';
 import { gapReport } from '../../src/emission/numbering-gaps';
 import { voidDeadline } from '../../src/fiscal/numbering-gaps';
+import { followUpOptionsFromEnv } from '../../src/emission/jobs/common';
 import { jobsRig, nfeFor, sit, type JobsRig } from './jobs-support';
 
 let h: Harness;
@@ -102,4 +103,11 @@ test('a number pending (105) is never voided; the skipped one beside it is', asy
   expect(await h.store.listInutilizacoes(c.company.id)).toEqual([expect.objectContaining({ status: 'authorized', nIni: 3, nFin: 3 })]);
   expect(h.sim.state.inutilizacoesOverlapping('2', c.cnpj, '55', 3, 2, 2)).toEqual([]);
   expect(await h.store.getDocument(c.company.id, pending.id)).toMatchObject({ docStatus: 1, stage: 'signed', cStat: '105' });
+});
+
+test('GAP_VOID_MIN_AGE_HOURS and GAP_VOID_DEADLINE_DAY from the environment; a day outside 2–28 is refused', () => {
+  expect(followUpOptionsFromEnv({ GAP_VOID_MIN_AGE_HOURS: '24', GAP_VOID_DEADLINE_DAY: '8' })).toEqual({ gapMinAgeMs: DAY, gapDeadlineDay: 8 });
+  expect(() => followUpOptionsFromEnv({ GAP_VOID_DEADLINE_DAY: '1' })).toThrow('GAP_VOID_DEADLINE_DAY');
+  expect(() => followUpOptionsFromEnv({ GAP_VOID_DEADLINE_DAY: '31' })).toThrow('de 2 a 28');
+  expect(() => followUpOptionsFromEnv({ GAP_VOID_MIN_AGE_HOURS: '-1' })).toThrow('GAP_VOID_MIN_AGE_HOURS');
 });
