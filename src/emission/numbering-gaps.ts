@@ -54,7 +54,8 @@ export async function processPuloNumeracao(ctx: CompanyContext, req: DocumentReq
     ({ kind: 'gaps', modelo, cnpj, code, text, requestCode: 100, entries, ...(serie === undefined ? {} : { serie }) });
   try {
     const input = readPuloNumeracao(req.documentXml);
-    const modelo = req.modelo || input.modelo || '';
+    // The layout lists the NFC-e module as "NFCe/SAT".
+    const modelo = req.modelo || input.modelo?.replace(/\/SAT$/i, '') || '';
     const model = modelo ? modelOfModelo(modelo) : undefined;
     if (modelo && !model) {
       const r = modelRefusal(modelo);
