@@ -37,7 +37,7 @@ export function issuedModels(): DocModel[] {
   return issuedModelos().map(modelOfModelo).filter((m): m is DocModel => m !== undefined);
 }
 
-export function gapsText(count: number, serie: number): string {
+function gapsText(count: number, serie: number): string {
   return `${count} ${count === 1 ? 'número faltando' : 'números faltando'} na série ${serie}`;
 }
 

@@ -152,7 +152,7 @@ export function buildConsultaReply(f: ConsultaReplyFields): string {
   );
 }
 
-export interface PuloNumeracaoFields {
+interface PuloNumeracaoFields {
   DocCNPJEmissor?: ReplyValue;
   ModeloDocumento?: ReplyValue;
   Serie?: ReplyValue;
@@ -165,7 +165,7 @@ export interface PuloNumeracaoFields {
 const PULO_ORDER = ['DocCNPJEmissor', 'ModeloDocumento', 'Serie', 'DocQuantidade', 'Documentos', 'ErrorCode', 'ErroDsc'] as const;
 
 /** One série of a "Consultar Pulos de Numeração" reply (layout "Retorno_Pulos"); several are siblings. */
-export function buildPuloNumeracaoReply(f: PuloNumeracaoFields): string {
+function buildPuloNumeracaoReply(f: PuloNumeracaoFields): string {
   return `<PuloNumeracao>${fields(f, PULO_ORDER, false)}</PuloNumeracao>`;
 }
 
