@@ -1,4 +1,4 @@
-// The DF-e distribution's part of the store (migration 003): positions, captured documents and missing
+// The DF-e distribution's part of the store (migration 004): positions, captured documents and missing
 // NSUs, over the same driver as sql-store.ts, which delegates to it. Every operation takes the company id.
 import { initialDfeState, nsuValue, pad15, type DfeState, type NsuRange } from '../fiscal/dfe-sweep';
 import type { SqlDriver, SqlExecutor, SqlParams } from './driver';
