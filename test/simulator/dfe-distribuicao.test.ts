@@ -4,12 +4,14 @@
 // 589, 593/472, consChNFe's refusals, the co-consumer's ultNSU jumps, the manifestação hook, seeding
 // and the 90-day window. Every test uses parties of its own.
 import { chaveDv } from '../../src/fiscal/chave';
+import * as path from 'node:path';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import type { DistAnswer, DistQuery } from '../../src/sefaz/dfe-types';
-import type { SefazClient } from '../../src/sefaz/client';
+import type { SefazClient, SefazReply } from '../../src/sefaz/client';
 import type { SefazCredentials, SefazTransport } from '../../src/sefaz/transport';
 import type { IssuedCertificate } from '../../src/signing/testca';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import { loadXsdValidator } from '../../src/xml/xsd';
 import { buildCte, CTE_TOMA_CNPJ, cteClient, credentialsOf, signCte } from './cte-fixture';
 import { adminCall, buildNfe, call, companyCert, detCancel, enviNFe, envEvento, evento, SCHEMAS_DIR, sign, tagValue } from './helpers';
 
@@ -53,7 +55,7 @@ function party(cnpj = newCnpj()): Party {
   return { cnpj, cert, client, creds };
 }
 
-function ask(p: Party, query: DistQuery, o: { doc?: string; model?: '55' | '57' } = {}): Promise<DistAnswer> {
+function ask(p: Party, query: DistQuery, o: { doc?: string; model?: '55' | '57' } = {}): Promise<SefazReply<DistAnswer>> {
   return p.client.distribuicao({}, p.creds, { model: o.model ?? '55', tpAmb: '2', cUFAutor: '35', doc: o.doc ?? p.cnpj, query });
 }
 
@@ -91,6 +93,21 @@ describe('who receives what', () => {
       expect(full.documents[0].xml).toMatch(new RegExp(`^<nfeProc[^>]*><NFe[\\s\\S]*Id="NFe${chave}"[\\s\\S]*</NFe><protNFe[\\s\\S]*<cStat>100</cStat>`));
     }
     expect(await dist(a, 0)).toMatchObject({ cStat: '137', ultNSU: pad(0), maxNSU: pad(0), documents: [] });
+  });
+
+  it('the answer, the resNFe and the resEvento are valid against the official 1.01 schemas (nfe/, which has the xmldsig they import)', async () => {
+    const [a, b] = [party(), party()];
+    const { chave, nProt } = await authorise(a, b.cnpj);
+    const ev = await evento({ chave, tpEvento: '110111', cnpj: a.cnpj, det: detCancel(nProt), dhEvento: new Date(clock) }, a.cert);
+    expect((await call(sim.httpsUrl, sim.ca, '/SP/NFeRecepcaoEvento4', 'NFeRecepcaoEvento4', envEvento([ev]), { cert: a.cert })).cStats).toEqual(['128', '135']);
+    const r = await dist(b, 0);
+    const xsd = (file: string) => loadXsdValidator(path.join(SCHEMAS_DIR, 'nfe', file));
+    expect((await xsd('retDistDFeInt_v1.01.xsd')).validate(r.xml)).toEqual({ ok: true });
+    expect((await xsd('resNFe_v1.01.xsd')).validate(r.documents[0].xml)).toEqual({ ok: true });
+    expect((await xsd('resEvento_v1.01.xsd')).validate(r.documents[1].xml)).toEqual({ ok: true });
+    const seeded = party();
+    sim.dfe.seed({ doc: seeded.cnpj, count: 1 });
+    expect((await xsd('resNFe_v1.01.xsd')).validate((await dist(seeded, 0)).documents[0].xml)).toEqual({ ok: true });
   });
 
   it('a cancel reaches the same parties: resEvento to the destinatário, procEventoNFe to the transportador', async () => {
