@@ -52,8 +52,6 @@ export interface StartOptions {
   jobs?: boolean;
   /** Recibo polling bounds of async lotes (tests shorten them). */
   lotePolling?: Partial<LotePolling>;
-  /** The DF-e distribution call (SefazClient.distribuicao; tests pass a fake Ambiente Nacional). */
-  distribution?: DistCall;
 }
 
 interface SimulatorLink { url: string; caPem: string; registerCsc: (cnpj: string, idCsc: string, csc: string) => void }
@@ -84,13 +82,11 @@ export function openConfiguredStore(config: GatewayConfig, memory = false): Prom
 }
 
 /** The scheduled jobs (schedules from JOB_SCHEDULE_* / JOB_MAX_RUN_MS / JOB_LEASE_TTL_MS, see src/jobs/schedules.ts). */
-function startJobs(store: Store, deps: EmissionDeps, followUpOptions: Partial<FollowUpOptions>, distribution: DistCall | undefined): JobScheduler {
+function startJobs(store: Store, deps: EmissionDeps, followUpOptions: Partial<FollowUpOptions>, distribution: DistCall): JobScheduler {
   const { schedules, maxRunMs, leaseTtlMs, probeIntervals } = loadJobConfig(process.env);
   const scheduler = new JobScheduler({ store, maxRunMs, leaseTtlMs });
-  if (distribution) {
-    const source = sefazDistributionSource(distribution, async (company) => (await new CompanyContext(deps, company).certificate()).credentials);
-    scheduler.register(dfeDistributionJob({ store, source, owner: scheduler.owner, options: distributionOptionsFromEnv(process.env), clock: deps.clock }, schedules['dfe-distribution']));
-  }
+  const source = sefazDistributionSource(distribution, async (company) => (await new CompanyContext(deps, company).certificate()).credentials);
+  scheduler.register(dfeDistributionJob({ store, source, owner: scheduler.owner, options: distributionOptionsFromEnv(process.env), clock: deps.clock }, schedules['dfe-distribution']));
   scheduler.register(contingencyProbeJob({ store, status: scopeStatusOf(deps), credentialsFor: companyCredentialsFor(deps), intervals: probeIntervals }, schedules['contingency-probe']));
   const followUp = { ...deps, options: followUpOptions };
   scheduler.register(startupRecoveryJob(followUp, schedules['startup-recovery']));
@@ -143,8 +139,8 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     unknownFateWaitMs: followUpOptions.unknownFateWaitMs,
   };
   const backend = createEmissionBackend(emissionDeps);
-  // The capture's door to the Ambiente Nacional (at merge with the wire: `opts.distribution ?? sefaz.distribuicao.bind(sefaz)`).
-  const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, emissionDeps, followUpOptions, opts.distribution) : undefined;
+  const distribution: DistCall = (t, c, req) => sefaz.distribuicao(t, c, req);
+  const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, emissionDeps, followUpOptions, distribution) : undefined;
 
   app.disable('x-powered-by');
   // SOAP answers are never cached or revalidated: an ETag would only cost a SHA-1 of every reply.
