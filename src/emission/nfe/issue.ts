@@ -1,10 +1,11 @@
 // NF-e/NFC-e issuing specifics: the checks before a number is taken (environment URLs and the CSC of
 // an NFC-e), what a number fixes (cNF, key), and one rendering path — render → sign → NFC-e QR code —
 // for the normal document (tpEmis 1) and for its contingency renditions (new tpEmis, new key).
-import { nfeChave, renderNfe, type NfeDraft } from '../../layout';
+import { nfeChave, nfeTotalsDivergence, renderNfe, type NfeDraft } from '../../layout';
 import { signXml, digestValueOf } from '../../signing/xmldsig';
 import { buildQrCodeV2Offline, buildQrCodeV2Online } from '../../fiscal/qrcode';
 import { randomCnf } from '../../fiscal/chave';
+import { divergenceText } from '../../fiscal/nfe-amounts';
 import { formatDateTime, parseDateTime } from '../../fiscal/datetime';
 import { ufOffset } from '../../fiscal/ufs';
 import { qrCodeBaseUrl, urlChaveConsulta } from '../../sefaz/endpoints';
@@ -55,6 +56,9 @@ function onCsc(ctx: CompanyContext, csc: Csc): void {
 }
 
 export async function planNfe(ctx: CompanyContext, draft: NfeDraft, uf: string): Promise<Issue | Refusal> {
+  // SEFAZ would refuse totals that differ from the items: answered here with its code, nothing sent.
+  const divergence = nfeTotalsDivergence(draft.tree, draft.modelo);
+  if (divergence) return { code: Number(divergence.cStat), text: divergenceText(divergence) };
   let qr: { qrCode?: string; urlChave: string; csc?: Csc } | undefined;
   if (draft.modelo === '65') {
     const urlChave = draft.infSuplem?.urlChave ?? urlChaveConsulta(uf, ctx.tpAmb);
