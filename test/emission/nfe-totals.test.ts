@@ -61,14 +61,28 @@ test('an NF-e with no ICMSTot value but vNF is authorised with every total compu
   );
 });
 
-test('a vNF that differs from the items → 610 naming the field, the expected and the given value; no number used', async () => {
+test('a vNF that differs from the items → 610 naming the field, the expected and the given value; nothing sent, the number resent corrected → 100', async () => {
   const c = await h.addCompany();
   const d = (await h.call([nfe(c, 5, (x) => setTag(setTag(x, 'vNF', '90.00'), 'vPag', '90.00'))], { as: c })).documentos[0]!;
   expect(sit(d)).toEqual({
     SitCodigo: '610',
     SitDescricao: 'Rejeição: Total da NF difere do somatório dos Valores compõe o valor Total da NF. [vNF informado 90.00, calculado a partir dos itens 100.00]',
   });
-  expect(await h.store.findDocumentByNumber(c.company.id, '2', '55', 1, 5)).toBeUndefined();
+  const row = (await h.store.findDocumentByNumber(c.company.id, '2', '55', 1, 5))!;
+  expect(row).toMatchObject({ docStatus: 3, stage: 'settled', cStat: '610' });
+  expect((await h.store.getDocumentXml(c.company.id, row.id, ['xmlSigned']))?.xmlSigned ?? null).toBeNull();
+  expect(h.sim.state.getDocument(row.chave!, '2')).toBeUndefined();
+  const fixed = (await h.call([nfe(c, 5, (x) => x)], { as: c })).documentos[0]!;
+  expect(sit(fixed)?.SitCodigo).toBe('100');
+});
+
+test('a resend of an authorised number with a wrong total gets the stored authorisation, not the rejection', async () => {
+  const c = await h.addCompany();
+  const first = (await h.call([nfe(c, 1, (x) => x)], { as: c })).documentos[0]!;
+  expect(sit(first)?.SitCodigo).toBe('100');
+  const again = (await h.call([nfe(c, 1, (x) => setTag(x, 'vNF', '90.00'))], { as: c })).documentos[0]!;
+  expect(sit(again)?.SitCodigo).toBe('100');
+  expect(again.DocProtocolo).toBe(first.DocProtocolo);
 });
 
 test('the first divergent total in SEFAZ order is the one answered (vProd 564 before vNF 610)', async () => {

@@ -56,9 +56,6 @@ function onCsc(ctx: CompanyContext, csc: Csc): void {
 }
 
 export async function planNfe(ctx: CompanyContext, draft: NfeDraft, uf: string): Promise<Issue | Refusal> {
-  // SEFAZ would refuse totals that differ from the items: answered here with its code, nothing sent.
-  const divergence = nfeTotalsDivergence(draft.tree, draft.modelo);
-  if (divergence) return { code: Number(divergence.cStat), text: divergenceText(divergence) };
   let qr: { qrCode?: string; urlChave: string; csc?: Csc } | undefined;
   if (draft.modelo === '65') {
     const urlChave = draft.infSuplem?.urlChave ?? urlChaveConsulta(uf, ctx.tpAmb);
@@ -72,8 +69,11 @@ export async function planNfe(ctx: CompanyContext, draft: NfeDraft, uf: string):
     qr = { qrCode: draft.infSuplem?.qrCode, urlChave, csc };
   }
   const dhEmi = emissionDateTime(ctx, draft, uf);
+  // SEFAZ would refuse totals that differ from the items: answered with its code, nothing sent.
+  const divergence = nfeTotalsDivergence(draft.tree, draft.modelo);
   return {
     dhEmi,
+    rejection: divergence && { code: Number(divergence.cStat), text: divergenceText(divergence) },
     numbered(n) {
       const cNF = randomCnf(String(n));
       return {

@@ -96,10 +96,10 @@ function ensureGroup(node: LayoutNode, name: string): LayoutNode {
  * the check before sending compares them.
  */
 export function completeTotals(tree: LayoutNode, modelo: string): void {
-  const amounts = nfeAmounts(tree, modelo);
   const tot = ensureGroup(ensureGroup(tree, 'total'), 'ICMSTot');
   const missing = ICMSTOT_FIELDS.filter((f) => !first(tot, f));
   if (missing.length === 0) return;
+  const amounts = nfeAmounts(tree, modelo);
   const computed = computeIcmsTot(amounts);
   for (const f of missing) {
     if (f === 'vTotTrib' && !amounts.items.some((it) => it.vTotTrib)) continue;
