@@ -12,6 +12,7 @@ import { reject, xMotivo, type Rejection } from '../cstat';
 import { dhRecbto, nextProtocol, nextRecibo, type ServiceContext, type SimulatorCore } from '../context';
 import { infRec, protNFe, retEnviNFe } from '../messages';
 import { authorisedCStat, checkNfeRules, epecDivergence, nfeFacts, summaryOf, type NfeFacts } from '../nfe-rules';
+import { totalsRejection } from '../nfe-amounts';
 import { sliceElements } from '../soap';
 import { feedNfe } from '../dfe-feed';
 import type { DocumentRecord, LoteNumber } from '../state';
@@ -65,6 +66,7 @@ function processNfe(core: SimulatorCore, ctx: ServiceContext, nfeXml: string, nf
   if (forced) return protNFe(ctx, { ...base, digVal, cStat: forced, xMotivo: xMotivo(forced) });
   const problem =
     checkNfeRules(f, ctx.auth, ctx.tpAmb, ctx.now, core.options) ??
+    totalsRejection(nfeDoc) ??
     (f.mod === '65' ? checkQrCode(core, f, digVal) : undefined) ??
     checkEpec(core, ctx, f) ??
     checkDuplicity(core, ctx, f);
