@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 import { createTestCa, issueCompanyCertificate, issueServerCertificate, loadOrCreateTestCa, toPfx, type TestCa, type Validity } from '../signing/testca';
 import { normalizeCnpj } from '../fiscal/cnpj';
-import { DEFAULT_CTE_CONSUMO, type CteConsumoLimits, type SimulatorCore } from './context';
+import { DEFAULT_CTE_CONSUMO, type CteConsumoLimits, type SimulatorCore, type SimulatorListeners } from './context';
 import { FaultController } from './faults';
 import { createHandler } from './http';
 import { SimulatorState } from './state';
@@ -34,6 +34,8 @@ export interface StartSimulatorOptions {
   /** CT-e 678 thresholds (default: cte.md §8's). */
   cteConsumo?: Partial<CteConsumoLimits>;
   now?: () => Date;
+  /** Notified of what the simulated SEFAZ registers (a manifestação: the DF-e distribution lists). */
+  listeners?: SimulatorListeners;
 }
 
 export interface RunningSimulator {
@@ -69,6 +71,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   const core: SimulatorCore = {
     state,
     ca,
+    listeners: opts.listeners ?? {},
     now: opts.now ?? (() => new Date()),
     recentPolls: new Map(),
     cteUsage: new Map(),
