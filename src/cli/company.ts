@@ -44,6 +44,7 @@ export function describeCompany(c: Company): string[] {
     `Parceiro: ${c.partnerId}`,
     `CSC NFC-e: ${c.hasCsc ? `id ${c.cscId}` : 'não configurado'}`,
     `Contingência: ${JSON.stringify(c.contingency)}`,
+    `Ciência automática (manifestação): ${c.autoCiencia ? 'ligada' : 'desligada'}`,
     `Criada em: ${c.createdAt.toISOString()}`,
   ];
 }
@@ -155,6 +156,15 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       io.out(`Contingência do modelo ${model} de ${company.cnpj}: ${options.join(' → ')} (transição ${mode})`);
       return;
     }
+    case 'dfe-ciencia': {
+      const { flags, positionals } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' } });
+      const company = await companyByCnpj(store, flags);
+      const [value] = positionals;
+      if (value !== 'on' && value !== 'off') throw new UsageError('uso: company dfe-ciencia --cnpj C on|off');
+      await store.updateCompany(company.id, { autoCiencia: value === 'on' });
+      io.out(`Ciência automática das NF-e recebidas por ${company.cnpj}: ${value === 'on' ? 'ligada' : 'desligada'}`);
+      return;
+    }
     case 'enable':
     case 'disable': {
       const { flags } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' } });
@@ -179,6 +189,6 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       return;
     }
     default:
-      throw new UsageError('uso: company add|cert|csc|contingency|enable|disable|list|show (veja o README)');
+      throw new UsageError('uso: company add|cert|csc|contingency|dfe-ciencia|enable|disable|list|show (veja o README)');
   }
 }

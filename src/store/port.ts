@@ -75,6 +75,8 @@ export interface Company {
   cscId: string | null;
   hasCsc: boolean;
   contingency: ContingencySettings;
+  /** Sends ciência (210210) for every NF-e captured where the company is destinatário (autoCiencia). */
+  autoCiencia: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -101,6 +103,7 @@ export interface CompanyPatch {
   /** null removes the CSC. */
   csc?: string | null;
   contingency?: ContingencySettings;
+  autoCiencia?: boolean;
 }
 
 export interface CreatedCompany {

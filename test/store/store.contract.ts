@@ -113,6 +113,9 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(JSON.stringify(updated)).not.toContain('CSC-SECRETO-123');
         expect(await store.getCompanyCsc(company.id)).toEqual({ cscId: '000001', csc: 'CSC-SECRETO-123' });
         expect((await store.updateCompany(company.id, { csc: null }))?.hasCsc).toBe(false);
+        expect(company.autoCiencia).toBe(false);
+        expect((await store.updateCompany(company.id, { autoCiencia: true }))?.autoCiencia).toBe(true);
+        expect((await store.getCompany(company.id))?.autoCiencia).toBe(true);
         expect(await store.getCompanyCsc(company.id)).toBeUndefined();
         const rotated = await store.rotateCompanyAccessKey(company.id);
         expect(rotated).toMatch(/^[0-9a-f]{32}$/);
