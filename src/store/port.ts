@@ -222,7 +222,15 @@ export interface DocumentGuard {
   docStatus?: DocStatus[];
 }
 
+/**
+ * The série of the company's reference rows to NF-e it received as destinatário (their manifestação):
+ * no NF-e série is negative, so such a row never takes a number of the company's own.
+ */
+export const RECEIVED_SERIE = -1;
+
 export interface DocumentQuery {
+  /** The company's own documents only: not its reference rows to NF-e it received (RECEIVED_SERIE). */
+  ownOnly?: boolean;
   tpAmb?: TpAmb;
   model?: DocModel;
   serie?: number;

@@ -11,7 +11,7 @@ import { migrate } from './migrations';
 import { ReadCache } from './read-cache';
 import { XmlMemo } from './xml-memo';
 import {
-  StoreError,
+  RECEIVED_SERIE, StoreError,
   type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
   type ContingencyScope, type ContingencyStateInput, type CreatedCompany, type CreatedPartner, type DocModel,
   type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type DocumentXml, type DocumentXmlField, type Environment,
@@ -588,6 +588,7 @@ export class SqlStore implements Store {
     if (filter.tpAmb) w.add('tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('model = @model', { model: filter.model });
     if (filter.serie !== undefined) w.add('serie = @serie', { serie: filter.serie });
+    if (filter.ownOnly) w.add('serie <> @received', { received: RECEIVED_SERIE });
     if (filter.numeroFrom !== undefined) w.add('numero >= @n_from', { n_from: filter.numeroFrom });
     if (filter.numeroTo !== undefined) w.add('numero <= @n_to', { n_to: filter.numeroTo });
     if (filter.chave) w.add('chave = @chave', { chave: filter.chave });

@@ -4,6 +4,7 @@
 // stored and answered in InvoiCy's event reply. Then the refusals (575, 655, 596 with the simulator's
 // clock moved, 210240 without xJust before sending) and the automatic ciência (sent once, never twice).
 import { CompanyContext } from '../../src/emission/context';
+import { formatDateTime } from '../../src/fiscal/datetime';
 import { autoCiencia, type ResNFeFacts } from '../../src/emission/manifestacao/auto-ciencia';
 import { receivedNfe } from '../../src/emission/manifestacao/received';
 import type { ManifestacaoRegistered } from '../../src/simulator/context';
@@ -11,7 +12,7 @@ import { startHarness, SCHEMAS_DIR, type Harness, type ReplyDocument, type TestC
 import { simpleNfe } from '../support/samples';
 import { decodeB64, ourVerify } from '../support/checks';
 import { eventoXml } from './event-support';
-import { sit } from './jobs-support';
+import { consultaByKey, sit } from './jobs-support';
 
 const DAY = 86_400_000;
 let h: Harness;
@@ -104,6 +105,12 @@ describe('the four events, by the destinatário, at the Ambiente Nacional', () =
     expect([sit(own).SitCodigo, own.DocNumero, own.DocSerie]).toEqual(['100', '1', chave.slice(22, 25)]);
     const byNumber = await h.store.findDocumentByNumber(dest.company.id, '2', '55', Number(chave.slice(22, 25)), 1);
     expect(byNumber?.chave).toBe(own.DocChaAcesso);
+    // The Consulta of the company's own documents leaves the received NF-e out.
+    expect(await consultaByKey(h, dest, chave)).toMatchObject({ DocSitCodigo: '117' });
+    const today = formatDateTime(new Date(), '-03:00').slice(0, 10); // the company's (RS) date
+    const byDate = `<Consulta><ModeloDocumento>NFe</ModeloDocumento><Versao>4.00</Versao><tpAmb>2</tpAmb><CnpjEmissor>${dest.cnpj}</CnpjEmissor>` +
+      `<DataInclusaoInicial>${today}</DataInclusaoInicial><DataInclusaoFinal>${today}</DataInclusaoFinal></Consulta>`;
+    expect((await h.call([byDate], { as: dest })).documentos.map((d) => d.DocChaAcesso)).toEqual([own.DocChaAcesso]);
   });
 });
 

@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import {
-  SecretBox, SecretError, StoreError,
+  RECEIVED_SERIE, SecretBox, SecretError, StoreError,
   type Company, type DocumentRecord, type DocumentXml, type Store,
 } from '../../src/store';
 
@@ -305,6 +305,10 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(await store.queryDocuments(company.id, { model: '55', limit: 2 })).toHaveLength(2);
         expect(await store.queryDocuments(company.id, { includedFrom: new Date(Date.now() + 60_000) })).toHaveLength(0);
         expect(await store.queryDocuments(company.id, { stage: [] })).toHaveLength(0);
+        // A reference row to an NF-e the company received is left out of its own documents.
+        await store.allocateAndInsertDocument(company.id, { tpAmb: '2', model: '55', serie: RECEIVED_SERIE, docStatus: 2 });
+        expect(await store.queryDocuments(company.id, { model: '55', docStatus: [2] })).toHaveLength(4);
+        expect(nums(await store.queryDocuments(company.id, { model: '55', docStatus: [2], ownOnly: true }))).toEqual([1, 3, 5]);
       });
 
       it('finds due documents across companies for jobs, by status, stage and UF', async () => {

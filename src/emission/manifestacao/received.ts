@@ -1,14 +1,13 @@
 // The NF-e of another company that names this company as destinatário (its manifestação, issue 15 §2).
 // Events hang on a document row, so the company keeps a reference row for the key: authorised,
-// settled and outside its numbering — in a série of its own, RECEIVED_SERIE (no NF-e série is
-// negative), numbered in arrival order, so a supplier's série and number never take one of the
-// company's own numbers nor collide with another supplier's. The row is handed out with the key's série
-// and number, which is what the ERP and the replies know the NF-e by.
+// settled and outside its numbering — in a série of its own, RECEIVED_SERIE (store/port.ts),
+// numbered in arrival order, so a supplier's série and number never take one of the company's own
+// numbers nor collide with another supplier's; the Consulta of the company's own documents leaves these
+// rows out. The row is handed out with the key's série and number, which is what the ERP and the
+// replies know the NF-e by.
 import { DOC_STATUS } from '../../fiscal/document-state';
-import type { DocumentRecord } from '../../store/port';
+import { RECEIVED_SERIE, type DocumentRecord } from '../../store/port';
 import type { CompanyContext } from '../context';
-
-export const RECEIVED_SERIE = -1;
 
 /** What is known of a received NF-e when its row is created (from its resNFe); unknown: null. */
 export interface ReceivedFacts {
