@@ -85,16 +85,19 @@ describe('the four events, by the destinatário, at the Ambiente Nacional', () =
     expect(heard).toContainEqual({ tpAmb: '2', chave, destDoc: dest.cnpj, tpEvento: tp, procEventoXml: expect.stringContaining(`<chNFe>${chave}</chNFe>`) });
   });
 
-  test('a conclusive event twice (sequence 2, Ajuste SINIEF 43/23), a third time 594 before sending', async () => {
+  test('a conclusive event twice with EvenSeq 2 (Ajuste SINIEF 43/23); a resend gets the stored answer; EvenSeq 3 is 594 before sending', async () => {
     const dest = await h.addCompany();
     const chave = await received(dest);
-    expect(sit(await manifest(dest, chave, '210200')).SitCodigo).toBe('135');
-    const second = await manifest(dest, chave, '210200');
+    const first = await manifest(dest, chave, '210200');
+    expect(sit(first).SitCodigo).toBe('135');
+    const second = await manifest(dest, chave, '210200', { seq: 2 });
     expect([sit(second).SitCodigo, second.DocEvenSeq]).toEqual(['135', '2']);
     h.sim.faults.add({ authorizer: '*', service: 'NFeRecepcaoEvento4', mode: 'reject', cStat: '999', times: 1 });
-    expect(sit(await manifest(dest, chave, '210200'))).toMatchObject({ SitCodigo: '594' });
+    const resent = await manifest(dest, chave, '210200');
+    expect([sit(resent).SitCodigo, resent.DocEvenSeq, resent.DocProtocolo]).toEqual(['135', '1', first.DocProtocolo]);
     expect(sit(await manifest(dest, chave, '210200', { seq: 3 }))).toMatchObject({ SitCodigo: '594', SitDescricao: expect.stringMatching(/permitido de 1 a 2/) });
     expect(h.sim.faults.list()).toHaveLength(1);
+    expect(heard.filter((e) => e.chave === chave)).toHaveLength(2);
   });
 
   test('the destinatário\'s own numbers are untouched by a received NF-e of the same série and number', async () => {

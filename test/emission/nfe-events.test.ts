@@ -87,7 +87,7 @@ describe('plan', () => {
       { code: 222, text: expect.stringContaining('Protocolo de Autorização de Uso difere do cadastrado') as string }],
     ['CC-e keeps the ERP sequence (none: the next free one)', { tpEvento: '110110', xCorrecao: JUST }, '55', { tpEvento: '110110', nSeq: undefined }],
     ['ciência: sequence 1, descEvento only', { tpEvento: '210210', chave: NFE_KEY }, '55', { tpEvento: '210210', nSeq: 1, det: '<descEvento>Ciencia da Operacao</descEvento>' }],
-    ['confirmação without EvenSeq: the next free one', { tpEvento: '210200', chave: NFE_KEY }, '55', { tpEvento: '210200', nSeq: undefined, det: '<descEvento>Confirmacao da Operacao</descEvento>' }],
+    ['confirmação without EvenSeq: sequence 1', { tpEvento: '210200', chave: NFE_KEY }, '55', { tpEvento: '210200', nSeq: 1, det: '<descEvento>Confirmacao da Operacao</descEvento>' }],
     ['operação não realizada carries xJust', { tpEvento: '210240', chave: NFE_KEY, xJust: JUST, nSeq: 2 }, '55',
       { tpEvento: '210240', nSeq: 2, det: `<descEvento>Operacao nao Realizada</descEvento><xJust>${JUST}</xJust>` }],
     ['substituição names the key UF and the substitute', { tpEvento: '110112', xJust: JUST, chaveSubstituta: NFCE_KEY }, '65',

@@ -75,9 +75,9 @@ function manifestacaoHandler(tpEvento: string, descEvento: string): EventHandler
     plan(_ctx, { input }) {
       const j = justification(tpEvento, input);
       if ('code' in j) return Promise.resolve(j);
-      // Without EvenSeq: the ciência is sequence 1 (a resend gets its stored answer), a conclusive event the next free one.
-      const nSeq = input.nSeq ?? (maxSeq === 1 ? 1 : undefined);
-      return Promise.resolve({ tpEvento, nSeq, det: detManifestacao({ descEvento, xJust: j.xJust }) });
+      // Without EvenSeq: sequence 1, so a resend gets its stored answer; the second occurrence of a
+      // conclusive event is asked for with EvenSeq 2 (InvoiCy's layout: EvenSeq controls repetitions).
+      return Promise.resolve({ tpEvento, nSeq: input.nSeq ?? 1, det: detManifestacao({ descEvento, xJust: j.xJust }) });
     },
     checkState: (ctx, doc) => stateRefusal(ctx, tpEvento, doc.id, doc.dhAut),
   };
