@@ -3,6 +3,7 @@
 import type { ColumnTypes, SqlDriver } from '../driver';
 import { initialSchema } from './001-initial';
 import { detachedXml } from './002-detached-xml';
+import { voidGaps } from './003-void-gaps';
 import { manifestacao } from './007-manifestacao';
 
 export interface Migration {
@@ -14,6 +15,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initialSchema },
   { version: 2, name: 'detached-xml', statements: detachedXml },
+  { version: 3, name: 'void-gaps', statements: voidGaps },
   { version: 7, name: 'manifestacao', statements: manifestacao },
 ];
 
