@@ -490,7 +490,8 @@ export interface Store {
   /**
    * What the numbering-gap rule (fiscal/numbering-gaps.ts) needs of each série of the company, in one
    * read: the runs of numbers with a document, the documents not settled for good, the inutilização
-   * ranges holding their numbers. Ordered by tpAmb, model, série.
+   * ranges holding their numbers. Ordered by tpAmb, model, série. The reference rows to NF-e the
+   * company received (RECEIVED_SERIE) are no série of its own and never appear.
    */
   numberingFacts(companyId: string, filter?: NumberingQuery): Promise<SerieNumbering[]>;
 

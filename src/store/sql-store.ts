@@ -629,13 +629,13 @@ export class SqlStore implements Store {
       `SELECT 'd' AS src, tp_amb, model, serie, numero AS n_ini, numero AS n_fin, prev_numero, next_numero, doc_status, discard_requested, created_at, updated_at
        FROM (SELECT tp_amb, model, serie, numero, doc_status, discard_requested, created_at, updated_at,
                LAG(numero) OVER (${series}) AS prev_numero, LEAD(numero) OVER (${series}) AS next_numero
-             FROM documents WHERE ${w.sql}) x
+             FROM documents WHERE ${w.sql} AND serie <> @received) x
        WHERE doc_status NOT IN (${SETTLED_STATUSES.join(', ')})
           OR prev_numero IS NULL OR prev_numero <> numero - 1 OR next_numero IS NULL OR next_numero <> numero + 1
        UNION ALL
        SELECT 'i' AS src, tp_amb, model, serie, n_ini, n_fin, NULL, NULL, NULL, NULL, created_at, updated_at
        FROM inutilizacoes WHERE ${w.sql} AND ${BLOCKING_INUT}
-       ORDER BY tp_amb, model, serie, n_ini`, w.params));
+       ORDER BY tp_amb, model, serie, n_ini`, { ...w.params, received: RECEIVED_SERIE }));
     const out: SerieNumbering[] = [];
     for (const r of rows) {
       const [tpAmb, model, serie] = [String(r.tp_amb), String(r.model) as DocModel, Number(r.serie)];

@@ -402,6 +402,8 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         await store.insertDocument(company.id, { ...key, serie: 2, numero: 5, docStatus: 2 });
         await store.insertDocument(company.id, { ...key, model: '65', numero: 1, docStatus: 2, discardRequested: true });
         await store.insertDocument(other.id, { ...key, numero: 5, docStatus: 2 });
+        // Reference rows to NF-e the company received are no série of its own.
+        await store.allocateAndInsertDocument(company.id, { ...key, serie: RECEIVED_SERIE, docStatus: 2 });
         await store.insertInutilizacao(company.id, { ...key, nIni: 9, nFin: 10, justificativa: 'Numeração pulada por falha', status: 'authorized' });
         await store.insertInutilizacao(company.id, { ...key, nIni: 5, nFin: 5, justificativa: 'Numeração pulada por falha', status: 'rejected' });
 
