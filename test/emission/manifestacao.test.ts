@@ -183,12 +183,15 @@ describe('autoCiencia', () => {
     c.company = (await h.store.updateCompany(c.company.id, { autoCiencia: true }))!;
   }
 
-  test('sends the ciência once and never twice', async () => {
+  test('sends the ciência once and never twice; the Ambiente Nacional then releases the full nfeProc', async () => {
     const dest = await h.addCompany();
     await optIn(dest);
     const res = await facts(dest);
+    const nsus = () => h.sim.dfe.position({ doc: dest.cnpj }).maxNSU;
+    const summaries = nsus(); // the resNFe
     const first = await autoCiencia(contextOf(dest), res);
     expect(first).toMatchObject({ sent: true, event: { tpEvento: '210210', nSeq: 1, status: 'registered', cStat: '135' } });
+    expect(nsus()).toBe(summaries + 1);
     expect(heard.filter((e) => e.chave === res.chNFe)).toEqual([expect.objectContaining({ tpEvento: '210210', destDoc: dest.cnpj })]);
     expect(await autoCiencia(contextOf(dest), res)).toEqual({ sent: false, reason: 'ja-manifestada' });
     const row = await h.store.findDocumentByChave(dest.company.id, res.chNFe);
@@ -198,6 +201,7 @@ describe('autoCiencia', () => {
     const erp = await manifest(dest, res.chNFe, '210210');
     expect([sit(erp).SitCodigo, erp.DocEvenSeq]).toEqual(['135', '1']);
     expect(heard.filter((e) => e.chave === res.chNFe)).toHaveLength(1);
+    expect(nsus()).toBe(summaries + 1);
   });
 
   test('concurrent calls for one resNFe send one ciência', async () => {

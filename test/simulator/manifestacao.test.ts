@@ -1,5 +1,5 @@
 // The Ambiente Nacional's RecepcaoEvento for the destinatário's manifestação (cOrgao 91) over mutual-TLS
-// HTTPS: 135 and the listener the DF-e distribution lists hang on, then each rule of
+// HTTPS: 135, the DF-e distribution it feeds and the optional listener, then each rule of
 // fiscal/manifestacao.ts as the simulator applies it (575, 594, 650/651, 573, 655, 596 with the clock
 // moved), the signature, and that only the AN takes these events.
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
@@ -54,9 +54,14 @@ async function manifest(chave: string, tpEvento: string, o: { nSeq?: number; cer
   return call(sim.httpsUrl, sim.ca, o.path ?? '/AN/NFeRecepcaoEvento4', 'NFeRecepcaoEvento4', envEvento([await ev]), { cert });
 }
 
-test.each(['210200', '210210', '210220', '210240'])('%s by the destinatário: 135 at the AN, the listener hears it', async (tpEvento) => {
+test.each([
+  ['210200', 1], ['210210', 1], ['210220', 0], ['210240', 1],
+])('%s by the destinatário: 135 at the AN, the listener hears it, the DF-e lists get %i nfeProc for it and its procEventoNFe for the emitter', async (tpEvento, released) => {
   const { chave } = await authorized();
+  const nsus = () => [sim.dfe.position({ doc: DEST_CNPJ }).maxNSU, sim.dfe.position({ doc: EMIT_CNPJ }).maxNSU];
+  const [dest, emit] = nsus();
   const r = await manifest(chave, tpEvento);
+  expect(nsus()).toEqual([dest + released, emit + 1]);
   expect(r.cStats).toEqual(['128', '135']);
   expect(tagValue(r.body, 'cOrgao')).toBe('91');
   expect(tagValue(r.body, 'xEvento')).toBe(DESC[tpEvento]);

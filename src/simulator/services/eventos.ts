@@ -3,7 +3,7 @@
 // 110110 CC-e, 110112 NFC-e cancel by substitution (all three: 577/579 dhEvento vs the NF-e),
 // 110140 EPEC (AN only, answers 136, nProt 891…, 142 while older EPECs are unreconciled); at the AN
 // also the destinatário's manifestação (210200/210210/210220/210240, fiscal/manifestacao.ts), which
-// notifies the core's listener once registered.
+// once registered feeds the DF-e distribution (dfe-feed.ts onManifestacao) and the core's listener.
 import type { DocModel } from '../../fiscal/document-state';
 import { chaveDv, isChaveFormat } from '../../fiscal/chave';
 import { cnpjRoot } from '../../fiscal/cnpj';
@@ -14,6 +14,7 @@ import { ufFromCode } from '../../fiscal/ufs';
 import { servesUf } from '../authorizers';
 import { reject, xMotivo, type Rejection } from '../cstat';
 import { dhRecbto, nextProtocol, type ServiceContext, type SimulatorCore } from '../context';
+import { feedNfeEvent, onManifestacao } from '../dfe-feed';
 import { procEventoNFe, retEnvEvento, retEvento } from '../messages';
 import { sliceElements } from '../soap';
 import type { DocSummary, DocumentRecord } from '../state';
@@ -199,6 +200,9 @@ const HANDLERS: Record<string, (core: SimulatorCore, ctx: ServiceContext, e: Eve
   ...Object.fromEntries(Object.keys(MANIFESTACAO).map((tp) => [tp, manifestacao])),
 };
 
+/** Events of an NF-e that reach its parties through the DF-e distribution. */
+const DISTRIBUTED = new Set(['110111', '110110']);
+
 const X_EVENTO: Record<string, string> = {
   '110111': 'Cancelamento registrado',
   '110110': 'Carta de Correção registrada',
@@ -226,7 +230,14 @@ function processEvento(core: SimulatorCore, ctx: ServiceContext, e: EventInput):
     procXml, summary: registered.summary, createdAtMs: ctx.now.getTime(),
   });
   if (registered.cancels) core.state.setStatus(e.chave, ctx.tpAmb, 'cancelled');
+  if (DISTRIBUTED.has(e.tpEvento)) {
+    feedNfeEvent(core, ctx.tpAmb, {
+      cOrgao: e.cOrgao, author: e.author, chNFe: e.chave, dhEvento: e.dhEvento, tpEvento: e.tpEvento, nSeqEvento: String(e.nSeq),
+      xEvento: X_EVENTO[e.tpEvento], dhRecbto: base.dhRegEvento, nProt, procXml,
+    }, ctx.now.getTime());
+  }
   if (registered.destDoc !== undefined) {
+    onManifestacao(core, { tpAmb: ctx.tpAmb, chave: e.chave, tpEvento: e.tpEvento, author: registered.destDoc, procEventoXml: procXml, atMs: ctx.now.getTime() });
     core.listeners.manifestacaoRegistered?.({ tpAmb: ctx.tpAmb, chave: e.chave, destDoc: registered.destDoc, tpEvento: e.tpEvento, procEventoXml: procXml });
   }
   return ret;
