@@ -45,6 +45,7 @@ export function describeCompany(c: Company): string[] {
     `CSC NFC-e: ${c.hasCsc ? `id ${c.cscId}` : 'não configurado'}`,
     `Contingência: ${JSON.stringify(c.contingency)}`,
     `Pulos de numeração: ${c.voidGaps ? 'inutilizados automaticamente' : 'somente relatório'}`,
+    `Ciência automática (manifestação): ${c.autoCiencia ? 'ligada' : 'desligada'}`,
     `Criada em: ${c.createdAt.toISOString()}`,
   ];
 }
@@ -167,6 +168,15 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       io.out(`Distribuição DF-e do modelo ${model} de ${company.cnpj} ${onOff === 'on' ? `ativada (a partir do NSU ${state.ultNSU})` : 'desativada (a posição é mantida)'}`);
       return;
     }
+    case 'dfe-ciencia': {
+      const { flags, positionals } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' } });
+      const company = await companyByCnpj(store, flags);
+      const [value] = positionals;
+      if (value !== 'on' && value !== 'off') throw new UsageError('uso: company dfe-ciencia --cnpj C on|off');
+      await store.updateCompany(company.id, { autoCiencia: value === 'on' });
+      io.out(`Ciência automática das NF-e recebidas por ${company.cnpj}: ${value === 'on' ? 'ligada' : 'desligada'}`);
+      return;
+    }
     case 'numbering': {
       const { flags } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' }, 'void-gaps': { type: 'string' } });
       const company = await companyByCnpj(store, flags);
@@ -202,6 +212,6 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       return;
     }
     default:
-      throw new UsageError('uso: company add|cert|csc|contingency|dfe|numbering|enable|disable|list|show (veja o README)');
+      throw new UsageError('uso: company add|cert|csc|contingency|dfe|dfe-ciencia|numbering|enable|disable|list|show (veja o README)');
   }
 }
