@@ -15,6 +15,7 @@ export type Environment = 'homologacao' | 'producao';
 export type TpAmb = '1' | '2';
 // The document's states are the domain's words (fiscal/document-state.ts); the store persists them.
 import type { DocModel, DocStage, DocStatus } from '../fiscal/document-state';
+import type { SerieNumbering } from '../fiscal/numbering-gaps';
 export { DOC_STATUS, type DocModel, type DocStage, type DocStatus } from '../fiscal/document-state';
 
 /** Failures the caller can act on; `message` is Portuguese, meant for ERPs and support staff. */
@@ -75,6 +76,8 @@ export interface Company {
   cscId: string | null;
   hasCsc: boolean;
   contingency: ContingencySettings;
+  /** The numbering-gap job voids this company's gaps by inutilização; off: it only reports them. */
+  voidGaps: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -90,6 +93,7 @@ export interface NewCompany {
   cscId?: string | null;
   csc?: string | null;
   contingency?: ContingencySettings;
+  voidGaps?: boolean;
 }
 
 export interface CompanyPatch {
@@ -101,6 +105,7 @@ export interface CompanyPatch {
   /** null removes the CSC. */
   csc?: string | null;
   contingency?: ContingencySettings;
+  voidGaps?: boolean;
 }
 
 export interface CreatedCompany {
@@ -255,6 +260,13 @@ export interface SequenceKey {
   tpAmb: TpAmb;
   model: DocModel;
   serie: number;
+}
+
+/** Which séries numberingFacts reads (all of the company's when empty). */
+export interface NumberingQuery {
+  tpAmb?: TpAmb;
+  models?: DocModel[];
+  serie?: number;
 }
 
 // ---------------------------------------------------------------- events
@@ -464,6 +476,12 @@ export interface Store {
   queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentRecord[]>;
   /** Across companies, for jobs; ordered by nextAttemptAt then inclusion. */
   findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentRecord[]>;
+  /**
+   * What the numbering-gap rule (fiscal/numbering-gaps.ts) needs of each série of the company, in one
+   * read: the runs of numbers with a document, the documents not settled for good, the inutilização
+   * ranges holding their numbers. Ordered by tpAmb, model, série.
+   */
+  numberingFacts(companyId: string, filter?: NumberingQuery): Promise<SerieNumbering[]>;
 
   insertEvent(companyId: string, event: NewEvent): Promise<EventRecord>;
   /**

@@ -4,32 +4,19 @@ import { formatDateTime } from '../../fiscal/datetime';
 import { ufOffset } from '../../fiscal/ufs';
 import type { OrderedNode } from '../../xml/parse';
 import { textAt } from '../../xml/ordered';
-import { isGroup, type SElement, type SParticle } from '../definition';
 import { emissionTime, LOCAL_DATETIME } from '../emission-time';
 import { layoutError } from '../errors';
 import { normalizeValue } from '../format';
 import { buildTree, firstGroup as group, firstValue as first, readEnvio } from '../tree';
 import type { LayoutError, LayoutNode } from '../types';
-import { nfeLayout } from './definition';
+import { completeTotals } from './amounts';
+import { nfeLayout, sefazElement } from './definition';
+import { completePayment } from './payment';
 import { renderChecked } from './render';
 import type { NfeDraft, ParseResult } from './types';
 
 const MODELS: Record<string, '55' | '65'> = { nfe: '55', nfce: '65', '55': '55', '65': '65' };
 
-
-/** The SEFAZ element at a path of infNFe (for value formats of draft fields). */
-function sefazElement(path: string[]): SElement | undefined {
-  let cur: SElement | undefined = nfeLayout().sefaz;
-  const find = (ps: SParticle[], n: string): SElement | undefined => {
-    for (const p of ps) {
-      const hit = isGroup(p) ? find(p.items, n) : p.name === n ? p : undefined;
-      if (hit) return hit;
-    }
-    return undefined;
-  };
-  for (const seg of path) cur = cur && find(cur.content ?? [], seg);
-  return cur;
-}
 
 function total(root: LayoutNode, name: string): string {
   const v = first(group(group(root, 'total'), 'ICMSTot'), name) ?? '';
@@ -51,6 +38,8 @@ export function parseNfeEnvio(xmlText: string, parsed?: OrderedNode[]): ParseRes
   const walked = buildTree(envio, nfeLayout().invoicy, modelo);
   errors.push(...walked.errors);
   const root = walked.root;
+  completeTotals(root, modelo ?? '55');
+  completePayment(root, modelo, errors);
   const dropped = walked.dropped;
   const ide = group(root, 'ide');
   const emit = group(root, 'emit');
