@@ -45,6 +45,7 @@ export function describeCompany(c: Company): string[] {
     `CSC NFC-e: ${c.hasCsc ? `id ${c.cscId}` : 'não configurado'}`,
     `Contingência: ${JSON.stringify(c.contingency)}`,
     `Pulos de numeração: ${c.voidGaps ? 'inutilizados automaticamente' : 'somente relatório'}`,
+    `Ciência automática (manifestação): ${c.autoCiencia ? 'ligada' : 'desligada'}`,
     `Criada em: ${c.createdAt.toISOString()}`,
   ];
 }
@@ -156,6 +157,15 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       io.out(`Contingência do modelo ${model} de ${company.cnpj}: ${options.join(' → ')} (transição ${mode})`);
       return;
     }
+    case 'dfe-ciencia': {
+      const { flags, positionals } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' } });
+      const company = await companyByCnpj(store, flags);
+      const [value] = positionals;
+      if (value !== 'on' && value !== 'off') throw new UsageError('uso: company dfe-ciencia --cnpj C on|off');
+      await store.updateCompany(company.id, { autoCiencia: value === 'on' });
+      io.out(`Ciência automática das NF-e recebidas por ${company.cnpj}: ${value === 'on' ? 'ligada' : 'desligada'}`);
+      return;
+    }
     case 'numbering': {
       const { flags } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' }, 'void-gaps': { type: 'string' } });
       const company = await companyByCnpj(store, flags);
@@ -191,6 +201,6 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       return;
     }
     default:
-      throw new UsageError('uso: company add|cert|csc|contingency|numbering|enable|disable|list|show (veja o README)');
+      throw new UsageError('uso: company add|cert|csc|contingency|dfe-ciencia|numbering|enable|disable|list|show (veja o README)');
   }
 }

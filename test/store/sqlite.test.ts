@@ -57,7 +57,9 @@ describe('sqlite file specifics', () => {
     await again.close();
     const raw = new Database(path.join(dir, SQLITE_FILE_NAME), { readonly: true });
     try {
-      expect(raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'detached-xml' }, { version: 3, name: 'void-gaps' }]);
+      expect(raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
+        { version: 1, name: 'initial' }, { version: 2, name: 'detached-xml' }, { version: 3, name: 'void-gaps' }, { version: 7, name: 'manifestacao' },
+      ]);
     } finally {
       raw.close();
     }

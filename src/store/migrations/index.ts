@@ -4,6 +4,7 @@ import type { ColumnTypes, SqlDriver } from '../driver';
 import { initialSchema } from './001-initial';
 import { detachedXml } from './002-detached-xml';
 import { voidGaps } from './003-void-gaps';
+import { manifestacao } from './007-manifestacao';
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initialSchema },
   { version: 2, name: 'detached-xml', statements: detachedXml },
   { version: 3, name: 'void-gaps', statements: voidGaps },
+  { version: 7, name: 'manifestacao', statements: manifestacao },
 ];
 
 /** Applies pending migrations; returns the versions applied now. */
