@@ -86,7 +86,7 @@ function startJobs(store: Store, deps: EmissionDeps, followUpOptions: Partial<Fo
   const { schedules, maxRunMs, leaseTtlMs, probeIntervals } = loadJobConfig(process.env);
   const scheduler = new JobScheduler({ store, maxRunMs, leaseTtlMs });
   const source = sefazDistributionSource(distribution, async (company) => (await new CompanyContext(deps, company).certificate()).credentials);
-  scheduler.register(dfeDistributionJob({ store, source, owner: scheduler.owner, options: distributionOptionsFromEnv(process.env), clock: deps.clock }, schedules['dfe-distribution']));
+  scheduler.register(dfeDistributionJob({ store, source, owner: scheduler.owner, options: deps.distribution, clock: deps.clock }, schedules['dfe-distribution']));
   scheduler.register(contingencyProbeJob({ store, status: scopeStatusOf(deps), credentialsFor: companyCredentialsFor(deps), intervals: probeIntervals }, schedules['contingency-probe']));
   const followUp = { ...deps, options: followUpOptions };
   scheduler.register(startupRecoveryJob(followUp, schedules['startup-recovery']));
@@ -137,6 +137,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     contingency: { svcMaps: { '55': config.svcMap, '57': config.cteSvcMap }, xJust: config.contingencyXJust },
     lotePolling: opts.lotePolling,
     unknownFateWaitMs: followUpOptions.unknownFateWaitMs,
+    distribution: distributionOptionsFromEnv(process.env),
   };
   const backend = createEmissionBackend(emissionDeps);
   const distribution: DistCall = (t, c, req) => sefaz.distribuicao(t, c, req);
