@@ -9,7 +9,7 @@ export const PAGE_SIZE = 50;
 export interface PageInput {
   /** The ERP's cursor: documents after this NSU. */
   after: number;
-  /** Captured NSUs above `after`, ascending (at least PAGE_SIZE + 1 when there are that many). */
+  /** Captured NSUs above `after`, ascending (the first PAGE_SIZE are enough). */
   captured: readonly number[];
   /** The lowest NSU above `after` still pending recovery (consNSU), if any. */
   lowestPending?: number;
