@@ -3,7 +3,7 @@ export { parseNfeEnvio } from './nfe/parse';
 export { nfeChave, renderNfe, HOMOLOGACAO_DEST_XNOME, HOMOLOGACAO_XPROD } from './nfe/render';
 export { epecSummary, type EpecSummary } from './nfe/epec';
 export type { LayoutError } from './types';
-export { treeWithSerie } from './tree';
+export { treeWithSerie, type UnknownFields } from './tree';
 export type { DestDoc, NfeDraft, ParseResult, RenderOptions } from './nfe/types';
 // CT-e 4.00 layout → SEFAZ CT-e XML.
 export { parseCteEnvio } from './cte/parse';
