@@ -22,6 +22,7 @@ uso:
       (senha também por FISCAL_PFX_PASSWORD ou, num terminal, digitada sem eco)
   fiscal-gateway company csc --cnpj CNPJ --id ID --csc CSC
   fiscal-gateway company contingency --cnpj CNPJ --model 55|65 --options SVC,EPEC,NONE [--mode invoicy|focus --serie N]
+  fiscal-gateway company layout --cnpj CNPJ --unknown-fields reject|ignore
   fiscal-gateway company enable|disable --cnpj CNPJ
   fiscal-gateway company list
   fiscal-gateway company show --cnpj CNPJ

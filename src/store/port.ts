@@ -60,6 +60,9 @@ export interface ModelContingencySettings {
 
 export type ContingencySettings = Partial<Record<DocModel, ModelContingencySettings>>;
 
+/** What the NF-e/NFC-e reader does with a field its layout does not know: 145 (default) or leave it out, logged. */
+export type UnknownFieldsPolicy = 'reject' | 'ignore';
+
 /** Company as listed/shown: never carries secrets (see getCompanyAccessKey / getCompanyCsc). */
 export interface Company {
   id: string;
@@ -75,6 +78,7 @@ export interface Company {
   cscId: string | null;
   hasCsc: boolean;
   contingency: ContingencySettings;
+  unknownFields: UnknownFieldsPolicy;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -90,6 +94,7 @@ export interface NewCompany {
   cscId?: string | null;
   csc?: string | null;
   contingency?: ContingencySettings;
+  unknownFields?: UnknownFieldsPolicy;
 }
 
 export interface CompanyPatch {
@@ -101,6 +106,7 @@ export interface CompanyPatch {
   /** null removes the CSC. */
   csc?: string | null;
   contingency?: ContingencySettings;
+  unknownFields?: UnknownFieldsPolicy;
 }
 
 export interface CreatedCompany {

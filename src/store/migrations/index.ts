@@ -3,6 +3,7 @@
 import type { ColumnTypes, SqlDriver } from '../driver';
 import { initialSchema } from './001-initial';
 import { detachedXml } from './002-detached-xml';
+import { unknownFields } from './003-unknown-fields';
 
 export interface Migration {
   version: number;
@@ -13,6 +14,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initialSchema },
   { version: 2, name: 'detached-xml', statements: detachedXml },
+  { version: 3, name: 'unknown-fields', statements: unknownFields },
 ];
 
 /** Applies pending migrations; returns the versions applied now. */
