@@ -5,8 +5,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseNfeEnvio, renderNfe, type NfeDraft, type RenderOptions } from '../../src/layout';
 import { checkValue } from '../../src/layout/format';
-import { nfeSefazElement } from '../../src/layout/nfe/definition';
+import type { IField } from '../../src/layout/definition';
+import { nfeLayout, nfeSefazElement } from '../../src/layout/nfe/definition';
 import { NFE_TOLERANCE } from '../../src/layout/nfe/tolerance';
+import { tolerateNfe } from '../../src/layout/nfe/tolerate';
+import { kidsOf } from '../../src/xml/ordered';
+import { parseXmlOrdered } from '../../src/xml/parse';
 import { loadXsdValidator } from '../../src/xml/xsd';
 import { examplesDir, nfeXsd, TEST_CNPJ, withPlaceholderSignature, withTestEmitter } from './helpers';
 
@@ -39,6 +43,29 @@ describe('the tolerance table', () => {
       expect(checkValue('0', el?.type)).toBeDefined();
     },
   );
+
+  test('leaves the parsed input as it was, and passes a document with nothing to tolerate on as it is', () => {
+    const envio = (xml: string) => kidsOf(parseXmlOrdered(xml, { removeNSPrefix: true })[0]!);
+    const parsed = envio(leftovers);
+    const copy = JSON.parse(JSON.stringify(parsed)) as unknown;
+    expect(tolerateNfe(parsed).envio).not.toEqual(parsed);
+    expect(parsed).toEqual(copy);
+    const clean = envio(fs.readFileSync(path.join(examplesDir, 'NFe/Exemplo_NFe Simples 4.0.xml'), 'utf8').replace(/^\uFEFF/, ''));
+    expect(tolerateNfe(clean)).toEqual({ envio: clean, notes: [] });
+    expect(tolerateNfe(clean).envio).toBe(clean);
+  });
+
+  test('the fields it omits or completes are layout fields; the leftovers it maps or drops are not (clEnq aside: an InvoiCy-only field)', () => {
+    const known = (p: string) => {
+      let f: IField | undefined = nfeLayout().invoicy;
+      for (const seg of p.split('/').slice(1)) f = f?.children?.find((c) => c.name === seg);
+      return f !== undefined;
+    };
+    for (const r of NFE_TOLERANCE) {
+      const inLayout = r.action.kind === 'omit-zero' || r.action.kind === 'retained-st-rate' || r.path.endsWith('/clEnq');
+      expect([r.path, known(r.path)]).toEqual([r.path, inLayout]);
+    }
+  });
 
   test('every rule says why', () => {
     for (const r of NFE_TOLERANCE) expect(r.why.length).toBeGreaterThan(10);

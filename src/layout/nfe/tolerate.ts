@@ -1,6 +1,7 @@
 // Applies the tolerance table (tolerance.ts) to an NF-e/NFC-e <Envio> before the layout reads it:
 // returns the children as a 4.00 document and one note per change, for the document's log line.
-// The parsed input is never modified (the SOAP layer parsed it once and may still hold it).
+// The parsed input is never modified (the SOAP layer parsed it once and may still hold it); groups
+// nothing changed in are passed on as they are, so a 4.00 document costs a walk, not a copy.
 import { retainedStRate } from '../../fiscal/icms-st';
 import { childNamed, kidsOf, localName, tagOf, textOf, type OrderedNode } from '../../xml/ordered';
 import { checkValue } from '../format';
@@ -35,6 +36,7 @@ interface Walk {
 function visit(children: OrderedNode[], path: string, src: string, w: Walk): OrderedNode[] {
   const out: OrderedNode[] = [];
   const counts = new Map<string, number>();
+  let changed = false;
   for (const c of children) {
     const tag = tagOf(c);
     if (tag === undefined) {
@@ -48,27 +50,32 @@ function visit(children: OrderedNode[], path: string, src: string, w: Walk): Ord
     const here = `${src}/${name}${/Item$/i.test(name) ? `[${n}]` : ''}`;
     const kids = kidsOf(c);
     const action = rules.get(p)?.action;
-    const value = textOf(kids).trim();
+    const value = action ? textOf(kids).trim() : '';
     if (action?.kind === 'drop') {
       w.notes.push(`${here} descartado`);
+      changed = true;
       continue;
     }
     if (action?.kind === 'rename') {
       out.push(element(action.to, kids, c));
       w.notes.push(`${here} → ${action.to}`);
+      changed = true;
       continue;
     }
     if (action?.kind === 'omit-zero' && ALL_ZEROS.test(value) && checkValue(value, nfeSefazElement(action.sefaz.split('/'))?.type)) {
       w.notes.push(`${here} "${value}" omitido`);
+      changed = true;
       continue;
     }
     if (action?.kind === 'payment-indicator') {
       w.indPag = { value, src: here };
+      changed = true;
       continue;
     }
     if (action?.kind === 'lot-to-rastro' && w.lot) {
       w.lot.push(c);
       w.notes.push(`${here} → Rastro/RastroItem/${name}`);
+      changed = true;
       continue;
     }
     if (!kids.some((k) => tagOf(k) !== undefined)) {
@@ -81,9 +88,13 @@ function visit(children: OrderedNode[], path: string, src: string, w: Walk): Ord
     if (inner.lot?.length) w.lots?.push(inner.lot);
     if (lotProducts.has(p) && inner.lots?.length) newKids = [...newKids, { Rastro: inner.lots.map((l) => ({ RastroItem: l })) }];
     if (action?.kind === 'retained-st-rate') newKids = withRetainedStRate(newKids, here, w.notes);
-    out.push(element(tag, newKids, c));
+    if (newKids === kids) out.push(c);
+    else {
+      out.push(element(tag, newKids, c));
+      changed = true;
+    }
   }
-  return out;
+  return changed ? out : children;
 }
 
 /** pST computed when a group carries the ICMS-ST retido amounts without it. */
