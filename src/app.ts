@@ -10,6 +10,7 @@ import type { LotePolling } from './emission/context';
 import { contingencyProbeJob } from './jobs/probe-job';
 import { discardJob } from './jobs/discard-job';
 import { epecReconcileJob } from './jobs/epec-reconcile-job';
+import { numberingGapsJob } from './jobs/numbering-gaps-job';
 import { pendingRetryJob } from './jobs/pending-retry-job';
 import { startupRecoveryJob } from './jobs/startup-recovery-job';
 import { followUpOptionsFromEnv, type FollowUpOptions } from './emission/jobs/common';
@@ -86,6 +87,7 @@ function startJobs(store: Store, deps: EmissionDeps, followUpOptions: Partial<Fo
   scheduler.register(pendingRetryJob(followUp, schedules['pending-retry']));
   scheduler.register(epecReconcileJob(followUp, schedules['epec-reconcile']));
   scheduler.register(discardJob(followUp, schedules['discard']));
+  scheduler.register(numberingGapsJob(followUp, schedules['numbering-gaps']));
   scheduler.start();
   return scheduler;
 }

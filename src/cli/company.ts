@@ -24,7 +24,7 @@ function parseEnvironment(value: string | undefined): Environment {
 }
 
 /** Finds the one company with this CNPJ (optionally per environment); ambiguity is a usage error. */
-async function companyByCnpj(store: Store, flags: Flags): Promise<Company> {
+export async function companyByCnpj(store: Store, flags: Flags): Promise<Company> {
   const cnpj = normalizeCnpj(required(flags, 'cnpj'));
   const env = optional(flags, 'env');
   const found = (await store.listCompanies()).filter((c) => c.cnpj === cnpj && (!env || c.environment === parseEnvironment(env)));
@@ -50,6 +50,7 @@ export function describeCompany(c: Company): string[] {
     `CSC NFC-e: ${c.hasCsc ? `id ${c.cscId}` : 'não configurado'}`,
     `Contingência: ${JSON.stringify(c.contingency)}`,
     `Campos desconhecidos no layout: ${UNKNOWN_FIELDS_TEXT[c.unknownFields]}`,
+    `Pulos de numeração: ${c.voidGaps ? 'inutilizados automaticamente' : 'somente relatório'}`,
     `Criada em: ${c.createdAt.toISOString()}`,
   ];
 }
@@ -170,6 +171,17 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       io.out(`Campos desconhecidos no layout NF-e/NFC-e de ${company.cnpj}: ${UNKNOWN_FIELDS_TEXT[policy]}`);
       return;
     }
+    case 'numbering': {
+      const { flags } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' }, 'void-gaps': { type: 'string' } });
+      const company = await companyByCnpj(store, flags);
+      const value = required(flags, 'void-gaps');
+      if (value !== 'on' && value !== 'off') throw new UsageError('--void-gaps deve ser on ou off');
+      await store.updateCompany(company.id, { voidGaps: value === 'on' });
+      io.out(value === 'on'
+        ? `Pulos de numeração de NF-e/NFC-e de ${company.cnpj} serão inutilizados automaticamente antes do prazo`
+        : `Pulos de numeração de ${company.cnpj}: somente relatório (nada é inutilizado)`);
+      return;
+    }
     case 'enable':
     case 'disable': {
       const { flags } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' } });
@@ -194,6 +206,6 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       return;
     }
     default:
-      throw new UsageError('uso: company add|cert|csc|contingency|layout|enable|disable|list|show (veja o README)');
+      throw new UsageError('uso: company add|cert|csc|contingency|layout|numbering|enable|disable|list|show (veja o README)');
   }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `fiscal-gateway` command: serve, simulator, partner, company, logs.
+// The `fiscal-gateway` command: serve, simulator, partner, company, numbering, logs.
 import { loadConfig, ConfigError, type GatewayConfig } from '../config';
 import { openConfiguredStore, startGateway } from '../app';
 import { closeFileLogging, enableFileLogging, log } from '../log/logger';
@@ -9,6 +9,7 @@ import { VERSION } from '../project';
 import { optional, parseFlags, UsageError } from './args';
 import { companyCommand, partnerCommand, type CliIo } from './company';
 import { searchLogs } from './logs';
+import { numberingCommand } from './numbering';
 import { seedSandbox } from './seed';
 
 const USAGE = `fiscal-gateway ${VERSION}
@@ -23,9 +24,11 @@ uso:
   fiscal-gateway company csc --cnpj CNPJ --id ID --csc CSC
   fiscal-gateway company contingency --cnpj CNPJ --model 55|65 --options SVC,EPEC,NONE [--mode invoicy|focus --serie N]
   fiscal-gateway company layout --cnpj CNPJ --unknown-fields reject|ignore
+  fiscal-gateway company numbering --cnpj CNPJ --void-gaps on|off
   fiscal-gateway company enable|disable --cnpj CNPJ
   fiscal-gateway company list
   fiscal-gateway company show --cnpj CNPJ
+  fiscal-gateway numbering gaps --cnpj CNPJ [--serie N] [--model 55|65|57]
   fiscal-gateway logs (--chave CHAVE | --cnpj CNPJ | --request ID | --numero N) [--since AAAA-MM-DDThh:mm:ss]
 
 Configuração por variáveis de ambiente: veja o README.`;
@@ -79,6 +82,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'company': {
         const config = loadConfig();
         await withStore(config, (store) => companyCommand(config, store, rest, io));
+        return 0;
+      }
+      case 'numbering': {
+        const config = loadConfig();
+        await withStore(config, (store) => numberingCommand(store, rest, io));
         return 0;
       }
       case 'logs': {

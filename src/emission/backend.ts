@@ -14,6 +14,7 @@ import { sendLote } from './lote';
 import { processConsulta } from './consulta';
 import { processEvento } from './events';
 import { processInutilizacao } from './inutilizacao';
+import { processPuloNumeracao } from './numbering-gaps';
 import { applySubstituirDocumento, processDescarte } from './discard-request';
 import { reissueInReservedSerie } from './reissue';
 import { documentTypeForModelo, documentTypeOf, modelRefusal } from './document-types';
@@ -103,6 +104,8 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
           results[i] = await processConsulta(ctx, req);
         } else if (req.kind === 'DescartarDocumento') {
           results[i] = await processDescarte(ctx, req);
+        } else if (req.kind === 'PuloNumeracao') {
+          results[i] = await processPuloNumeracao(ctx, req);
         } else {
           results[i] = refusal(req, SitCodigo.naoDisponivel, TEXT.operacaoNaoSuportada('Consulta de cadastro'));
         }

@@ -19,7 +19,7 @@ function message(modelo: string, code: number, text: string): DocumentResult {
 }
 
 /** "AAAA-MM-DD[THH:MM:SS]" local to the company's offset; a bare final date covers the whole day. */
-function localDate(text: string | undefined, offset: string, end: boolean, field: string): Date | undefined {
+export function localDate(text: string | undefined, offset: string, end: boolean, field: string): Date | undefined {
   if (!text) return undefined;
   const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?$/.exec(text);
   if (!m) throw new InputError(`${field}: data inválida "${text}" (esperado AAAA-MM-DDTHH:MM:SS)`);

@@ -1,5 +1,6 @@
 // Readers for the small InvoiCy request layouts the emission layer answers directly: EnvioEvento
-// (contract §11.3), Inutilizacao (§11.4) and Consulta/Consultar + ParametrosConsulta (§11.5).
+// (contract §11.3), Inutilizacao (§11.4), Consulta/Consultar + ParametrosConsulta (§11.5) and
+// PuloNumeracao ("Consultar Pulos de Numeração").
 // Element names are matched case-insensitively (ERPs copy either spelling); values are trimmed.
 import { parseXml } from '../xml/parse';
 
@@ -227,5 +228,26 @@ export function readSubstituirDocumento(parametrosXml: string): DescarteInput | 
     serie: required('serie'),
     numeroSubstituta: integer(text(s, 'nNFSubstituta'), 'nNFSubstituta'),
     serieSubstituta: integer(text(s, 'serieSubstituta'), 'serieSubstituta'),
+  };
+}
+
+// ------------------------------------------------------------------ PuloNumeracao
+
+/** The layout's fields (DocEmtCNPJ, CnpjEmpresa, ModeloDocumento) and the example's (tpAmb, Serie, dates). */
+export interface PuloNumeracaoInput {
+  modelo?: string;
+  tpAmb?: string;
+  /** DocEmtCNPJ: the emitter whose gaps are asked. */
+  emitente?: string;
+  serie?: number;
+  dataInicial?: string;
+  dataFinal?: string;
+}
+
+export function readPuloNumeracao(xml: string): PuloNumeracaoInput {
+  const r = root(xml, 'PuloNumeracao');
+  return {
+    modelo: text(r, 'ModeloDocumento'), tpAmb: text(r, 'tpAmb'), emitente: text(r, 'DocEmtCNPJ'), serie: integer(text(r, 'Serie'), 'Serie'),
+    dataInicial: text(r, 'DataEmissaoInicial'), dataFinal: text(r, 'DataEmissaoFinal'),
   };
 }

@@ -16,17 +16,18 @@ const ROOT_KINDS: Readonly<Record<string, DocumentKind>> = {
   Consultar: 'Consulta',
   DescartarDocumento: 'DescartarDocumento',
   ConsultaCadastro: 'ConsultaCadastro',
+  PuloNumeracao: 'PuloNumeracao',
 };
 
 const MODELOS = ['NFe', 'NFCe', 'CTe', 'MDFe', 'NFSe', 'NFCom'] as const;
 const MODELO_BY_LOWER = new Map<string, string>(MODELOS.map((m) => [m.toLowerCase(), m]));
 
-/** Where the emitter CNPJ/CPF may be, first non-empty wins (CnpjEmpresa: the company in a consulta of received documents). */
+/** Where the emitter CNPJ/CPF may be, first non-empty wins (CnpjEmpresa: the company in a consulta of received documents, the requester of a PuloNumeracao). */
 const CNPJ_PATHS: readonly string[][] = [
   ['emit', 'CNPJ_emit'], ['emit', 'CPF_emit'], ['emit', 'CNPJ'], ['emit', 'CPF'],
   ['Evento', 'NtfCnpjEmissor'], ['Evento', 'NtfCpfEmissor'], ['Evento', 'CteCnpjEmissor'], ['Evento', 'MdfCNPJEmissor'], ['Evento', 'CNPJ'],
   ['CnpjEmpresa'], ['CnpjEmissor'], ['Consulta', 'CnpjEmpresa'], ['Consulta', 'CnpjEmissor'],
-  ['CNPJ_emit'], ['CPF_emit'], ['NtfCnpjEmissor'], ['CteCnpjEmissor'],
+  ['CNPJ_emit'], ['CPF_emit'], ['NtfCnpjEmissor'], ['CteCnpjEmissor'], ['DocEmtCNPJ'],
 ];
 const TPAMB_PATHS: readonly string[][] = [['ide', 'tpAmb'], ['tpAmb'], ['Ambiente'], ['Evento', 'tpAmb'], ['Consulta', 'tpAmb']];
 const MODELO_PATHS: readonly string[][] = [['ModeloDocumento'], ['Consulta', 'ModeloDocumento']];

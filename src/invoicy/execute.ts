@@ -48,6 +48,7 @@ const KIND_DESCRICAO: Record<DocumentKind, string> = {
   Consulta: 'Consulta processada',
   DescartarDocumento: 'Descarte processado',
   ConsultaCadastro: 'Consulta de cadastro processada',
+  PuloNumeracao: 'Consulta de pulos de numeração processada',
 };
 
 // Same answer for every authentication failure, so callers cannot probe partners or companies.

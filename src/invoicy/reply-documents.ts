@@ -1,10 +1,11 @@
 // Inner reply documents carried (in CDATA) by DocumentosItem/Documento: the emission/event/
-// inutilização reply (contract §9.1) and the consulta reply (§9.2). Element order is fixed by the
+// inutilização reply (contract §9.1), the consulta reply (§9.2) and the numbering-gap reply
+// (layout "Consultar Pulos de Numeração", Retorno_Pulos). Element order is fixed by the
 // official XSDs and samples; empty values are written `<X />` as InvoiCy does. `writeResult` maps the
 // backend's structured results (types.ts) to those fields: the one place InvoiCy reply XML is written.
 import { formatDateTime } from '../fiscal/datetime';
 import { escapeText } from '../xml/parse';
-import type { ConsultaEntry, DocumentResult } from './types';
+import type { ConsultaEntry, DocumentResult, SerieGapsEntry } from './types';
 
 export type ReplyValue = string | number | undefined;
 
@@ -151,6 +152,29 @@ export function buildConsultaReply(f: ConsultaReplyFields): string {
   );
 }
 
+interface PuloNumeracaoFields {
+  DocCNPJEmissor?: ReplyValue;
+  ModeloDocumento?: ReplyValue;
+  Serie?: ReplyValue;
+  DocQuantidade?: ReplyValue;
+  Documentos?: ReplyValue;
+  ErrorCode?: ReplyValue;
+  ErroDsc?: ReplyValue;
+}
+
+const PULO_ORDER = ['DocCNPJEmissor', 'ModeloDocumento', 'Serie', 'DocQuantidade', 'Documentos', 'ErrorCode', 'ErroDsc'] as const;
+
+/** One série of a "Consultar Pulos de Numeração" reply (layout "Retorno_Pulos"); several are siblings. */
+function buildPuloNumeracaoReply(f: PuloNumeracaoFields): string {
+  return `<PuloNumeracao>${fields(f, PULO_ORDER, false)}</PuloNumeracao>`;
+}
+
+function puloEntry(e: SerieGapsEntry): string {
+  return buildPuloNumeracaoReply({
+    DocCNPJEmissor: e.cnpj, ModeloDocumento: e.modelo, Serie: e.serie, DocQuantidade: e.count, Documentos: e.numbers, ErrorCode: e.code, ErroDsc: e.text,
+  });
+}
+
 function b64(text: string | undefined): string | undefined {
   return text ? Buffer.from(text, 'utf8').toString('base64') : undefined;
 }
@@ -232,5 +256,9 @@ export function writeResult(r: DocumentResult): string {
       return r.entries.length
         ? r.entries.map(consultaEntry).join('')
         : buildConsultaReply({ DocModelo: r.modelo, DocSitCodigo: r.code, DocSitDescricao: r.text, Eventos: [] });
+    case 'gaps':
+      return r.entries.length
+        ? r.entries.map(puloEntry).join('')
+        : buildPuloNumeracaoReply({ DocCNPJEmissor: r.cnpj, ModeloDocumento: r.modelo, Serie: r.serie, DocQuantidade: 0, ErrorCode: r.code, ErroDsc: r.text });
   }
 }

@@ -20,7 +20,7 @@ export interface AuthenticatedCompany {
   accessKey: string;
 }
 
-export type DocumentKind = 'Envio' | 'EnvioEvento' | 'Inutilizacao' | 'Consulta' | 'DescartarDocumento' | 'ConsultaCadastro';
+export type DocumentKind = 'Envio' | 'EnvioEvento' | 'Inutilizacao' | 'Consulta' | 'DescartarDocumento' | 'ConsultaCadastro' | 'PuloNumeracao';
 
 export interface DocumentRequest {
   index: number;
@@ -160,8 +160,32 @@ export interface ConsultaOutcome extends ResultHead {
   entries: ConsultaEntry[];
 }
 
+/** The numbering gaps of one série of the calling company ("Consultar Pulos de Numeração"). */
+export interface SerieGapsEntry {
+  cnpj: string;
+  modelo: string;
+  serie: number;
+  /** How many numbers are missing. */
+  count: number;
+  /** The missing numbers, "3-5, 8". */
+  numbers: string;
+  code: number;
+  text: string;
+}
+
+/**
+ * A "Consultar Pulos de Numeração": one entry per série with gaps, or none with the reason as its code
+ * (no gap found, a refusal) for the asked CNPJ, model and série.
+ */
+export interface NumberingGapsOutcome extends ResultHead {
+  kind: 'gaps';
+  cnpj: string;
+  serie?: number;
+  entries: SerieGapsEntry[];
+}
+
 /** What the backend answers for one document; invoicy/reply-documents.ts writes it as InvoiCy XML. */
-export type DocumentResult = DocumentOutcome | EventOutcome | InutilizacaoOutcome | Refusal | Unprocessed | ConsultaOutcome;
+export type DocumentResult = DocumentOutcome | EventOutcome | InutilizacaoOutcome | Refusal | Unprocessed | ConsultaOutcome | NumberingGapsOutcome;
 
 export interface InvoicyBackend {
   /** The partner id of an EmpPK; undefined when no partner has it. */

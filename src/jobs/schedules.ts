@@ -15,6 +15,8 @@ export const JOBS = {
   'pending-retry': '* * * * *',
   'epec-reconcile': '*/2 * * * *',
   'discard': '* * * * *',
+  // Hourly is ample against a deadline counted in days.
+  'numbering-gaps': '7 * * * *',
   'startup-recovery': AT_START,
 } as const;
 

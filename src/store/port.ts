@@ -15,6 +15,7 @@ export type Environment = 'homologacao' | 'producao';
 export type TpAmb = '1' | '2';
 // The document's states are the domain's words (fiscal/document-state.ts); the store persists them.
 import type { DocModel, DocStage, DocStatus } from '../fiscal/document-state';
+import type { SerieNumbering } from '../fiscal/numbering-gaps';
 export { DOC_STATUS, type DocModel, type DocStage, type DocStatus } from '../fiscal/document-state';
 
 /** Failures the caller can act on; `message` is Portuguese, meant for ERPs and support staff. */
@@ -79,6 +80,8 @@ export interface Company {
   hasCsc: boolean;
   contingency: ContingencySettings;
   unknownFields: UnknownFieldsPolicy;
+  /** The numbering-gap job voids this company's gaps by inutilização; off: it only reports them. */
+  voidGaps: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -95,6 +98,7 @@ export interface NewCompany {
   csc?: string | null;
   contingency?: ContingencySettings;
   unknownFields?: UnknownFieldsPolicy;
+  voidGaps?: boolean;
 }
 
 export interface CompanyPatch {
@@ -107,6 +111,7 @@ export interface CompanyPatch {
   csc?: string | null;
   contingency?: ContingencySettings;
   unknownFields?: UnknownFieldsPolicy;
+  voidGaps?: boolean;
 }
 
 export interface CreatedCompany {
@@ -261,6 +266,13 @@ export interface SequenceKey {
   tpAmb: TpAmb;
   model: DocModel;
   serie: number;
+}
+
+/** Which séries numberingFacts reads (all of the company's when empty). */
+export interface NumberingQuery {
+  tpAmb?: TpAmb;
+  models?: DocModel[];
+  serie?: number;
 }
 
 // ---------------------------------------------------------------- events
@@ -470,6 +482,12 @@ export interface Store {
   queryDocuments(companyId: string, filter: DocumentQuery): Promise<DocumentRecord[]>;
   /** Across companies, for jobs; ordered by nextAttemptAt then inclusion. */
   findDocumentsForJob(filter: JobDocumentQuery): Promise<DocumentRecord[]>;
+  /**
+   * What the numbering-gap rule (fiscal/numbering-gaps.ts) needs of each série of the company, in one
+   * read: the runs of numbers with a document, the documents not settled for good, the inutilização
+   * ranges holding their numbers. Ordered by tpAmb, model, série.
+   */
+  numberingFacts(companyId: string, filter?: NumberingQuery): Promise<SerieNumbering[]>;
 
   insertEvent(companyId: string, event: NewEvent): Promise<EventRecord>;
   /**

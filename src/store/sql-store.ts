@@ -3,6 +3,7 @@
 // serialised connection; SQL Server: SERIALIZABLE with UPDLOCK/HOLDLOCK hints from the dialect).
 import { isValidCnpj, normalizeCnpj } from '../fiscal/cnpj';
 import { DOC_STAGES, docStatusLabel, isLegalMove, legalSources, moveTarget, type DocStage, type DocState, type DocStatus, type StateChange } from '../fiscal/document-state';
+import { SETTLED_STATUSES, type SerieNumbering } from '../fiscal/numbering-gaps';
 import { isUf } from '../fiscal/ufs';
 import type { SqlDriver, SqlExecutor, SqlParams } from './driver';
 import { newId } from './ids';
@@ -16,7 +17,7 @@ import {
   type ContingencyScope, type ContingencyStateInput, type CreatedCompany, type CreatedPartner, type DocModel,
   type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type DocumentXml, type DocumentXmlField, type Environment,
   type EventPatch, type EventRecord, type EventReservation, type EventReservationResult, type InutilizacaoPatch, type InutilizacaoQuery, type InutilizacaoRecord,
-  type JobDocumentQuery, type JobEventQuery, type NewCertificate, type NewCompany, type NewDocument, type NewEvent,
+  type JobDocumentQuery, type JobEventQuery, type NumberingQuery, type NewCertificate, type NewCompany, type NewDocument, type NewEvent,
   type NewInutilizacao, type NewUnnumberedDocument, type Partner, type RequestLogEntry, type RequestLogQuery,
   type RequestLogRecord, type SequenceKey, type Store, type StoreKind, type TpAmb,
 } from './port';
@@ -306,7 +307,8 @@ export class SqlStore implements Store {
     const company: Company = {
       id: newId(), partnerId: input.partnerId, cnpj, uf: input.uf, name: input.name, ie: input.ie ?? null,
       environment: input.environment, enabled: input.enabled ?? true, cscId: input.cscId ?? null, hasCsc: !!input.csc,
-      contingency: input.contingency ?? {}, unknownFields: input.unknownFields ?? 'reject', createdAt: now, updatedAt: now,
+      contingency: input.contingency ?? {}, unknownFields: input.unknownFields ?? 'reject', voidGaps: input.voidGaps ?? false,
+      createdAt: now, updatedAt: now,
     };
     const accessKey = generateAccessKey();
     const ins = T.companies.insert(company, {
@@ -611,6 +613,52 @@ export class SqlStore implements Store {
       `${DOCUMENTS} JOIN companies c ON c.id = d.company_id WHERE ${w.sql}
        ORDER BY d.next_attempt_at, d.created_at, d.id ${this.d.limit('lim')}`,
       { ...w.params, lim: clampLimit(filter.limit) });
+  }
+
+  /**
+   * One statement: of the documents, only each run's first and last number (LAG/LEAD over the série)
+   * and the ones not settled for good; the inutilização ranges beside them (UNION ALL). A série of a
+   * million authorised numbers without gaps is two rows.
+   */
+  async numberingFacts(companyId: string, filter: NumberingQuery = {}): Promise<SerieNumbering[]> {
+    const w = new Where().add('company_id = @c', { c: companyId }).in('model', 'md', filter.models);
+    if (filter.tpAmb) w.add('tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
+    if (filter.serie !== undefined) w.add('serie = @serie', { serie: filter.serie });
+    const series = 'PARTITION BY tp_amb, model, serie ORDER BY numero';
+    const rows = await this.db.run((q) => q.all(
+      `SELECT 'd' AS src, tp_amb, model, serie, numero AS n_ini, numero AS n_fin, prev_numero, next_numero, doc_status, discard_requested, created_at, updated_at
+       FROM (SELECT tp_amb, model, serie, numero, doc_status, discard_requested, created_at, updated_at,
+               LAG(numero) OVER (${series}) AS prev_numero, LEAD(numero) OVER (${series}) AS next_numero
+             FROM documents WHERE ${w.sql}) x
+       WHERE doc_status NOT IN (${SETTLED_STATUSES.join(', ')})
+          OR prev_numero IS NULL OR prev_numero <> numero - 1 OR next_numero IS NULL OR next_numero <> numero + 1
+       UNION ALL
+       SELECT 'i' AS src, tp_amb, model, serie, n_ini, n_fin, NULL, NULL, NULL, NULL, created_at, updated_at
+       FROM inutilizacoes WHERE ${w.sql} AND ${BLOCKING_INUT}
+       ORDER BY tp_amb, model, serie, n_ini`, w.params));
+    const out: SerieNumbering[] = [];
+    for (const r of rows) {
+      const [tpAmb, model, serie] = [String(r.tp_amb), String(r.model) as DocModel, Number(r.serie)];
+      let s = out.at(-1);
+      if (!s || s.tpAmb !== tpAmb || s.model !== model || s.serie !== serie) {
+        s = { tpAmb, model, serie, runs: [], open: [], inutilizacoes: [] };
+        out.push(s);
+      }
+      const [nIni, nFin] = [Number(r.n_ini), Number(r.n_fin)];
+      if (r.src === 'i') {
+        s.inutilizacoes.push({ nIni, nFin });
+        continue;
+      }
+      const prev = r.prev_numero === null ? undefined : Number(r.prev_numero);
+      if (prev === undefined || prev !== nIni - 1) s.runs.push({ from: nIni, to: nIni, since: new Date(r.created_at as string | Date) });
+      const current = s.runs.at(-1);
+      if (current) current.to = nIni;
+      const docStatus = Number(r.doc_status) as DocStatus;
+      if (!SETTLED_STATUSES.includes(docStatus)) {
+        s.open.push({ numero: nIni, docStatus, discardRequested: r.discard_requested === true || Number(r.discard_requested) === 1, updatedAt: new Date(r.updated_at as string | Date) });
+      }
+    }
+    return out;
   }
 
   // ------------------------------------------------------------ events

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main';
+import { openConfiguredStore } from '../../src/app';
+import { loadConfig } from '../../src/config';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import { issueCompanyCertificate, loadOrCreateTestCa, toPfx } from '../../src/signing/testca';
 
@@ -248,6 +250,46 @@ describe('partner and company commands', () => {
     expect(bad.err).toContain('--unknown-fields deve ser reject ou ignore');
     expect((await run('company', 'layout', '--cnpj', cnpj, '--unknown-fields', 'reject')).code).toBe(0);
     expect(await policyOf()).toBe('Campos desconhecidos no layout: reject (rejeitados com 145)');
+  });
+
+  describe('numbering gaps', () => {
+    test('company numbering --void-gaps on|off is stored and shown; anything else is refused', async () => {
+      const { cnpj } = await newCompany();
+      const shown = async () => (await run('company', 'show', '--cnpj', cnpj)).out.find((l) => l.startsWith('Pulos de numeração: '));
+      expect(await shown()).toBe('Pulos de numeração: somente relatório');
+      const on = await run('company', 'numbering', '--cnpj', cnpj, '--void-gaps', 'on');
+      expect(on.code).toBe(0);
+      expect(on.out.at(-1)).toBe(`Pulos de numeração de NF-e/NFC-e de ${cnpj} serão inutilizados automaticamente antes do prazo`);
+      expect(await shown()).toBe('Pulos de numeração: inutilizados automaticamente');
+      expect((await run('company', 'numbering', '--cnpj', cnpj, '--void-gaps', 'talvez')).code).toBe(2);
+      expect((await run('company', 'numbering', '--cnpj', cnpj, '--void-gaps', 'off')).code).toBe(0);
+      expect(await shown()).toBe('Pulos de numeração: somente relatório');
+    });
+
+    test('numbering gaps prints the report per model and série, filtered by --serie and --model', async () => {
+      const { cnpj } = await newCompany();
+      const store = await openConfiguredStore(loadConfig());
+      try {
+        const company = (await store.listCompanies()).find((c) => c.cnpj === cnpj)!;
+        const doc = (model: '55' | '65', serie: number, numero: number, docStatus: 2 | 3 = 2) =>
+          store.insertDocument(company.id, { tpAmb: '2', model, serie, numero, docStatus, stage: 'settled' });
+        for (const n of [1, 2, 5, 9]) await doc('55', 1, n);
+        await doc('55', 1, 7, 3);
+        for (const n of [10, 12]) await doc('65', 2, n);
+      } finally {
+        await store.close();
+      }
+      const all = await run('numbering', 'gaps', '--cnpj', cnpj);
+      expect(all.code).toBe(0);
+      expect(all.out).toEqual([
+        `Pulos de numeração de ${cnpj} (homologacao):`,
+        'NFe série 1: 5 faltando: 3-4, 6-8',
+        'NFCe série 2: 1 faltando: 11',
+      ]);
+      expect((await run('numbering', 'gaps', '--cnpj', cnpj, '--serie', '2')).out.slice(1)).toEqual(['NFCe série 2: 1 faltando: 11']);
+      expect((await run('numbering', 'gaps', '--cnpj', cnpj, '--model', '65', '--serie', '1')).out.slice(1)).toEqual(['Nenhum pulo de numeração encontrado']);
+      expect((await run('numbering', 'gaps', '--cnpj', cnpj, '--model', '99')).code).toBe(2);
+    });
   });
 
   test('secrets are not stored in plain text in the database file', async () => {

@@ -397,6 +397,38 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(await store.isNumberInutilizado(company.id, '2', '65', 3, 21)).toBe(false);
         await expect(store.insertInutilizacao(company.id, { ...key, nIni: 9, nFin: 8, justificativa: 'Faixa invertida de teste' })).rejects.toThrow('Faixa de inutilização inválida');
       });
+
+      it('reads the numbering facts of each série: runs, documents not settled, blocking inutilizações, only its own', async () => {
+        const { company } = await partnerWithCompany();
+        const other = (await partnerWithCompany()).company;
+        const key = { tpAmb: '2' as const, model: '55' as const, serie: 1 };
+        for (const n of [1, 2, 3, 4, 7, 8, 12]) await store.insertDocument(company.id, { ...key, numero: n, docStatus: n === 3 ? 3 : n === 8 ? 1 : 2 });
+        await store.insertDocument(company.id, { ...key, serie: 2, numero: 5, docStatus: 2 });
+        await store.insertDocument(company.id, { ...key, model: '65', numero: 1, docStatus: 2, discardRequested: true });
+        await store.insertDocument(other.id, { ...key, numero: 5, docStatus: 2 });
+        await store.insertInutilizacao(company.id, { ...key, nIni: 9, nFin: 10, justificativa: 'Numeração pulada por falha', status: 'authorized' });
+        await store.insertInutilizacao(company.id, { ...key, nIni: 5, nFin: 5, justificativa: 'Numeração pulada por falha', status: 'rejected' });
+
+        const facts = await store.numberingFacts(company.id, { tpAmb: '2', models: ['55'] });
+        expect(facts.map((f) => [f.model, f.serie])).toEqual([['55', 1], ['55', 2]]);
+        const [s1, s2] = facts;
+        expect(s1.runs.map((r) => [r.from, r.to])).toEqual([[1, 4], [7, 8], [12, 12]]);
+        expect(s1.runs.every((r) => r.since instanceof Date)).toBe(true);
+        expect(s1.open.map((d) => [d.numero, d.docStatus, d.discardRequested])).toEqual([[3, 3, false], [8, 1, false]]);
+        expect(s1.inutilizacoes).toEqual([{ nIni: 9, nFin: 10 }]);
+        expect(s2).toMatchObject({ runs: [{ from: 5, to: 5 }], open: [], inutilizacoes: [] });
+        expect((await store.numberingFacts(company.id, { serie: 1, models: ['65'] }))[0]!.open).toEqual([]);
+        expect(await store.numberingFacts(company.id, { tpAmb: '1' })).toEqual([]);
+        expect((await store.numberingFacts(other.id)).map((f) => f.runs)).toEqual([[{ from: 5, to: 5, since: expect.any(Date) }]]);
+      });
+
+      it('keeps the per-company gap-voiding switch, off by default', async () => {
+        const { company } = await partnerWithCompany();
+        expect(company.voidGaps).toBe(false);
+        expect((await store.getCompany(company.id))?.voidGaps).toBe(false);
+        await store.updateCompany(company.id, { voidGaps: true });
+        expect((await store.getCompany(company.id))?.voidGaps).toBe(true);
+      });
     });
 
     describe('events, inutilizações and request log', () => {

@@ -25,6 +25,12 @@ export interface FollowUpOptions {
   /** Justification of the inutilização that discards a number SEFAZ never saw. */
   inutJustification: string;
   epecWarnAfterHours: number;
+  /** A numbering gap is voided once this old (the ERP may still resend a rejected number before). */
+  gapMinAgeMs: number;
+  /** Day of the following month before which a month's gaps are voided (Ajuste SINIEF 07/05, cl. 14ª: by the 10th). */
+  gapDeadlineDay: number;
+  /** Justification of the inutilização that voids a numbering gap. */
+  gapJustification: string;
 }
 
 export const DEFAULT_FOLLOW_UP: FollowUpOptions = {
@@ -33,11 +39,15 @@ export const DEFAULT_FOLLOW_UP: FollowUpOptions = {
   cancelJustification: 'Documento substituído por falha de comunicação',
   inutJustification: 'Número descartado: documento substituído por falha de comunicação com a SEFAZ',
   epecWarnAfterHours: 120,
+  gapMinAgeMs: 72 * 3_600_000,
+  gapDeadlineDay: 10,
+  gapJustification: 'Numeração não utilizada (pulo de numeração), inutilizada no prazo do Ajuste SINIEF 07/05',
 };
 
 /**
  * Overrides from the environment: JOB_UNKNOWN_FATE_WAIT_MS (e.g. short in tests and simulator
- * demos), JOB_BATCH_SIZE, DISCARD_CANCEL_JUSTIFICATION (15–255 characters).
+ * demos), JOB_BATCH_SIZE, DISCARD_CANCEL_JUSTIFICATION (15–255 characters), GAP_VOID_MIN_AGE_HOURS,
+ * GAP_VOID_DEADLINE_DAY (2–28: day 1 would leave a gap of the month's last evening no time at all).
  */
 export function followUpOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<FollowUpOptions> {
   const out: Partial<FollowUpOptions> = {};
@@ -52,6 +62,13 @@ export function followUpOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<FollowUp
   if (wait !== undefined) out.unknownFateWaitMs = wait;
   const batch = int('JOB_BATCH_SIZE', 1);
   if (batch !== undefined) out.batchSize = batch;
+  const minAgeHours = int('GAP_VOID_MIN_AGE_HOURS', 0);
+  if (minAgeHours !== undefined) out.gapMinAgeMs = minAgeHours * 3_600_000;
+  const deadlineDay = int('GAP_VOID_DEADLINE_DAY', 2);
+  if (deadlineDay !== undefined) {
+    if (deadlineDay > 28) throw new ConfigError(`GAP_VOID_DEADLINE_DAY deve ser um dia de 2 a 28 (recebido: ${deadlineDay})`);
+    out.gapDeadlineDay = deadlineDay;
+  }
   const xJust = env.DISCARD_CANCEL_JUSTIFICATION?.trim();
   if (xJust) {
     if (xJust.length < 15 || xJust.length > 255) throw new ConfigError('DISCARD_CANCEL_JUSTIFICATION deve ter de 15 a 255 caracteres');

@@ -3,7 +3,8 @@
 import type { ColumnTypes, SqlDriver } from '../driver';
 import { initialSchema } from './001-initial';
 import { detachedXml } from './002-detached-xml';
-import { unknownFields } from './003-unknown-fields';
+import { voidGaps } from './003-void-gaps';
+import { unknownFields } from './004-unknown-fields';
 
 export interface Migration {
   version: number;
@@ -14,7 +15,8 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initialSchema },
   { version: 2, name: 'detached-xml', statements: detachedXml },
-  { version: 3, name: 'unknown-fields', statements: unknownFields },
+  { version: 3, name: 'void-gaps', statements: voidGaps },
+  { version: 4, name: 'unknown-fields', statements: unknownFields },
 ];
 
 /** Applies pending migrations; returns the versions applied now. */
