@@ -48,6 +48,12 @@ export interface Issue {
   numbered(numero: number): DocumentPatch;
   /** Renders (tpEmis 1), signs and adds the supplement; the key must be the numbered one. */
   sign(doc: DocumentRecord): Promise<Signed>;
+  /**
+   * A rejection SEFAZ would answer on the content (totals that differ from the items …), recorded once
+   * the number is this document's own, nothing sent: a resend of a number already settled gets its
+   * stored answer instead, and a rejected number may be sent again corrected, as after SEFAZ's.
+   */
+  rejection?: Refusal;
 }
 
 /** tpEmis of the contingency renditions: 4 EPEC, 6 SVC-AN, 7 SVC-RS, 8 SVC-SP (CT-e), 9 off-line. */

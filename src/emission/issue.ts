@@ -128,6 +128,12 @@ export async function prepareDraft<D>(ctx: CompanyContext, type: DocumentType<D>
   ctx.log.add({ numero: String(doc.numero), serie: String(doc.serie), modelo, chave: doc.chave ?? undefined });
   ctx.log.info(logLine(type, 'numerad'));
 
+  if (plan.rejection) {
+    doc = await saveDocument(ctx, doc, { docStatus: DOC_STATUS.REJEITADO, stage: 'settled', cStat: String(plan.rejection.code), xMotivo: plan.rejection.text });
+    ctx.log.info(`${logLine(type, 'rejeitad')} antes do envio (${plan.rejection.code})`);
+    return { result: await resultOf(ctx, doc), doc };
+  }
+
   const signed = await plan.sign(doc);
   doc = await saveDocument(ctx, doc, { stage: 'signed', xmlSigned: signed.xmlSigned, digestValue: signed.digestValue ?? undefined });
   ctx.log.info(logLine(type, 'assinad'));

@@ -16,7 +16,9 @@ export type SefazOperation =
   | 'CTeRecepcaoSincV4'
   | 'CTeConsultaV4'
   | 'CTeStatusServicoV4'
-  | 'CTeRecepcaoEventoV4';
+  | 'CTeRecepcaoEventoV4'
+  | 'NFeDistribuicaoDFe'
+  | 'CTeDistribuicaoDFe';
 
 export interface MessageLimits {
   /** Whole SOAP message, in bytes: beyond it SEFAZ answers 214. */
@@ -41,6 +43,9 @@ export const SEFAZ_LIMITS = {
   CTeConsultaV4: { maxMessageBytes: 512 * KB },
   CTeStatusServicoV4: { maxMessageBytes: 512 * KB },
   CTeRecepcaoEventoV4: { maxMessageBytes: 512 * KB },
+  // DF-e distribution at the Ambiente Nacional: a query of a few hundred bytes, 10 KB at most (214).
+  NFeDistribuicaoDFe: { maxMessageBytes: 10 * KB },
+  CTeDistribuicaoDFe: { maxMessageBytes: 10 * KB },
 } as const satisfies Readonly<Record<SefazOperation, MessageLimits>>;
 
 /** Limits of an operation by name (case as in the WSDL); unknown names get the common 500 KB. */

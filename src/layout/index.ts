@@ -2,6 +2,7 @@
 export { parseNfeEnvio } from './nfe/parse';
 export { nfeChave, renderNfe, HOMOLOGACAO_DEST_XNOME, HOMOLOGACAO_XPROD } from './nfe/render';
 export { epecSummary, type EpecSummary } from './nfe/epec';
+export { nfeTotalsDivergence } from './nfe/amounts';
 export type { LayoutError } from './types';
 export { treeWithSerie, type UnknownFields } from './tree';
 export type { DestDoc, NfeDraft, ParseResult, RenderOptions } from './nfe/types';

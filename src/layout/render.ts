@@ -3,7 +3,7 @@
 // value formats and mandatory elements all come from there. The kinds (nfe/) compute their envelope
 // (root element, key, Id …) and call it for the content.
 import { escapeText, escapeXml } from '../xml/parse';
-import { isGroup, type IField, type LayoutDefinition, type SElement, type SGroup, type SParticle } from './definition';
+import { isGroup, type ChoiceCase, type ChoiceRule, type IField, type LayoutDefinition, type SElement, type SGroup, type SParticle } from './definition';
 import { layoutError } from './errors';
 import { checkValue, normalizeValue } from './format';
 import type { LayoutError, LayoutNode, LayoutValue } from './types';
@@ -134,13 +134,19 @@ function choiceKey(choice: SGroup, owner: string): string {
  * Choice branch named by the definition's rule for `owner` (CST → ICMS00 …), if it has one; an
  * element with two choices keys each rule by owner/first branch (Entrega/semData, Entrega/semHora).
  */
+/** The case of a choice rule a node's fields select (CST → ICMS00 …), and the field that keyed it. */
+export function selectCase(rule: ChoiceRule, node: LayoutNode): { key?: LayoutValue; chosen?: ChoiceCase } {
+  const key = (rule.field ?? []).map((f) => node.fields.get(f)?.[0]).find((v) => v !== undefined);
+  const value = key?.value.trim();
+  const chosen = rule.cases.find((k) => (!k.values || (value !== undefined && k.values.includes(value))) && (k.present ?? []).every((f) => node.fields.has(f)));
+  return { key, chosen };
+}
+
 function ruleBranch(choice: SGroup, node: LayoutNode, owner: string, ctx: RenderCtx): { branch?: SParticle; node: LayoutNode } | undefined {
   const rule = ctx.def.choices[owner] ?? ctx.def.choices[choiceKey(choice, owner)];
   if (!rule) return undefined;
   const names = rule.field ?? [];
-  const key = names.map((f) => node.fields.get(f)?.[0]).find((v) => v !== undefined);
-  const value = key?.value.trim();
-  const c = rule.cases.find((k) => (!k.values || (value !== undefined && k.values.includes(value))) && (k.present ?? []).every((f) => node.fields.has(f)));
+  const { key, chosen: c } = selectCase(rule, node);
   if (!c) {
     if (key) ctx.errors.push(layoutError(key.src, 'valor não permitido', key.value));
     else if (names[0]) ctx.errors.push(layoutError(invoicyPath(node, names[0]), 'obrigatório'));

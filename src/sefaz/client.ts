@@ -1,15 +1,18 @@
 // Typed façade over endpoint resolution, SOAP transport and response parsing: one method per SEFAZ
 // service, each a descriptor (services/nfe.ts, services/cte.ts) that builds the message and parses the
-// answer. Messages that must be signed (NFe, inutNFe, evento, CTe, eventoCTe) arrive already signed.
+// answer (DF-e distribution: services/dfe.ts, at the Ambiente Nacional). Messages that must be signed (NFe, inutNFe, evento, CTe, eventoCTe) arrive already signed.
 // A message over SEFAZ's size limit is never written (SefazMessageTooLarge, from the transport):
 // SEFAZ would refuse it whole (214).
 import type { DocModel } from '../fiscal/document-state';
 import { ufCode } from '../fiscal/ufs';
 import type { LogScope } from '../log/logger';
-import { authorizerFor, cteAuthorizerFor, type EndpointResolver, type ResolvedEndpoint, type TpAmb } from './endpoints';
+import { authorizerFor, cteAuthorizerFor, type EndpointQuery, type EndpointResolver, type ResolvedEndpoint, type TpAmb } from './endpoints';
 import type { RetConsSitCTe, RetConsStatServCTe, RetCTe, RetEventoCTe } from './cte-responses';
+import type { DistAnswer, DistRequest } from './dfe-types';
 import type { RetConsReciNFe, RetConsSitNFe, RetConsStatServ, RetEnviNFe, RetEnvEvento, RetInutNFe } from './responses';
 import { CTE_SERVICES, type CteServiceDescriptor } from './services/cte';
+import type { ServiceDescriptor } from './services/descriptor';
+import { DFE_SERVICES } from './services/dfe';
 import { NFE_SERVICES, type NfeServiceDescriptor } from './services/nfe';
 import type { SefazCredentials, SefazTransport, TransportTimeouts } from './transport';
 
@@ -26,6 +29,9 @@ export interface SefazTarget {
 
 /** A CT-e call's target: model 57 is implied, the authorizer defaults to the UF's (see cteAuthorizerFor). */
 export type CteTarget = Omit<SefazTarget, 'model'>;
+
+/** A distribution call's target: the Ambiente Nacional, model and environment come from the DistRequest. */
+export type DistTarget = Pick<SefazTarget, 'timeouts' | 'log'>;
 
 /** Parsed answer plus the ret… element exactly as received (storage/audit) and call metadata. */
 export type SefazReply<T> = T & { xml: string; endpoint: ResolvedEndpoint; durationMs: number };
@@ -45,8 +51,8 @@ export class SefazClient {
   }
 
   private async send<In, Out>(
-    t: CteTarget, model: DocModel, authorizer: string, credentials: SefazCredentials,
-    service: NfeServiceDescriptor<In, Out> | CteServiceDescriptor<In, Out>, input: In,
+    t: Pick<SefazTarget, 'tpAmb' | 'timeouts' | 'log'>, model: DocModel, authorizer: string, credentials: SefazCredentials,
+    service: ServiceDescriptor<In, Out> & { service: EndpointQuery['service'] }, input: In,
   ): Promise<SefazReply<Out>> {
     const endpoint = this.resolver.resolve({ model, authorizer, tpAmb: t.tpAmb, service: service.service });
     const res = await this.transport.send({ endpoint, bodyXml: service.build(input), credentials, timeouts: t.timeouts, log: t.log });
@@ -95,5 +101,14 @@ export class SefazClient {
   /** CTeRecepcaoEventoV4: one signed eventoCTe (no lote). */
   cteRecepcaoEvento(t: CteTarget, c: SefazCredentials, signedEventoXml: string): Promise<SefazReply<RetEventoCTe>> {
     return this.callCte(t, c, CTE_SERVICES.CteRecepcaoEvento, { signedEventoXml });
+  }
+
+  /**
+   * NFeDistribuicaoDFe (model 55) or CTeDistribuicaoDFe (57) at the Ambiente Nacional, with the
+   * company certificate: one distNSU, consNSU or key query; each docZip comes back unzipped.
+   */
+  distribuicao(t: DistTarget, c: SefazCredentials, req: DistRequest): Promise<SefazReply<DistAnswer>> {
+    const service = req.model === '57' ? DFE_SERVICES.CteDistribuicaoDFe : DFE_SERVICES.NfeDistribuicaoDFe;
+    return this.send({ ...t, tpAmb: req.tpAmb }, req.model, 'AN', c, service, req);
   }
 }

@@ -1,7 +1,9 @@
 // DF-e distribution at the Ambiente Nacional (NFeDistribuicaoDFe distDFeInt 1.01, CTeDistribuicaoDFe
 // 1.00): what the gateway asks and what it reads back. NSUs are 15-digit strings, as on the wire, so
 // they compare as text and never lose digits.
-import type { TpAmb } from './endpoints';
+
+/** 1 produção, 2 homologação: endpoints.ts's TpAmb, written out because endpoints.ts reads the DF-e descriptors, which read this file. */
+type TpAmb = '1' | '2';
 
 export type DistModel = '55' | '57';
 

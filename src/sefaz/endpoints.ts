@@ -8,6 +8,7 @@ import table from './endpoints/nfe-endpoints.json';
 import cteTable from './endpoints/cte-endpoints.json';
 import { defaultCteSvc, normalAuthorizer } from '../fiscal/ufs';
 import { CTE_SERVICES, type CteService } from './services/cte';
+import { DFE_SERVICES, type DfeService } from './services/dfe';
 import { NFE_SERVICES, type SefazService } from './services/nfe';
 import type { SoapService } from './services/descriptor';
 
@@ -30,7 +31,7 @@ export interface EndpointQuery {
   /** 'SP', 'SVRS', 'SVAN', 'SVCAN', 'SVCRS', 'SVSP', 'SVCSP', 'AN', … (see authorizerFor). */
   authorizer: string;
   tpAmb: TpAmb;
-  service: SefazService | CteService;
+  service: SefazService | CteService | DfeService;
 }
 
 export interface ResolvedEndpoint {
@@ -50,7 +51,7 @@ export interface ResolvedEndpoint {
 
 const ROWS: readonly EndpointRow[] = [...table.endpoints, ...cteTable.endpoints];
 /** Every service the tables name, by that name. */
-const DESCRIPTORS: Readonly<Record<SefazService | CteService, SoapService>> = { ...NFE_SERVICES, ...CTE_SERVICES };
+const DESCRIPTORS: Readonly<Record<SefazService | CteService | DfeService, SoapService>> = { ...NFE_SERVICES, ...CTE_SERVICES, ...DFE_SERVICES };
 const URL_CHAVE: Record<string, Record<string, string>> = table.urlChave;
 
 function envOf(tpAmb: TpAmb): 'prod' | 'homo' {
@@ -62,9 +63,12 @@ function findRow(model: string, authorizer: string, tpAmb: TpAmb, service: strin
   return ROWS.find((r) => r.model === model && r.authorizer === authorizer && r.env === env && r.service === service);
 }
 
-/** Endpoint of a real SEFAZ. Ambiente Nacional only exists in the model 55 table (it serves both). */
+/**
+ * Endpoint of a real SEFAZ. The NF-e Ambiente Nacional is in the model 55 table (it serves 55 and 65);
+ * the CT-e one (CTeDistribuicaoDFe) in the model 57 table.
+ */
 export function resolveEndpoint(q: EndpointQuery): ResolvedEndpoint {
-  const model = q.authorizer === 'AN' ? '55' : q.model;
+  const model = q.authorizer === 'AN' && q.model !== '57' ? '55' : q.model;
   const row = findRow(model, q.authorizer, q.tpAmb, q.service);
   if (!row) {
     throw new Error(

@@ -1,9 +1,12 @@
 // Admin API under /__admin/ (JSON; loopback clients only; no client certificate needed on HTTPS):
-// faults, scenario timelines, CSCs, denial rules, SVC flags, and what the simulator knows of a key.
+// faults, scenario timelines, CSCs, denial rules, SVC flags, what the simulator knows of a key, and
+// the DF-e distribution's (dfe-admin.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { normalizeCnpj } from '../fiscal/cnpj';
 import { isUf } from '../fiscal/ufs';
 import type { SimulatorCore } from './context';
+import { dfeAdminRoute } from './dfe-admin';
+import { DfeInputError } from './dfe-seed';
 import { FaultError, parseFaultSpec, parseScenario, type FaultController } from './faults';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -51,6 +54,7 @@ export function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerRe
     }
     if (route === 'POST /__admin/reset') {
       faults.reset();
+      core.dfeCoConsumer.clear();
       return sendJson(res, 200, { ok: true });
     }
     if (route === 'POST /__admin/scenario') {
@@ -92,6 +96,10 @@ export function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerRe
       res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(core.ca.certPem);
       return;
     }
+    if (route.includes(' /__admin/dfe/')) {
+      const dfe = dfeAdminRoute(core, route, new URL(req.url ?? '/', 'http://x').searchParams, json);
+      if (dfe) return sendJson(res, dfe.status, dfe.body);
+    }
     const doc = /^GET \/__admin\/documents\/([0-9A-Z]{44})$/.exec(route);
     if (doc) {
       const tpAmb = new URL(req.url ?? '/', 'http://x').searchParams.get('tpAmb') ?? '2';
@@ -103,7 +111,7 @@ export function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerRe
     return sendJson(res, 404, { erro: `rota administrativa desconhecida: ${route}` });
   } catch (e) {
     if (e instanceof AdminError) return sendJson(res, e.status, { erro: e.message });
-    if (e instanceof FaultError || e instanceof SyntaxError) return sendJson(res, 400, { erro: e.message });
+    if (e instanceof FaultError || e instanceof DfeInputError || e instanceof SyntaxError) return sendJson(res, 400, { erro: e.message });
     throw e;
   }
 }

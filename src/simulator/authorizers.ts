@@ -33,8 +33,8 @@ const SPECIAL: Record<string, Omit<Authorizer, 'key' | 'verAplic' | 'offset'>> =
   SVCAN: { tipo: '6', kind: 'svc', defaultCuf: '91', families: ['nfe'] },
   SVCRS: { tipo: '7', kind: 'svc', defaultCuf: '43', families: ['nfe', 'cte'] },
   SVCSP: { tipo: '8', kind: 'svc', defaultCuf: '35', families: ['cte'] },
-  // AN event protocols start with 891 (sefaz-nfe.md §5.2): tipo 8 + cOrgao 91.
-  AN: { tipo: '8', kind: 'an', defaultCuf: '91', families: ['nfe'] },
+  // AN event protocols start with 891 (sefaz-nfe.md §5.2): tipo 8 + cOrgao 91. CT-e: only its DF-e distribution.
+  AN: { tipo: '8', kind: 'an', defaultCuf: '91', families: ['nfe', 'cte'] },
 };
 
 export function findAuthorizer(segment: string): Authorizer | undefined {

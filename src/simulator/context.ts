@@ -3,6 +3,9 @@
 import type { TestCa } from '../signing/testca';
 import { formatDateTime } from '../fiscal/datetime';
 import type { Authorizer } from './authorizers';
+import type { CoConsumer } from './dfe-coconsumer';
+import type { DfeLists } from './dfe-lists';
+import type { DfeLimits } from './dfe-rules';
 import type { Fault, FaultMode } from './faults';
 import type { SimulatorState } from './state';
 
@@ -15,6 +18,8 @@ export interface SimulatorOptions {
   lenientCancelDeadline: boolean;
   /** CT-e 678 "consumo indevido" thresholds (cte.md §8). */
   cteConsumo: CteConsumoLimits;
+  /** DF-e distribution thresholds (dfe-distribution.md §10). */
+  dfe: DfeLimits;
 }
 
 /** cte.md §8, "preferential" values per authorizer: beyond them SEFAZ answers 678 for an hour. */
@@ -38,6 +43,10 @@ export interface SimulatorCore {
   recentPolls: Map<string, number[]>;
   /** CT-e usage instants per rule and key within the last hour (678); memory only. */
   cteUsage: Map<string, number[]>;
+  /** DF-e distribution: the NSU lists, consumer positions and parties (memory only). */
+  dfe: DfeLists;
+  /** The co-consumer fault of the distribution. */
+  dfeCoConsumer: CoConsumer;
 }
 
 export interface ServiceContext {

@@ -45,8 +45,9 @@ function route(pathname: string): Route | undefined {
   const auth = findAuthorizer(rest[0]);
   const served = findService(rest[1]);
   if (!auth || !served || !auth.families.includes(served.family)) return undefined;
-  // The Ambiente Nacional only receives events here (and answers status for monitoring).
-  if (auth.kind === 'an' && !served.atAn) return undefined;
+  // The Ambiente Nacional only receives events and the DF-e distribution here (and answers status for
+  // monitoring); the distribution is served nowhere else.
+  if (auth.kind === 'an' ? !served.atAn && !served.onlyAtAn : served.onlyAtAn) return undefined;
   return { auth, served, tpAmb: producao ? '1' : '2' };
 }
 

@@ -1,9 +1,10 @@
-// The web services the simulator serves (NF-e 4.00 and CT-e 4.00). Each row is the service's descriptor (sefaz/services/, the
+// The web services the simulator serves (NF-e 4.00, CT-e 4.00 and the DF-e distribution). Each row is the service's descriptor (sefaz/services/, the
 // same the gateway's client writes with: operation, wrapper, namespaces, encoding, size limit), the
 // handler that answers it and its answer carrying only a service-level cStat (108/109, 214, 242…).
 // A new service is a new row; the HTTP pipeline, the envelope reader and the WSDL read the descriptor.
 import type { SoapService } from '../sefaz/services/descriptor';
 import { CTE_SERVICES } from '../sefaz/services/cte';
+import { DFE_SERVICES } from '../sefaz/services/dfe';
 import { NFE_SERVICES } from '../sefaz/services/nfe';
 import { answerCuf, type Family } from './authorizers';
 import type { ServiceContext, SimulatorCore } from './context';
@@ -15,6 +16,8 @@ import { cteConsulta } from './services/cte-consulta';
 import { cteRecepcaoEvento } from './services/cte-eventos';
 import { cteRecepcao } from './services/cte-recepcao';
 import { cteStatusServico } from './services/cte-status';
+import { dfeDistribuicao } from './services/dfe-distribuicao';
+import { retDistDFeInt } from './dfe-documents';
 import { recepcaoEvento } from './services/eventos';
 import { inutilizacao } from './services/inutilizacao';
 import { retAutorizacao } from './services/retautorizacao';
@@ -29,6 +32,8 @@ export interface ServedService {
   error(ctx: ServiceContext, cStat: string, xMotivo: string): string;
   /** The Ambiente Nacional serves it too (events, and status for monitoring). */
   atAn?: boolean;
+  /** Only the Ambiente Nacional serves it (the DF-e distribution). */
+  onlyAtAn?: boolean;
 }
 
 export const SERVED: readonly ServedService[] = [
@@ -93,6 +98,20 @@ export const SERVED: readonly ServedService[] = [
     descriptor: CTE_SERVICES.CteRecepcaoEvento,
     handle: cteRecepcaoEvento,
     error: (ctx, cStat, xMotivo) => retEventoCTe(ctx, { cOrgao: ctx.auth.defaultCuf, cStat, xMotivo }),
+  },
+  {
+    family: 'nfe',
+    descriptor: DFE_SERVICES.NfeDistribuicaoDFe,
+    handle: dfeDistribuicao('nfe'),
+    error: (ctx, cStat, xMotivo) => retDistDFeInt(ctx, 'nfe', { cStat, xMotivo }),
+    onlyAtAn: true,
+  },
+  {
+    family: 'cte',
+    descriptor: DFE_SERVICES.CteDistribuicaoDFe,
+    handle: dfeDistribuicao('cte'),
+    error: (ctx, cStat, xMotivo) => retDistDFeInt(ctx, 'cte', { cStat, xMotivo }),
+    onlyAtAn: true,
   },
 ];
 

@@ -10,6 +10,10 @@ import * as path from 'node:path';
 import { createTestCa, issueCompanyCertificate, issueServerCertificate, loadOrCreateTestCa, toPfx, type TestCa, type Validity } from '../signing/testca';
 import { normalizeCnpj } from '../fiscal/cnpj';
 import { DEFAULT_CTE_CONSUMO, type CteConsumoLimits, type SimulatorCore } from './context';
+import { simulatorDfe, type SimulatorDfe } from './dfe-admin';
+import { CoConsumer } from './dfe-coconsumer';
+import { DfeLists } from './dfe-lists';
+import { DEFAULT_DFE_LIMITS, type DfeLimits } from './dfe-rules';
 import { FaultController } from './faults';
 import { createHandler } from './http';
 import { SimulatorState } from './state';
@@ -33,6 +37,9 @@ export interface StartSimulatorOptions {
   lenientCancelDeadline?: boolean;
   /** CT-e 678 thresholds (default: cte.md §8's). */
   cteConsumo?: Partial<CteConsumoLimits>;
+  /** DF-e distribution thresholds (default: dfe-distribution.md §10's; the 60-day activity rule off). */
+  dfe?: Partial<DfeLimits>;
+  /** The simulator's clock (default: real time); tests move it to cross the distribution's hours and days. */
   now?: () => Date;
 }
 
@@ -43,6 +50,8 @@ export interface RunningSimulator {
   faults: FaultController;
   /** Direct access to the stored state, for tests. */
   state: SimulatorState;
+  /** The DF-e distribution's seeding, co-consumer fault and positions, for tests (also under /__admin/dfe/). */
+  dfe: SimulatorDfe;
   registerCsc(cnpj: string, idCsc: number | string, csc: string): void;
   /** A company A1 (PFX) issued by the simulator CA, usable for TLS and signing. */
   issueCompanyPfx(name: string, cnpj: string, password: string, opts?: Validity & { legacy?: boolean }): Buffer;
@@ -72,12 +81,15 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     now: opts.now ?? (() => new Date()),
     recentPolls: new Map(),
     cteUsage: new Map(),
+    dfe: new DfeLists(),
+    dfeCoConsumer: new CoConsumer(),
     options: {
       schemasDir: opts.schemasDir,
       processingDelayMs: opts.processingDelayMs ?? 0,
       nfceLateCheck: opts.nfceLateCheck ?? true,
       lenientCancelDeadline: opts.lenientCancelDeadline ?? false,
       cteConsumo: { ...DEFAULT_CTE_CONSUMO, ...opts.cteConsumo },
+      dfe: { ...DEFAULT_DFE_LIMITS, ...opts.dfe },
     },
   };
 
@@ -122,6 +134,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     ca,
     faults,
     state,
+    dfe: simulatorDfe(core),
     registerCsc: (cnpj, idCsc, csc) => state.registerCsc(normalizeCnpj(cnpj), Number(idCsc), csc),
     issueCompanyPfx: (name, cnpj, password, o = {}) => {
       const cert = issueCompanyCertificate(ca, { name, cnpj, notBefore: o.notBefore, notAfter: o.notAfter });

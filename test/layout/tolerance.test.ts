@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parseNfeEnvio, renderNfe, type NfeDraft, type RenderOptions } from '../../src/layout';
 import { checkValue } from '../../src/layout/format';
 import type { IField } from '../../src/layout/definition';
-import { nfeLayout, nfeSefazElement } from '../../src/layout/nfe/definition';
+import { nfeLayout, sefazElement } from '../../src/layout/nfe/definition';
 import { NFE_TOLERANCE } from '../../src/layout/nfe/tolerance';
 import { tolerateNfe } from '../../src/layout/nfe/tolerate';
 import { kidsOf } from '../../src/xml/ordered';
@@ -38,7 +38,7 @@ describe('the tolerance table', () => {
   test.each(NFE_TOLERANCE.filter((r) => r.action.kind === 'omit-zero').map((r) => [r.path, r.action.kind === 'omit-zero' ? r.action.sefaz : '']))(
     '%s: its SEFAZ element %s is optional and refuses "0"',
     (_path, sefaz) => {
-      const el = nfeSefazElement(sefaz.split('/'));
+      const el = sefazElement(sefaz.split('/'));
       expect(el?.min).toBe(0);
       expect(checkValue('0', el?.type)).toBeDefined();
     },

@@ -1,10 +1,11 @@
 // NF-e/NFC-e issuing specifics: the checks before a number is taken (environment URLs and the CSC of
 // an NFC-e), what a number fixes (cNF, key), and one rendering path — render → sign → NFC-e QR code —
 // for the normal document (tpEmis 1) and for its contingency renditions (new tpEmis, new key).
-import { nfeChave, renderNfe, type NfeDraft } from '../../layout';
+import { nfeChave, nfeTotalsDivergence, renderNfe, type NfeDraft } from '../../layout';
 import { signXml, digestValueOf } from '../../signing/xmldsig';
 import { buildQrCodeV2Offline, buildQrCodeV2Online } from '../../fiscal/qrcode';
 import { randomCnf } from '../../fiscal/chave';
+import { divergenceText } from '../../fiscal/nfe-amounts';
 import { formatDateTime, parseDateTime } from '../../fiscal/datetime';
 import { ufOffset } from '../../fiscal/ufs';
 import { qrCodeBaseUrl, urlChaveConsulta } from '../../sefaz/endpoints';
@@ -68,8 +69,11 @@ export async function planNfe(ctx: CompanyContext, draft: NfeDraft, uf: string):
     qr = { qrCode: draft.infSuplem?.qrCode, urlChave, csc };
   }
   const dhEmi = emissionDateTime(ctx, draft, uf);
+  // SEFAZ would refuse totals that differ from the items: answered with its code, nothing sent.
+  const divergence = nfeTotalsDivergence(draft.tree, draft.modelo);
   return {
     dhEmi,
+    rejection: divergence && { code: Number(divergence.cStat), text: divergenceText(divergence) },
     numbered(n) {
       const cNF = randomCnf(String(n));
       return {

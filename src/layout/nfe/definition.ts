@@ -5,8 +5,8 @@ export function nfeLayout(): LayoutDefinition {
   return loadLayout('nfe-nfce-4.00.json');
 }
 
-/** The SEFAZ element at a path of names under infNFe (its value format, occurrences). */
-export function nfeSefazElement(path: string[]): SElement | undefined {
+/** The SEFAZ element at a path of infNFe (["total", "ICMSTot", "vNF"]), through sequences and choices. */
+export function sefazElement(path: readonly string[]): SElement | undefined {
   let cur: SElement | undefined = nfeLayout().sefaz;
   const find = (ps: SParticle[], n: string): SElement | undefined => {
     for (const p of ps) {

@@ -5,7 +5,7 @@
 import { retainedStRate } from '../../fiscal/icms-st';
 import { childNamed, kidsOf, localName, tagOf, textOf, type OrderedNode } from '../../xml/ordered';
 import { checkValue } from '../format';
-import { nfeSefazElement } from './definition';
+import { sefazElement } from './definition';
 import { NFE_TOLERANCE, type ToleranceRule } from './tolerance';
 
 export interface Tolerated {
@@ -62,7 +62,7 @@ function visit(children: OrderedNode[], path: string, src: string, w: Walk): Ord
       changed = true;
       continue;
     }
-    if (action?.kind === 'omit-zero' && ALL_ZEROS.test(value) && checkValue(value, nfeSefazElement(action.sefaz.split('/'))?.type)) {
+    if (action?.kind === 'omit-zero' && ALL_ZEROS.test(value) && checkValue(value, sefazElement(action.sefaz.split('/'))?.type)) {
       w.notes.push(`${here} "${value}" omitido`);
       changed = true;
       continue;

@@ -1,6 +1,7 @@
 // NFeAutorizacao4: enviNFe → retEnviNFe. Lote-level checks, then per NF-e: signature (297/298/29x,
 // 213), business rules, NFC-e QR (394/397/398/462/464), EPEC reconciliation (467/468), duplicity
-// (635/204/205/539/206), configured denial (301/302) or authorisation (100, or 150 when late).
+// (635/204/205/539/206), configured denial (301/302) or authorisation (100, or 150 when late), which
+// feeds the DF-e distribution (dfe-feed.ts).
 import type { Document } from '@xmldom/xmldom';
 import { parseForVerification } from '../../signing/verify';
 import { XmlInputError } from '../../xml/parse';
@@ -11,8 +12,10 @@ import { reject, xMotivo, type Rejection } from '../cstat';
 import { dhRecbto, nextProtocol, nextRecibo, type ServiceContext, type SimulatorCore } from '../context';
 import { infRec, protNFe, retEnviNFe } from '../messages';
 import { authorisedCStat, checkNfeRules, epecDivergence, nfeFacts, summaryOf, type NfeFacts } from '../nfe-rules';
+import { totalsRejection } from '../nfe-amounts';
 import { sliceElements } from '../soap';
-import type { LoteNumber } from '../state';
+import { feedNfe } from '../dfe-feed';
+import type { DocumentRecord, LoteNumber } from '../state';
 import { checkSignature, schemaError } from '../validation';
 
 const MAX_NFE_PER_LOTE = SEFAZ_LIMITS.NFeAutorizacao4.maxDocuments;
@@ -63,6 +66,7 @@ function processNfe(core: SimulatorCore, ctx: ServiceContext, nfeXml: string, nf
   if (forced) return protNFe(ctx, { ...base, digVal, cStat: forced, xMotivo: xMotivo(forced) });
   const problem =
     checkNfeRules(f, ctx.auth, ctx.tpAmb, ctx.now, core.options) ??
+    totalsRejection(nfeDoc) ??
     (f.mod === '65' ? checkQrCode(core, f, digVal) : undefined) ??
     checkEpec(core, ctx, f) ??
     checkDuplicity(core, ctx, f);
@@ -72,11 +76,13 @@ function processNfe(core: SimulatorCore, ctx: ServiceContext, nfeXml: string, nf
   const cStat = denial?.cStat ?? authorisedCStat(f, ctx.now);
   const nProt = nextProtocol(core, ctx, f.cUF);
   const prot = protNFe(ctx, { ...base, nProt, digVal, cStat, xMotivo: xMotivo(cStat) });
-  core.state.insertDocument({
+  const record: DocumentRecord = {
     chave: f.chave, tpAmb: ctx.tpAmb, authorizer: ctx.auth.key, cnpj: f.emitDoc, mod: f.mod,
     serie: Number(f.serie), nNF: Number(f.nNF), status: denial ? 'denied' : 'authorized', cStat, nProt,
     dhRecbto: base.dhRecbto, digVal, authorizedAtMs: ctx.now.getTime(), nfeXml, protXml: prot, summary: summaryOf(f),
-  });
+  };
+  core.state.insertDocument(record);
+  feedNfe(core, ctx.tpAmb, record, nfeDoc);
   return prot;
 }
 

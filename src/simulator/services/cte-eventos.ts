@@ -6,7 +6,8 @@
 // 636, 680, 638 → 136), 110180/110181 comprovante de entrega (636, 218, 222,
 // 869, 872/873, 865/871, 864, 870 / 866),
 // 610110/610111 desacordo (636, 218, 787 / 866). An event refused identically past the CI03
-// threshold is 678 (cte.md §8). Registered events (135/136) are stored for consulta.
+// threshold is 678 (cte.md §8). Registered events (135/136) are stored for consulta and reach the
+// CT-e's parties through the DF-e distribution (dfe-feed.ts).
 import { chaveDv, isChaveFormat } from '../../fiscal/chave';
 import { isValidCnpj, isValidCpf } from '../../fiscal/cnpj';
 import { parseDateTime } from '../../fiscal/datetime';
@@ -15,6 +16,7 @@ import { dhRecbto, nextProtocol, type ServiceContext, type SimulatorCore } from 
 import { consumoIndevido } from '../cte-consumo';
 import { cteReject, cteXMotivo } from '../cte-cstat';
 import { procEventoCTe, retEventoCTe } from '../cte-messages';
+import { feedCteEvent } from '../dfe-feed';
 import { forbiddenCorrection } from '../cte-rules';
 import type { Rejection } from '../cstat';
 import type { CteSummary, DocumentRecord } from '../state';
@@ -256,10 +258,9 @@ export async function cteRecepcaoEvento(core: SimulatorCore, ctx: ServiceContext
   const dhRegEvento = dhRecbto(ctx);
   const nProt = nextProtocol(core, ctx, e.chave.slice(0, 2));
   const ret = retEventoCTe(ctx, { ...base, cStat: registered.cStat, xMotivo: cteXMotivo(registered.cStat), xEvento: EVENTS[e.tpEvento].xEvento, dhRegEvento, nProt });
-  core.state.insertEvent({
-    tpAmb: ctx.tpAmb, chave: e.chave, tpEvento: e.tpEvento, nSeqEvento: e.nSeq, nProt, dhRegEvento,
-    procXml: procEventoCTe(e.xml, ret), createdAtMs: ctx.now.getTime(),
-  });
+  const procXml = procEventoCTe(e.xml, ret);
+  core.state.insertEvent({ tpAmb: ctx.tpAmb, chave: e.chave, tpEvento: e.tpEvento, nSeqEvento: e.nSeq, nProt, dhRegEvento, procXml, createdAtMs: ctx.now.getTime() });
+  feedCteEvent(core, ctx.tpAmb, e.chave, procXml, ctx.now.getTime());
   if (registered.cancels) core.state.setStatus(e.chave, ctx.tpAmb, 'cancelled');
   if (registered.cancelsEvent) core.state.cancelCteEvent(ctx.tpAmb, e.chave, registered.cancelsEvent);
   return ret;

@@ -1,7 +1,8 @@
 // CTeRecepcaoSincV4: the signed CTe (already gunzipped by the envelope reader: 244 there) → retCTe.
 // Order: schema 215, modal schema 580, signature (29x, 213), rules (239, 252, 226, 227/253, 515–517,
 // 670, 212, 228), at an SVC the origin UF has not switched on 114, duplicity 204/539, a substitute's
-// checks (cte-substitution.ts), an injected `reject`, then 100 with protCTe; a rejection repeated
+// checks (cte-substitution.ts), an injected `reject`, then 100 with protCTe (fed to the DF-e
+// distribution, dfe-feed.ts); a rejection repeated
 // past the CI01 threshold is 678 (cte.md §8).
 import type { Document } from '@xmldom/xmldom';
 import { parseForVerification } from '../../signing/verify';
@@ -15,6 +16,8 @@ import { checkCteRules, cteFacts, cteSummaryOf, type CteFacts } from '../cte-rul
 import { svcDisabled } from '../cte-svc';
 import { substitutionProblem } from '../cte-substitution';
 import type { Rejection } from '../cstat';
+import { feedCte } from '../dfe-feed';
+import type { DocumentRecord } from '../state';
 import { checkSignature, schemaError } from '../validation';
 
 /** The modal schema for each `modal` code (cte.md §13); infModal holds `xs:any` in the generic schema. */
@@ -82,13 +85,15 @@ export async function cteRecepcao(core: SimulatorCore, ctx: ServiceContext, xml:
   const base = { chCTe: f.chave, dhRecbto: dhRecbto(ctx) };
   const nProt = nextProtocol(core, ctx, f.cUF);
   const prot = protCTe(ctx, { ...base, nProt, digVal: outcome.digVal, cStat: '100', xMotivo: cteXMotivo('100') });
-  core.state.insertDocument({
+  const record: DocumentRecord = {
     chave: f.chave, tpAmb: ctx.tpAmb, authorizer: ctx.auth.key, cnpj: f.emitDoc, mod: f.mod, serie: Number(f.serie),
     nNF: Number(f.nCT), status: 'authorized', cStat: '100', nProt, dhRecbto: base.dhRecbto, digVal: outcome.digVal,
     authorizedAtMs: ctx.now.getTime(), nfeXml: xml, protXml: prot,
     // The NF-e summary serves EPEC reconciliation of NF-e only; the CT-e's facts go to cte_summaries.
     summary: { dhEmi: f.dhEmi, tpNF: '', IE: '', vNF: '', vICMS: '', vST: '' },
-  });
+  };
+  core.state.insertDocument(record);
+  feedCte(core, ctx.tpAmb, record, doc, f.tomaDoc);
   core.state.insertCteSummary(f.chave, ctx.tpAmb, cteSummaryOf(f));
   if (f.tpCTe === '3' && f.chCteSub) core.state.markCteSubstituted(f.chCteSub, ctx.tpAmb, f.chave);
   return retCTe(ctx, '100', cteXMotivo('100'), cUF, prot);

@@ -11,6 +11,7 @@ import { ufFromCode } from '../../fiscal/ufs';
 import { servesUf } from '../authorizers';
 import { reject, xMotivo, type Rejection } from '../cstat';
 import { dhRecbto, nextProtocol, type ServiceContext, type SimulatorCore } from '../context';
+import { feedNfeEvent } from '../dfe-feed';
 import { procEventoNFe, retEnvEvento, retEvento } from '../messages';
 import { sliceElements } from '../soap';
 import type { DocSummary, DocumentRecord } from '../state';
@@ -180,6 +181,9 @@ const HANDLERS: Record<string, (core: SimulatorCore, ctx: ServiceContext, e: Eve
   '110140': epec,
 };
 
+/** Events of an NF-e that reach its parties through the DF-e distribution. */
+const DISTRIBUTED = new Set(['110111', '110110']);
+
 const X_EVENTO: Record<string, string> = {
   '110111': 'Cancelamento registrado',
   '110110': 'Carta de Correção registrada',
@@ -197,11 +201,18 @@ function processEvento(core: SimulatorCore, ctx: ServiceContext, e: EventInput):
   const nProt = nextProtocol(core, ctx, e.chave.slice(0, 2));
   const ret = retEvento(ctx, { ...base, cStat: outcome.cStat, xMotivo: xMotivo(outcome.cStat), xEvento: X_EVENTO[e.tpEvento], nProt });
   const registered = outcome as Exclude<Outcome, Refusal>;
+  const procXmlOf = procEventoNFe(e.xml, ret);
   core.state.insertEvent({
     tpAmb: ctx.tpAmb, chave: e.chave, tpEvento: e.tpEvento, nSeqEvento: e.nSeq, nProt, dhRegEvento: base.dhRegEvento,
-    procXml: procEventoNFe(e.xml, ret), summary: registered.summary, createdAtMs: ctx.now.getTime(),
+    procXml: procXmlOf, summary: registered.summary, createdAtMs: ctx.now.getTime(),
   });
   if (registered.cancels) core.state.setStatus(e.chave, ctx.tpAmb, 'cancelled');
+  if (DISTRIBUTED.has(e.tpEvento)) {
+    feedNfeEvent(core, ctx.tpAmb, {
+      cOrgao: e.cOrgao, author: e.author, chNFe: e.chave, dhEvento: e.dhEvento, tpEvento: e.tpEvento, nSeqEvento: String(e.nSeq),
+      xEvento: X_EVENTO[e.tpEvento], dhRecbto: base.dhRegEvento, nProt, procXml: procXmlOf,
+    }, ctx.now.getTime());
+  }
   return ret;
 }
 
