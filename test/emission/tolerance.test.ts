@@ -57,13 +57,27 @@ describe("Migrate's PHP sample, 3.10-era documents", () => {
     expect(decodeB64(doc.DocXMLBase64)).toMatch(/<detPag><indPag>0<\/indPag><tPag>01<\/tPag>/);
   });
 
-  // The sample also omits vICMSDeson_ttlnfe, vII_ttlnfe and pag: computing those is another part of
-  // issue 14 (totals, tPag 90). Whatever the answer, none of it may be about a tolerated leftover.
-  test.each(['nfe-3.10-leftovers.xml', 'nfce-3.10-leftovers.xml'])('%s without vICMSDeson, vII and pag: no complaint about the leftovers', async (file) => {
+  // The sample also omits vICMSDeson_ttlnfe, vII_ttlnfe and pag. The totals are computed from the
+  // items; pag may be omitted only by an ajuste or devolução (finNFe 3/4), so a sale without it gets
+  // that one clear message — never one about a tolerated leftover.
+  const withoutTotals = (xml: string) => xml.replace(/\s*<vICMSDeson_ttlnfe>[^<]*<\/vICMSDeson_ttlnfe>/, '').replace(/\s*<vII_ttlnfe>[^<]*<\/vII_ttlnfe>/, '');
+  test.each(['nfe-3.10-leftovers.xml', 'nfce-3.10-leftovers.xml'])('%s without vICMSDeson and vII is authorised', async (file) => {
     const company = await h.addCompany();
-    const xml = fixture(file).replace(/\s*<vICMSDeson_ttlnfe>[^<]*<\/vICMSDeson_ttlnfe>/, '').replace(/\s*<vII_ttlnfe>[^<]*<\/vII_ttlnfe>/, '').replace(/\s*<pag>[\s\S]*<\/pag>/, '');
-    expect(xml).not.toMatch(/vICMSDeson_ttlnfe|vII_ttlnfe|<pag>/);
-    expect(sit(await send(company, xml)).SitDescricao).not.toMatch(LEFTOVERS);
+    const xml = withoutTotals(fixture(file));
+    expect(xml).not.toMatch(/vICMSDeson_ttlnfe|vII_ttlnfe/);
+    const doc = await send(company, xml);
+    expect(sit(doc)).toEqual({ SitCodigo: '100', SitDescricao: expect.stringMatching(/Autorizado/) });
+    expect(decodeB64(doc.DocXMLBase64)).toContain('<vICMSDeson>0.00</vICMSDeson>');
+  });
+
+  test.each(['nfe-3.10-leftovers.xml', 'nfce-3.10-leftovers.xml'])('%s without vICMSDeson, vII and pag (a sale): only the missing pag is refused', async (file) => {
+    const company = await h.addCompany();
+    const xml = withoutTotals(fixture(file)).replace(/\s*<pag>[\s\S]*<\/pag>/, '');
+    expect(xml).not.toMatch(/<pag>/);
+    const { SitCodigo, SitDescricao } = sit(await send(company, xml));
+    expect(SitCodigo).toBe('145');
+    expect(SitDescricao.match(/Envio\/[\w/[\]]+/g)).toEqual(['Envio/pag']);
+    expect(SitDescricao).not.toMatch(LEFTOVERS);
   });
 });
 
