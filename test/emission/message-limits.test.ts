@@ -10,7 +10,10 @@ import { ufCode } from '../../src/fiscal/ufs';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ bodyLimitBytes: 32 * 1024 * 1024 });
+  // Production timeouts: the lote assertions need SEFAZ's 103 itself. Under CPU load the simulator
+  // verifying 400 KB of signatures can outlast the harness's 5 s, and the gateway then settles the
+  // NF-e by consulta (100 again, but no recibo to assert on).
+  h = await startHarness({ bodyLimitBytes: 32 * 1024 * 1024, sefazConnectTimeoutMs: 20_000, sefazResponseTimeoutMs: 40_000 });
 }, 30_000);
 afterAll(async () => {
   await h?.close();
