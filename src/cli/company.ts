@@ -51,6 +51,7 @@ export function describeCompany(c: Company): string[] {
     `Contingência: ${JSON.stringify(c.contingency)}`,
     `Campos desconhecidos no layout: ${UNKNOWN_FIELDS_TEXT[c.unknownFields]}`,
     `Pulos de numeração: ${c.voidGaps ? 'inutilizados automaticamente' : 'somente relatório'}`,
+    `Ciência automática (manifestação): ${c.autoCiencia ? 'ligada' : 'desligada'}`,
     `Criada em: ${c.createdAt.toISOString()}`,
   ];
 }
@@ -171,6 +172,15 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       io.out(`Campos desconhecidos no layout NF-e/NFC-e de ${company.cnpj}: ${UNKNOWN_FIELDS_TEXT[policy]}`);
       return;
     }
+    case 'dfe-ciencia': {
+      const { flags, positionals } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' } });
+      const company = await companyByCnpj(store, flags);
+      const [value] = positionals;
+      if (value !== 'on' && value !== 'off') throw new UsageError('uso: company dfe-ciencia --cnpj C on|off');
+      await store.updateCompany(company.id, { autoCiencia: value === 'on' });
+      io.out(`Ciência automática das NF-e recebidas por ${company.cnpj}: ${value === 'on' ? 'ligada' : 'desligada'}`);
+      return;
+    }
     case 'numbering': {
       const { flags } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' }, 'void-gaps': { type: 'string' } });
       const company = await companyByCnpj(store, flags);
@@ -206,6 +216,6 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       return;
     }
     default:
-      throw new UsageError('uso: company add|cert|csc|contingency|layout|numbering|enable|disable|list|show (veja o README)');
+      throw new UsageError('uso: company add|cert|csc|contingency|layout|dfe-ciencia|numbering|enable|disable|list|show (veja o README)');
   }
 }

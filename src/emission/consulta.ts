@@ -3,7 +3,7 @@
 // DocSitCodigo 117 "Nenhum documento localizado" in one consulta document (document level: the
 // request itself was fine, and the SOAP contract keeps request codes to 100/108/109 here).
 import type { DocumentRequest, DocumentResult } from '../invoicy/types';
-import type { DocumentQuery, DocumentRecord } from '../store/port';
+import { RECEIVED_SERIE, type DocumentQuery, type DocumentRecord } from '../store/port';
 import type { DocModel, DocStatus } from '../fiscal/document-state';
 import { XmlInputError } from '../xml/parse';
 import type { CompanyContext } from './context';
@@ -33,9 +33,9 @@ async function find(ctx: CompanyContext, input: ConsultaInput, model: DocModel):
   const tpAmb = input.tpAmb === '1' || input.tpAmb === '2' ? input.tpAmb : ctx.tpAmb;
   if (input.chave) {
     const doc = await ctx.store.findDocumentByChave(ctx.company.id, input.chave);
-    return doc && doc.tpAmb === tpAmb ? [doc] : [];
+    return doc && doc.tpAmb === tpAmb && doc.serie !== RECEIVED_SERIE ? [doc] : [];
   }
-  const filter: DocumentQuery = { tpAmb, model, limit: MAX_RESULTS };
+  const filter: DocumentQuery = { ownOnly: true, tpAmb, model, limit: MAX_RESULTS };
   if (input.numeroInicial !== undefined || input.numeroFinal !== undefined) {
     if (input.serie === undefined) throw new InputError('Serie: obrigatória na consulta por faixa de números');
     filter.serie = input.serie;
@@ -49,7 +49,7 @@ async function find(ctx: CompanyContext, input: ConsultaInput, model: DocModel):
   filter.includedFrom = localDate(input.inclusaoInicial, ctx.offset, false, 'DataInclusaoInicial');
   filter.includedTo = localDate(input.inclusaoFinal, ctx.offset, true, 'DataInclusaoFinal');
   if (input.statusDocumento?.length) filter.docStatus = input.statusDocumento as DocStatus[];
-  const filtered = Object.entries(filter).filter(([k, v]) => v !== undefined && !['tpAmb', 'model', 'limit'].includes(k));
+  const filtered = Object.entries(filter).filter(([k, v]) => v !== undefined && !['ownOnly', 'tpAmb', 'model', 'limit'].includes(k));
   if (filtered.length === 0) {
     throw new InputError('informe ChaveAcesso, faixa de números (NumeroInicial/NumeroFinal/Serie), datas de emissão ou inclusão, ou StatusDocumento');
   }

@@ -170,6 +170,11 @@ export interface EventRequest<Input extends EventHeader = EventoInput> {
 export interface EventHandler<Input extends EventHeader = EventoInput> {
   /** Highest nSeqEvento of the event (594 beyond it). */
   readonly maxSeq: number;
+  /**
+   * Registered at the Ambiente Nacional (cOrgao 91, its RecepcaoEvento) instead of the document's
+   * authorizer: the NF-e destinatário's manifestação.
+   */
+  readonly ambienteNacional?: boolean;
   /** The event's own fields (text, sequence, references); undefined when valid. */
   checkFields(input: Input): Refusal | undefined;
   /**

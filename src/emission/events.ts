@@ -24,6 +24,8 @@ import { isRefusal, type DocumentType, type EventHandler, type EventHeader, type
 import { documentTypeForModel, documentTypeOf, modelRefusal } from './document-types';
 
 const REGISTERED = ['135', '136', '155'];
+/** cOrgao of the Ambiente Nacional. */
+const AN_C_ORGAO = '91';
 /** Duplicidade de evento: SEFAZ already holds that sequence. */
 const DUPLICATE_EVENT = '573';
 class EventRefusal extends Error {
@@ -117,7 +119,7 @@ export async function issueEvent(
     const cert = await ctx.certificate();
     const events = type.events;
     const unsigned = events.unsigned({
-      cOrgao: ufCode(docUf(ctx, doc)), tpAmb: doc.tpAmb, cnpj: p.author ?? ctx.company.cnpj, chave,
+      cOrgao: handler.ambienteNacional ? AN_C_ORGAO : ufCode(docUf(ctx, doc)), tpAmb: doc.tpAmb, cnpj: p.author ?? ctx.company.cnpj, chave,
       dhEvento: opts.dhEvento ?? formatDateTime(ctx.now(), ctx.offset),
       tpEvento: p.tpEvento, nSeq: ev.nSeq, det: p.det,
     });
@@ -143,11 +145,13 @@ export async function transmitEvent(ctx: CompanyContext, doc: DocumentRecord, ev
   const { credentials } = await ctx.certificate();
   const type = documentTypeOf(doc.model);
   const uf = docUf(ctx, doc);
-  // A document authorised by an SVC has its events at that SVC (its key's tpEmis says which).
+  // A document authorised by an SVC has its events at that SVC (its key's tpEmis says which); a
+  // manifestação goes to the Ambiente Nacional, and its document's authorizer still answers consultas.
   const target = { uf, model: doc.model, tpAmb: doc.tpAmb, authorizer: authorizerFor(uf, doc.model, doc.tpEmis), log: ctx.log };
+  const receiver = type.events.handlers[ev.tpEvento]?.ambienteNacional ? { ...target, authorizer: 'AN' } : target;
   let ret;
   try {
-    ret = await type.services.sendEvents(ctx, target, credentials, [signed]);
+    ret = await type.services.sendEvents(ctx, receiver, credentials, [signed]);
   } catch (err) {
     if (!(err instanceof SefazTransportError)) throw err;
     ev = (await ctx.store.updateEvent(ctx.company.id, ev.id, { status: 'pending', cStat: String(SitCodigo.pendente), xMotivo: TEXT.eventoPendente, lastError: err.message })) ?? ev;

@@ -105,6 +105,11 @@ export function detCancelamento(p: { nProt: string; xJust: string }): string {
   return `<descEvento>Cancelamento</descEvento>${el('nProt', p.nProt)}${el('xJust', p.xJust)}`;
 }
 
+/** 210200/210210/210220/210240 Manifestação do destinatário (leiauteConfRecebto_v1.00.xsd); xJust only for 210240. */
+export function detManifestacao(p: { descEvento: string; xJust?: string }): string {
+  return `${el('descEvento', p.descEvento)}${p.xJust === undefined ? '' : el('xJust', p.xJust)}`;
+}
+
 /** Fixed text required by the CC-e XSD (e110110_v1.00.xsd, spelling without accents). */
 export const CCE_XCONDUSO =
   'A Carta de Correcao e disciplinada pelo paragrafo 1o-A do art. 7o do Convenio S/N, de 15 de dezembro de 1970 ' +

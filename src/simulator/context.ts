@@ -34,10 +34,30 @@ export interface CteConsumoLimits {
 
 export const DEFAULT_CTE_CONSUMO: CteConsumoLimits = { authorisationRejections: 30, consultasPerHour: 10, eventRejections: 20 };
 
+/** A manifestação the Ambiente Nacional registered (210200/210210/210220/210240), as the listener receives it. */
+export interface ManifestacaoRegistered {
+  tpAmb: '1' | '2';
+  chave: string;
+  /** The destinatário (the event's author): CNPJ or CPF. */
+  destDoc: string;
+  tpEvento: string;
+  /** procEventoNFe: the signed event and the AN's retEvento. */
+  procEventoXml: string;
+}
+
+/**
+ * What an observer outside the simulator's own services (a test, a tool) hears of what it registers;
+ * the DF-e distribution lists are fed directly (dfe-feed.ts onManifestacao).
+ */
+export interface SimulatorListeners {
+  manifestacaoRegistered?(e: ManifestacaoRegistered): void;
+}
+
 export interface SimulatorCore {
   state: SimulatorState;
   ca: TestCa;
   options: SimulatorOptions;
+  listeners: SimulatorListeners;
   now(): Date;
   /** Poll instants per nRec within the last hour (656 "consumo indevido"); memory only. */
   recentPolls: Map<string, number[]>;

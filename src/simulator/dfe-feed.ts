@@ -7,14 +7,12 @@
 // não realizada release the nfeProc to the destinatário, and every manifestação reaches the emitter.
 import type { Document, Element } from '@xmldom/xmldom';
 import { cnpjRoot } from '../fiscal/cnpj';
+import { manifestacaoType } from '../fiscal/manifestacao';
 import type { SimulatorCore } from './context';
 import { DFE_SCHEMA, procOf, resEvento, resNFe, type ResEventoFields } from './dfe-documents';
 import type { DfeEntry, DfeFamily, DfeParties } from './dfe-lists';
 import type { DocumentRecord } from './state';
 import { child, childText } from './xmlread';
-
-/** Manifestações that release the full NF-e to the destinatário (210220 desconhecimento does not). */
-const RELEASING = new Set(['210200', '210210', '210240']);
 
 /** The activity base of a party: CNPJ root, or the whole CPF. */
 export function activityBase(doc: string): string {
@@ -122,7 +120,8 @@ export interface Manifestacao {
 export function onManifestacao(core: SimulatorCore, m: Manifestacao): void {
   const p = core.dfe.partiesOf(m.tpAmb, m.chave);
   if (!p || p.family !== 'nfe') return;
-  if (RELEASING.has(m.tpEvento) && m.author === p.dest && !p.released) {
+  // Ciência, confirmação, operação não realizada (fiscal/manifestacao.ts; not desconhecimento).
+  if (manifestacaoType(m.tpEvento)?.releasesNfe && m.author === p.dest && !p.released) {
     core.dfe.setParties(m.tpAmb, m.chave, { ...p, released: true });
     deliver(core, m.tpAmb, 'nfe', m.author, procEntry(core, 'nfe', m.tpAmb, m.chave, m.atMs));
   }

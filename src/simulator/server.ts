@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
 import { createTestCa, issueCompanyCertificate, issueServerCertificate, loadOrCreateTestCa, toPfx, type TestCa, type Validity } from '../signing/testca';
 import { normalizeCnpj } from '../fiscal/cnpj';
-import { DEFAULT_CTE_CONSUMO, type CteConsumoLimits, type SimulatorCore } from './context';
+import { DEFAULT_CTE_CONSUMO, type CteConsumoLimits, type SimulatorCore, type SimulatorListeners } from './context';
 import { simulatorDfe, type SimulatorDfe } from './dfe-admin';
 import { CoConsumer } from './dfe-coconsumer';
 import { DfeLists } from './dfe-lists';
@@ -41,6 +41,8 @@ export interface StartSimulatorOptions {
   dfe?: Partial<DfeLimits>;
   /** The simulator's clock (default: real time); tests move it to cross the distribution's hours and days. */
   now?: () => Date;
+  /** Notified of what the simulated SEFAZ registers (a manifestação: the DF-e distribution lists). */
+  listeners?: SimulatorListeners;
 }
 
 export interface RunningSimulator {
@@ -78,6 +80,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   const core: SimulatorCore = {
     state,
     ca,
+    listeners: opts.listeners ?? {},
     now: opts.now ?? (() => new Date()),
     recentPolls: new Map(),
     cteUsage: new Map(),

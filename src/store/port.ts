@@ -82,6 +82,8 @@ export interface Company {
   unknownFields: UnknownFieldsPolicy;
   /** The numbering-gap job voids this company's gaps by inutilização; off: it only reports them. */
   voidGaps: boolean;
+  /** Sends ciência (210210) for every NF-e captured where the company is destinatário (autoCiencia). */
+  autoCiencia: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -112,6 +114,7 @@ export interface CompanyPatch {
   contingency?: ContingencySettings;
   unknownFields?: UnknownFieldsPolicy;
   voidGaps?: boolean;
+  autoCiencia?: boolean;
 }
 
 export interface CreatedCompany {
@@ -230,7 +233,15 @@ export interface DocumentGuard {
   docStatus?: DocStatus[];
 }
 
+/**
+ * The série of the company's reference rows to NF-e it received as destinatário (their manifestação):
+ * no NF-e série is negative, so such a row never takes a number of the company's own.
+ */
+export const RECEIVED_SERIE = -1;
+
 export interface DocumentQuery {
+  /** The company's own documents only: not its reference rows to NF-e it received (RECEIVED_SERIE). */
+  ownOnly?: boolean;
   tpAmb?: TpAmb;
   model?: DocModel;
   serie?: number;
@@ -485,7 +496,8 @@ export interface Store {
   /**
    * What the numbering-gap rule (fiscal/numbering-gaps.ts) needs of each série of the company, in one
    * read: the runs of numbers with a document, the documents not settled for good, the inutilização
-   * ranges holding their numbers. Ordered by tpAmb, model, série.
+   * ranges holding their numbers. Ordered by tpAmb, model, série. The reference rows to NF-e the
+   * company received (RECEIVED_SERIE) are no série of its own and never appear.
    */
   numberingFacts(companyId: string, filter?: NumberingQuery): Promise<SerieNumbering[]>;
 

@@ -12,7 +12,7 @@ import { migrate } from './migrations';
 import { ReadCache } from './read-cache';
 import { XmlMemo } from './xml-memo';
 import {
-  StoreError,
+  RECEIVED_SERIE, StoreError,
   type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
   type ContingencyScope, type ContingencyStateInput, type CreatedCompany, type CreatedPartner, type DocModel,
   type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type DocumentXml, type DocumentXmlField, type Environment,
@@ -307,7 +307,7 @@ export class SqlStore implements Store {
     const company: Company = {
       id: newId(), partnerId: input.partnerId, cnpj, uf: input.uf, name: input.name, ie: input.ie ?? null,
       environment: input.environment, enabled: input.enabled ?? true, cscId: input.cscId ?? null, hasCsc: !!input.csc,
-      contingency: input.contingency ?? {}, unknownFields: input.unknownFields ?? 'reject', voidGaps: input.voidGaps ?? false,
+      contingency: input.contingency ?? {}, unknownFields: input.unknownFields ?? 'reject', voidGaps: input.voidGaps ?? false, autoCiencia: false,
       createdAt: now, updatedAt: now,
     };
     const accessKey = generateAccessKey();
@@ -590,6 +590,7 @@ export class SqlStore implements Store {
     if (filter.tpAmb) w.add('tp_amb = @tp_amb', { tp_amb: filter.tpAmb });
     if (filter.model) w.add('model = @model', { model: filter.model });
     if (filter.serie !== undefined) w.add('serie = @serie', { serie: filter.serie });
+    if (filter.ownOnly) w.add('serie <> @received', { received: RECEIVED_SERIE });
     if (filter.numeroFrom !== undefined) w.add('numero >= @n_from', { n_from: filter.numeroFrom });
     if (filter.numeroTo !== undefined) w.add('numero <= @n_to', { n_to: filter.numeroTo });
     if (filter.chave) w.add('chave = @chave', { chave: filter.chave });
@@ -629,13 +630,13 @@ export class SqlStore implements Store {
       `SELECT 'd' AS src, tp_amb, model, serie, numero AS n_ini, numero AS n_fin, prev_numero, next_numero, doc_status, discard_requested, created_at, updated_at
        FROM (SELECT tp_amb, model, serie, numero, doc_status, discard_requested, created_at, updated_at,
                LAG(numero) OVER (${series}) AS prev_numero, LEAD(numero) OVER (${series}) AS next_numero
-             FROM documents WHERE ${w.sql}) x
+             FROM documents WHERE ${w.sql} AND serie <> @received) x
        WHERE doc_status NOT IN (${SETTLED_STATUSES.join(', ')})
           OR prev_numero IS NULL OR prev_numero <> numero - 1 OR next_numero IS NULL OR next_numero <> numero + 1
        UNION ALL
        SELECT 'i' AS src, tp_amb, model, serie, n_ini, n_fin, NULL, NULL, NULL, NULL, created_at, updated_at
        FROM inutilizacoes WHERE ${w.sql} AND ${BLOCKING_INUT}
-       ORDER BY tp_amb, model, serie, n_ini`, w.params));
+       ORDER BY tp_amb, model, serie, n_ini`, { ...w.params, received: RECEIVED_SERIE }));
     const out: SerieNumbering[] = [];
     for (const r of rows) {
       const [tpAmb, model, serie] = [String(r.tp_amb), String(r.model) as DocModel, Number(r.serie)];

@@ -198,6 +198,19 @@ describe('partner and company commands', () => {
     expect(show).not.toContain('ABCDEF0123456789ABCD');
   });
 
+  test('company dfe-ciencia on|off: the automatic ciência of the NF-e received', async () => {
+    const { cnpj } = await newCompany();
+    const shown = async () => (await run('company', 'show', '--cnpj', cnpj)).out.find((l) => l.startsWith('Ciência automática'));
+    expect(await shown()).toBe('Ciência automática (manifestação): desligada');
+    const on = await run('company', 'dfe-ciencia', '--cnpj', cnpj, 'on');
+    expect([on.code, on.out.at(-1)]).toEqual([0, `Ciência automática das NF-e recebidas por ${cnpj}: ligada`]);
+    expect(await shown()).toBe('Ciência automática (manifestação): ligada');
+    expect((await run('company', 'dfe-ciencia', '--cnpj', cnpj, 'off')).code).toBe(0);
+    expect(await shown()).toBe('Ciência automática (manifestação): desligada');
+    const bad = await run('company', 'dfe-ciencia', '--cnpj', cnpj, 'sim');
+    expect([bad.code, bad.err]).toEqual([2, expect.stringContaining('uso: company dfe-ciencia --cnpj C on|off')]);
+  });
+
   describe('company contingency', () => {
     /** The stored options per model, as `company show` prints them. */
     async function contingencyOf(cnpj: string): Promise<Record<string, { options: string[]; transitionMode: string }>> {

@@ -31,7 +31,7 @@ test.each([
   ['Inutilizacao of an MDF-e', () => inutXml(h.main.cnpj, { modelo: 'MDFe', ini: 1, fin: 2, serie: 1 }), /^Modelo de documento MDFe/],
   ['DescartarDocumento of an NFS-e', () => `<DescartarDocumento><ModeloDocumento>NFSe</ModeloDocumento><CNPJ_emit>${h.main.cnpj}</CNPJ_emit><tpAmb>2</tpAmb><Numero>1</Numero><Serie>1</Serie></DescartarDocumento>`, /^Modelo de documento NFSe/],
   ['ConsultaCadastro', () => `<ConsultaCadastro><ModeloDocumento>NFe</ModeloDocumento><CnpjEmissor>${h.main.cnpj}</CnpjEmissor><UF>RS</UF></ConsultaCadastro>`, /^Consulta de cadastro ainda não disponível/],
-  ['a manifestação event (210200)', () => eventoXml(h.main.cnpj, { numero: 1, serie: 1, tp: '210200', det: '<EveDesc>Confirmacao da Operacao</EveDesc>' }), /^Evento 210200 ainda não disponível/],
+  ['a prorrogação event (111500)', () => eventoXml(h.main.cnpj, { numero: 1, serie: 1, tp: '111500', det: '<EveDesc>Pedido de Prorrogacao</EveDesc>' }), /^Evento 111500 ainda não disponível/],
 ])('%s → 607 "não suportado"', async (_name, xml, text) => {
   const d = await one(xml());
   expect(sit(d)).toEqual({ SitCodigo: '607', SitDescricao: expect.stringMatching(text) });
@@ -52,7 +52,7 @@ test('Consulta with an unknown ModeloDocumento → DocSitCodigo 176', async () =
 });
 
 test.each([
-  ['an unknown EveTp', '123456', /^Erro no layout do evento: EveTp "123456" inválido \(use 110110 carta de correção, 110111 cancelamento ou 110112/],
+  ['an unknown EveTp', '123456', /^Erro no layout do evento: EveTp "123456" inválido \(use 110110 carta de correção, 110111 cancelamento, 110112 cancelamento por substituição ou a manifestação do destinatário 210200, 210210, 210220, 210240\)$/],
   ['EPEC (110140), which the service registers itself', '110140', /^Erro no layout do evento: EveTp 110140 \(EPEC\) não é enviado pelo ERP/],
 ])('%s → 145', async (_name, tp, text) => {
   const d = await one(eventoXml(h.main.cnpj, { numero: 1, serie: 1, tp, det: '<EveDesc>Teste</EveDesc>' }));

@@ -59,6 +59,7 @@ describe('sqlite file specifics', () => {
     try {
       expect(raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
         { version: 1, name: 'initial' }, { version: 2, name: 'detached-xml' }, { version: 3, name: 'void-gaps' }, { version: 4, name: 'unknown-fields' },
+        { version: 7, name: 'manifestacao' },
       ]);
     } finally {
       raw.close();

@@ -2,7 +2,7 @@
 import crypto from 'node:crypto';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import {
-  SecretBox, SecretError, StoreError,
+  RECEIVED_SERIE, SecretBox, SecretError, StoreError,
   type Company, type DocumentRecord, type DocumentXml, type Store,
 } from '../../src/store';
 
@@ -113,6 +113,9 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(JSON.stringify(updated)).not.toContain('CSC-SECRETO-123');
         expect(await store.getCompanyCsc(company.id)).toEqual({ cscId: '000001', csc: 'CSC-SECRETO-123' });
         expect((await store.updateCompany(company.id, { csc: null }))?.hasCsc).toBe(false);
+        expect(company.autoCiencia).toBe(false);
+        expect((await store.updateCompany(company.id, { autoCiencia: true }))?.autoCiencia).toBe(true);
+        expect((await store.getCompany(company.id))?.autoCiencia).toBe(true);
         expect(await store.getCompanyCsc(company.id)).toBeUndefined();
         const rotated = await store.rotateCompanyAccessKey(company.id);
         expect(rotated).toMatch(/^[0-9a-f]{32}$/);
@@ -313,6 +316,10 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(await store.queryDocuments(company.id, { model: '55', limit: 2 })).toHaveLength(2);
         expect(await store.queryDocuments(company.id, { includedFrom: new Date(Date.now() + 60_000) })).toHaveLength(0);
         expect(await store.queryDocuments(company.id, { stage: [] })).toHaveLength(0);
+        // A reference row to an NF-e the company received is left out of its own documents.
+        await store.allocateAndInsertDocument(company.id, { tpAmb: '2', model: '55', serie: RECEIVED_SERIE, docStatus: 2 });
+        expect(await store.queryDocuments(company.id, { model: '55', docStatus: [2] })).toHaveLength(4);
+        expect(nums(await store.queryDocuments(company.id, { model: '55', docStatus: [2], ownOnly: true }))).toEqual([1, 3, 5]);
       });
 
       it('finds due documents across companies for jobs, by status, stage and UF', async () => {
@@ -406,6 +413,8 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         await store.insertDocument(company.id, { ...key, serie: 2, numero: 5, docStatus: 2 });
         await store.insertDocument(company.id, { ...key, model: '65', numero: 1, docStatus: 2, discardRequested: true });
         await store.insertDocument(other.id, { ...key, numero: 5, docStatus: 2 });
+        // Reference rows to NF-e the company received are no série of its own.
+        await store.allocateAndInsertDocument(company.id, { ...key, serie: RECEIVED_SERIE, docStatus: 2 });
         await store.insertInutilizacao(company.id, { ...key, nIni: 9, nFin: 10, justificativa: 'Numeração pulada por falha', status: 'authorized' });
         await store.insertInutilizacao(company.id, { ...key, nIni: 5, nFin: 5, justificativa: 'Numeração pulada por falha', status: 'rejected' });
 

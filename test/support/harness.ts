@@ -4,6 +4,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/server';
+import type { SimulatorListeners } from '../../src/simulator/context';
 import { openStore, SecretBox, type Company, type Store } from '../../src/store';
 import type { SefazClient } from '../../src/sefaz/client';
 import { startGateway } from '../../src/app';
@@ -20,8 +21,12 @@ export const SHARED_DIR = path.resolve(__dirname, '../../../shared');
 
 export interface HarnessOptions {
   uf?: string;
-  /** Gateway clock (deadline checks); the simulator keeps real time. */
+  /** Gateway clock (deadline checks); the simulator keeps real time unless simulatorClock is given. */
   clock?: () => Date;
+  /** The simulated SEFAZ's clock (its deadlines: e.g. the manifestação's 10/180 days). */
+  simulatorClock?: () => Date;
+  /** What the simulator registers, heard by the test (e.g. a manifestação). */
+  simulatorListeners?: SimulatorListeners;
   processingDelayMs?: number;
   lotePolling?: Partial<LotePolling>;
   /** Register an NFC-e CSC for the main company (default true). */
@@ -123,7 +128,7 @@ function post(url: string, body: string): Promise<{ status: number; text: string
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const uf = opts.uf ?? 'RS';
-  const sim = await startSimulator({ httpsPort: 0, httpPort: null, schemasDir: SCHEMAS_DIR, processingDelayMs: opts.processingDelayMs ?? 0 });
+  const sim = await startSimulator({ httpsPort: 0, httpPort: null, schemasDir: SCHEMAS_DIR, processingDelayMs: opts.processingDelayMs ?? 0, now: opts.simulatorClock, listeners: opts.simulatorListeners });
   const store = opts.store ?? (await openStore({ kind: 'sqlite', memory: true }, new SecretBox('test-master-key-0123456789')));
   // The real composition root, with an in-memory store, this simulator and no scheduled jobs
   // (tests run the jobs explicitly).

@@ -1,5 +1,6 @@
 // The NF-e/NFC-e events the ERP sends (EnvioEvento, contract §11.3): 110111 cancelamento, 110110 carta
-// de correção (NF-e only: 784) and 110112 cancelamento por substituição (NFC-e only), each checked as
+// de correção (NF-e only: 784), 110112 cancelamento por substituição (NFC-e only) and the destinatário's
+// manifestação (manifestacao.ts: a received NF-e, at the Ambiente Nacional), each checked as
 // SEFAZ would (fields, protocol, state, cancel deadline, dates; sefaz-nfe.md §12) over the pure rules
 // of fiscal/event-rules.ts; and how an NF-e event is written (evento, procEventoNFe).
 import { procEventoNFe } from '../../sefaz/proc';
@@ -17,6 +18,7 @@ import type { CompanyContext } from '../context';
 import { SitCodigo, TEXT } from '../codes';
 import { InputError, readEnvioEvento, type EventoInput } from '../inputs';
 import type { DocumentEvents, EventHandler, Refusal } from '../document-type';
+import { manifestacaoHandlers } from '../manifestacao/handlers';
 
 function layout(problem: string): Refusal {
   return { code: SitCodigo.layout, text: `Erro no layout do evento: ${problem}` };
@@ -133,9 +135,9 @@ const cancelamentoSubstituicao: EventHandler = {
   },
 };
 
-/** Manifestação, prorrogação … of InvoiCy's NF-e/NFC-e event layout, not offered yet. */
+/** Prorrogação, registro de saída … of InvoiCy's NF-e/NFC-e event layout, not offered yet. */
 const NOT_YET_SUPPORTED = [
-  '210200', '210210', '210220', '210240', '111500', '111501', '111502', '111503', '910111', '910112',
+  '111500', '111501', '111502', '111503', '910111', '910112',
   '110150', '110130', '110131', '110192', '110193', '110750', '110751',
 ];
 
@@ -152,6 +154,7 @@ export const nfeEvents: DocumentEvents = {
     [TP_EVENTO.cancelamento]: cancelamento,
     [TP_EVENTO.cartaCorrecao]: cartaCorrecao,
     [TP_EVENTO.cancelamentoSubstituicao]: cancelamentoSubstituicao,
+    ...manifestacaoHandlers,
   },
   unhandled(tpEvento) {
     if (NOT_YET_SUPPORTED.includes(tpEvento)) return { code: SitCodigo.naoDisponivel, text: TEXT.operacaoNaoSuportada(`Evento ${tpEvento}`) };
@@ -159,7 +162,7 @@ export const nfeEvents: DocumentEvents = {
     if (tpEvento === TP_EVENTO.epec) {
       return layout('EveTp 110140 (EPEC) não é enviado pelo ERP: o serviço registra o EPEC sozinho quando a SEFAZ está em contingência e a empresa usa essa opção');
     }
-    return layout(`EveTp "${tpEvento}" inválido (use 110110 carta de correção, 110111 cancelamento ou 110112 cancelamento por substituição)`);
+    return layout(`EveTp "${tpEvento}" inválido (use 110110 carta de correção, 110111 cancelamento, 110112 cancelamento por substituição ou a manifestação do destinatário 210200, 210210, 210220, 210240)`);
   },
   unsigned: (p) => evento({
     cOrgao: p.cOrgao, tpAmb: p.tpAmb, cnpj: p.cnpj, chNFe: p.chave, dhEvento: p.dhEvento,

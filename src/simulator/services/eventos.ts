@@ -1,17 +1,20 @@
 // NFeRecepcaoEvento4: envEvento → retEnvEvento 128 with one retEvento per evento. Common checks
 // (signature/213, 252, 236, 572 Id, 574 author, 578 future dhEvento) then per type: 110111 cancel,
 // 110110 CC-e, 110112 NFC-e cancel by substitution (all three: 577/579 dhEvento vs the NF-e),
-// 110140 EPEC (AN only, answers 136, nProt 891…, 142 while older EPECs are unreconciled).
+// 110140 EPEC (AN only, answers 136, nProt 891…, 142 while older EPECs are unreconciled); at the AN
+// also the destinatário's manifestação (210200/210210/210220/210240, fiscal/manifestacao.ts), which
+// once registered feeds the DF-e distribution (dfe-feed.ts onManifestacao) and the core's listener.
 import type { DocModel } from '../../fiscal/document-state';
 import { chaveDv, isChaveFormat } from '../../fiscal/chave';
 import { cnpjRoot } from '../../fiscal/cnpj';
 import { parseDateTime } from '../../fiscal/datetime';
 import { SEFAZ_LIMITS } from '../../fiscal/sefaz-limits';
+import { isManifestacao, MANIFESTACAO, manifestacaoRejection } from '../../fiscal/manifestacao';
 import { ufFromCode } from '../../fiscal/ufs';
 import { servesUf } from '../authorizers';
 import { reject, xMotivo, type Rejection } from '../cstat';
 import { dhRecbto, nextProtocol, type ServiceContext, type SimulatorCore } from '../context';
-import { feedNfeEvent } from '../dfe-feed';
+import { feedNfeEvent, onManifestacao } from '../dfe-feed';
 import { procEventoNFe, retEnvEvento, retEvento } from '../messages';
 import { sliceElements } from '../soap';
 import type { DocSummary, DocumentRecord } from '../state';
@@ -24,6 +27,7 @@ const SCHEMAS: Record<string, string> = {
   '110110': 'envCCe_v1.00.xsd',
   '110112': 'envEventoCancSubst_v1.00.xsd',
   '110140': 'envEPEC_v1.00.xsd',
+  ...Object.fromEntries(Object.keys(MANIFESTACAO).map((tp) => [tp, 'envConfRecebto_v1.00.xsd'])),
 };
 
 const MAX_EVENTOS_PER_LOTE = SEFAZ_LIMITS.NFeRecepcaoEvento4.maxDocuments;
@@ -52,7 +56,7 @@ interface EventInput {
 
 /** A refused event; EPEC 142 also lists the pending keys. */
 type Refusal = Rejection & { chNFePend?: string[] };
-type Outcome = Refusal | { cStat: '135' | '136'; summary?: DocSummary; cancels?: boolean };
+type Outcome = Refusal | { cStat: '135' | '136'; summary?: DocSummary; cancels?: boolean; destDoc?: string };
 
 function readEvento(xml: string): EventInput {
   const inf = node(readRoot(xml, 'evento').infEvento);
@@ -155,20 +159,34 @@ function epec(core: SimulatorCore, ctx: ServiceContext, e: EventInput): Outcome 
   return { cStat: '136', summary };
 }
 
+/** The destinatário's manifestação (AN only): every rule of fiscal/manifestacao.ts against the shared base. */
+function manifestacao(core: SimulatorCore, ctx: ServiceContext, e: EventInput): Outcome {
+  const doc = core.state.getDocument(e.chave, ctx.tpAmb);
+  if (!doc) return reject('217');
+  const destDoc = doc.summary.destDoc;
+  const cStat = manifestacaoRejection({
+    tpEvento: e.tpEvento, nSeq: e.nSeq, now: ctx.now, authorIsDestinatario: destDoc === e.author,
+    nfeStatus: doc.status, authorizedAt: new Date(doc.authorizedAtMs),
+    registered: core.state.eventsOf(e.chave, ctx.tpAmb).filter((x) => isManifestacao(x.tpEvento)).map((x) => ({ tpEvento: x.tpEvento, nSeq: x.nSeqEvento })),
+  });
+  return cStat ? reject(cStat) : { cStat: '135', destDoc };
+}
+
 function checkCommon(core: SimulatorCore, ctx: ServiceContext, e: EventInput): Rejection | undefined {
   const sig = checkSignature(core, e.xml, 'infEvento', e.author);
   if (!sig.ok) return sig.rejection;
   if (e.tpAmb !== ctx.tpAmb) return reject('252');
   if (!isChaveFormat(e.chave) || chaveDv(e.chave.slice(0, 43)) !== e.chave[43]) return reject('236');
   if (e.id !== `ID${e.tpEvento}${e.chave}${String(e.nSeq).padStart(2, '0')}`) return reject('572');
-  if (cnpjRoot(e.author) !== cnpjRoot(e.chave.slice(6, 20))) return reject('574');
+  // The destinatário authors a manifestação: its own rule (575) replaces the emitter's.
+  if (!isManifestacao(e.tpEvento) && cnpjRoot(e.author) !== cnpjRoot(e.chave.slice(6, 20))) return reject('574');
   const dhEvento = parseDateTime(e.dhEvento);
   if (!dhEvento || dhEvento.getTime() > ctx.now.getTime() + 5 * MINUTE) return reject('578');
   if (ctx.auth.kind === 'an') {
-    if (e.tpEvento !== '110140') return reject('491');
+    if (e.tpEvento !== '110140' && !isManifestacao(e.tpEvento)) return reject('491');
     return e.cOrgao === '91' ? undefined : reject('226');
   }
-  if (e.tpEvento === '110140' || (ctx.auth.kind === 'svc' && e.tpEvento !== '110111')) return reject('491');
+  if (e.tpEvento === '110140' || isManifestacao(e.tpEvento) || (ctx.auth.kind === 'svc' && e.tpEvento !== '110111')) return reject('491');
   if (e.cOrgao !== e.chave.slice(0, 2)) return reject('226');
   if (!servesUf(ctx.auth, ufFromCode(e.cOrgao), e.chave.slice(20, 22) as DocModel)) return reject('226');
   return undefined;
@@ -179,6 +197,7 @@ const HANDLERS: Record<string, (core: SimulatorCore, ctx: ServiceContext, e: Eve
   '110110': cartaCorrecao,
   '110112': cancelBySubstitution,
   '110140': epec,
+  ...Object.fromEntries(Object.keys(MANIFESTACAO).map((tp) => [tp, manifestacao])),
 };
 
 /** Events of an NF-e that reach its parties through the DF-e distribution. */
@@ -189,6 +208,10 @@ const X_EVENTO: Record<string, string> = {
   '110110': 'Carta de Correção registrada',
   '110112': 'Cancelamento por substituição registrado',
   '110140': 'EPEC registrado',
+  '210200': 'Confirmacao da Operacao',
+  '210210': 'Ciencia da Operacao',
+  '210220': 'Desconhecimento da Operacao',
+  '210240': 'Operacao nao Realizada',
 };
 
 function processEvento(core: SimulatorCore, ctx: ServiceContext, e: EventInput): string {
@@ -201,17 +224,21 @@ function processEvento(core: SimulatorCore, ctx: ServiceContext, e: EventInput):
   const nProt = nextProtocol(core, ctx, e.chave.slice(0, 2));
   const ret = retEvento(ctx, { ...base, cStat: outcome.cStat, xMotivo: xMotivo(outcome.cStat), xEvento: X_EVENTO[e.tpEvento], nProt });
   const registered = outcome as Exclude<Outcome, Refusal>;
-  const procXmlOf = procEventoNFe(e.xml, ret);
+  const procXml = procEventoNFe(e.xml, ret);
   core.state.insertEvent({
     tpAmb: ctx.tpAmb, chave: e.chave, tpEvento: e.tpEvento, nSeqEvento: e.nSeq, nProt, dhRegEvento: base.dhRegEvento,
-    procXml: procXmlOf, summary: registered.summary, createdAtMs: ctx.now.getTime(),
+    procXml, summary: registered.summary, createdAtMs: ctx.now.getTime(),
   });
   if (registered.cancels) core.state.setStatus(e.chave, ctx.tpAmb, 'cancelled');
   if (DISTRIBUTED.has(e.tpEvento)) {
     feedNfeEvent(core, ctx.tpAmb, {
       cOrgao: e.cOrgao, author: e.author, chNFe: e.chave, dhEvento: e.dhEvento, tpEvento: e.tpEvento, nSeqEvento: String(e.nSeq),
-      xEvento: X_EVENTO[e.tpEvento], dhRecbto: base.dhRegEvento, nProt, procXml: procXmlOf,
+      xEvento: X_EVENTO[e.tpEvento], dhRecbto: base.dhRegEvento, nProt, procXml,
     }, ctx.now.getTime());
+  }
+  if (registered.destDoc !== undefined) {
+    onManifestacao(core, { tpAmb: ctx.tpAmb, chave: e.chave, tpEvento: e.tpEvento, author: registered.destDoc, procEventoXml: procXml, atMs: ctx.now.getTime() });
+    core.listeners.manifestacaoRegistered?.({ tpAmb: ctx.tpAmb, chave: e.chave, destDoc: registered.destDoc, tpEvento: e.tpEvento, procEventoXml: procXml });
   }
   return ret;
 }
