@@ -80,6 +80,17 @@ module.exports = {
       to: { path: '^src/(sefaz|layout|signing|invoicy|simulator|xml|fiscal)/' },
     },
     {
+      name: 'distribution-captures-over-ports',
+      comment: 'distribution/ is the DF-e capture use case over the store port and its DistributionSource; of sefaz/ it knows only types (the client is handed in by app.ts), and it reaches no other use case.',
+      severity: 'error',
+      from: { path: '^src/distribution/' },
+      to: {
+        path: ['^src/(emission|invoicy|contingency|jobs|simulator|layout|signing|cli)/', '^src/(app|http-server)\\.ts$', '^src/sefaz/'],
+        pathNot: '^src/sefaz/dfe-types\\.ts$',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'generic-emission-is-kind-neutral',
       comment: 'Generic emission and layout code reaches a document kind only through the registries.',
       severity: 'error',

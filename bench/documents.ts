@@ -43,7 +43,7 @@ export function benchNfe(o: BenchDocumentOptions): string {
     '<tpNf>1</tpNf><idDest>1</idDest><indFinal>0</indFinal><indPres>0</indPres><cMunFg>3550308</cMunFg>' +
     '<tpImp>1</tpImp><tpEmis>1</tpEmis><tpAmb>2</tpAmb><finNFe>1</finNFe></ide>' +
     `<emit><CNPJ_emit>${o.cnpj}</CNPJ_emit><xNome>EMPRESA SANDBOX LTDA</xNome><xFant>SANDBOX</xFant>` +
-    '<IE>111111111111</IE><CRT>3</CRT><enderEmit><xLgr>AVENIDA PAULISTA</xLgr><nro>1000</nro>' +
+    '<IE>110042490114</IE><CRT>3</CRT><enderEmit><xLgr>AVENIDA PAULISTA</xLgr><nro>1000</nro>' +
     '<xBairro>BELA VISTA</xBairro><cMun>3550308</cMun><xMun>SAO PAULO</xMun><UF>SP</UF><CEP>01310100</CEP>' +
     '<cPais>1058</cPais><xPais>BRASIL</xPais><fone>1133334444</fone></enderEmit></emit>' +
     '<dest><CNPJ_dest>11444777000161</CNPJ_dest>' +

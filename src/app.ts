@@ -13,6 +13,10 @@ import { epecReconcileJob } from './jobs/epec-reconcile-job';
 import { numberingGapsJob } from './jobs/numbering-gaps-job';
 import { pendingRetryJob } from './jobs/pending-retry-job';
 import { startupRecoveryJob } from './jobs/startup-recovery-job';
+import { dfeDistributionJob } from './jobs/dfe-distribution-job';
+import { distributionOptionsFromEnv } from './distribution/options';
+import { sefazDistributionSource, type DistCall } from './distribution/sefaz-source';
+import { CompanyContext } from './emission/context';
 import { followUpOptionsFromEnv, type FollowUpOptions } from './emission/jobs/common';
 import { JobScheduler } from './jobs/scheduler';
 import { loadJobConfig } from './jobs/schedules';
@@ -78,9 +82,11 @@ export function openConfiguredStore(config: GatewayConfig, memory = false): Prom
 }
 
 /** The scheduled jobs (schedules from JOB_SCHEDULE_* / JOB_MAX_RUN_MS / JOB_LEASE_TTL_MS, see src/jobs/schedules.ts). */
-function startJobs(store: Store, deps: EmissionDeps, followUpOptions: Partial<FollowUpOptions>): JobScheduler {
+function startJobs(store: Store, deps: EmissionDeps, followUpOptions: Partial<FollowUpOptions>, distribution: DistCall): JobScheduler {
   const { schedules, maxRunMs, leaseTtlMs, probeIntervals } = loadJobConfig(process.env);
   const scheduler = new JobScheduler({ store, maxRunMs, leaseTtlMs });
+  const source = sefazDistributionSource(distribution, async (company) => (await new CompanyContext(deps, company).certificate()).credentials);
+  scheduler.register(dfeDistributionJob({ store, source, owner: scheduler.owner, options: distributionOptionsFromEnv(process.env), clock: deps.clock }, schedules['dfe-distribution']));
   scheduler.register(contingencyProbeJob({ store, status: scopeStatusOf(deps), credentialsFor: companyCredentialsFor(deps), intervals: probeIntervals }, schedules['contingency-probe']));
   const followUp = { ...deps, options: followUpOptions };
   scheduler.register(startupRecoveryJob(followUp, schedules['startup-recovery']));
@@ -133,7 +139,8 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     unknownFateWaitMs: followUpOptions.unknownFateWaitMs,
   };
   const backend = createEmissionBackend(emissionDeps);
-  const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, emissionDeps, followUpOptions) : undefined;
+  const distribution: DistCall = (t, c, req) => sefaz.distribuicao(t, c, req);
+  const scheduler = (opts.jobs ?? config.jobsEnabled) ? startJobs(store, emissionDeps, followUpOptions, distribution) : undefined;
 
   app.disable('x-powered-by');
   // SOAP answers are never cached or revalidated: an ETag would only cost a SHA-1 of every reply.

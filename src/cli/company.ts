@@ -172,6 +172,17 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       io.out(`Campos desconhecidos no layout NF-e/NFC-e de ${company.cnpj}: ${UNKNOWN_FIELDS_TEXT[policy]}`);
       return;
     }
+    case 'dfe': {
+      const { flags, positionals } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' }, model: { type: 'string' } });
+      const company = await companyByCnpj(store, flags);
+      const model = required(flags, 'model');
+      if (model !== '55' && model !== '57') throw new UsageError('--model deve ser 55 (NF-e) ou 57 (CT-e)');
+      const [onOff] = positionals;
+      if (positionals.length !== 1 || (onOff !== 'on' && onOff !== 'off')) throw new UsageError('uso: company dfe --cnpj CNPJ --model 55|57 on|off');
+      const state = await store.setDfeEnabled(company.id, model, onOff === 'on');
+      io.out(`Distribuição DF-e do modelo ${model} de ${company.cnpj} ${onOff === 'on' ? `ativada (a partir do NSU ${state.ultNSU})` : 'desativada (a posição é mantida)'}`);
+      return;
+    }
     case 'dfe-ciencia': {
       const { flags, positionals } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' } });
       const company = await companyByCnpj(store, flags);
@@ -216,6 +227,6 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       return;
     }
     default:
-      throw new UsageError('uso: company add|cert|csc|contingency|layout|dfe-ciencia|numbering|enable|disable|list|show (veja o README)');
+      throw new UsageError('uso: company add|cert|csc|contingency|layout|dfe|dfe-ciencia|numbering|enable|disable|list|show (veja o README)');
   }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `fiscal-gateway` command: serve, simulator, partner, company, numbering, logs.
+// The `fiscal-gateway` command: serve, simulator, partner, company, numbering, dfe, logs.
 import { loadConfig, ConfigError, type GatewayConfig } from '../config';
 import { openConfiguredStore, startGateway } from '../app';
 import { closeFileLogging, enableFileLogging, log } from '../log/logger';
@@ -8,6 +8,7 @@ import { PRIVATE_UMASK } from '../private-files';
 import { VERSION } from '../project';
 import { optional, parseFlags, UsageError } from './args';
 import { companyCommand, partnerCommand, type CliIo } from './company';
+import { dfeStatus } from './dfe';
 import { searchLogs } from './logs';
 import { numberingCommand } from './numbering';
 import { seedSandbox } from './seed';
@@ -24,11 +25,13 @@ uso:
   fiscal-gateway company csc --cnpj CNPJ --id ID --csc CSC
   fiscal-gateway company contingency --cnpj CNPJ --model 55|65 --options SVC,EPEC,NONE [--mode invoicy|focus --serie N]
   fiscal-gateway company layout --cnpj CNPJ --unknown-fields reject|ignore
+  fiscal-gateway company dfe --cnpj CNPJ --model 55|57 on|off
   fiscal-gateway company numbering --cnpj CNPJ --void-gaps on|off
   fiscal-gateway company enable|disable --cnpj CNPJ
   fiscal-gateway company list
   fiscal-gateway company show --cnpj CNPJ
   fiscal-gateway numbering gaps --cnpj CNPJ [--serie N] [--model 55|65|57]
+  fiscal-gateway dfe status [--cnpj CNPJ]
   fiscal-gateway logs (--chave CHAVE | --cnpj CNPJ | --request ID | --numero N) [--since AAAA-MM-DDThh:mm:ss]
 
 Configuração por variáveis de ambiente: veja o README.`;
@@ -82,6 +85,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'company': {
         const config = loadConfig();
         await withStore(config, (store) => companyCommand(config, store, rest, io));
+        return 0;
+      }
+      case 'dfe': {
+        const [sub, ...args] = rest;
+        if (sub !== 'status') throw new UsageError('uso: dfe status [--cnpj CNPJ]');
+        const { flags } = parseFlags(args, { cnpj: { type: 'string' } });
+        await withStore(loadConfig(), (store) => dfeStatus(store, io, { cnpj: optional(flags, 'cnpj') }));
         return 0;
       }
       case 'numbering': {

@@ -13,7 +13,7 @@ export async function seedSandbox(config: GatewayConfig, store: Store): Promise<
   if ((await store.listPartners()).length > 0) return undefined;
   const { partner, partnerKey } = await store.createPartner('Parceiro sandbox');
   const { company, accessKey } = await store.createCompany({
-    partnerId: partner.id, cnpj: SANDBOX_CNPJ, uf: 'SP', name: 'EMPRESA SANDBOX LTDA', ie: '111111111111',
+    partnerId: partner.id, cnpj: SANDBOX_CNPJ, uf: 'SP', name: 'EMPRESA SANDBOX LTDA', ie: '110042490114',
     environment: 'homologacao', cscId: '1', csc: randomBytes(18).toString('hex').toUpperCase(),
   });
   await createTestCertificate(config, store, company);

@@ -242,6 +242,11 @@ export interface DocumentType<Draft> extends DocumentNoun {
   plan(ctx: CompanyContext, draft: Draft, uf: string): Promise<Issue | Refusal>;
   /** The schema errors of a signed document; undefined when valid or when no schemas are configured. */
   validate(ctx: CompanyContext, signedXml: string): Promise<string[] | undefined>;
+  /**
+   * SEFAZ's business rules the signed document alone decides, checked before sending: the rejection
+   * SEFAZ would answer (its cStat and xMotivo), or undefined. Absent for a kind without such rules.
+   */
+  precheck?(signedXml: string, at: { model: DocModel; now: Date }): { cStat: string; xMotivo: string } | undefined;
   /** The numbered document re-rendered with a contingency tpEmis (new key), signed and validated. */
   renderForContingency(ctx: CompanyContext, draft: Draft, doc: DocumentRecord, uf: string, tpEmis: ContingencyTpEmis): Promise<RenditionOutcome>;
   readonly epec: DocumentEpec<Draft>;

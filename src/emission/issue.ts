@@ -10,7 +10,7 @@ import type { DocumentRequest, DocumentResult } from '../invoicy/types';
 import { CertificateProblem, type CompanyContext } from './context';
 import { FINAL_STATUSES, SitCodigo } from './codes';
 import { modeloName, refusal } from './results';
-import { applyAnswer, markUnknownFate, resultOf, sefazTarget, settleByConsulta } from './outcome';
+import { applyAnswer, markUnknownFate, recordRejection, resultOf, sefazTarget, settleByConsulta } from './outcome';
 import { saveDocument } from './save';
 import { judgeTransportFailure, settleTransportFailure } from './outage';
 import { issueInContingency } from './routes/route';
@@ -145,6 +145,14 @@ export async function prepareDraft<D>(ctx: CompanyContext, type: DocumentType<D>
       xMotivo: `Rejeição: Falha no Schema XML ${ofThe(type)}: ${invalid.slice(0, 3).join('; ')}`,
     });
     ctx.log.info(`${logLine(type, 'rejeitad')} na validação de schema`);
+    return { result: await resultOf(ctx, doc), doc };
+  }
+
+  // Rejected here as SEFAZ would, without the round trip: same status, stage and code, number reusable.
+  const broken = type.precheck?.(signed.xmlSigned, { model, now: ctx.now() });
+  if (broken) {
+    doc = await recordRejection(ctx, doc, broken.cStat, broken.xMotivo);
+    ctx.log.info(`${logLine(type, 'rejeitad')} no pré-teste do gateway (regra da SEFAZ ${broken.cStat}), sem envio`);
     return { result: await resultOf(ctx, doc), doc };
   }
 

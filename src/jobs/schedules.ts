@@ -18,6 +18,8 @@ export const JOBS = {
   // Hourly is ample against a deadline counted in days.
   'numbering-gaps': '7 * * * *',
   'startup-recovery': AT_START,
+  // Gap filling every few minutes (§8.3); sweeps of an idle CNPJ wait out their one-hour hold.
+  'dfe-distribution': '*/5 * * * *',
 } as const;
 
 export type JobName = keyof typeof JOBS;

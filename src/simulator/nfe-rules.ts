@@ -4,6 +4,7 @@ import type { DocModel } from '../fiscal/document-state';
 import type { Document, Element } from '@xmldom/xmldom';
 import { chaveDv, isAcceptableCnf, isChaveFormat } from '../fiscal/chave';
 import { parseDateTime } from '../fiscal/datetime';
+import { firstNfeRejection, type NfeRuleFacts } from '../fiscal/nfe-rules';
 import { svcTpEmis, ufFromCode } from '../fiscal/ufs';
 import { servesUf, type Authorizer } from './authorizers';
 import { reject, type Rejection } from './cstat';
@@ -133,8 +134,10 @@ export function authorisedCStat(f: NfeFacts, now: Date): '100' | '150' {
   return late ? '150' : '100';
 }
 
-/** First business rejection of one NF-e at this authorizer, or undefined. */
-export function checkNfeRules(f: NfeFacts, auth: Authorizer, tpAmb: string, now: Date, opts: RuleOptions): Rejection | undefined {
+/** First business rejection of one NF-e at this authorizer, or undefined (sefaz-nfe.md §13 step 6). */
+export function checkNfeRules(
+  f: NfeFacts, ruleFacts: NfeRuleFacts, auth: Authorizer, tpAmb: string, now: Date, opts: RuleOptions,
+): Rejection | undefined {
   if (f.tpAmb !== tpAmb) return reject('252');
   const model = f.mod as DocModel;
   if (auth.kind === 'svc' && model === '65') return reject('783');
@@ -147,12 +150,10 @@ export function checkNfeRules(f: NfeFacts, auth: Authorizer, tpAmb: string, now:
   if (contProblem) return contProblem;
   if (tpAmb === '2' && f.destName !== undefined && f.destName !== HOMOLOGACAO_DEST_NAME) return reject('598');
   if (tpAmb === '2' && model === '65' && f.firstXProd !== HOMOLOGACAO_FIRST_ITEM) return reject('373');
-  const dhEmi = parseDateTime(f.dhEmi);
-  if (!dhEmi) return reject('225', 'dhEmi inválido');
-  if (dhEmi.getTime() > now.getTime() + 5 * MINUTE) return reject('703');
-  if (dhEmi.getTime() < now.getTime() - 30 * DAY) return reject('228');
-  if (opts.nfceLateCheck && model === '65' && f.tpEmis === '1' && now.getTime() - dhEmi.getTime() > 5 * MINUTE) return reject('704');
-  return undefined;
+  // The rules the document alone decides: the module the gateway's pre-check applies too. The
+  // simulator's one endpoint takes both models, so no endpoint model.
+  const broken = firstNfeRejection(ruleFacts, { now, nfceLateCheck: opts.nfceLateCheck });
+  return broken && { cStat: broken.cStat, xMotivo: broken.xMotivo };
 }
 
 /** EPEC reconciliation (467): the fields NT 2014.001 compares. */

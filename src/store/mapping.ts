@@ -28,6 +28,11 @@ export const csv: Codec = { enc: (v) => (v as string[]).join(','), dec: (v) => (
 /** True when the column holds a value (e.g. a sealed secret that is not returned). */
 export const present: Codec = { enc: () => null, dec: (v) => v !== null && v !== undefined, readOnly: true };
 export const detached: Codec = { ...str, detached: true };
+/** A list of instants as a JSON array of ISO strings (the DF-e call logs). */
+export const dateList: Codec = {
+  enc: (v) => JSON.stringify((v as Date[]).map((d) => d.toISOString())),
+  dec: (v) => (v ? (JSON.parse(String(v)) as string[]).map((d) => new Date(d)) : []),
+};
 export const json: Codec = { enc: (v) => (v === null || v === undefined ? null : JSON.stringify(v)), dec: nullable((v) => JSON.parse(String(v))) };
 
 export class Mapper<T extends object> {

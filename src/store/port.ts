@@ -15,6 +15,7 @@ export type Environment = 'homologacao' | 'producao';
 export type TpAmb = '1' | '2';
 // The document's states are the domain's words (fiscal/document-state.ts); the store persists them.
 import type { DocModel, DocStage, DocStatus } from '../fiscal/document-state';
+import type { DfeState, MissingStatus, NsuRange } from '../fiscal/dfe-sweep';
 import type { SerieNumbering } from '../fiscal/numbering-gaps';
 export { DOC_STATUS, type DocModel, type DocStage, type DocStatus } from '../fiscal/document-state';
 
@@ -441,6 +442,111 @@ export interface ContingencyRecord extends ContingencyScope {
   updatedAt: Date;
 }
 
+// ---------------------------------------------------------------- DF-e distribution (dfe-distribution.md §8)
+
+/** The distribution's models: NF-e (NFeDistribuicaoDFe) and CT-e (CTeDistribuicaoDFe), each its own NSU sequence. */
+export type DfeModel = '55' | '57';
+
+/** One company's position in one model's distribution (one row per opted-in (tpAmb, CNPJ, model)). */
+export interface DfeStateRecord extends DfeState {
+  companyId: string;
+  model: DfeModel;
+  tpAmb: TpAmb;
+  cnpj: string;
+  /** The company opted in (CLI `company dfe`); a disabled row keeps its position for a later opt-in. */
+  enabled: boolean;
+  lastSweepAt: Date | null;
+  updatedAt: Date;
+}
+
+/** A captured document: one docZip, unzipped, with the facts read from it. */
+export interface NewDfeDocument {
+  /** 15 digits; absent for a consChNFe answer without NSU. */
+  nsu: string | null;
+  schema: string;
+  /** Local name of the root element (resNFe, nfeProc, resEvento, procEventoNFe, cteProc, procEventoCTe …). */
+  root: string;
+  chave: string | null;
+  /** Events only. */
+  tpEvento: string | null;
+  emitterDoc: string | null;
+  emitterName: string | null;
+  destDoc: string | null;
+  dhEmi: Date | null;
+  /** vNF / vTPrest as written in the XML. */
+  totalValue: string | null;
+  /** authorized | denied | cancelled (from cSitNFe, the protocol's cStat, or a cancellation event of the key). */
+  situation: DfeSituation | null;
+  /** Full documents outrank summaries when deduplicating by key (resNFe 1, nfeProc 2); events 0. */
+  rank: number;
+  xml: string;
+}
+
+export type DfeSituation = 'authorized' | 'denied' | 'cancelled';
+
+export interface DfeDocumentRecord extends NewDfeDocument {
+  id: string;
+  companyId: string;
+  model: DfeModel;
+  tpAmb: TpAmb;
+  /** True for the key's best document (the full one once it arrived), false for one it superseded, null for events. */
+  best: boolean | null;
+  receivedAt: Date;
+}
+
+/** Read API of captured documents (for InvoiCy's DistribuicaoDFe and the "Recebidos" consulta). */
+export interface DfeDocumentQuery {
+  model?: DfeModel;
+  /** Inclusive NSU range (15 digits). */
+  nsuFrom?: string;
+  nsuTo?: string;
+  chave?: string;
+  /** Only each key's best document (events excluded). */
+  bestOnly?: boolean;
+  roots?: string[];
+  situation?: DfeSituation[];
+  emittedFrom?: Date;
+  emittedTo?: Date;
+  receivedFrom?: Date;
+  receivedTo?: Date;
+  /** Ordered by NSU (documents without NSU last); default 50, at most 1000. */
+  limit?: number;
+}
+
+export type DfeMissingStatus = MissingStatus;
+
+export interface DfeMissingRecord {
+  companyId: string;
+  model: DfeModel;
+  nsu: string;
+  status: DfeMissingStatus;
+  firstSeenAt: Date;
+  attempts: number;
+  lastAttemptAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface DfeStep {
+  /** The position after the query (with the call already in its logs). */
+  state: DfeState;
+  /** When it happened: documents' receivedAt, missing NSUs' firstSeenAt. */
+  at: Date;
+  documents?: readonly NewDfeDocument[];
+  missing?: readonly NsuRange[];
+  /** The missing NSU a consNSU asked for, with its new status and attempt count. */
+  missingUpdate?: { nsu: string; status: DfeMissingStatus; attempts: number };
+  lastSweepAt?: Date;
+}
+
+export interface DfeBacklog {
+  pending: number;
+  oldestPendingNsu: string | null;
+  oldestPendingSince: Date | null;
+  fetched: number;
+  neverGenerated: number;
+  expired: number;
+}
+
 // ---------------------------------------------------------------- the port
 
 export interface Store {
@@ -534,6 +640,32 @@ export interface Store {
    */
   setContingency(scope: ContingencyScope, value: ContingencyStateInput, opts?: { ifState?: 'normal' | 'contingency' }): Promise<boolean>;
   listContingencies(state?: 'normal' | 'contingency'): Promise<ContingencyRecord[]>;
+
+  /** Opts a company in or out of one model's distribution; the first opt-in creates its position at NSU 0. */
+  setDfeEnabled(companyId: string, model: DfeModel, enabled: boolean): Promise<DfeStateRecord>;
+  getDfeState(companyId: string, model: DfeModel): Promise<DfeStateRecord | undefined>;
+  listDfeStates(filter?: { enabled?: boolean; companyId?: string }): Promise<DfeStateRecord[]>;
+  /** Persists the position (before the next call to the AN); the row must exist (setDfeEnabled). */
+  saveDfeState(companyId: string, model: DfeModel, state: DfeState, lastSweepAt?: Date): Promise<void>;
+  /**
+   * Stores captured documents idempotently by NSU (an NSU already stored is skipped), marks their missing
+   * rows fetched, and keeps one best document per key (a nfeProc supersedes its resNFe; a cancellation
+   * event marks the key's documents cancelled). Returns how many were new.
+   */
+  storeDfeDocuments(companyId: string, model: DfeModel, docs: readonly NewDfeDocument[], receivedAt: Date): Promise<number>;
+  /**
+   * One query's outcome in one transaction: stores its documents (as storeDfeDocuments), adds the missing
+   * NSUs of its ranges (pending, except those stored or already listed), settles the missing NSU it asked
+   * for, and persists the position — so a crash never keeps documents without the position or the reverse.
+   */
+  recordDfeStep(companyId: string, model: DfeModel, step: DfeStep): Promise<{ stored: number; missing: number }>;
+  /** Missing NSUs by status, lowest NSU first. */
+  listDfeMissing(companyId: string, model: DfeModel, filter: { status?: DfeMissingStatus[]; limit?: number }): Promise<DfeMissingRecord[]>;
+  /** Pending NSUs first missed before `firstSeenBefore` become expired; returns how many. */
+  expireDfeMissing(companyId: string, model: DfeModel, firstSeenBefore: Date): Promise<number>;
+  dfeBacklog(companyId: string, model: DfeModel): Promise<DfeBacklog>;
+  /** The read API of captured documents: by NSU range, key, dates, situation; only the company's own. */
+  queryDfeDocuments(companyId: string, filter?: DfeDocumentQuery): Promise<DfeDocumentRecord[]>;
 
   close(): Promise<void>;
 }

@@ -5,6 +5,8 @@ import { isValidCnpj, normalizeCnpj } from '../fiscal/cnpj';
 import { DOC_STAGES, docStatusLabel, isLegalMove, legalSources, moveTarget, type DocStage, type DocState, type DocStatus, type StateChange } from '../fiscal/document-state';
 import { SETTLED_STATUSES, type SerieNumbering } from '../fiscal/numbering-gaps';
 import { isUf } from '../fiscal/ufs';
+import type { DfeState } from '../fiscal/dfe-sweep';
+import { DfeStore } from './dfe-store';
 import type { SqlDriver, SqlExecutor, SqlParams } from './driver';
 import { newId } from './ids';
 import { inList, type Mapper } from './mapping';
@@ -15,6 +17,7 @@ import {
   RECEIVED_SERIE, StoreError,
   type ActiveCertificate, type CertificateInfo, type Company, type CompanyCsc, type CompanyPatch, type ContingencyRecord,
   type ContingencyScope, type ContingencyStateInput, type CreatedCompany, type CreatedPartner, type DocModel,
+  type DfeBacklog, type DfeDocumentQuery, type DfeDocumentRecord, type DfeMissingRecord, type DfeMissingStatus, type DfeModel, type DfeStateRecord, type DfeStep, type NewDfeDocument,
   type DocumentFields, type DocumentGuard, type DocumentPatch, type DocumentQuery, type DocumentRecord, type DocumentXml, type DocumentXmlField, type Environment,
   type EventPatch, type EventRecord, type EventReservation, type EventReservationResult, type InutilizacaoPatch, type InutilizacaoQuery, type InutilizacaoRecord,
   type JobDocumentQuery, type JobEventQuery, type NumberingQuery, type NewCertificate, type NewCompany, type NewDocument, type NewEvent,
@@ -142,9 +145,11 @@ export class SqlStore implements Store {
   /** Partners, companies, certificates and contingency state: read on every call, rarely written. */
   private readonly cache: ReadCache;
   private readonly xmlMemo: XmlMemo;
+  private readonly dfe: DfeStore;
 
   private constructor(private readonly db: SqlDriver, private readonly secrets: SecretBox) {
     this.kind = db.dialect.name;
+    this.dfe = new DfeStore(db);
     this.cache = new ReadCache(db.changeCounter?.bind(db));
     this.xmlMemo = new XmlMemo(db.changeCounter?.bind(db));
   }
@@ -886,6 +891,48 @@ export class SqlStore implements Store {
     const w = new Where();
     if (state) w.add('state = @state', { state });
     return this.many(T.contingencies, `SELECT * FROM contingency_state WHERE ${w.sql} ORDER BY tp_amb, uf, model`, w.params);
+  }
+
+  // ------------------------------------------------------------ DF-e distribution (dfe-store.ts)
+
+  setDfeEnabled(companyId: string, model: DfeModel, enabled: boolean): Promise<DfeStateRecord> {
+    return this.dfe.setEnabled(companyId, model, enabled);
+  }
+
+  getDfeState(companyId: string, model: DfeModel): Promise<DfeStateRecord | undefined> {
+    return this.dfe.get(companyId, model);
+  }
+
+  listDfeStates(filter?: { enabled?: boolean; companyId?: string }): Promise<DfeStateRecord[]> {
+    return this.dfe.list(filter);
+  }
+
+  saveDfeState(companyId: string, model: DfeModel, state: DfeState, lastSweepAt?: Date): Promise<void> {
+    return this.dfe.save(companyId, model, state, lastSweepAt);
+  }
+
+  storeDfeDocuments(companyId: string, model: DfeModel, docs: readonly NewDfeDocument[], receivedAt: Date): Promise<number> {
+    return this.dfe.storeDocuments(companyId, model, docs, receivedAt);
+  }
+
+  recordDfeStep(companyId: string, model: DfeModel, step: DfeStep): Promise<{ stored: number; missing: number }> {
+    return this.dfe.recordStep(companyId, model, step);
+  }
+
+  listDfeMissing(companyId: string, model: DfeModel, filter: { status?: DfeMissingStatus[]; limit?: number }): Promise<DfeMissingRecord[]> {
+    return this.dfe.listMissing(companyId, model, filter);
+  }
+
+  expireDfeMissing(companyId: string, model: DfeModel, firstSeenBefore: Date): Promise<number> {
+    return this.dfe.expireMissing(companyId, model, firstSeenBefore);
+  }
+
+  dfeBacklog(companyId: string, model: DfeModel): Promise<DfeBacklog> {
+    return this.dfe.backlog(companyId, model);
+  }
+
+  queryDfeDocuments(companyId: string, filter?: DfeDocumentQuery): Promise<DfeDocumentRecord[]> {
+    return this.dfe.queryDocuments(companyId, filter);
   }
 
   close(): Promise<void> {

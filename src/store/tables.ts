@@ -1,7 +1,7 @@
 // Column mappings of every entity of the port (see mapping.ts).
-import { bool, csv, date, detached, json, Mapper, num, present, str } from './mapping';
+import { bool, csv, date, dateList, detached, json, Mapper, num, present, str } from './mapping';
 import type {
-  CertificateInfo, Company, ContingencyRecord, DocumentRecord, DocumentXml, EventRecord, InutilizacaoRecord, Partner, RequestLogRecord,
+  CertificateInfo, Company, ContingencyRecord, DfeDocumentRecord, DfeMissingRecord, DfeStateRecord, DocumentRecord, DocumentXml, EventRecord, InutilizacaoRecord, Partner, RequestLogRecord,
 } from './port';
 
 /** A document as stored: its state (the record every read returns) and its XML, kept in the side table. */
@@ -64,4 +64,26 @@ export const contingencies = new Mapper<ContingencyRecord>('contingency_state', 
   tpAmb: ['tp_amb', str], uf: ['uf', str], model: ['model', str], state: ['state', str], since: ['since', date],
   cause: ['cause', str], detectingDocumentId: ['detecting_document_id', str], nextProbeAt: ['next_probe_at', date],
   probeFailures: ['probe_failures', num], updatedAt: ['updated_at', date],
+});
+
+export const dfeStates = new Mapper<DfeStateRecord>('dfe_state', {
+  companyId: ['company_id', str], model: ['model', str], tpAmb: ['tp_amb', str], cnpj: ['cnpj', str], enabled: ['enabled', bool],
+  ultNSU: ['ult_nsu', str], maxNSU: ['max_nsu', str], holdUntil: ['hold_until', date], blockedUntil: ['blocked_until', date],
+  backoffUntil: ['backoff_until', date], backoffMs: ['backoff_ms', num], callLog: ['call_log', dateList],
+  keyQueryLog: ['key_query_log', dateList], continueWhenBehind: ['continue_when_behind', bool],
+  lastSweepAt: ['last_sweep_at', date], updatedAt: ['updated_at', date],
+});
+
+export const dfeDocuments = new Mapper<DfeDocumentRecord>('dfe_documents', {
+  id: ['id', str], companyId: ['company_id', str], model: ['model', str], tpAmb: ['tp_amb', str], nsu: ['nsu', str],
+  schema: ['schema_name', str], root: ['root', str], chave: ['chave', str], tpEvento: ['tp_evento', str],
+  emitterDoc: ['emitter_doc', str], emitterName: ['emitter_name', str], destDoc: ['dest_doc', str], dhEmi: ['dh_emi', date],
+  totalValue: ['total_value', str], situation: ['situation', str], rank: ['doc_rank', num], best: ['best', bool], receivedAt: ['received_at', date],
+  xml: ['xml', str],
+});
+
+export const dfeMissing = new Mapper<DfeMissingRecord>('dfe_missing', {
+  companyId: ['company_id', str], model: ['model', str], nsu: ['nsu', str], status: ['status', str],
+  firstSeenAt: ['first_seen_at', date], attempts: ['attempts', num], lastAttemptAt: ['last_attempt_at', date],
+  updatedAt: ['updated_at', date],
 });

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../src/cli/main';
 import { openConfiguredStore } from '../../src/app';
+import { main } from '../../src/cli/main';
 import { loadConfig } from '../../src/config';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import { issueCompanyCertificate, loadOrCreateTestCa, toPfx } from '../../src/signing/testca';
@@ -335,5 +335,44 @@ describe('logs command', () => {
     expect((await run('logs', '--request', 'req-2')).out).toHaveLength(1);
     expect((await run('logs', '--chave', chave, '--since', '2026-11-21T00:00:00Z')).out).toEqual(['Nenhuma linha de log encontrada.']);
     expect((await run('logs')).code).toBe(2);
+  });
+});
+
+describe('DF-e distribution commands', () => {
+  test('company dfe opts a company in and out per model; dfe status shows position, hold, backlog and oldest gap', async () => {
+    const { cnpj } = await newCompany('DESTINATARIA LTDA');
+    const other = await newCompany('OUTRA LTDA');
+    const on = await run('company', 'dfe', '--cnpj', cnpj, '--model', '55', 'on');
+    expect(on).toMatchObject({ code: 0, out: [`Distribuição DF-e do modelo 55 de ${cnpj} ativada (a partir do NSU 000000000000000)`] });
+    expect((await run('company', 'dfe', '--cnpj', cnpj, '--model', '57', 'on')).code).toBe(0);
+    expect((await run('company', 'dfe', '--cnpj', other.cnpj, '--model', '55', 'on')).code).toBe(0);
+    expect((await run('company', 'dfe', '--cnpj', cnpj, '--model', '65', 'on')).err).toMatch(/--model deve ser 55 \(NF-e\) ou 57 \(CT-e\)/);
+    expect((await run('company', 'dfe', '--cnpj', cnpj, '--model', '55')).code).toBe(2);
+
+    // A position as the capture leaves it: caught up (held), one call this hour, two missing NSUs.
+    const store = await openConfiguredStore(loadConfig());
+    try {
+      const company = (await store.listCompanies()).find((c) => c.cnpj === cnpj)!;
+      const state = (await store.getDfeState(company.id, '55'))!;
+      const at = new Date();
+      const holdUntil = new Date(at.getTime() + 3_600_000);
+      await store.recordDfeStep(company.id, '55', {
+        state: { ...state, ultNSU: '000000000000120', maxNSU: '000000000000120', holdUntil, callLog: [at] }, at,
+        missing: [{ from: '000000000000029', to: '000000000000030' }],
+      });
+    } finally {
+      await store.close();
+    }
+    const status = await run('dfe', 'status', '--cnpj', cnpj);
+    expect(status.code).toBe(0);
+    expect(status.out).toHaveLength(2);
+    expect(status.out[0]).toMatch(new RegExp(`^${cnpj} tpAmb 2 modelo 55: ativa \\| ultNSU 000000000000120 / maxNSU 000000000000120 \\| em espera \\(sem documentos novos\\) até .+Z \\| 1 consulta\\(s\\) na última hora \\| NSUs pendentes 2, mais antigo NSU 000000000000029 \\(desde .+Z\\)`));
+    expect(status.out[1]).toMatch(new RegExp(`^${cnpj} tpAmb 2 modelo 57: ativa \\| ultNSU 000000000000000 / maxNSU 000000000000000 \\| pronta \\| 0 consulta\\(s\\) na última hora \\| NSUs pendentes 0 \\|`));
+    expect((await run('dfe', 'status')).out.some((l) => l.startsWith(`${other.cnpj} `))).toBe(true);
+
+    expect((await run('company', 'dfe', '--cnpj', cnpj, '--model', '55', 'off')).out).toEqual([`Distribuição DF-e do modelo 55 de ${cnpj} desativada (a posição é mantida)`]);
+    expect((await run('dfe', 'status', '--cnpj', cnpj)).out[0]).toMatch(/modelo 55: desativada \| ultNSU 000000000000120/);
+    const third = await newCompany('SEM DFE LTDA');
+    expect((await run('dfe', 'status', '--cnpj', third.cnpj)).out).toEqual([`Nenhuma distribuição DF-e configurada para o CNPJ ${third.cnpj}.`]);
   });
 });

@@ -14,7 +14,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/serve
 import { openStore, SecretBox } from '../../src/store';
 import { SCHEMAS_DIR } from '../support/harness';
 import { cteFor } from '../support/cte';
-import { simpleNfe } from '../support/samples';
+import { simpleNfe, inUf } from '../support/samples';
 import { executeEnvelope } from '../support/soap';
 import { sandboxKeys, startChildGateway, stopChild, type ChildGateway, type SandboxKeys } from '../support/child-gateway';
 
@@ -37,7 +37,7 @@ type Sandbox = SandboxKeys;
 const envelope = (s: Sandbox, documento: string) => executeEnvelope(s, [documento]);
 
 function nfe(s: Sandbox, serie: number, nNF: number): string {
-  return simpleNfe({ cnpj: s.cnpj, nNF, serie }).replace('<cUF>43</cUF>', '<cUF>35</cUF>').replace('<UF>RS</UF>', '<UF>SP</UF>');
+  return inUf(simpleNfe({ cnpj: s.cnpj, nNF, serie }), 'SP');
 }
 
 /** The document-level SitCodigo the ERP got, or undefined when the call got no answer (crash). */

@@ -3,11 +3,10 @@
 // status 10), NONE (109/105, status 1), SVC switched off → EPEC, NFC-e off-line (status 11, off-line
 // QR); the focus transition mode; SubstituirDocumento and DescartarDocumento marking for discard.
 import { startHarness, type CallReply, type Harness, type TestCompany } from '../support/harness';
-import { simpleNfe, simpleNfce } from '../support/samples';
+import { inUf, simpleNfe, simpleNfce } from '../support/samples';
 import { decodeB64, ourVerify } from '../support/checks';
 import { adminRequest } from '../../src/simulator/admin-client';
 import { parseQrCodeV2, verifyQrHashV2 } from '../../src/fiscal/qrcode';
-import { ufCode } from '../../src/fiscal/ufs';
 import type { ContingencyOption, DocModel } from '../../src/store/port';
 import { setScope } from './jobs-support';
 
@@ -21,11 +20,6 @@ afterAll(async () => {
 afterEach(() => h.sim.faults.reset());
 
 const sit = (d: Record<string, unknown>) => d.Situacao as { SitCodigo: string; SitDescricao: string };
-
-/** The sample NF-e/NFC-e (emitter in RS) moved to another UF. */
-function inUf(xml: string, uf: string): string {
-  return xml.replace('<cUF>43</cUF>', `<cUF>${ufCode(uf)}</cUF>`).replace('<UF>RS</UF>', `<UF>${uf}</UF>`);
-}
 
 async function company(uf: string, model: DocModel, options: ContingencyOption[], extra: { transitionMode?: 'invoicy' | 'focus'; transitionSerie?: number } = {}): Promise<TestCompany> {
   const c = await h.addCompany({ uf });

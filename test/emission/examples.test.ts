@@ -3,7 +3,7 @@
 // nfeProc that our verifier, xmlsec1 and procNFe_v4.00.xsd all accept.
 import path from 'node:path';
 import { startHarness, type Harness } from '../support/harness';
-import { adaptEnvio, envioExamples } from '../support/samples';
+import { adaptEnvio, envioExamples, readExample } from '../support/samples';
 import { decodeB64, mapLimit, ourVerify, validateProcNFe, xmlsecVerify } from '../support/checks';
 import fs from 'node:fs';
 
@@ -67,4 +67,10 @@ test.each(examples.map(([m, f]) => [`${m}/${path.basename(f)}`, f]))('%s → 100
   const xmlsec = xmlsecVerify(proc, h.sim.ca.certPem);
   expect(xmlsec).toMatchObject({ ok: true });
   expect(await validateProcNFe(proc)).toEqual({ ok: true });
+});
+
+test('the examples\' own placeholder parties (IE 9999999999, CNPJ 99999999999999) are rejected before sending, as SEFAZ would', async () => {
+  const xml = adaptEnvio(readExample('NFe', 'Exemplo_NFe Simples 4.0.xml'), { cnpj: h.main.cnpj, nNF: 1990, serie: 1, keepPlaceholders: true });
+  const doc = (await h.call([xml])).documentos[0];
+  expect(doc.Situacao).toEqual({ SitCodigo: '209', SitDescricao: 'Rejeição: IE do emitente inválida' });
 });

@@ -3,7 +3,7 @@
 // settles it by consulta), XSD failure (225, nothing sent), certificate/CSC/environment/layout problems.
 // An outage needs evidence about SEFAZ: its status service fails too (fault on NFeStatusServico4).
 import { startHarness, type Harness } from '../support/harness';
-import { simpleNfe, simpleNfce } from '../support/samples';
+import { simpleNfe, simpleNfce, inUf } from '../support/samples';
 import { decodeB64 } from '../support/checks';
 
 let h: Harness;
@@ -61,7 +61,7 @@ test('lost reply while SEFAZ is down → 108/108 and status 4, contingency enter
   const company = await h.addCompany({ uf: 'SP' });
   h.sim.faults.add({ authorizer: 'SP', service: 'NFeAutorizacao4', mode: 'lose-response', times: 1 });
   h.sim.faults.add({ authorizer: 'SP', service: 'NFeStatusServico4', mode: 'down', times: 1 });
-  const xml = simpleNfe({ cnpj: company.cnpj, nNF: 1, serie: 1 }).replace('<cUF>43</cUF>', '<cUF>35</cUF>').replace('<UF>RS</UF>', '<UF>SP</UF>');
+  const xml = inUf(simpleNfe({ cnpj: company.cnpj, nNF: 1, serie: 1 }), 'SP');
   const lost = await h.call([xml], { as: company });
   expect(lost.messages[0]!.codigo).toBe(108);
   const d = lost.documentos[0]!;
@@ -73,7 +73,7 @@ test('lost reply while SEFAZ is down → 108/108 and status 4, contingency enter
 
   // A new document of the scope, for a company without contingency options, is not sent: pending, 109/105.
   await h.store.updateCompany(company.company.id, { contingency: { '55': { options: ['NONE'], transitionMode: 'invoicy' } } });
-  const pending = await h.call([simpleNfe({ cnpj: company.cnpj, nNF: 2, serie: 1 }).replace('<cUF>43</cUF>', '<cUF>35</cUF>').replace('<UF>RS</UF>', '<UF>SP</UF>')], { as: company });
+  const pending = await h.call([inUf(simpleNfe({ cnpj: company.cnpj, nNF: 2, serie: 1 }), 'SP')], { as: company });
   expect(pending.messages[0]!.codigo).toBe(109);
   expect(sit(pending.documentos[0]!).SitCodigo).toBe('105');
 
@@ -89,7 +89,7 @@ test('transport failure (down) with the status service down too → 108 and stat
   const company = await h.addCompany({ uf: 'MG' });
   h.sim.faults.add({ authorizer: 'MG', service: 'NFeAutorizacao4', mode: 'down', times: 1 });
   h.sim.faults.add({ authorizer: 'MG', service: 'NFeStatusServico4', mode: 'down', times: 1 });
-  const xml = simpleNfe({ cnpj: company.cnpj, nNF: 1, serie: 1 }).replace('<cUF>43</cUF>', '<cUF>31</cUF>').replace('<UF>RS</UF>', '<UF>MG</UF>');
+  const xml = inUf(simpleNfe({ cnpj: company.cnpj, nNF: 1, serie: 1 }), 'MG');
   const reply = await h.call([xml], { as: company });
   expect(reply.messages[0]!.codigo).toBe(108);
   expect(sit(reply.documentos[0]!).SitCodigo).toBe('108');

@@ -4,7 +4,7 @@ import { JobRun, type FollowUpDeps, type FollowUpOptions } from '../../src/emiss
 import { ufCode } from '../../src/fiscal/ufs';
 import type { ContingencyOption, DocModel } from '../../src/store/port';
 import { SCHEMAS_DIR, type Harness, type TestCompany } from '../support/harness';
-import { simpleNfe } from '../support/samples';
+import { simpleNfe, inUf } from '../support/samples';
 
 export interface JobsRig {
   deps: FollowUpDeps;
@@ -24,7 +24,7 @@ export function jobsRig(h: Harness): JobsRig {
 }
 
 export function nfeFor(company: TestCompany, uf: string, nNF: number, serie = 1): string {
-  return simpleNfe({ cnpj: company.cnpj, nNF, serie }).replace('<cUF>43</cUF>', `<cUF>${ufCode(uf)}</cUF>`).replace('<UF>RS</UF>', `<UF>${uf}</UF>`);
+  return inUf(simpleNfe({ cnpj: company.cnpj, nNF, serie }), uf);
 }
 
 export async function setOptions(h: Harness, company: TestCompany, options: ContingencyOption[], model: DocModel = '55'): Promise<void> {

@@ -3,10 +3,9 @@
 // alone exceeds 500 KB is refused with 214 before sending (the simulator never sees it); its number may
 // be sent again once corrected. None of this touches the contingency state.
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
-import { bigNfe, simpleNfe } from '../support/samples';
+import { bigNfe, inUf, simpleNfe } from '../support/samples';
 import { enviNFeSizes } from '../../src/sefaz/message-size';
 import { SEFAZ_LIMITS } from '../../src/fiscal/sefaz-limits';
-import { ufCode } from '../../src/fiscal/ufs';
 
 let h: Harness;
 beforeAll(async () => {
@@ -22,10 +21,6 @@ afterEach(() => h.sim.faults.reset());
 
 const sit = (d: Record<string, unknown>) => d.Situacao as { SitCodigo: string; SitDescricao: string };
 const LIMIT = SEFAZ_LIMITS.NFeAutorizacao4.maxMessageBytes;
-
-function inUf(xml: string, uf: string): string {
-  return xml.replace('<cUF>43</cUF>', `<cUF>${ufCode(uf)}</cUF>`).replace('<UF>RS</UF>', `<UF>${uf}</UF>`);
-}
 
 async function scopeState(uf: string): Promise<string | undefined> {
   return (await h.store.getContingency({ tpAmb: '2', uf, model: '55' }))?.state;

@@ -4,7 +4,7 @@
 // key — adopted at once if SEFAZ has it, else settled by the pending-retry job with the same key — and
 // other companies of the UF keep issuing normally. Concurrent failures of a scope share one status request.
 import { startHarness, type Harness } from '../support/harness';
-import { simpleNfce } from '../support/samples';
+import { simpleNfce, inUf } from '../support/samples';
 import { jobsRig, nfeFor, sit, type JobsRig } from './jobs-support';
 import { retryPendingDocuments } from '../../src/emission/jobs/pending-retry';
 
@@ -83,7 +83,7 @@ test('concurrent failures of one scope share one status request, and a fresh 107
   h.sim.faults.add({ authorizer: '*', service: 'NFeAutorizacao4', mode: 'down', times: 4 });
   // Counts the status requests (each consumes one use) and keeps the first one in flight a moment.
   h.sim.faults.add({ authorizer: '*', service: 'NFeStatusServico4', mode: 'slow', ms: 300, times: 10 });
-  const nfce = (n: number) => simpleNfce({ cnpj: c.cnpj, nNF: n, serie: 1 }).replace('<cUF>43</cUF>', '<cUF>29</cUF>').replace('<UF>RS</UF>', '<UF>BA</UF>');
+  const nfce = (n: number) => inUf(simpleNfce({ cnpj: c.cnpj, nNF: n, serie: 1 }), 'BA');
   const reply = await h.call([1, 2, 3].map(nfce), { as: c });
   expect(reply.documentos.map((d) => sit(d).SitCodigo)).toEqual(['105', '105', '105']);
   const statusUses = () => h.sim.faults.list().find((f) => f.service === 'NFeStatusServico4')?.times;

@@ -1,7 +1,7 @@
 // What an ERP reads when SEFAZ cannot be reached names the service and the UF, never the host and
 // port the gateway talks to (those stay in the log lines, for support staff).
 import { startHarness, type Harness } from '../support/harness';
-import { simpleNfe } from '../support/samples';
+import { simpleNfe, inUf } from '../support/samples';
 
 let h: Harness;
 beforeAll(async () => {
@@ -11,8 +11,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const ufDoc = (cnpj: string, uf: 'MG' | 'GO', cUF: string, nNF: number) =>
-  simpleNfe({ cnpj, nNF, serie: 1 }).replace('<cUF>43</cUF>', `<cUF>${cUF}</cUF>`).replace('<UF>RS</UF>', `<UF>${uf}</UF>`);
+const ufDoc = (cnpj: string, uf: 'MG' | 'GO', nNF: number) =>
+  inUf(simpleNfe({ cnpj, nNF, serie: 1 }), uf);
 
 test('connection dropped by SEFAZ, then SEFAZ unreachable: the texts name the service, not host:port', async () => {
   const { host, port } = new URL(h.sim.httpsUrl);
@@ -22,12 +22,12 @@ test('connection dropped by SEFAZ, then SEFAZ unreachable: the texts name the se
   h.sim.faults.add({ authorizer: 'MG', service: 'NFeAutorizacao4', mode: 'down', times: 1 });
   // The status service fails too: the evidence of an outage (contingency/policy.ts failureVerdict).
   h.sim.faults.add({ authorizer: 'MG', service: 'NFeStatusServico4', mode: 'down', times: 1 });
-  const dropped = await h.call([ufDoc(mg.cnpj, 'MG', '31', 1)], { as: mg });
+  const dropped = await h.call([ufDoc(mg.cnpj, 'MG', 1)], { as: mg });
   expect(dropped.messages[0]!.codigo).toBe(108);
 
   const go = await h.addCompany({ uf: 'GO' });
   await h.sim.close();
-  const unreachable = await h.call([ufDoc(go.cnpj, 'GO', '52', 1)], { as: go });
+  const unreachable = await h.call([ufDoc(go.cnpj, 'GO', 1)], { as: go });
 
   // Every Descricao/SitDescricao the ERP reads.
   const texts = [dropped.raw, unreachable.raw].flatMap((raw) => [...raw.matchAll(/Descricao>([^<]*)<\//g)].map((m) => m[1]!));

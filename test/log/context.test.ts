@@ -3,7 +3,7 @@
 // run at the same time and when SEFAZ fails.
 import { log } from '../../src/log/logger';
 import { startHarness, type Harness } from '../support/harness';
-import { simpleNfe } from '../support/samples';
+import { simpleNfe, inUf } from '../support/samples';
 import { captureLogs } from '../support/logs';
 
 let h: Harness;
@@ -44,7 +44,7 @@ test('a SEFAZ failure line names the document it was sending', async () => {
   const company = await h.addCompany({ uf: 'SP' });
   h.sim.faults.add({ authorizer: 'SP', service: 'NFeAutorizacao4', mode: 'lose-response', times: 1 });
   h.sim.faults.add({ authorizer: 'SP', service: 'NFeStatusServico4', mode: 'down', times: 1 });
-  const xml = simpleNfe({ cnpj: company.cnpj, nNF: 1, serie: 1 }).replace('<cUF>43</cUF>', '<cUF>35</cUF>').replace('<UF>RS</UF>', '<UF>SP</UF>');
+  const xml = inUf(simpleNfe({ cnpj: company.cnpj, nNF: 1, serie: 1 }), 'SP');
   const reply = await h.call([xml], { as: company });
   expect(reply.messages[0]!.codigo).toBe(108);
   const failure = logs.lines.find((l) => l.message === 'Falha na comunicação com a SEFAZ' && l.cnpj === company.cnpj);

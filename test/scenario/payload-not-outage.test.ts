@@ -4,7 +4,7 @@
 // NF-e travel in lotes under SEFAZ's 500 KB and all are authorised, the scope never enters contingency,
 // and partner B's company issuing at the same time gets a normal 100 with a normal (tpEmis 1) key.
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
-import { bigNfe } from '../support/samples';
+import { bigNfe, inUf } from '../support/samples';
 import { nfeFor, sit } from '../emission/jobs-support';
 import { enviNFeSizes } from '../../src/sefaz/message-size';
 import { SEFAZ_LIMITS } from '../../src/fiscal/sefaz-limits';
@@ -31,8 +31,7 @@ afterAll(async () => {
 });
 
 test('50 NF-e of ~200 KB from partner A: split into lotes ≤ 500 KB, all 100, no contingency; partner B meanwhile → 100, tpEmis 1', async () => {
-  const docs = Array.from({ length: N }, (_, i) => bigNfe({ cnpj: A.cnpj, nNF: i + 1, serie: 1, items: 175 })
-    .replace('<cUF>43</cUF>', '<cUF>35</cUF>').replace('<UF>RS</UF>', `<UF>${UF}</UF>`));
+  const docs = Array.from({ length: N }, (_, i) => inUf(bigNfe({ cnpj: A.cnpj, nNF: i + 1, serie: 1, items: 175 }), UF));
   const big = h.call(docs, { as: A });
   // Partner B issues while A's lotes are in flight, and once more after them.
   const during = h.call([nfeFor(B, UF, 1)], { as: B });

@@ -10,12 +10,13 @@ import { buildQrCodeV2Online } from '../../src/fiscal/qrcode';
 import { signXml } from '../../src/signing/xmldsig';
 import { issueCompanyCertificate, type IssuedCertificate, type TestCa } from '../../src/signing/testca';
 import type { SefazOperation as Operation } from '../../src/fiscal/sefaz-limits';
+import { capitalCMun, validIe } from '../support/fiscal-ids';
 
 export const SCHEMAS_DIR = path.resolve(__dirname, '../../../shared/schemas');
 export const EMIT_CNPJ = withCnpjCheckDigits('123456780001');
 export const OTHER_CNPJ = withCnpjCheckDigits('555666770001');
 export const DEST_CNPJ = withCnpjCheckDigits('987654320001');
-export const EMIT_IE = '111222333444';
+export const EMIT_IE = validIe('SP');
 export const CSC = 'SEU-CODIGO-CSC-CONTRIBUINTE-36-CARACTERES';
 const NS = 'http://www.portalfiscal.inf.br/nfe';
 // Written here, not taken from the simulator's descriptors: these helpers are an independent client.
@@ -120,7 +121,7 @@ export function buildNfe(p: NfeParams): BuiltNfe {
   const mod = p.mod ?? '55';
   const cUF = p.cUF ?? '35';
   const uf = p.uf ?? 'SP';
-  const cMun = p.cMun ?? '3550308';
+  const cMun = p.cMun ?? capitalCMun(uf);
   const cnpj = p.cnpj ?? EMIT_CNPJ;
   const serie = p.serie ?? 1;
   const tpEmis = p.tpEmis ?? '1';
@@ -138,7 +139,7 @@ export function buildNfe(p: NfeParams): BuiltNfe {
     `<indPres>1</indPres><procEmi>0</procEmi><verProc>fiscal-gateway-test</verProc>${cont}</ide>`;
   const emit = `<emit><CNPJ>${cnpj}</CNPJ><xNome>EMPRESA TESTE LTDA</xNome><enderEmit><xLgr>Rua dos Testes</xLgr><nro>100</nro>` +
     `<xBairro>Centro</xBairro><cMun>${cMun}</cMun><xMun>SAO PAULO</xMun><UF>${uf}</UF><CEP>01001000</CEP><cPais>1058</cPais>` +
-    `<xPais>BRASIL</xPais></enderEmit><IE>${EMIT_IE}</IE><CRT>1</CRT></emit>`;
+    `<xPais>BRASIL</xPais></enderEmit><IE>${validIe(uf)}</IE><CRT>1</CRT></emit>`;
   const dest = nfce ? '' : `<dest><CNPJ>${p.destCnpj ?? DEST_CNPJ}</CNPJ><xNome>${p.destName ?? 'NF-E EMITIDA EM AMBIENTE DE HOMOLOGACAO - SEM VALOR FISCAL'}</xNome>` +
     `<enderDest><xLgr>Av. Teste</xLgr><nro>2040</nro><xBairro>Centro</xBairro><cMun>3550308</cMun><xMun>SAO PAULO</xMun><UF>SP</UF>` +
     `<CEP>04207040</CEP><cPais>1058</cPais><xPais>BRASIL</xPais></enderDest><indIEDest>1</indIEDest><IE>112006603110</IE></dest>`;

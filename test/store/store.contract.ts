@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import {
   RECEIVED_SERIE, SecretBox, SecretError, StoreError,
-  type Company, type DocumentRecord, type DocumentXml, type Store,
+  type Company, type DocumentRecord, type DocumentXml, type NewDfeDocument, type Store,
 } from '../../src/store';
 
 export const TEST_MASTER_KEY = 'chave-mestra-de-teste-0123456789';
@@ -553,6 +553,102 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         const raced = `job-${crypto.randomUUID()}`;
         const wins = await Promise.all(['x', 'y', 'z', 'w'].map((o) => store.acquireLease(raced, o, 60_000)));
         expect(wins.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('DF-e distribution', () => {
+      const K1 = '35260611222333000181550010000000011000000011';
+      const K2 = '35260611222333000181550010000000021000000022';
+      const nsu = (n: number) => String(n).padStart(15, '0');
+      function dfeDoc(n: number | null, over: Partial<NewDfeDocument> = {}): NewDfeDocument {
+        return {
+          nsu: n === null ? null : nsu(n), schema: 'resNFe_v1.01.xsd', root: 'resNFe', chave: K1, tpEvento: null, emitterDoc: '11222333000181',
+          emitterName: 'Emitente', destDoc: null, dhEmi: new Date('2026-06-01T10:00:00Z'), totalValue: '10.00', situation: 'authorized', rank: 1,
+          xml: `<resNFe n="${n}"/>`, ...over,
+        };
+      }
+
+      it('opts a company in per model at NSU 0, keeps the position across opt-out, and persists the whole state', async () => {
+        const { company } = await partnerWithCompany();
+        const nfe = await store.setDfeEnabled(company.id, '55', true);
+        expect(nfe).toMatchObject({ companyId: company.id, model: '55', tpAmb: '2', cnpj: company.cnpj, enabled: true, ultNSU: nsu(0), callLog: [], continueWhenBehind: true });
+        expect(await store.getDfeState(company.id, '57')).toBeUndefined();
+        const t = new Date('2026-06-01T12:00:00Z');
+        await store.saveDfeState(company.id, '55', {
+          ultNSU: nsu(120), maxNSU: nsu(130), holdUntil: t, blockedUntil: null, backoffUntil: new Date(t.getTime() + 1000), backoffMs: 900_000,
+          callLog: [t, new Date(t.getTime() + 5)], keyQueryLog: [t], continueWhenBehind: false,
+        }, t);
+        await store.setDfeEnabled(company.id, '55', false);
+        expect(await store.getDfeState(company.id, '55')).toMatchObject({
+          enabled: false, ultNSU: nsu(120), maxNSU: nsu(130), holdUntil: t, blockedUntil: null, backoffMs: 900_000,
+          callLog: [t, new Date(t.getTime() + 5)], keyQueryLog: [t], continueWhenBehind: false, lastSweepAt: t,
+        });
+        expect((await store.listDfeStates({ enabled: true, companyId: company.id }))).toEqual([]);
+        await store.setDfeEnabled(company.id, '55', true);
+        expect((await store.listDfeStates({ enabled: true, companyId: company.id })).map((s) => [s.model, s.ultNSU])).toEqual([['55', nsu(120)]]);
+        const other = await partnerWithCompany();
+        await expect(store.saveDfeState(other.company.id, '55', (await store.getDfeState(company.id, '55'))!)).rejects.toThrow(StoreError);
+      });
+
+      it('stores documents once per NSU, keeps the key\'s best one, marks a cancelled key, and answers the read API', async () => {
+        const { company } = await partnerWithCompany();
+        const other = await partnerWithCompany();
+        await store.setDfeEnabled(company.id, '55', true);
+        await store.setDfeEnabled(other.company.id, '55', true);
+        const at = new Date('2026-06-01T12:00:00Z');
+        expect(await store.storeDfeDocuments(company.id, '55', [dfeDoc(5), dfeDoc(6, { chave: K2, dhEmi: new Date('2026-05-01T10:00:00Z') })], at)).toBe(2);
+        expect(await store.storeDfeDocuments(company.id, '55', [dfeDoc(5)], at)).toBe(0);
+        const proc = dfeDoc(9, { schema: 'procNFe_v4.00.xsd', root: 'nfeProc', rank: 2, xml: '<nfeProc>completo</nfeProc>', destDoc: company.cnpj });
+        expect(await store.storeDfeDocuments(company.id, '55', [proc, dfeDoc(10, { root: 'resEvento', schema: 'resEvento_v1.01.xsd', rank: 0, tpEvento: '110111', situation: null })], at)).toBe(2);
+        // A summary arriving after the full document does not take its place.
+        await store.storeDfeDocuments(company.id, '55', [dfeDoc(11)], at);
+        await store.storeDfeDocuments(other.company.id, '55', [dfeDoc(5, { xml: '<resNFe>outra empresa</resNFe>' })], at);
+
+        const all = await store.queryDfeDocuments(company.id, {});
+        expect(all.map((d) => [d.nsu, d.root, d.best])).toEqual([
+          [nsu(5), 'resNFe', false], [nsu(6), 'resNFe', true], [nsu(9), 'nfeProc', true], [nsu(10), 'resEvento', null], [nsu(11), 'resNFe', false],
+        ]);
+        const best = await store.queryDfeDocuments(company.id, { chave: K1, bestOnly: true });
+        expect(best).toHaveLength(1);
+        expect(best[0]).toMatchObject({ nsu: nsu(9), xml: '<nfeProc>completo</nfeProc>', situation: 'cancelled', model: '55', tpAmb: '2', destDoc: company.cnpj, receivedAt: at });
+        expect((await store.queryDfeDocuments(company.id, { nsuFrom: nsu(6), nsuTo: nsu(9) })).map((d) => d.nsu)).toEqual([nsu(6), nsu(9)]);
+        expect((await store.queryDfeDocuments(company.id, { emittedTo: new Date('2026-05-02T00:00:00Z') })).map((d) => d.nsu)).toEqual([nsu(6)]);
+        expect((await store.queryDfeDocuments(company.id, { situation: ['authorized'], bestOnly: true })).map((d) => d.chave)).toEqual([K2]);
+        expect((await store.queryDfeDocuments(company.id, { roots: ['resEvento'] })).map((d) => d.tpEvento)).toEqual(['110111']);
+        expect(await store.queryDfeDocuments(company.id, { limit: 2 })).toHaveLength(2);
+        expect((await store.queryDfeDocuments(other.company.id, {})).map((d) => d.xml)).toEqual(['<resNFe>outra empresa</resNFe>']);
+        // A consChNFe answer may carry no NSU: stored, listed after the numbered ones.
+        expect(await store.storeDfeDocuments(company.id, '55', [dfeDoc(null, { chave: K2, root: 'nfeProc', rank: 2 })], at)).toBe(1);
+        expect((await store.queryDfeDocuments(company.id, { chave: K2 })).map((d) => [d.nsu, d.best])).toEqual([[nsu(6), false], [null, true]]);
+      });
+
+      it('records a step at once: documents, missing NSUs once (lowest first), the settled NSU and the position; expiry and the backlog', async () => {
+        const { company } = await partnerWithCompany();
+        const state = await store.setDfeEnabled(company.id, '57', true);
+        const t0 = new Date('2026-03-01T00:00:00Z');
+        const t1 = new Date('2026-05-01T00:00:00Z');
+        expect(await store.recordDfeStep(company.id, '57', {
+          state: { ...state, ultNSU: nsu(4) }, at: t0, documents: [dfeDoc(3, { root: 'cteProc', rank: 2 })], missing: [{ from: nsu(1), to: nsu(4) }], lastSweepAt: t0,
+        })).toEqual({ stored: 1, missing: 3 });
+        expect(await store.getDfeState(company.id, '57')).toMatchObject({ ultNSU: nsu(4), lastSweepAt: t0 });
+        expect(await store.recordDfeStep(company.id, '57', { state: { ...state, ultNSU: nsu(9) }, at: t1, missing: [{ from: nsu(4), to: nsu(6) }, { from: nsu(9), to: nsu(9) }] }))
+          .toEqual({ stored: 0, missing: 3 });
+        expect((await store.listDfeMissing(company.id, '57', { status: ['pending'], limit: 2 })).map((m) => m.nsu)).toEqual([nsu(1), nsu(2)]);
+        await store.recordDfeStep(company.id, '57', {
+          state: { ...state, ultNSU: nsu(9) }, at: t1, documents: [dfeDoc(2, { chave: K2, root: 'cteProc', rank: 2 })], missingUpdate: { nsu: nsu(2), status: 'fetched', attempts: 1 },
+        });
+        await store.recordDfeStep(company.id, '57', { state: { ...state, ultNSU: nsu(9) }, at: t1, missingUpdate: { nsu: nsu(4), status: 'never_generated', attempts: 1 } });
+        expect(await store.dfeBacklog(company.id, '57')).toEqual({
+          pending: 4, oldestPendingNsu: nsu(1), oldestPendingSince: t0, fetched: 1, neverGenerated: 1, expired: 0,
+        });
+        expect(await store.expireDfeMissing(company.id, '57', new Date('2026-04-01T00:00:00Z'))).toBe(1);
+        const rows = await store.listDfeMissing(company.id, '57', {});
+        expect(rows.map((m) => [m.nsu, m.status])).toEqual([
+          [nsu(1), 'expired'], [nsu(2), 'fetched'], [nsu(4), 'never_generated'], [nsu(5), 'pending'], [nsu(6), 'pending'], [nsu(9), 'pending'],
+        ]);
+        expect(rows[2]).toMatchObject({ attempts: 1, lastAttemptAt: t1, firstSeenAt: t0 });
+        expect(await store.dfeBacklog(company.id, '57')).toMatchObject({ pending: 3, oldestPendingNsu: nsu(5), oldestPendingSince: t1 });
+        expect(await store.listDfeMissing(company.id, '55', {})).toEqual([]);
       });
     });
 

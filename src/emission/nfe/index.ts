@@ -3,6 +3,7 @@ import { parseNfeEnvio, type NfeDraft } from '../../layout';
 import type { DocumentType } from '../document-type';
 import { planNfe, renderNfeForContingency } from './issue';
 import { schemaErrors } from './schema';
+import { nfePrecheck } from './precheck';
 import { nfeProtocol, nfeServices } from './services';
 import { nfeEvents } from './events';
 import { nfeEpec } from './epec';
@@ -21,6 +22,7 @@ export const nfeType: DocumentType<NfeDraft> = {
   withSerie: nfeWithSerie,
   plan: planNfe,
   validate: schemaErrors,
+  precheck: nfePrecheck,
   renderForContingency: renderNfeForContingency,
   epec: nfeEpec,
   lotes: nfeLotes,

@@ -12,6 +12,7 @@ import { reject, xMotivo, type Rejection } from '../cstat';
 import { dhRecbto, nextProtocol, nextRecibo, type ServiceContext, type SimulatorCore } from '../context';
 import { infRec, protNFe, retEnviNFe } from '../messages';
 import { authorisedCStat, checkNfeRules, epecDivergence, nfeFacts, summaryOf, type NfeFacts } from '../nfe-rules';
+import { nfeRuleFacts } from '../../sefaz/nfe-rule-facts';
 import { totalsRejection } from '../nfe-amounts';
 import { sliceElements } from '../soap';
 import { feedNfe } from '../dfe-feed';
@@ -65,7 +66,7 @@ function processNfe(core: SimulatorCore, ctx: ServiceContext, nfeXml: string, nf
   const digVal = sig.digestValue;
   if (forced) return protNFe(ctx, { ...base, digVal, cStat: forced, xMotivo: xMotivo(forced) });
   const problem =
-    checkNfeRules(f, ctx.auth, ctx.tpAmb, ctx.now, core.options) ??
+    checkNfeRules(f, nfeRuleFacts(nfeDoc), ctx.auth, ctx.tpAmb, ctx.now, core.options) ??
     totalsRejection(nfeDoc) ??
     (f.mod === '65' ? checkQrCode(core, f, digVal) : undefined) ??
     checkEpec(core, ctx, f) ??
