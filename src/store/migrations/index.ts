@@ -5,6 +5,7 @@ import { initialSchema } from './001-initial';
 import { detachedXml } from './002-detached-xml';
 import { voidGaps } from './003-void-gaps';
 import { dfeDistribution } from './004-dfe-distribution';
+import { unknownFields } from './005-unknown-fields';
 import { manifestacao } from './007-manifestacao';
 
 export interface Migration {
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'detached-xml', statements: detachedXml },
   { version: 3, name: 'void-gaps', statements: voidGaps },
   { version: 4, name: 'dfe-distribution', statements: dfeDistribution },
+  { version: 5, name: 'unknown-fields', statements: unknownFields },
   { version: 7, name: 'manifestacao', statements: manifestacao },
 ];
 
