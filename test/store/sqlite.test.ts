@@ -58,7 +58,7 @@ describe('sqlite file specifics', () => {
     const raw = new Database(path.join(dir, SQLITE_FILE_NAME), { readonly: true });
     try {
       expect(raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
-        { version: 1, name: 'initial' }, { version: 2, name: 'detached-xml' }, { version: 3, name: 'void-gaps' }, { version: 4, name: 'dfe-distribution' }, { version: 5, name: 'unknown-fields' }, { version: 7, name: 'manifestacao' },
+        { version: 1, name: 'initial' }, { version: 2, name: 'detached-xml' }, { version: 3, name: 'void-gaps' }, { version: 4, name: 'dfe-distribution' }, { version: 5, name: 'unknown-fields' }, { version: 6, name: 'manifestacao' },
       ]);
     } finally {
       raw.close();
