@@ -3,6 +3,10 @@
 // harness's main company authorised through the gateway for a destinatário/tomador company, or NSUs
 // seeded in the Ambiente Nacional's lists; the capture runs as the job would (runCapture), then the
 // destinatário's ERP asks.
+import { execFile, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { runCapture } from '../../src/distribution/capture';
 import { sefazDistributionSource } from '../../src/distribution/sefaz-source';
 import { CompanyContext } from '../../src/emission/context';
@@ -221,4 +225,27 @@ describe('Consulta of received documents (EmitidoRecebido R)', () => {
     const today = formatDateTime(now(), '-03:00').slice(0, 10);
     expect((await ask(b, `<DataEmissaoInicial>${today}</DataEmissaoInicial>`)).map((x) => x.DocChaAcesso)).toEqual([received]);
   });
+});
+
+const zeepAvailable = (() => {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import zeep'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+// The WSDL-generated client of test/invoicy/zeep.test.ts, against the real gateway.
+(zeepAvailable ? test : test.skip)('python-zeep: DistribuicaoDFe through the WSDL', async () => {
+  const b = await optedIn();
+  h.sim.dfe.seed({ doc: b.cnpj, count: 3 });
+  await capture();
+  const doc = `<DistribuicaoDFe><ModeloDocumento>NFe</ModeloDocumento><Versao>1.01</Versao><CNPJEmissor>${b.cnpj}</CNPJEmissor><tpAmb>2</tpAmb>${usarUltimo(0)}</DistribuicaoDFe>`;
+  const empCK = crypto.createHash('md5').update(b.accessKey + doc).digest('hex');
+  const { stdout } = await promisify(execFile)('/usr/bin/python3', [path.join(__dirname, '../invoicy/zeep_client.py'), `${h.url}?wsdl`, b.partnerKey, empCK, doc]);
+  const [item] = JSON.parse(stdout).MensagemItem;
+  expect([item.Codigo, item.Descricao]).toEqual([100, 'Consulta de distribuição DF-e processada']);
+  const r = (parseXml(item.Documentos.DocumentosItem[0].Documento, { arrays: ['DocumentosItem'] }) as { RetornoDFe: Record<string, any> }).RetornoDFe;
+  expect([String(r.UltimoNSU), r.Documentos.DocumentosItem.length, String(r.Situacao.SitCodigo)]).toEqual([pad(3), 3, '138']);
 });
