@@ -19,6 +19,7 @@ import { cteFor } from '../support/cte';
 import { startHarness, type Harness, type TestCompany } from '../support/harness';
 import { simpleNfe } from '../support/samples';
 import { sit } from '../emission/jobs-support';
+import { eventoXml } from '../emission/event-support';
 
 const HOUR = 3_600_000;
 let h: Harness;
@@ -154,7 +155,7 @@ describe('DistribuicaoDFe', () => {
     expect(await capture()).toMatchObject({ docsStored: 0, missingAdded: 0, consumoIndevido: 0 });
   });
 
-  test('the key budget spent (or a 656 block): no call, a message saying when to try again', async () => {
+  test('the key budget spent, a 656 block or the CNPJ\'s sweep running: no call, a message saying when to try again', async () => {
     const b = await optedIn();
     const chave = await nfeFor(b);
     const state = (await h.store.getDfeState(b.company.id, '55'))!;
@@ -165,6 +166,11 @@ describe('DistribuicaoDFe', () => {
     expect(d.SitDescricao).toMatch(/limite de consultas por chave.*tente novamente após \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-03:00/);
     await h.store.saveDfeState(b.company.id, '55', { ...state, blockedUntil: new Date(at.getTime() + HOUR) });
     expect((await distribuicao(b, `<chaAcesso>${chave}</chaAcesso>`)).SitDescricao).toMatch(/bloqueou/);
+    // A sweep of the CNPJ running (its lease held elsewhere): nothing is sent beside it.
+    await h.store.saveDfeState(b.company.id, '55', state);
+    expect(await h.store.acquireLease(`dfe:2:${b.cnpj}`, 'another-gateway', 60_000)).toBe(true);
+    expect(await distribuicao(b, `<chaAcesso>${chave}</chaAcesso>`)).toMatchObject({ SitCodigo: '179', SitDescricao: expect.stringMatching(/está consultando o Ambiente Nacional agora/) });
+    await h.store.releaseLease(`dfe:2:${b.cnpj}`, 'another-gateway');
     expect(h.sim.dfe.position({ doc: b.cnpj }).consumer.keyQueries).toEqual([]);
   });
 
@@ -213,6 +219,23 @@ describe('Consulta of received documents (EmitidoRecebido R)', () => {
     expect(await ask(b, `<NumeroInicial>${nNF + 1}</NumeroInicial><NumeroFinal>${nNF + 9}</NumeroFinal><Serie>${serie}</Serie>`)).toEqual([expect.objectContaining({ DocSitCodigo: '117' })]);
     expect((await ask(b, '<StatusDocumento>2</StatusDocumento>')).map((x) => x.DocChaAcesso)).toEqual([chave]);
     expect(await ask(b, '<StatusDocumento>5</StatusDocumento>')).toEqual([expect.objectContaining({ DocSitCodigo: '117' })]);
+  });
+
+  test('after the ciência the capture brings the nfeProc: the full NF-e, with the manifestação in Eventos', async () => {
+    const b = await optedIn();
+    const chave = await nfeFor(b);
+    await capture();
+    const ciencia = (await h.call([eventoXml(b.cnpj, { chave, tp: '210210', det: '<EveDesc>Ciencia da Operacao</EveDesc>' })], { as: b })).documentos[0]!;
+    expect(sit(ciencia).SitCodigo).toBe('135');
+    shiftMs = 2 * HOUR;
+    expect(await capture()).toMatchObject({ docsStored: 1, consumoIndevido: 0 });
+    const [d] = await ask(b, `<ChaveAcesso>${chave}</ChaveAcesso>`);
+    expect(decodeB64(d!.DocXML)).toMatch(/^<nfeProc/);
+    expect((d!.Eventos as { EventosItem: Record<string, unknown>[] }).EventosItem).toEqual([
+      expect.objectContaining({ DocEveTp: '210210', DocEvenSeq: '1', cStat: '135', DocEveProtocolo: ciencia.DocProtocolo }),
+    ]);
+    const full = await distribuicao(b, `<chaAcesso>${chave}</chaAcesso>`);
+    expect(full.items).toEqual([expect.objectContaining({ DocTipoArquivo: '2', DocNSU: pad(2) })]);
   });
 
   test('never the company\'s own emitted documents', async () => {

@@ -15,7 +15,7 @@ import { XmlInputError } from '../../xml/parse';
 import { CertificateProblem, type CompanyContext } from '../context';
 import { SitCodigo } from '../codes';
 import { InputError, readDistribuicaoDFe, type DistribuicaoInput } from '../inputs';
-import { DFE_MODELS, distributed, notOptedIn } from './distributed';
+import { DFE_MODELS, distributed, optedIn } from './distributed';
 
 const FOUND = { code: '138', text: 'Documento(s) localizado(s)' };
 const NOTHING = 'Nenhum documento localizado';
@@ -43,9 +43,9 @@ export async function processDistribuicao(ctx: CompanyContext, req: DocumentRequ
     return answer(modelo, SitCodigo.naoDisponivel, `Distribuição DF-e de ${modelo || 'modelo não informado'} não suportada por este serviço: informe ModeloDocumento NFe ou CTe`);
   }
   if (input.tpAmb && input.tpAmb !== ctx.tpAmb) return answer(modelo, 252, `Rejeição: ambiente informado (tpAmb ${input.tpAmb}) diverge do ambiente da empresa (tpAmb ${ctx.tpAmb})`);
-  const refused = await notOptedIn(ctx, model);
-  if (refused) return answer(modelo, SitCodigo.naoDisponivel, refused);
-  const state = (await ctx.store.getDfeState(ctx.company.id, model)) as DfeStateRecord;
+  const opted = await optedIn(ctx, model);
+  if ('refusal' in opted) return answer(modelo, SitCodigo.naoDisponivel, opted.refusal);
+  const { state } = opted;
   const position = { ultimoNSU: state.ultNSU, maximoNSU: state.maxNSU };
 
   if (input.chave !== undefined) return byKey(ctx, modelo, model, input.chave, position);

@@ -1,7 +1,7 @@
 // A captured DF-e document as the ERP's requests see it: the number and série read from its key, the
 // InvoiCy DocTipoArquivo of its root element, and the company's opt-in check both requests share.
 import type { DistributedDocument } from '../../invoicy/types';
-import type { DfeDocumentRecord, DfeModel } from '../../store/port';
+import type { DfeDocumentRecord, DfeModel, DfeStateRecord } from '../../store/port';
 import type { CompanyContext } from '../context';
 
 /** DocTipoArquivo: 1 resumo, 2 documento completo, 3 resumo de evento, 4 evento completo. */
@@ -29,11 +29,13 @@ export function distributed(d: DfeDocumentRecord): DistributedDocument {
   };
 }
 
-/** The refusal of a company that has not opted into the model's capture (null when it has). */
-export async function notOptedIn(ctx: CompanyContext, model: DfeModel): Promise<string | null> {
+/** The company's position in the model's capture, or the refusal of a company that has not opted in. */
+export async function optedIn(ctx: CompanyContext, model: DfeModel): Promise<{ state: DfeStateRecord } | { refusal: string }> {
   const state = await ctx.store.getDfeState(ctx.company.id, model);
-  if (state?.enabled) return null;
+  if (state?.enabled) return { state };
   const cnpj = ctx.company.cnpj;
-  return `Distribuição DF-e de ${model === '55' ? 'NF-e' : 'CT-e'} não habilitada para a empresa ${cnpj}: habilite a captura com ` +
-    `"fiscal-gateway company dfe --cnpj ${cnpj} --model ${model} on" (nenhum outro sistema deve consultar a distribuição deste CNPJ)`;
+  return {
+    refusal: `Distribuição DF-e de ${model === '55' ? 'NF-e' : 'CT-e'} não habilitada para a empresa ${cnpj}: habilite a captura com ` +
+      `"fiscal-gateway company dfe --cnpj ${cnpj} --model ${model} on" (nenhum outro sistema deve consultar a distribuição deste CNPJ)`,
+  };
 }

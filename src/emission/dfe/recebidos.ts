@@ -12,7 +12,7 @@ import type { CompanyContext } from '../context';
 import { localDate } from '../consulta-dates';
 import { SitCodigo, TEXT } from '../codes';
 import { InputError, type ConsultaInput } from '../inputs';
-import { DFE_MODELS, keyNumber, notOptedIn } from './distributed';
+import { DFE_MODELS, keyNumber, optedIn } from './distributed';
 
 const MAX_RESULTS = 100;
 
@@ -109,8 +109,8 @@ export async function processRecebidos(ctx: CompanyContext, input: ConsultaInput
   if (!model) {
     return message(modelo, SitCodigo.naoDisponivel, `Consulta de documentos recebidos de ${modelo || 'modelo não informado'} não disponível: só NF-e e CT-e são distribuídos pelo Ambiente Nacional`);
   }
-  const refused = await notOptedIn(ctx, model);
-  if (refused) return message(modelo, SitCodigo.naoDisponivel, refused);
+  const opted = await optedIn(ctx, model);
+  if ('refusal' in opted) return message(modelo, SitCodigo.naoDisponivel, opted.refusal);
   let filter: DfeDocumentQuery | undefined;
   try {
     filter = filterOf(ctx, input, model);
