@@ -7,7 +7,7 @@ import { isValidCnpj, normalizeCnpj } from '../fiscal/cnpj';
 import { isUf } from '../fiscal/ufs';
 import { checkCertificateForCompany, loadPfx } from '../signing/pfx';
 import { issueCompanyCertificate, loadOrCreateTestCa, toPfx } from '../signing/testca';
-import type { Company, ContingencyOption, DocModel, Environment, Store } from '../store';
+import type { Company, ContingencyOption, DocModel, Environment, Store, UnknownFieldsPolicy } from '../store';
 import { simulatorDataDir } from '../app';
 import { defaultOptions, offeredOptions } from '../contingency/policy';
 import { optional, parseFlags, required, UsageError, type Flags } from './args';
@@ -33,6 +33,11 @@ export async function companyByCnpj(store: Store, flags: Flags): Promise<Company
   return found[0];
 }
 
+const UNKNOWN_FIELDS_TEXT: Record<UnknownFieldsPolicy, string> = {
+  reject: 'reject (rejeitados com 145)',
+  ignore: 'ignore (ignorados, registrados no log)',
+};
+
 export function describeCompany(c: Company): string[] {
   return [
     `CNPJ: ${c.cnpj}`,
@@ -44,6 +49,7 @@ export function describeCompany(c: Company): string[] {
     `Parceiro: ${c.partnerId}`,
     `CSC NFC-e: ${c.hasCsc ? `id ${c.cscId}` : 'não configurado'}`,
     `Contingência: ${JSON.stringify(c.contingency)}`,
+    `Campos desconhecidos no layout: ${UNKNOWN_FIELDS_TEXT[c.unknownFields]}`,
     `Pulos de numeração: ${c.voidGaps ? 'inutilizados automaticamente' : 'somente relatório'}`,
     `Ciência automática (manifestação): ${c.autoCiencia ? 'ligada' : 'desligada'}`,
     `Criada em: ${c.createdAt.toISOString()}`,
@@ -157,6 +163,15 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       io.out(`Contingência do modelo ${model} de ${company.cnpj}: ${options.join(' → ')} (transição ${mode})`);
       return;
     }
+    case 'layout': {
+      const { flags } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' }, 'unknown-fields': { type: 'string' } });
+      const company = await companyByCnpj(store, flags);
+      const policy = required(flags, 'unknown-fields');
+      if (policy !== 'reject' && policy !== 'ignore') throw new UsageError('--unknown-fields deve ser reject ou ignore');
+      await store.updateCompany(company.id, { unknownFields: policy });
+      io.out(`Campos desconhecidos no layout NF-e/NFC-e de ${company.cnpj}: ${UNKNOWN_FIELDS_TEXT[policy]}`);
+      return;
+    }
     case 'dfe': {
       const { flags, positionals } = parseFlags(rest, { cnpj: { type: 'string' }, env: { type: 'string' }, model: { type: 'string' } });
       const company = await companyByCnpj(store, flags);
@@ -212,6 +227,6 @@ export async function companyCommand(config: GatewayConfig, store: Store, argv: 
       return;
     }
     default:
-      throw new UsageError('uso: company add|cert|csc|contingency|dfe|dfe-ciencia|numbering|enable|disable|list|show (veja o README)');
+      throw new UsageError('uso: company add|cert|csc|contingency|layout|dfe|dfe-ciencia|numbering|enable|disable|list|show (veja o README)');
   }
 }

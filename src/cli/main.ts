@@ -24,6 +24,7 @@ uso:
       (senha também por FISCAL_PFX_PASSWORD ou, num terminal, digitada sem eco)
   fiscal-gateway company csc --cnpj CNPJ --id ID --csc CSC
   fiscal-gateway company contingency --cnpj CNPJ --model 55|65 --options SVC,EPEC,NONE [--mode invoicy|focus --serie N]
+  fiscal-gateway company layout --cnpj CNPJ --unknown-fields reject|ignore
   fiscal-gateway company dfe --cnpj CNPJ --model 55|57 on|off
   fiscal-gateway company numbering --cnpj CNPJ --void-gaps on|off
   fiscal-gateway company enable|disable --cnpj CNPJ

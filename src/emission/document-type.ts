@@ -4,7 +4,7 @@
 // read, how the access key is built, how the document is rendered and signed (with another tpEmis in
 // contingency), where its supplement (QR code) goes, which SEFAZ services carry it, how a protocol is
 // read back and which events it accepts. Implementations live in their own folder (nfe/).
-import type { DocumentPatch, DocumentRecord, TpAmb } from '../store/port';
+import type { DocumentPatch, DocumentRecord, TpAmb, UnknownFieldsPolicy } from '../store/port';
 import type { DocModel } from '../fiscal/document-state';
 import type { SefazClient, SefazTarget } from '../sefaz/client';
 import type { SefazCredentials } from '../sefaz/transport';
@@ -229,8 +229,11 @@ export interface DocumentType<Draft> extends DocumentNoun {
   /** InvoiCy ModeloDocumento names of the kind and their model codes ({ NFe: '55', NFCe: '65' }). */
   readonly modelos: Readonly<Record<string, DocModel>>;
 
-  /** The InvoiCy layout (`parsed`: the same text already parsed by the SOAP layer) → draft or field errors. */
-  read(layoutXml: string, parsed?: OrderedNode[]): { ok: true; draft: Draft } | { ok: false; errors: string[] };
+  /**
+   * The InvoiCy layout (`parsed`: the same text already parsed by the SOAP layer) → draft or field
+   * errors; `unknownFields` is the company's choice, `tolerated` what the reader let through (logged).
+   */
+  read(layoutXml: string, parsed?: OrderedNode[], unknownFields?: UnknownFieldsPolicy): { ok: true; draft: Draft; tolerated?: string[] } | { ok: false; errors: string[] };
   facts(draft: Draft): DraftFacts;
   /** The same draft under another série and without number (the focus transition's re-issue). */
   withSerie(draft: Draft, serie: number): Draft;

@@ -93,8 +93,12 @@ function isRecord(v: DocumentRecord | DocumentResult): v is DocumentRecord {
 
 /** An Envio of a kind this gateway issues (the caller picked `type` from the modelo). */
 export async function prepareEnvio(ctx: CompanyContext, type: DocumentType<unknown>, req: DocumentRequest): Promise<Prepared> {
-  const read = type.read(req.documentXml, req.parsed);
+  const read = type.read(req.documentXml, req.parsed, ctx.company.unknownFields);
   if (!read.ok) return reject(req.modelo, SitCodigo.layout, `Erro no layout de integração: ${read.errors.join('; ')}`);
+  if (read.tolerated) {
+    const facts = type.facts(read.draft);
+    ctx.log.info('layout: campos tolerados', { modelo: modeloName(facts.model), serie: facts.serie, numero: facts.numero, tolerados: read.tolerated });
+  }
   return prepareDraft(ctx, type, read.draft, req.documentXml);
 }
 

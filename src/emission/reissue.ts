@@ -34,7 +34,7 @@ export async function reissueInReservedSerie(callCtx: CompanyContext, original: 
   const layoutXml = (await callCtx.store.getDocumentXml(callCtx.company.id, original.id, ['layoutXml']))?.layoutXml;
   if (!layoutXml) return undefined;
   const type = documentTypeOf(original.model);
-  const read = type.read(layoutXml);
+  const read = type.read(layoutXml, undefined, callCtx.company.unknownFields);
   if (!read.ok) return undefined;
   const ctx = callCtx.withLog({ serie: String(serie), numeroOriginal: String(original.numero) });
   const prepared = await prepareDraft(ctx, type, type.withSerie(read.draft, serie), layoutXml);

@@ -9,3 +9,9 @@ export function layoutError(path: string, rule: string, value?: string): LayoutE
   else message = `${path}: valor${value !== undefined ? ` "${value}"` : ''} inválido (${rule})`;
   return value !== undefined ? { path, rule, value, message } : { path, rule, message };
 }
+
+/** An element the layout does not have at that place, with the nearest name it does have, if any. */
+export function unknownFieldError(path: string, suggestion?: string): LayoutError {
+  const e = layoutError(path, 'campo desconhecido');
+  return suggestion ? { ...e, message: `${e.message} (você quis dizer ${suggestion}?)` } : e;
+}

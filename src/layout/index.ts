@@ -4,7 +4,7 @@ export { nfeChave, renderNfe, HOMOLOGACAO_DEST_XNOME, HOMOLOGACAO_XPROD } from '
 export { epecSummary, type EpecSummary } from './nfe/epec';
 export { nfeTotalsDivergence } from './nfe/amounts';
 export type { LayoutError } from './types';
-export { treeWithSerie } from './tree';
+export { treeWithSerie, type UnknownFields } from './tree';
 export type { DestDoc, NfeDraft, ParseResult, RenderOptions } from './nfe/types';
 // CT-e 4.00 layout → SEFAZ CT-e XML.
 export { parseCteEnvio } from './cte/parse';

@@ -4,7 +4,8 @@ import type { IField } from './definition';
 import type { LayoutError, LayoutNode, LayoutValue } from './types';
 import { parseXmlOrdered, XmlInputError, type OrderedNode } from '../xml/parse';
 import { kidsOf, localName, tagOf, textOf } from '../xml/ordered';
-import { layoutError } from './errors';
+import { layoutError, unknownFieldError } from './errors';
+import { nearestName } from './suggest';
 
 /**
  * The children of an InvoiCy layout document's <Envio>, or the one error that stops reading it.
@@ -60,7 +61,12 @@ export interface WalkResult {
   /** InvoiCy-only values by definition path without indices, e.g. "Envio/ide/fusoHorario". */
   dropped: Map<string, string>;
   errors: LayoutError[];
+  /** Paths of the unknown elements left out under `unknownFields: 'ignore'`. */
+  ignored: string[];
 }
+
+/** What an element the layout does not know gets: a 145 with a suggestion (default), or left out. */
+export type UnknownFields = 'reject' | 'ignore';
 
 // Child definitions by name as defined and lower-cased, built once per definition node: a linear,
 // case-folding scan per element was the largest cost of the walk (groups such as ICMS have over a
@@ -78,10 +84,11 @@ function childDef(idef: IField, name: string): IField | undefined {
   return index.get(name) ?? index.get(name.toLowerCase());
 }
 
-export function buildTree(envio: OrderedNode[], def: IField, modelo: string | undefined): WalkResult {
+export function buildTree(envio: OrderedNode[], def: IField, modelo: string | undefined, unknownFields: UnknownFields = 'reject'): WalkResult {
   const root = newNode('Envio', undefined, def);
   const dropped = new Map<string, string>();
   const errors: LayoutError[] = [];
+  const ignored: string[] = [];
 
   const walk = (children: OrderedNode[], idef: IField, node: LayoutNode | undefined, src: string, defPath: string): void => {
     const seen = new Map<string, number>();
@@ -92,7 +99,8 @@ export function buildTree(envio: OrderedNode[], def: IField, modelo: string | un
       const cdef = childDef(idef, name);
       const kids = (c[tag] as OrderedNode[]) ?? [];
       if (!cdef) {
-        errors.push(layoutError(`${src}/${name}`, 'campo desconhecido'));
+        if (unknownFields === 'ignore') ignored.push(`${src}/${name}`);
+        else errors.push(unknownFieldError(`${src}/${name}`, nearestName(name, (idef.children ?? []).map((f) => f.name))));
         continue;
       }
       const i = (seen.get(cdef.name) ?? 0) + 1;
@@ -132,7 +140,7 @@ export function buildTree(envio: OrderedNode[], def: IField, modelo: string | un
   };
   walk(envio, def, root, 'Envio', 'Envio');
   prune(root);
-  return { root, dropped, errors };
+  return { root, dropped, errors, ignored };
 }
 
 /** Drops groups that ended up without any value (InvoiCy templates send empty groups). */

@@ -62,6 +62,9 @@ export interface ModelContingencySettings {
 
 export type ContingencySettings = Partial<Record<DocModel, ModelContingencySettings>>;
 
+/** What the NF-e/NFC-e reader does with a field its layout does not know: 145 (default) or leave it out, logged. */
+export type UnknownFieldsPolicy = 'reject' | 'ignore';
+
 /** Company as listed/shown: never carries secrets (see getCompanyAccessKey / getCompanyCsc). */
 export interface Company {
   id: string;
@@ -77,6 +80,7 @@ export interface Company {
   cscId: string | null;
   hasCsc: boolean;
   contingency: ContingencySettings;
+  unknownFields: UnknownFieldsPolicy;
   /** The numbering-gap job voids this company's gaps by inutilização; off: it only reports them. */
   voidGaps: boolean;
   /** Sends ciência (210210) for every NF-e captured where the company is destinatário (autoCiencia). */
@@ -96,6 +100,7 @@ export interface NewCompany {
   cscId?: string | null;
   csc?: string | null;
   contingency?: ContingencySettings;
+  unknownFields?: UnknownFieldsPolicy;
   voidGaps?: boolean;
 }
 
@@ -108,6 +113,7 @@ export interface CompanyPatch {
   /** null removes the CSC. */
   csc?: string | null;
   contingency?: ContingencySettings;
+  unknownFields?: UnknownFieldsPolicy;
   voidGaps?: boolean;
   autoCiencia?: boolean;
 }

@@ -312,7 +312,8 @@ export class SqlStore implements Store {
     const company: Company = {
       id: newId(), partnerId: input.partnerId, cnpj, uf: input.uf, name: input.name, ie: input.ie ?? null,
       environment: input.environment, enabled: input.enabled ?? true, cscId: input.cscId ?? null, hasCsc: !!input.csc,
-      contingency: input.contingency ?? {}, voidGaps: input.voidGaps ?? false, autoCiencia: false, createdAt: now, updatedAt: now,
+      contingency: input.contingency ?? {}, unknownFields: input.unknownFields ?? 'reject', voidGaps: input.voidGaps ?? false, autoCiencia: false,
+      createdAt: now, updatedAt: now,
     };
     const accessKey = generateAccessKey();
     const ins = T.companies.insert(company, {

@@ -14,8 +14,8 @@ export const partners = new Mapper<Partner>('partners', {
 export const companies = new Mapper<Company>('companies', {
   id: ['id', str], partnerId: ['partner_id', str], cnpj: ['cnpj', str], uf: ['uf', str], name: ['name', str],
   ie: ['ie', str], environment: ['environment', str], enabled: ['enabled', bool], cscId: ['csc_id', str],
-  hasCsc: ['csc_sealed', present], contingency: ['contingency_json', json], voidGaps: ['void_gaps', bool],
-  autoCiencia: ['auto_ciencia', bool],
+  hasCsc: ['csc_sealed', present], contingency: ['contingency_json', json], unknownFields: ['unknown_fields', str],
+  voidGaps: ['void_gaps', bool], autoCiencia: ['auto_ciencia', bool],
   createdAt: ['created_at', date], updatedAt: ['updated_at', date],
 });
 

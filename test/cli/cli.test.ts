@@ -250,6 +250,21 @@ describe('partner and company commands', () => {
     });
   });
 
+  test('company layout --unknown-fields stores ignore or reject; anything else is refused', async () => {
+    const { cnpj } = await newCompany();
+    const policyOf = async () => (await run('company', 'show', '--cnpj', cnpj)).out.find((l) => l.startsWith('Campos desconhecidos no layout: '));
+    expect(await policyOf()).toBe('Campos desconhecidos no layout: reject (rejeitados com 145)');
+    const set = await run('company', 'layout', '--cnpj', cnpj, '--unknown-fields', 'ignore');
+    expect(set.code).toBe(0);
+    expect(set.out.at(-1)).toBe(`Campos desconhecidos no layout NF-e/NFC-e de ${cnpj}: ignore (ignorados, registrados no log)`);
+    expect(await policyOf()).toBe('Campos desconhecidos no layout: ignore (ignorados, registrados no log)');
+    const bad = await run('company', 'layout', '--cnpj', cnpj, '--unknown-fields', 'accept');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--unknown-fields deve ser reject ou ignore');
+    expect((await run('company', 'layout', '--cnpj', cnpj, '--unknown-fields', 'reject')).code).toBe(0);
+    expect(await policyOf()).toBe('Campos desconhecidos no layout: reject (rejeitados com 145)');
+  });
+
   describe('numbering gaps', () => {
     test('company numbering --void-gaps on|off is stored and shown; anything else is refused', async () => {
       const { cnpj } = await newCompany();

@@ -15,8 +15,6 @@ const all = [...envioExamples('NFe').map((f) => ['NFe', f] as const), ...envioEx
 const INVALID: Record<string, RegExp> = {
   // nRECOPI is 20 digits in leiauteNFe_v4.00.xsd; the example sends "123456".
   'NFe Conjugada 4.0.xml': /prod\/nRECOPI: valor "123456" inválido/,
-  // ICMSSN500 sends vBCSTRet without pST, which the XSD sequence requires alongside it.
-  '500_NFe 4.0.xml': /ICMS\/pST: campo obrigatório não informado/,
 };
 const examples = all.filter(([, f]) => !isCatalogue(f));
 const catalogues = all.filter(([, f]) => isCatalogue(f)).map(([, f]) => f);

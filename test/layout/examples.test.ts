@@ -8,10 +8,6 @@ import { envioExamples, nfeXsd, withPlaceholderSignature, withTestEmitter } from
 
 // Official examples SEFAZ itself would reject: the parser must say why, as layout errors.
 const DEFECTIVE: Record<string, { path: string; rule: string; why: string }> = {
-  'NFe/500_NFe 4.0.xml': {
-    path: 'Envio/det/detItem[1]/imposto/ICMS/pST', rule: 'obrigatório',
-    why: 'ICMSSN500 with vBCSTRet/vICMSSTRet but without pST (mandatory in that group since NT 2018.005)',
-  },
   'NFe/NFe Conjugada 4.0.xml': {
     path: 'Envio/det/detItem[1]/prod/nRECOPI', rule: 'formato inválido', why: 'nRECOPI "123456" is not the 20-digit RECOPI number',
   },

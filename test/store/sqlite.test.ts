@@ -58,7 +58,7 @@ describe('sqlite file specifics', () => {
     const raw = new Database(path.join(dir, SQLITE_FILE_NAME), { readonly: true });
     try {
       expect(raw.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all()).toEqual([
-        { version: 1, name: 'initial' }, { version: 2, name: 'detached-xml' }, { version: 3, name: 'void-gaps' }, { version: 4, name: 'dfe-distribution' }, { version: 7, name: 'manifestacao' },
+        { version: 1, name: 'initial' }, { version: 2, name: 'detached-xml' }, { version: 3, name: 'void-gaps' }, { version: 4, name: 'dfe-distribution' }, { version: 5, name: 'unknown-fields' }, { version: 6, name: 'manifestacao' },
       ]);
     } finally {
       raw.close();
@@ -93,6 +93,8 @@ describe('sqlite file specifics', () => {
     try {
       const all = ['layoutXml', 'xmlSigned', 'xmlProc'] as const;
       expect(await store.getDocument('c', 'd1')).toMatchObject({ numero: 1 });
+      // Migration 005: a company from before the option keeps refusing unknown fields.
+      expect(await store.getCompany('c')).toMatchObject({ unknownFields: 'reject' });
       expect(await store.getDocumentXml('c', 'd1', all)).toEqual({ layoutXml: xml.layout, xmlSigned: xml.signed, xmlProc: xml.proc });
       expect(await store.getDocument('c', 'd2')).toMatchObject({ numero: 2 });
       expect(await store.getDocumentXml('c', 'd2', all)).toEqual({ layoutXml: null, xmlSigned: null, xmlProc: null });

@@ -124,6 +124,17 @@ export function runStoreContract(name: string, { durable, makeHarness }: Contrac
         expect(await store.updateCompany('nao-existe', { name: 'x' })).toBeUndefined();
       });
 
+      it('keeps the company\'s choice for unknown layout fields: reject unless set to ignore', async () => {
+        const { partner, company } = await partnerWithCompany();
+        expect(company.unknownFields).toBe('reject');
+        expect((await store.getCompany(company.id))?.unknownFields).toBe('reject');
+        expect((await store.updateCompany(company.id, { unknownFields: 'ignore' }))?.unknownFields).toBe('ignore');
+        expect((await store.findCompanyForPartner(partner.id, company.cnpj, 'homologacao'))?.unknownFields).toBe('ignore');
+        const created = await store.createCompany({ partnerId: partner.id, cnpj: randomCnpj(), uf: 'SP', name: 'Outra', environment: 'homologacao', unknownFields: 'ignore' });
+        expect((await store.getCompany(created.company.id))?.unknownFields).toBe('ignore');
+        expect((await store.updateCompany(company.id, { unknownFields: 'reject' }))?.unknownFields).toBe('reject');
+      });
+
       it('reads a company, its access key and CSC as last written, also when they were read just before', async () => {
         const { partner, company, partnerKey } = await partnerWithCompany();
         const read = async () => ({

@@ -14,9 +14,9 @@ export const nfeType: DocumentType<NfeDraft> = {
   label: 'NF-e',
   article: 'a',
   modelos: { NFe: '55', NFCe: '65' },
-  read(layoutXml, parsed) {
-    const r = parseNfeEnvio(layoutXml, parsed);
-    return r.ok ? r : { ok: false, errors: r.errors.map((e) => e.message) };
+  read(layoutXml, parsed, unknownFields) {
+    const r = parseNfeEnvio(layoutXml, parsed, unknownFields);
+    return r.ok ? { ok: true, draft: r.draft, tolerated: r.draft.tolerated } : { ok: false, errors: r.errors.map((e) => e.message) };
   },
   facts: (draft) => ({ model: draft.modelo, serie: draft.serie, numero: draft.nNF, tpAmb: draft.tpAmb, uf: draft.emitUf }),
   withSerie: nfeWithSerie,

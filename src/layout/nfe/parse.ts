@@ -7,12 +7,14 @@ import { textAt } from '../../xml/ordered';
 import { emissionTime, LOCAL_DATETIME } from '../emission-time';
 import { layoutError } from '../errors';
 import { normalizeValue } from '../format';
-import { buildTree, firstGroup as group, firstValue as first, readEnvio } from '../tree';
+import { buildTree, firstGroup as group, firstValue as first, readEnvio, type UnknownFields } from '../tree';
 import type { LayoutError, LayoutNode } from '../types';
 import { completeTotals } from './amounts';
 import { nfeLayout, sefazElement } from './definition';
 import { completePayment } from './payment';
 import { renderChecked } from './render';
+import { tolerateNfe } from './tolerate';
+import { versionError } from './version';
 import type { NfeDraft, ParseResult } from './types';
 
 const MODELS: Record<string, '55' | '65'> = { nfe: '55', nfce: '65', '55': '55', '65': '65' };
@@ -23,11 +25,13 @@ function total(root: LayoutNode, name: string): string {
   return normalizeValue(v, sefazElement(['total', 'ICMSTot', name])?.type);
 }
 
-/** `parsed`: see readEnvio. */
-export function parseNfeEnvio(xmlText: string, parsed?: OrderedNode[]): ParseResult {
+/** `parsed`: see readEnvio. `unknownFields`: the company's choice (default: reject, 145). */
+export function parseNfeEnvio(xmlText: string, parsed?: OrderedNode[], unknownFields?: UnknownFields): ParseResult {
   const read = readEnvio(xmlText, parsed);
   if (!read.ok) return read;
-  const envio = read.envio;
+  const version = versionError(read.envio);
+  if (version) return { ok: false, errors: [version] };
+  const { envio, notes } = tolerateNfe(read.envio);
   const errors: LayoutError[] = [];
 
   const modeloRaw = textAt(envio, ['ModeloDocumento']) ?? textAt(envio, ['ide', 'mod']);
@@ -35,8 +39,9 @@ export function parseNfeEnvio(xmlText: string, parsed?: OrderedNode[]): ParseRes
   if (!modeloRaw) errors.push(layoutError('Envio/ModeloDocumento', 'obrigatório'));
   else if (!modelo) errors.push(layoutError('Envio/ModeloDocumento', 'valor não permitido', modeloRaw));
 
-  const walked = buildTree(envio, nfeLayout().invoicy, modelo);
+  const walked = buildTree(envio, nfeLayout().invoicy, modelo, unknownFields);
   errors.push(...walked.errors);
+  notes.push(...walked.ignored.map((p) => `${p} ignorado (campo desconhecido)`));
   const root = walked.root;
   completeTotals(root, modelo ?? '55');
   completePayment(root, modelo, errors);
@@ -89,6 +94,7 @@ export function parseNfeEnvio(xmlText: string, parsed?: OrderedNode[]): ParseRes
   if (numeroPedido) draft.numeroPedido = numeroPedido;
   const emails = dropped.get('Envio/ide/EmailArquivos')?.split(';').map((s) => s.trim()).filter(Boolean);
   if (emails?.length) draft.emailArquivos = emails;
+  if (notes.length) draft.tolerated = notes;
 
   // Dry run of the rendering: the SEFAZ schema decides what is missing or malformed, reported
   // with InvoiCy paths. Gateway-supplied values stand in for what the ERP may omit.

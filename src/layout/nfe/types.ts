@@ -35,6 +35,8 @@ export interface NfeDraft {
   idUnico?: string;
   numeroPedido?: string;
   emailArquivos?: string[];
+  /** What the reader tolerated (layout/nfe/tolerance.ts, unknown fields ignored), for the log. */
+  tolerated?: string[];
   /** The SEFAZ-shaped content renderNfe serialises. */
   readonly tree: LayoutNode;
 }

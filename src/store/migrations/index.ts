@@ -5,7 +5,8 @@ import { initialSchema } from './001-initial';
 import { detachedXml } from './002-detached-xml';
 import { voidGaps } from './003-void-gaps';
 import { dfeDistribution } from './004-dfe-distribution';
-import { manifestacao } from './007-manifestacao';
+import { unknownFields } from './005-unknown-fields';
+import { manifestacao } from './006-manifestacao';
 
 export interface Migration {
   version: number;
@@ -18,7 +19,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'detached-xml', statements: detachedXml },
   { version: 3, name: 'void-gaps', statements: voidGaps },
   { version: 4, name: 'dfe-distribution', statements: dfeDistribution },
-  { version: 7, name: 'manifestacao', statements: manifestacao },
+  { version: 5, name: 'unknown-fields', statements: unknownFields },
+  { version: 6, name: 'manifestacao', statements: manifestacao },
 ];
 
 /** Applies pending migrations; returns the versions applied now. */
