@@ -9,6 +9,7 @@ import {
   backlogAtRisk, decideGapStep, decideSweepStep, keyQueryGate, recordCall, sweepGate,
   type DfeState, type DistOutcome, type SweepDecision,
 } from '../fiscal/dfe-sweep';
+import { CIENCIA_DEADLINE_MS } from '../fiscal/manifestacao';
 import { ufCode } from '../fiscal/ufs';
 import type { LogScope } from '../log/logger';
 import type { DistAnswer, DistDocument, DistQuery, DistRequest } from '../sefaz/dfe-types';
@@ -158,6 +159,35 @@ async function ciencia(scope: Scope, docs: readonly DistDocument[]): Promise<voi
   }
 }
 
+/**
+ * The ciência owed to resNFe stored earlier: a crash between storing a step and its ciência (or a
+ * failure the hook logged) would otherwise lose it, since the position has moved on. Each key still
+ * summarised (its nfeProc has not arrived) and received within the ciência window goes to the hook
+ * again; the use case sends only where no manifestação of the key exists, so this is silent when
+ * nothing is owed.
+ */
+async function owedCiencia(scope: Scope): Promise<void> {
+  const { run, company } = scope;
+  const hook = run.deps.ciencia;
+  if (!hook || !company.autoCiencia || scope.model !== '55') return;
+  const since = new Date(run.now().getTime() - CIENCIA_DEADLINE_MS);
+  const summaries = await run.deps.store.queryDfeDocuments(company.id, { model: '55', roots: ['resNFe'], bestOnly: true, receivedFrom: since, limit: 1000 });
+  for (const doc of summaries) {
+    if (run.stopped) return;
+    const res = resNFeSummary({ root: doc.root, schema: doc.schema, xml: doc.xml });
+    if (!res) continue;
+    try {
+      const outcome = await hook(company, res, scope.log);
+      if (outcome.sent) {
+        run.summary.cienciaSent++;
+        scope.log.info('ciência automática enviada para resNFe capturado antes', { chave: res.chNFe, nsu: doc.nsu });
+      }
+    } catch (err) {
+      scope.log.warn('ciência automática falhou', { chave: res.chNFe, erro: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
 /** §8.2: distNSU from the persisted ultNSU until caught up, blocked, backing off or out of budget. */
 async function sweep(scope: Scope): Promise<void> {
   const { run } = scope;
@@ -244,6 +274,7 @@ export async function runCapture(deps: CaptureDeps, ctx: { signal?: AbortSignal;
         // Re-read under the lease: the listing may predate another process's last call.
         const state = (await deps.store.getDfeState(record.companyId, record.model)) ?? record;
         const scope: Scope = { run, company, model: record.model, lease, state, log: ctx.log.child({ cnpj: company.cnpj, modelo: record.model }) };
+        await owedCiencia(scope);
         await sweep(scope);
         await fillGaps(scope);
       }

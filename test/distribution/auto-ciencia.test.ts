@@ -108,6 +108,33 @@ describe('automatic ciência from the DF-e capture', () => {
     expect(h.sim.dfe.position({ doc: b.cnpj }).maxNSU).toBe(1);
   });
 
+  test('a resNFe stored without its ciência (a crash or failure after the step was written) gets it on the next run, once', async () => {
+    const b = await destinataria({ autoCiencia: false });
+    const chave = await issuedTo(b);
+    expect(await capture()).toMatchObject({ calls: 1, docsStored: 1, cienciaSent: 0 });
+    // The company turns the option on (the same state a crash between the stored step and the ciência leaves).
+    b.company = (await h.store.updateCompany(b.company.id, { autoCiencia: true }))!;
+    const logs = captureLogs();
+    try {
+      // Inside the hour's hold: no call to the AN, but the owed ciência goes.
+      expect(await capture()).toMatchObject({ calls: 0, cienciaSent: 1 });
+    } finally {
+      logs.detach();
+    }
+    expect(logs.lines).toContainEqual(expect.objectContaining({ message: 'ciência automática enviada para resNFe capturado antes', chave, nsu: '000000000000001' }));
+    expect(await events(b, chave)).toEqual([expect.objectContaining({ tpEvento: '210210', status: 'registered', cStat: '135' })]);
+    expect(h.sim.dfe.position({ doc: b.cnpj }).maxNSU).toBe(2);
+    // Owed no more: later runs send nothing and log nothing about it.
+    const again = captureLogs();
+    try {
+      expect(await capture()).toMatchObject({ calls: 0, cienciaSent: 0 });
+    } finally {
+      again.detach();
+    }
+    expect(again.lines.filter((l) => l.chave === chave)).toEqual([]);
+    expect(await events(b, chave)).toHaveLength(1);
+  });
+
   test('the ERP manifested first (desconhecimento): no ciência, logged with the reason, no nfeProc released', async () => {
     const b = await destinataria({ autoCiencia: true });
     const chave = await issuedTo(b);
