@@ -16,6 +16,8 @@ import { startupRecoveryJob } from './jobs/startup-recovery-job';
 import { dfeDistributionJob } from './jobs/dfe-distribution-job';
 import { distributionOptionsFromEnv } from './distribution/options';
 import { sefazDistributionSource, type DistCall } from './distribution/sefaz-source';
+import type { CaptureDeps } from './distribution/capture';
+import { autoCiencia } from './emission/manifestacao/auto-ciencia';
 import { CompanyContext } from './emission/context';
 import { followUpOptionsFromEnv, type FollowUpOptions } from './emission/jobs/common';
 import { JobScheduler } from './jobs/scheduler';
@@ -81,12 +83,23 @@ export function openConfiguredStore(config: GatewayConfig, memory = false): Prom
     : openStore({ kind: 'sqlite', dataDir: config.dataDir, memory }, secrets);
 }
 
+/**
+ * The DF-e capture over the emission ports: the Ambiente Nacional asked with the company's certificate,
+ * and the automatic ciência of each captured resNFe (distribution/ciencia.ts) through emission's use case.
+ */
+export function distributionCaptureDeps(deps: EmissionDeps, distribution: DistCall, owner: string, options?: CaptureDeps['options']): CaptureDeps {
+  return {
+    store: deps.store, owner, options, clock: deps.clock,
+    source: sefazDistributionSource(distribution, async (company) => (await new CompanyContext(deps, company).certificate()).credentials),
+    ciencia: (company, res, scope) => autoCiencia(new CompanyContext(deps, company, scope), res),
+  };
+}
+
 /** The scheduled jobs (schedules from JOB_SCHEDULE_* / JOB_MAX_RUN_MS / JOB_LEASE_TTL_MS, see src/jobs/schedules.ts). */
 function startJobs(store: Store, deps: EmissionDeps, followUpOptions: Partial<FollowUpOptions>, distribution: DistCall): JobScheduler {
   const { schedules, maxRunMs, leaseTtlMs, probeIntervals } = loadJobConfig(process.env);
   const scheduler = new JobScheduler({ store, maxRunMs, leaseTtlMs });
-  const source = sefazDistributionSource(distribution, async (company) => (await new CompanyContext(deps, company).certificate()).credentials);
-  scheduler.register(dfeDistributionJob({ store, source, owner: scheduler.owner, options: deps.distribution, clock: deps.clock }, schedules['dfe-distribution']));
+  scheduler.register(dfeDistributionJob(distributionCaptureDeps(deps, distribution, scheduler.owner, deps.distribution), schedules['dfe-distribution']));
   scheduler.register(contingencyProbeJob({ store, status: scopeStatusOf(deps), credentialsFor: companyCredentialsFor(deps), intervals: probeIntervals }, schedules['contingency-probe']));
   const followUp = { ...deps, options: followUpOptions };
   scheduler.register(startupRecoveryJob(followUp, schedules['startup-recovery']));

@@ -9,10 +9,12 @@ import {
   backlogAtRisk, decideGapStep, decideSweepStep, keyQueryGate, recordCall, sweepGate,
   type DfeState, type DistOutcome, type SweepDecision,
 } from '../fiscal/dfe-sweep';
+import { CIENCIA_DEADLINE_MS } from '../fiscal/manifestacao';
 import { ufCode } from '../fiscal/ufs';
 import type { LogScope } from '../log/logger';
 import type { DistAnswer, DistDocument, DistQuery, DistRequest } from '../sefaz/dfe-types';
 import { environmentTpAmb, type Company, type DfeModel, type DfeStateRecord, type Store } from '../store/port';
+import { resNFeSummary, type CienciaHook } from './ciencia';
 import { capturedDocument } from './document-facts';
 import { DEFAULT_DISTRIBUTION, type DistributionOptions } from './options';
 
@@ -30,6 +32,8 @@ export interface CaptureDeps {
   options?: Partial<DistributionOptions>;
   /** The instant of each call (tests drive a simulated clock). */
   clock?: () => Date;
+  /** Automatic ciência for each resNFe stored for a company that opted in (ciencia.ts). */
+  ciencia?: CienciaHook;
 }
 
 export interface CaptureSummary {
@@ -46,6 +50,8 @@ export interface CaptureSummary {
   holds: number;
   /** 656 answers received (the goal is zero). */
   consumoIndevido: number;
+  /** Automatic ciências sent (registered, rejected or pending) for captured resNFe. */
+  cienciaSent: number;
   [key: string]: number;
 }
 
@@ -56,7 +62,7 @@ export function dfeLeaseName(tpAmb: string, cnpj: string): string {
 
 class CaptureRun {
   readonly summary: CaptureSummary = {
-    cnpjs: 0, leaseHeldElsewhere: 0, calls: 0, docsStored: 0, missingAdded: 0, gapsFetched: 0, neverGenerated: 0, expired: 0, holds: 0, consumoIndevido: 0,
+    cnpjs: 0, leaseHeldElsewhere: 0, calls: 0, docsStored: 0, missingAdded: 0, gapsFetched: 0, neverGenerated: 0, expired: 0, holds: 0, consumoIndevido: 0, cienciaSent: 0,
   };
   readonly options: DistributionOptions;
 
@@ -128,6 +134,60 @@ function report(scope: Scope, d: SweepDecision<DistDocument>): void {
   }
 }
 
+/**
+ * After a step is stored: the ciência for each resNFe of a company that opted in (NF-e only; a resNFe
+ * goes to the destinatário alone). A failure is logged and does not stop the capture.
+ */
+async function ciencia(scope: Scope, docs: readonly DistDocument[]): Promise<void> {
+  const { run, company } = scope;
+  const hook = run.deps.ciencia;
+  if (!hook || !company.autoCiencia || scope.model !== '55') return;
+  for (const doc of docs) {
+    if (doc.root !== 'resNFe') continue;
+    const res = resNFeSummary(doc);
+    if (!res) {
+      scope.log.warn('ciência automática: resNFe ilegível, ciência não enviada', { nsu: doc.NSU });
+      continue;
+    }
+    try {
+      const outcome = await hook(company, res, scope.log);
+      if (outcome.sent) run.summary.cienciaSent++;
+      else scope.log.info('ciência automática não enviada', { chave: res.chNFe, motivo: outcome.reason });
+    } catch (err) {
+      scope.log.warn('ciência automática falhou', { chave: res.chNFe, erro: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
+/**
+ * The ciência owed to resNFe stored earlier: a crash between storing a step and its ciência (or a
+ * failure the hook logged) would otherwise lose it, since the position has moved on. Each key still
+ * summarised (its nfeProc has not arrived) and received within the ciência window goes to the hook
+ * again; the use case sends only where no manifestação of the key exists, so this is silent when
+ * nothing is owed.
+ */
+async function owedCiencia(scope: Scope): Promise<void> {
+  const { run, company } = scope;
+  const hook = run.deps.ciencia;
+  if (!hook || !company.autoCiencia || scope.model !== '55') return;
+  const since = new Date(run.now().getTime() - CIENCIA_DEADLINE_MS);
+  const summaries = await run.deps.store.queryDfeDocuments(company.id, { model: '55', roots: ['resNFe'], bestOnly: true, receivedFrom: since, limit: 1000 });
+  for (const doc of summaries) {
+    if (run.stopped) return;
+    const res = resNFeSummary({ root: doc.root, schema: doc.schema, xml: doc.xml });
+    if (!res) continue;
+    try {
+      const outcome = await hook(company, res, scope.log);
+      if (outcome.sent) {
+        run.summary.cienciaSent++;
+        scope.log.info('ciência automática enviada para resNFe capturado antes', { chave: res.chNFe, nsu: doc.nsu });
+      }
+    } catch (err) {
+      scope.log.warn('ciência automática falhou', { chave: res.chNFe, erro: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
 /** §8.2: distNSU from the persisted ultNSU until caught up, blocked, backing off or out of budget. */
 async function sweep(scope: Scope): Promise<void> {
   const { run } = scope;
@@ -146,6 +206,7 @@ async function sweep(scope: Scope): Promise<void> {
     run.summary.docsStored += written.stored;
     run.summary.missingAdded += written.missing;
     report(scope, d);
+    await ciencia(scope, d.store);
     if (d.next === 'stop') {
       if (d.stopReason === 'caught-up') run.summary.holds++;
       return;
@@ -179,6 +240,7 @@ async function fillGaps(scope: Scope): Promise<void> {
     });
     scope.state = d.state;
     run.summary.docsStored += written.stored;
+    await ciencia(scope, d.store);
     if (d.status === 'fetched') run.summary.gapsFetched++;
     if (d.status === 'never_generated') run.summary.neverGenerated++;
     if (d.alert) scope.log.warn('distribuição DF-e: consNSU', { nsu: missing.nsu, detalhe: d.alert });
@@ -212,6 +274,7 @@ export async function runCapture(deps: CaptureDeps, ctx: { signal?: AbortSignal;
         // Re-read under the lease: the listing may predate another process's last call.
         const state = (await deps.store.getDfeState(record.companyId, record.model)) ?? record;
         const scope: Scope = { run, company, model: record.model, lease, state, log: ctx.log.child({ cnpj: company.cnpj, modelo: record.model }) };
+        await owedCiencia(scope);
         await sweep(scope);
         await fillGaps(scope);
       }

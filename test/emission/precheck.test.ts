@@ -39,6 +39,16 @@ const CASES: Case[] = [
     sefaz: (x) => x.replace(/<cMunFG>[^<]*</, '<cMunFG>1302603<'),
   },
   {
+    name: 'autXML CNPJ 99999999999999', cStat: '323', model: 'NFe',
+    invoicy: (x) => x.replace('</dest>', '</dest><autXML><autXMLItem><CNPJ_aut>99999999999999</CNPJ_aut></autXMLItem></autXML>'),
+    sefaz: (x) => x.replace('</dest>', '</dest><autXML><CNPJ>99999999999999</CNPJ></autXML>'),
+  },
+  {
+    name: 'transportador CNPJ 11111111111111', cStat: '542', model: 'NFe',
+    invoicy: (x) => x.replace('<modFrete>1</modFrete>', '<modFrete>1</modFrete><transporta><CNPJ_transp>11111111111111</CNPJ_transp></transporta>'),
+    sefaz: (x) => x.replace(/<modFrete>(\d)<\/modFrete>/, '<modFrete>$1</modFrete><transporta><CNPJ>11111111111111</CNPJ></transporta>'),
+  },
+  {
     name: 'NFC-e paying 9.00 of its total', cStat: '865', model: 'NFCe',
     invoicy: (x) => x.replace(/<vPag>[^<]*</, '<vPag>9.00<'),
     sefaz: (x) => x.replace(/<vPag>[^<]*</, '<vPag>9.00<'),

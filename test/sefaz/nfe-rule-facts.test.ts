@@ -1,5 +1,6 @@
 // The facts the business rules read, taken from a signed NFe's text (the gateway) and tree (the simulator).
-import { nfeRuleFactsOf } from '../../src/sefaz/nfe-rule-facts';
+import { DOMParser } from '@xmldom/xmldom';
+import { nfeRuleFacts, nfeRuleFactsOf } from '../../src/sefaz/nfe-rule-facts';
 
 const NS = 'http://www.portalfiscal.inf.br/nfe';
 const XML =
@@ -25,4 +26,20 @@ test('every party, address, date and payment the rules need', () => {
     transporta: { cnpj: '11222333000181', ie: 'ISENTO', uf: 'RS' },
     vPag: ['50.00', '20.00'], vTroco: '10.00', vNF: '60.00',
   });
+});
+
+test("the simulator's xmldom tree and the gateway's text give the same facts, also with a prefix, a declaration and escaped text", () => {
+  const variants = [
+    XML,
+    `<?xml version="1.0" encoding="UTF-8"?>${XML}`,
+    XML.replace(`<NFe xmlns="${NS}">`, `<n:NFe xmlns:n="${NS}">`).replace('</NFe>', '</n:NFe>').replace(/<(\/?)(?!n:)([A-Za-z])/g, '<$1n:$2'),
+    XML.replace('<IE>ISENTO</IE>', '<IE>ISEN&#84;O</IE>'),
+  ];
+  for (const xml of variants) {
+    const fromText = nfeRuleFactsOf(xml);
+    expect(nfeRuleFacts(new DOMParser().parseFromString(xml, 'text/xml'))).toEqual(fromText);
+    expect(fromText.transporta).toEqual({ cnpj: '11222333000181', ie: 'ISENTO', uf: 'RS' });
+  }
+  // Not an NFe: no facts, for either reader.
+  expect(nfeRuleFactsOf('<CTe/>')).toEqual(nfeRuleFacts(new DOMParser().parseFromString('<CTe/>', 'text/xml')));
 });
