@@ -99,7 +99,7 @@ export function distributionCaptureDeps(deps: EmissionDeps, distribution: DistCa
 function startJobs(store: Store, deps: EmissionDeps, followUpOptions: Partial<FollowUpOptions>, distribution: DistCall): JobScheduler {
   const { schedules, maxRunMs, leaseTtlMs, probeIntervals } = loadJobConfig(process.env);
   const scheduler = new JobScheduler({ store, maxRunMs, leaseTtlMs });
-  scheduler.register(dfeDistributionJob(distributionCaptureDeps(deps, distribution, scheduler.owner, distributionOptionsFromEnv(process.env)), schedules['dfe-distribution']));
+  scheduler.register(dfeDistributionJob(distributionCaptureDeps(deps, distribution, scheduler.owner, deps.distribution), schedules['dfe-distribution']));
   scheduler.register(contingencyProbeJob({ store, status: scopeStatusOf(deps), credentialsFor: companyCredentialsFor(deps), intervals: probeIntervals }, schedules['contingency-probe']));
   const followUp = { ...deps, options: followUpOptions };
   scheduler.register(startupRecoveryJob(followUp, schedules['startup-recovery']));
@@ -150,6 +150,7 @@ export async function startGateway(config: GatewayConfig, opts: StartOptions = {
     contingency: { svcMaps: { '55': config.svcMap, '57': config.cteSvcMap }, xJust: config.contingencyXJust },
     lotePolling: opts.lotePolling,
     unknownFateWaitMs: followUpOptions.unknownFateWaitMs,
+    distribution: distributionOptionsFromEnv(process.env),
   };
   const backend = createEmissionBackend(emissionDeps);
   const distribution: DistCall = (t, c, req) => sefaz.distribuicao(t, c, req);

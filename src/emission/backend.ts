@@ -12,6 +12,7 @@ import { refusal as refusalOf } from './results';
 import { prepareEnvio, sendSync, type ReadyDocument } from './issue';
 import { sendLote } from './lote';
 import { processConsulta } from './consulta';
+import { processDistribuicao } from './dfe/distribuicao';
 import { processEvento } from './events';
 import { processInutilizacao } from './inutilizacao';
 import { processPuloNumeracao } from './numbering-gaps';
@@ -104,6 +105,8 @@ export function createEmissionBackend(deps: EmissionDeps): InvoicyBackend {
           results[i] = await processConsulta(ctx, req);
         } else if (req.kind === 'DescartarDocumento') {
           results[i] = await processDescarte(ctx, req);
+        } else if (req.kind === 'DistribuicaoDFe') {
+          results[i] = await processDistribuicao(ctx, req);
         } else if (req.kind === 'PuloNumeracao') {
           results[i] = await processPuloNumeracao(ctx, req);
         } else {

@@ -38,6 +38,12 @@ export const SitCodigo = {
    * stops an emission before it reaches SEFAZ ("falha ao buscar dados para emissão").
    */
   naoTransmitido: 199,
+  /**
+   * A DistribuicaoDFe key lookup the gateway did not send now (the CNPJ's key budget spent, blocked,
+   * backing off, or its capture running): InvoiCy's "uso indevido, bloqueada temporariamente", the text
+   * saying when to try again. Sending it would risk the AN's 656.
+   */
+  tenteMaisTarde: 179,
   /** Genuine internal errors only (the text carries the request id). */
   erroInterno: 999,
 } as const;

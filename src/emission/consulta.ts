@@ -11,22 +11,13 @@ import { SitCodigo, TEXT } from './codes';
 import { modelRefusal } from './document-types';
 import { InputError, readConsulta, type ConsultaInput } from './inputs';
 import { consultaEntry, modelCode } from './results';
+import { processRecebidos } from './dfe/recebidos';
+import { localDate } from './consulta-dates';
 
 const MAX_RESULTS = 100;
 
 function message(modelo: string, code: number, text: string): DocumentResult {
   return { kind: 'consulta', modelo, code, text, requestCode: 100, entries: [] };
-}
-
-/** "AAAA-MM-DD[THH:MM:SS]" local to the company's offset; a bare final date covers the whole day. */
-export function localDate(text: string | undefined, offset: string, end: boolean, field: string): Date | undefined {
-  if (!text) return undefined;
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?))?$/.exec(text);
-  if (!m) throw new InputError(`${field}: data inválida "${text}" (esperado AAAA-MM-DDTHH:MM:SS)`);
-  const time = m[2] ? (m[2].length === 5 ? `${m[2]}:00` : m[2]) : end ? '23:59:59' : '00:00:00';
-  const d = new Date(`${m[1]}T${time}${offset}`);
-  if (Number.isNaN(d.getTime())) throw new InputError(`${field}: data inválida "${text}"`);
-  return end && !m[2] ? new Date(d.getTime() + 999) : d;
 }
 
 async function find(ctx: CompanyContext, input: ConsultaInput, model: DocModel): Promise<DocumentRecord[]> {
@@ -65,6 +56,8 @@ export async function processConsulta(ctx: CompanyContext, req: DocumentRequest)
     throw err;
   }
   const modelo = req.modelo || input.modelo;
+  // Received documents come from the DF-e capture, never from the company's own (issued) rows.
+  if (input.recebidos) return processRecebidos(ctx, input, modelo);
   const model = modelCode(modelo);
   if (!model) {
     const r = modelRefusal(modelo);

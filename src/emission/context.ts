@@ -10,6 +10,7 @@ import { ContingencyState } from '../contingency/state';
 import type { SvcOverrides } from '../contingency/policy';
 import { LogScope, type LogContext } from '../log/logger';
 import { SitCodigo, TEXT } from './codes';
+import type { DistributionOptions } from '../distribution/options';
 
 export interface LotePolling {
   /** Upper bound of the whole recibo polling (then the documents are left for a job: 105). */
@@ -33,6 +34,8 @@ export interface EmissionDeps {
   contingency?: ContingencyRouting;
   /** Wait before a document sent without answer (SEFAZ up) is consulted by the pending-retry job (JOB_UNKNOWN_FATE_WAIT_MS). */
   unknownFateWaitMs?: number;
+  /** The DF-e capture's budget and lease settings (DFE_*), which an ERP's on-demand key lookup shares. */
+  distribution?: DistributionOptions;
 }
 
 export interface ContingencyRouting {

@@ -141,6 +141,10 @@ export interface ConsultaInput {
   inclusaoInicial?: string;
   inclusaoFinal?: string;
   statusDocumento?: number[];
+  /** EmitidoRecebido R: the documents the company received (captured DF-e), not those it issued. */
+  recebidos: boolean;
+  /** CnpjEmissor of a consulta of received documents: one supplier. */
+  cnpjEmissor?: string;
   flags: { situacao: boolean; xmlCompleto: boolean; eventos: boolean; pdf: boolean };
 }
 
@@ -169,6 +173,8 @@ export function readConsulta(xml: string, parametrosXml?: string): ConsultaInput
     inclusaoInicial: text(c, 'DataInclusaoInicial'),
     inclusaoFinal: text(c, 'DataInclusaoFinal'),
     statusDocumento: status?.split(/[,;\s]+/).filter(Boolean).map((s) => integer(s, 'StatusDocumento')),
+    recebidos: text(c, 'EmitidoRecebido')?.toUpperCase() === 'R',
+    cnpjEmissor: text(c, 'CnpjEmissor'),
     flags: {
       situacao: flag(params, 'Situacao'),
       xmlCompleto: flag(params, 'XMLCompleto'),
@@ -249,5 +255,38 @@ export function readPuloNumeracao(xml: string): PuloNumeracaoInput {
   return {
     modelo: text(r, 'ModeloDocumento'), tpAmb: text(r, 'tpAmb'), emitente: text(r, 'DocEmtCNPJ'), serie: integer(text(r, 'Serie'), 'Serie'),
     dataInicial: text(r, 'DataEmissaoInicial'), dataFinal: text(r, 'DataEmissaoFinal'),
+  };
+}
+
+// ------------------------------------------------------------------ DistribuicaoDFe (Consulta Distribuição DFE)
+
+export interface DistribuicaoInput {
+  modelo: string;
+  tpAmb?: string;
+  /** UsarUltimoNSU: S → the documents after `ultimoNSU`; N → the one NSU `nsuEspecifico`. */
+  usarUltimoNSU?: boolean;
+  ultimoNSU?: string;
+  nsuEspecifico?: string;
+  chave?: string;
+}
+
+function nsuField(value: string | undefined, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(value)) throw new InputError(`${field}: NSU inválido "${value}" (até 15 dígitos)`);
+  return value.padStart(15, '0');
+}
+
+/** `DistribuicaoDFe` (layouts "Distribuição NF-e/CT-e de Entrada", Envio). */
+export function readDistribuicaoDFe(xml: string): DistribuicaoInput {
+  const r = root(xml, 'DistribuicaoDFe');
+  const usar = text(r, 'UsarUltimoNSU')?.toUpperCase();
+  if (usar !== undefined && usar !== 'S' && usar !== 'N') throw new InputError(`UsarUltimoNSU: valor inválido "${usar}" (S ou N)`);
+  return {
+    modelo: text(r, 'ModeloDocumento') ?? '',
+    tpAmb: text(r, 'tpAmb'),
+    ...(usar === undefined ? {} : { usarUltimoNSU: usar === 'S' }),
+    ultimoNSU: nsuField(text(r, 'UltimoNSU'), 'UltimoNSU'),
+    nsuEspecifico: nsuField(text(r, 'NSUEspecifico'), 'NSUEspecifico'),
+    chave: text(r, 'chaAcesso'),
   };
 }

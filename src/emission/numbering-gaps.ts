@@ -9,7 +9,7 @@ import type { Store, TpAmb } from '../store/port';
 import { XmlInputError } from '../xml/parse';
 import type { CompanyContext } from './context';
 import { SitCodigo } from './codes';
-import { localDate } from './consulta';
+import { localDate } from './consulta-dates';
 import { issuedModelos, modelOfModelo, modelRefusal } from './document-types';
 import { InputError, readPuloNumeracao } from './inputs';
 import { modeloName } from './results';

@@ -17,6 +17,7 @@ const ROOT_KINDS: Readonly<Record<string, DocumentKind>> = {
   DescartarDocumento: 'DescartarDocumento',
   ConsultaCadastro: 'ConsultaCadastro',
   PuloNumeracao: 'PuloNumeracao',
+  DistribuicaoDFe: 'DistribuicaoDFe',
 };
 
 const MODELOS = ['NFe', 'NFCe', 'CTe', 'MDFe', 'NFSe', 'NFCom'] as const;

@@ -49,6 +49,7 @@ const KIND_DESCRICAO: Record<DocumentKind, string> = {
   DescartarDocumento: 'Descarte processado',
   ConsultaCadastro: 'Consulta de cadastro processada',
   PuloNumeracao: 'Consulta de pulos de numeração processada',
+  DistribuicaoDFe: 'Consulta de distribuição DF-e processada',
 };
 
 // Same answer for every authentication failure, so callers cannot probe partners or companies.

@@ -5,7 +5,7 @@
 // backend's structured results (types.ts) to those fields: the one place InvoiCy reply XML is written.
 import { formatDateTime } from '../fiscal/datetime';
 import { escapeText } from '../xml/parse';
-import type { ConsultaEntry, DocumentResult, SerieGapsEntry } from './types';
+import type { ConsultaEntry, DistribuicaoOutcome, DocumentResult, SerieGapsEntry } from './types';
 
 export type ReplyValue = string | number | undefined;
 
@@ -175,6 +175,21 @@ function puloEntry(e: SerieGapsEntry): string {
   });
 }
 
+const DISTRIBUTED_ORDER = ['DocCNPJEmitente', 'DocNumero', 'DocSerie', 'DocChaAcesso', 'DocNSU', 'DocTipoArquivo', 'DocXML'] as const;
+
+/** RetornoDFe (layout "Consulta Distribuição DFE", Retorno Distribuição): the cursor, up to 50 documents, Situacao. */
+function buildRetornoDFe(r: DistribuicaoOutcome): string {
+  const items = r.documents.map((d) => `<DocumentosItem>${fields({
+    DocCNPJEmitente: d.cnpjEmitente, DocNumero: d.numero, DocSerie: d.serie, DocChaAcesso: d.chave, DocNSU: d.nsu,
+    DocTipoArquivo: d.tipoArquivo, DocXML: Buffer.from(d.xml, 'utf8').toString('base64'),
+  }, DISTRIBUTED_ORDER, false)}</DocumentosItem>`).join('');
+  return (
+    `<RetornoDFe>${element('UltimoNSU', r.ultimoNSU)}${element('MaximoNSU', r.maximoNSU)}` +
+    (items ? `<Documentos>${items}</Documentos>` : '<Documentos />') +
+    `<Situacao>${fields({ SitCodigo: r.code, SitDescricao: r.text }, ['SitCodigo', 'SitDescricao'], false)}</Situacao></RetornoDFe>`
+  );
+}
+
 function b64(text: string | undefined): string | undefined {
   return text ? Buffer.from(text, 'utf8').toString('base64') : undefined;
 }
@@ -256,6 +271,8 @@ export function writeResult(r: DocumentResult): string {
       return r.entries.length
         ? r.entries.map(consultaEntry).join('')
         : buildConsultaReply({ DocModelo: r.modelo, DocSitCodigo: r.code, DocSitDescricao: r.text, Eventos: [] });
+    case 'distribuicao':
+      return buildRetornoDFe(r);
     case 'gaps':
       return r.entries.length
         ? r.entries.map(puloEntry).join('')

@@ -20,7 +20,7 @@ export interface AuthenticatedCompany {
   accessKey: string;
 }
 
-export type DocumentKind = 'Envio' | 'EnvioEvento' | 'Inutilizacao' | 'Consulta' | 'DescartarDocumento' | 'ConsultaCadastro' | 'PuloNumeracao';
+export type DocumentKind = 'Envio' | 'EnvioEvento' | 'Inutilizacao' | 'Consulta' | 'DescartarDocumento' | 'ConsultaCadastro' | 'PuloNumeracao' | 'DistribuicaoDFe';
 
 export interface DocumentRequest {
   index: number;
@@ -184,8 +184,32 @@ export interface NumberingGapsOutcome extends ResultHead {
   entries: SerieGapsEntry[];
 }
 
+/** One captured document of a DistribuicaoDFe answer. */
+export interface DistributedDocument {
+  cnpjEmitente: string;
+  numero: number;
+  serie: number;
+  chave: string;
+  /** 15 digits; '' for a document the AN sent without NSU (a key query). */
+  nsu: string;
+  /** 1 resumo, 2 documento completo, 3 resumo de evento, 4 evento completo. */
+  tipoArquivo: 1 | 2 | 3 | 4;
+  xml: string;
+}
+
+/**
+ * InvoiCy's DistribuicaoDFe ("Consulta Distribuição DFE", RetornoDFe): what the gateway captured from
+ * the Ambiente Nacional, up to 50 documents, with its code (Situacao) and the NSU cursor.
+ */
+export interface DistribuicaoOutcome extends ResultHead {
+  kind: 'distribuicao';
+  ultimoNSU: string;
+  maximoNSU: string;
+  documents: DistributedDocument[];
+}
+
 /** What the backend answers for one document; invoicy/reply-documents.ts writes it as InvoiCy XML. */
-export type DocumentResult = DocumentOutcome | EventOutcome | InutilizacaoOutcome | Refusal | Unprocessed | ConsultaOutcome | NumberingGapsOutcome;
+export type DocumentResult = DocumentOutcome | EventOutcome | InutilizacaoOutcome | Refusal | Unprocessed | ConsultaOutcome | NumberingGapsOutcome | DistribuicaoOutcome;
 
 export interface InvoicyBackend {
   /** The partner id of an EmpPK; undefined when no partner has it. */

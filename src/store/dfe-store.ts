@@ -160,10 +160,11 @@ export class DfeStore {
     return added;
   }
 
-  async listMissing(companyId: string, model: DfeModel, filter: { status?: DfeMissingStatus[]; limit?: number }): Promise<DfeMissingRecord[]> {
+  async listMissing(companyId: string, model: DfeModel, filter: { status?: DfeMissingStatus[]; limit?: number; after?: string }): Promise<DfeMissingRecord[]> {
     const status = filter.status ? inList('status', 'st', filter.status) : { sql: '1 = 1', params: {} };
-    const rows = await this.db.run((q) => q.all(`SELECT * FROM dfe_missing WHERE ${SCOPE} AND ${status.sql} ORDER BY nsu ${this.d.limit('lim')}`,
-      { c: companyId, m: model, ...status.params, lim: clamp(filter.limit) }));
+    const after = filter.after ? ' AND nsu > @after' : '';
+    const rows = await this.db.run((q) => q.all(`SELECT * FROM dfe_missing WHERE ${SCOPE} AND ${status.sql}${after} ORDER BY nsu ${this.d.limit('lim')}`,
+      { c: companyId, m: model, ...status.params, ...(filter.after ? { after: filter.after } : {}), lim: clamp(filter.limit) }));
     return rows.map((r) => T.dfeMissing.fromRow(r));
   }
 
@@ -200,6 +201,13 @@ export class DfeStore {
     if (filter.nsuFrom) add('nsu >= @n_from', { n_from: filter.nsuFrom });
     if (filter.nsuTo) add('nsu <= @n_to', { n_to: filter.nsuTo });
     if (filter.chave) add('chave = @k', { k: filter.chave });
+    if (filter.emitterDoc) add('emitter_doc = @emitter', { emitter: filter.emitterDoc });
+    if (filter.serie !== undefined) {
+      // série and number are fixed-width in the key (positions 23–25 and 26–34).
+      const serie = String(filter.serie).padStart(3, '0');
+      const pos = (n: number) => `${serie}${String(n).padStart(9, '0')}`;
+      add('SUBSTRING(chave, 23, 12) >= @sn_from AND SUBSTRING(chave, 23, 12) <= @sn_to', { sn_from: pos(filter.numeroFrom ?? 0), sn_to: pos(filter.numeroTo ?? 999_999_999) });
+    }
     if (filter.bestOnly) add('best = @on', { on: true });
     if (filter.roots) {
       const l = inList('root', 'rt', filter.roots);

@@ -501,6 +501,12 @@ export interface DfeDocumentQuery {
   nsuFrom?: string;
   nsuTo?: string;
   chave?: string;
+  /** The emitter's CNPJ/CPF (a supplier). */
+  emitterDoc?: string;
+  /** Série of the key, with an optional inclusive number range (read from the key). */
+  serie?: number;
+  numeroFrom?: number;
+  numeroTo?: number;
   /** Only each key's best document (events excluded). */
   bestOnly?: boolean;
   roots?: string[];
@@ -660,7 +666,7 @@ export interface Store {
    */
   recordDfeStep(companyId: string, model: DfeModel, step: DfeStep): Promise<{ stored: number; missing: number }>;
   /** Missing NSUs by status, lowest NSU first. */
-  listDfeMissing(companyId: string, model: DfeModel, filter: { status?: DfeMissingStatus[]; limit?: number }): Promise<DfeMissingRecord[]>;
+  listDfeMissing(companyId: string, model: DfeModel, filter: { status?: DfeMissingStatus[]; limit?: number; after?: string }): Promise<DfeMissingRecord[]>;
   /** Pending NSUs first missed before `firstSeenBefore` become expired; returns how many. */
   expireDfeMissing(companyId: string, model: DfeModel, firstSeenBefore: Date): Promise<number>;
   dfeBacklog(companyId: string, model: DfeModel): Promise<DfeBacklog>;

@@ -919,7 +919,7 @@ export class SqlStore implements Store {
     return this.dfe.recordStep(companyId, model, step);
   }
 
-  listDfeMissing(companyId: string, model: DfeModel, filter: { status?: DfeMissingStatus[]; limit?: number }): Promise<DfeMissingRecord[]> {
+  listDfeMissing(companyId: string, model: DfeModel, filter: { status?: DfeMissingStatus[]; limit?: number; after?: string }): Promise<DfeMissingRecord[]> {
     return this.dfe.listMissing(companyId, model, filter);
   }
 

@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { withCnpjCheckDigits } from '../../src/fiscal/cnpj';
 import { classifyDocument, normalizeModelo } from '../../src/invoicy/dispatch';
+import { INVOICY_SAMPLES } from './helpers';
 
 const C = withCnpjCheckDigits('112223330001');
+const DFE_EXAMPLES = path.join(INVOICY_SAMPLES, 'Consulta Distribuição DFE', 'Exemplos XML');
 
 describe('classifyDocument', () => {
   test.each([
@@ -14,6 +18,8 @@ describe('classifyDocument', () => {
     ['consulta recebidos', `<Consulta><ModeloDocumento>NFSE</ModeloDocumento><CnpjEmpresa>${C}</CnpjEmpresa><CnpjEmissor>99999999999999</CnpjEmissor></Consulta>`, 'Consulta', 'NFSe', C, undefined],
     ['Conector Consultar', `<Consultar><ChaveParceiro>x</ChaveParceiro><Consulta><ModeloDocumento>NFe</ModeloDocumento><tpAmb>2</tpAmb><CnpjEmissor>${C}</CnpjEmissor></Consulta></Consultar>`, 'Consulta', 'NFe', C, '2'],
     ['descarte', `<DescartarDocumento><ModeloDocumento>NFCe</ModeloDocumento><tpAmb>2</tpAmb><CNPJ_emit>${C}</CNPJ_emit></DescartarDocumento>`, 'DescartarDocumento', 'NFCe', C, '2'],
+    ['distribuição DF-e (the official NF-e example)', fs.readFileSync(path.join(DFE_EXAMPLES, 'Consultar_distribuicao_NFe.xml'), 'utf8').replace('99999999999999', C), 'DistribuicaoDFe', 'NFe', C, '2'],
+    ['distribuição DF-e MDF-e', fs.readFileSync(path.join(DFE_EXAMPLES, 'Consultar_distribuicao_MDFe.xml'), 'utf8').replace('99999999999999', C), 'DistribuicaoDFe', 'MDFe', C, '2'],
     ['consulta cadastro', `<ConsultaCadastro><CnpjEmissor>${C}</CnpjEmissor></ConsultaCadastro>`, 'ConsultaCadastro', '', C, undefined],
     ['formatted CNPJ, declaration', `<?xml version="1.0"?><Envio><ModeloDocumento>MDFe</ModeloDocumento><emit><CNPJ_emit> 11.222.333/0001-${C.slice(-2)} </CNPJ_emit></emit></Envio>`, 'Envio', 'MDFe', C, undefined],
   ])('%s', (_n, xml, kind, modelo, cnpj, tpAmb) => {
