@@ -31,8 +31,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-afterEach(() => {
+/** Companies opted in by the running test, opted out after it: each capture run sees its own test's alone. */
+const optedInByTest: { company: TestCompany; model: '55' | '57' }[] = [];
+afterEach(async () => {
   shiftMs = 0;
+  for (const { company, model } of optedInByTest.splice(0)) await h.store.setDfeEnabled(company.company.id, model, false);
 });
 
 const pad = (n: number) => String(n).padStart(15, '0');
@@ -40,6 +43,7 @@ const pad = (n: number) => String(n).padStart(15, '0');
 async function optedIn(model: '55' | '57' = '55'): Promise<TestCompany> {
   const c = await h.addCompany({ uf: 'SP' });
   await h.store.setDfeEnabled(c.company.id, model, true);
+  optedInByTest.push({ company: c, model });
   return c;
 }
 
