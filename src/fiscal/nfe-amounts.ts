@@ -81,7 +81,17 @@ export function fromCents(cents: bigint): string {
   return `${cents < 0n ? '-' : ''}${s.slice(0, -2)}.${s.slice(-2)}`;
 }
 
+type AmountField = { [K in keyof ItemAmounts]-?: ItemAmounts[K] extends string | undefined ? K : never }[keyof ItemAmounts];
+
 type Sums = Record<Exclude<IcmsTotField, 'vNF'>, bigint> & { vICMSMonoReten: bigint; vPISST: bigint; vCOFINSST: bigint; deductedDeson: bigint; stOfDirect: bigint };
+
+/** Item amounts that add straight into one sum (the items' vICMSST into vST); the others have conditions. */
+const PLAIN_SUMS: readonly (readonly [keyof Sums, AmountField])[] = [
+  ['vFrete', 'vFrete'], ['vSeg', 'vSeg'], ['vDesc', 'vDesc'], ['vOutro', 'vOutro'], ['vTotTrib', 'vTotTrib'],
+  ['vBC', 'vBC'], ['vICMS', 'vICMS'], ['vICMSDeson', 'vICMSDeson'], ['vFCP', 'vFCP'], ['vBCST', 'vBCST'], ['vST', 'vICMSST'],
+  ['vFCPST', 'vFCPST'], ['vFCPSTRet', 'vFCPSTRet'], ['vICMSMonoReten', 'vICMSMonoReten'], ['vII', 'vII'], ['vIPI', 'vIPI'],
+  ['vIPIDevol', 'vIPIDevol'],
+];
 
 function sums(doc: NfeAmounts): Sums {
   const s: Sums = {
@@ -97,25 +107,8 @@ function sums(doc: NfeAmounts): Sums {
       s.vPIS += toCents(it.vPIS);
       s.vCOFINS += toCents(it.vCOFINS);
     }
-    s.vFrete += toCents(it.vFrete);
-    s.vSeg += toCents(it.vSeg);
-    s.vDesc += toCents(it.vDesc);
-    s.vOutro += toCents(it.vOutro);
-    s.vTotTrib += toCents(it.vTotTrib);
-    s.vBC += toCents(it.vBC);
-    s.vICMS += toCents(it.vICMS);
-    const deson = toCents(it.vICMSDeson);
-    s.vICMSDeson += deson;
-    if (it.indDeduzDeson === '1') s.deductedDeson += deson;
-    s.vFCP += toCents(it.vFCP);
-    s.vBCST += toCents(it.vBCST);
-    s.vST += toCents(it.vICMSST);
-    s.vFCPST += toCents(it.vFCPST);
-    s.vFCPSTRet += toCents(it.vFCPSTRet);
-    s.vICMSMonoReten += toCents(it.vICMSMonoReten);
-    s.vII += toCents(it.vII);
-    s.vIPI += toCents(it.vIPI);
-    s.vIPIDevol += toCents(it.vIPIDevol);
+    for (const [total, amount] of PLAIN_SUMS) s[total] += toCents(it[amount]);
+    if (it.indDeduzDeson === '1') s.deductedDeson += toCents(it.vICMSDeson);
     if (it.indSomaPISST === '1') s.vPISST += toCents(it.vPISST);
     if (it.indSomaCOFINSST === '1') s.vCOFINSST += toCents(it.vCOFINSST);
     // Faturamento direto de veículos novos (tpOp 2): the item's ST and FCP-ST stay out of vNF.
